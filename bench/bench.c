@@ -1,0 +1,203 @@
+/* The benchmark program: the same static musl binary runs as init on Linux and on our OS and
+ * prints one `BENCH <name> <value> instr` line per figure (see docs/performance.md).
+ *
+ *   bench [--iters N] [--only name,name...] [--true PATH] [--self PATH] [--poweroff|--no-poweroff]
+ *   bench --echo RFD WFD          (internal: the pipe round trip's echo child)
+ *
+ * N is the number of spawns per batch; the cheap figures scale it (BENCH_SCALE_*) so that every
+ * batch is long enough for a stable median. When the program is PID 1 it ends the machine with
+ * reboot(RB_POWER_OFF), which makes QEMU exit.
+ *
+ * Entry point: main.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bench_clock.h"
+#include "bench_measure.h"
+#include "bench_ops.h"
+
+#define BENCH_ITERS_DEFAULT 40
+#define BENCH_SCALE_SYSCALL 256 /* getpid per spawn: a batch of ~10^6 instructions or more */
+#define BENCH_SCALE_PIPE 16
+#define BENCH_MIB (1024UL * 1024UL)
+
+/* <linux/reboot.h> values; musl's reboot() would do the same, the raw call is what init uses. */
+#define BENCH_REBOOT_MAGIC1 0xfee1deadUL
+#define BENCH_REBOOT_MAGIC2 672274793UL
+#define BENCH_REBOOT_POWER_OFF 0x4321fedcUL
+
+extern char **environ;
+
+typedef struct {
+    unsigned long iters;
+    const char *only;      /* comma-separated figure names, NULL for all */
+    const char *true_path;
+    const char *self_path;
+    int poweroff;          /* -1: decide by PID 1 */
+} bench_opts_t;
+
+static int bench_wanted(const bench_opts_t *o, const char *name)
+{
+    if (o->only == NULL)
+        return 1;
+    size_t len = strlen(name);
+    for (const char *p = o->only; *p != '\0';) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && strncmp(p, name, len) == 0)
+            return 1;
+        p += n + (end ? 1 : 0);
+    }
+    return 0;
+}
+
+static int bench_opts_parse(bench_opts_t *o, int argc, char **argv)
+{
+    o->iters = BENCH_ITERS_DEFAULT;
+    o->only = NULL;
+    o->true_path = "/bench/true";
+    /* As Linux's /init the binary is /init; in our OS it is /bench/bench. Either way argv[0]
+     * names it when absolute, which is what the echo child re-executes. */
+    o->self_path = (argc > 0 && argv[0] != NULL && argv[0][0] == '/') ? argv[0] : "/bench/bench";
+    o->poweroff = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--iters") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || v == 0)
+                return EINVAL;
+            o->iters = v; /* the last one wins: a harness may append to a baked command line */
+        } else if (strcmp(a, "--only") == 0 && i + 1 < argc) {
+            o->only = argv[++i];
+        } else if (strcmp(a, "--true") == 0 && i + 1 < argc) {
+            o->true_path = argv[++i];
+        } else if (strcmp(a, "--self") == 0 && i + 1 < argc) {
+            o->self_path = argv[++i];
+        } else if (strcmp(a, "--poweroff") == 0) {
+            o->poweroff = 1;
+        } else if (strcmp(a, "--no-poweroff") == 0) {
+            o->poweroff = 0;
+        } else {
+            bench_measure_print("BENCH_INFO ignored-argument %s", a);
+        }
+    }
+    return 0;
+}
+
+static void bench_info_print(const bench_opts_t *o)
+{
+    struct utsname u;
+
+    if (uname(&u) == 0)
+        bench_measure_print("BENCH_INFO uname %s %s %s %s", u.sysname, u.release, u.machine,
+                            u.version);
+    bench_measure_print("BENCH_INFO iters %lu", o->iters);
+    bench_measure_print("BENCH_INFO batches %d", BENCH_BATCHES);
+    bench_measure_print("BENCH_INFO pid %ld", (long)getpid());
+}
+
+static void bench_pipe_figure(const bench_opts_t *o, unsigned long n)
+{
+    bench_pipe_t p;
+    int err = bench_pipe_start(&p, o->self_path, environ);
+
+    if (err != 0) {
+        bench_measure_print("BENCH_FAIL pipe_rtt spawn-echo:%s", strerror(err));
+        return;
+    }
+    bench_measure_run("pipe_rtt", bench_op_pipe_rtt, &p, n);
+    err = bench_pipe_stop(&p);
+    if (err != 0)
+        bench_measure_print("BENCH_INFO pipe_rtt echo-child-exit %s", strerror(err));
+}
+
+static void bench_rss_figures(const bench_opts_t *o, bench_exec_t *ex)
+{
+    static const unsigned long sizes_mib[] = {1, 16, 256};
+    char name[32];
+
+    for (size_t i = 0; i < sizeof(sizes_mib) / sizeof(sizes_mib[0]); i++) {
+        bench_mem_t mem = {0};
+        snprintf(name, sizeof(name), "spawn_rss_%lum", sizes_mib[i]);
+        if (!bench_wanted(o, name))
+            continue;
+        int err = bench_mem_hold(&mem, sizes_mib[i] * BENCH_MIB);
+        if (err != 0) {
+            bench_measure_print("BENCH_FAIL %s hold-memory:%s", name, strerror(err));
+            continue;
+        }
+        bench_measure_run(name, bench_op_spawn_wait, ex, o->iters);
+        bench_mem_release(&mem);
+    }
+}
+
+static void bench_poweroff(void)
+{
+    sync();
+    long ret = syscall(SYS_reboot, BENCH_REBOOT_MAGIC1, BENCH_REBOOT_MAGIC2,
+                       BENCH_REBOOT_POWER_OFF, 0UL);
+    /* Only reached when the call failed; as init, exiting makes Linux panic, which with
+     * panic=-1 and QEMU's -no-reboot still ends the VM. */
+    bench_measure_print("BENCH_INFO poweroff-failed %ld %s", ret, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+    /* Taken before anything else in main: the fallback boot figure when the binary was linked
+     * without its own entry point. */
+    uint64_t main_tsc = bench_clock_read();
+    bench_opts_t o;
+
+    if (argc == 4 && strcmp(argv[1], "--echo") == 0)
+        return bench_echo_serve(atoi(argv[2]), atoi(argv[3])) == 0 ? 0 : 1;
+
+    /* A Linux init without /dev/console in its initramfs starts with no descriptors. */
+    if (fcntl(1, F_GETFD) < 0) {
+        int fd = open("/dev/console", O_WRONLY);
+        if (fd >= 0 && fd != 1) {
+            dup2(fd, 1);
+            close(fd);
+        }
+    }
+    if (bench_opts_parse(&o, argc, argv) != 0) {
+        bench_measure_print("BENCH_FAIL arguments invalid --iters");
+        return 2;
+    }
+    int is_init = getpid() == 1;
+    bench_info_print(&o);
+
+    if (is_init && bench_wanted(&o, "boot_to_init")) {
+        uint64_t entry = bench_clock_at_entry();
+        bench_measure_print("BENCH boot_to_init %llu instr",
+                            (unsigned long long)(entry != 0 ? entry : main_tsc));
+        bench_measure_print("BENCH_INFO boot_to_init-sampled-at %s",
+                            entry != 0 ? "entry" : "main");
+    }
+
+    char *true_argv[] = {(char *)o.true_path, NULL};
+    bench_exec_t ex = {.path = o.true_path, .argv = true_argv, .envp = environ};
+
+    if (bench_wanted(&o, "null_syscall"))
+        bench_measure_run("null_syscall", bench_op_getpid, NULL, o.iters * BENCH_SCALE_SYSCALL);
+    if (bench_wanted(&o, "pipe_rtt"))
+        bench_pipe_figure(&o, o.iters * BENCH_SCALE_PIPE);
+    if (bench_wanted(&o, "spawn_wait"))
+        bench_measure_run("spawn_wait", bench_op_spawn_wait, &ex, o.iters);
+    if (bench_wanted(&o, "vfork_exec_wait"))
+        bench_measure_run("vfork_exec_wait", bench_op_vfork_exec_wait, &ex, o.iters);
+    bench_rss_figures(&o, &ex);
+
+    bench_measure_print("BENCH_DONE");
+    if (o.poweroff == 1 || (o.poweroff == -1 && is_init))
+        bench_poweroff();
+    return 0;
+}

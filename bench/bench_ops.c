@@ -1,0 +1,191 @@
+/* The timed operations: null syscall, pipe round trip, posix_spawn/vfork+exec of a static
+ * `true`, and the touched memory the parent holds for the spawn-vs-RSS figures.
+ *
+ * Entry points: see bench_ops.h.
+ */
+#include "bench_ops.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int bench_op_getpid(void *ctx, unsigned long n)
+{
+    (void)ctx;
+    for (unsigned long i = 0; i < n; i++) {
+        long ret;
+        /* Inline SYSCALL rather than getpid()/syscall(): the figure is the kernel round trip,
+         * not musl's variadic wrapper; RCX and R11 are clobbered by the instruction itself. */
+        __asm__ volatile("syscall" : "=a"(ret) : "a"((long)SYS_getpid) : "rcx", "r11", "memory");
+        if (ret <= 0)
+            return ret < 0 ? (int)-ret : EINVAL;
+    }
+    return 0;
+}
+
+/* Waits for pid and insists it exited with status 0: a child that failed to exec (127) must
+ * not pass for a fast spawn. */
+static int bench_child_reap(pid_t pid)
+{
+    int status;
+
+    for (;;) {
+        pid_t got = waitpid(pid, &status, 0);
+        if (got == pid)
+            break;
+        if (got < 0 && errno == EINTR)
+            continue;
+        return got < 0 ? errno : ECHILD;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return ENOEXEC;
+    return 0;
+}
+
+int bench_pipe_start(bench_pipe_t *pipe_ctx, const char *self_path, char *const *envp)
+{
+    int down[2], up[2];
+    char rfd[16], wfd[16];
+    int err;
+
+    if (pipe(down) != 0)
+        return errno;
+    if (pipe(up) != 0) {
+        err = errno;
+        close(down[0]);
+        close(down[1]);
+        return err;
+    }
+    /* Only the child's ends are inherited; with the parent's ends closed in the child, closing
+     * to_child later gives the child EOF. */
+    fcntl(down[1], F_SETFD, FD_CLOEXEC);
+    fcntl(up[0], F_SETFD, FD_CLOEXEC);
+    snprintf(rfd, sizeof(rfd), "%d", down[0]);
+    snprintf(wfd, sizeof(wfd), "%d", up[1]);
+    char *argv[] = {(char *)self_path, "--echo", rfd, wfd, NULL};
+    err = posix_spawn(&pipe_ctx->pid, self_path, NULL, NULL, argv, envp);
+    close(down[0]);
+    close(up[1]);
+    if (err != 0) {
+        close(down[1]);
+        close(up[0]);
+        return err;
+    }
+    pipe_ctx->to_child = down[1];
+    pipe_ctx->from_child = up[0];
+    return 0;
+}
+
+int bench_pipe_stop(bench_pipe_t *pipe_ctx)
+{
+    close(pipe_ctx->to_child);
+    int err = bench_child_reap(pipe_ctx->pid);
+    close(pipe_ctx->from_child);
+    return err;
+}
+
+int bench_op_pipe_rtt(void *ctx, unsigned long n)
+{
+    bench_pipe_t *p = ctx;
+    char byte = 'x';
+
+    for (unsigned long i = 0; i < n; i++) {
+        if (write(p->to_child, &byte, 1) != 1)
+            return errno ? errno : EIO;
+        if (read(p->from_child, &byte, 1) != 1)
+            return errno ? errno : EPIPE;
+    }
+    return 0;
+}
+
+int bench_echo_serve(int rfd, int wfd)
+{
+    char byte;
+
+    for (;;) {
+        ssize_t got = read(rfd, &byte, 1);
+        if (got == 0)
+            return 0;
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        if (write(wfd, &byte, 1) != 1)
+            return errno ? errno : EIO;
+    }
+}
+
+int bench_op_spawn_wait(void *ctx, unsigned long n)
+{
+    const bench_exec_t *ex = ctx;
+
+    for (unsigned long i = 0; i < n; i++) {
+        pid_t pid;
+        int err = posix_spawn(&pid, ex->path, NULL, NULL, ex->argv, ex->envp);
+        if (err != 0)
+            return err;
+        err = bench_child_reap(pid);
+        if (err != 0)
+            return err;
+    }
+    return 0;
+}
+
+/* One vfork+execve; kept apart so the vfork child touches no caller locals that the compiler
+ * might keep in registers the parent needs back (musl's vfork is a raw syscall 58). */
+static pid_t bench_vfork_exec(const bench_exec_t *ex)
+{
+    pid_t pid = vfork();
+    if (pid == 0) {
+        execve(ex->path, ex->argv, ex->envp);
+        _exit(127);
+    }
+    return pid;
+}
+
+int bench_op_vfork_exec_wait(void *ctx, unsigned long n)
+{
+    const bench_exec_t *ex = ctx;
+
+    for (unsigned long i = 0; i < n; i++) {
+        pid_t pid = bench_vfork_exec(ex);
+        if (pid < 0)
+            return errno;
+        int err = bench_child_reap(pid);
+        if (err != 0)
+            return err;
+    }
+    return 0;
+}
+
+int bench_mem_hold(bench_mem_t *mem, size_t size)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (base == MAP_FAILED)
+        return errno;
+    if (page <= 0)
+        page = 4096;
+    /* One write per page makes every page resident (private, dirty): the parent's RSS really is
+     * `size`, which a copying fork would pay for and a CLONE_VM spawn should not. */
+    for (size_t off = 0; off < size; off += (size_t)page)
+        ((volatile char *)base)[off] = (char)off | 1;
+    mem->base = base;
+    mem->size = size;
+    return 0;
+}
+
+void bench_mem_release(bench_mem_t *mem)
+{
+    if (mem->base != NULL)
+        munmap(mem->base, mem->size);
+    mem->base = NULL;
+    mem->size = 0;
+}

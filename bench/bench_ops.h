@@ -1,0 +1,49 @@
+/* The operations the benchmark times. Each bench_op_* performs its operation n times and returns
+ * 0 or a positive errno (see bench_measure.h); set-up and tear-down stay outside the timed part.
+ *
+ * Entry points:
+ *   bench_op_getpid             raw syscall 39, so no libc caching can skip the kernel
+ *   bench_pipe_start/_stop      spawn / reap the echo child of the pipe round trip
+ *   bench_op_pipe_rtt           one byte to the echo child and back
+ *   bench_echo_serve            the echo child's loop (`bench --echo RFD WFD`)
+ *   bench_op_spawn_wait         posix_spawn + waitpid of the static `true`
+ *   bench_op_vfork_exec_wait    vfork + execve + waitpid of the same
+ *   bench_mem_hold/_release     map and touch (every page) the parent's extra memory
+ */
+#ifndef BENCH_OPS_H
+#define BENCH_OPS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct {
+    const char *path;   /* program to run: the static `true` */
+    char *const *argv;
+    char *const *envp;
+} bench_exec_t;
+
+typedef struct {
+    int to_child;       /* parent's write end (close-on-exec) */
+    int from_child;     /* parent's read end (close-on-exec) */
+    pid_t pid;
+} bench_pipe_t;
+
+typedef struct {
+    void *base;
+    size_t size;
+} bench_mem_t;
+
+int bench_op_getpid(void *ctx, unsigned long n);
+
+int bench_pipe_start(bench_pipe_t *pipe_ctx, const char *self_path, char *const *envp);
+int bench_pipe_stop(bench_pipe_t *pipe_ctx);
+int bench_op_pipe_rtt(void *ctx, unsigned long n);
+int bench_echo_serve(int rfd, int wfd);
+
+int bench_op_spawn_wait(void *ctx, unsigned long n);
+int bench_op_vfork_exec_wait(void *ctx, unsigned long n);
+
+int bench_mem_hold(bench_mem_t *mem, size_t size);
+void bench_mem_release(bench_mem_t *mem);
+
+#endif

@@ -1,0 +1,57 @@
+# The initrd (cpio newc of every os_user_program plus rootfs/ and OS_EXTRA_ROOTFS) and the
+# bootable ISO (grub-mkrescue with the top-level grub.cfg). Included last, once every
+# subdirectory has registered its programs and boot modules.
+get_property(rootfs_entries GLOBAL PROPERTY OS_ROOTFS_ENTRIES)
+get_property(rootfs_targets GLOBAL PROPERTY OS_ROOTFS_TARGETS)
+get_property(boot_modules GLOBAL PROPERTY OS_BOOT_MODULES)
+get_property(boot_module_targets GLOBAL PROPERTY OS_BOOT_MODULE_TARGETS)
+
+set(ROOTFS_LIST ${CMAKE_BINARY_DIR}/rootfs.list)
+string(REPLACE ";" "\n" rootfs_lines "${rootfs_entries}")
+file(GENERATE OUTPUT ${ROOTFS_LIST} CONTENT "${rootfs_lines}\n")
+
+file(GLOB_RECURSE static_rootfs_files ${CMAKE_SOURCE_DIR}/rootfs/*)
+set(extra_deps "")
+if(OS_EXTRA_ROOTFS)
+  file(GLOB_RECURSE extra_deps ${OS_EXTRA_ROOTFS}/*)
+endif()
+
+set(INITRD ${CMAKE_BINARY_DIR}/initrd.cpio)
+add_custom_command(
+  OUTPUT ${INITRD}
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tools/mkinitrd.sh ${ROOTFS_LIST} ${CMAKE_SOURCE_DIR}/rootfs
+          "${OS_EXTRA_ROOTFS}" ${CMAKE_BINARY_DIR}/rootfs ${INITRD}
+  DEPENDS ${ROOTFS_LIST} ${rootfs_targets} ${static_rootfs_files} ${extra_deps}
+          ${CMAKE_SOURCE_DIR}/tools/mkinitrd.sh
+  COMMENT "initrd.cpio"
+  VERBATIM)
+
+# Kernel command line: init= plus anything extra; modules: servers then the initrd.
+set(OS_CMDLINE "init=${OS_INIT} ${OS_CMDLINE_EXTRA}")
+set(OS_MODULES "")
+set(iso_copy "")
+set(iso_deps kernel ${INITRD} ${boot_module_targets})
+foreach(m ${boot_modules})
+  string(REPLACE "=" ";" parts "${m}")
+  list(GET parts 0 mpath)
+  list(GET parts 1 mname)
+  string(APPEND OS_MODULES "    module2 /boot/${mname}.elf ${mname}\n")
+  list(APPEND iso_copy COMMAND ${CMAKE_COMMAND} -E copy ${mpath} ${CMAKE_BINARY_DIR}/iso/boot/${mname}.elf)
+endforeach()
+string(APPEND OS_MODULES "    module2 /boot/initrd.cpio initrd")
+configure_file(${CMAKE_SOURCE_DIR}/grub.cfg ${CMAKE_BINARY_DIR}/grub.cfg @ONLY)
+
+set(ISO ${CMAKE_BINARY_DIR}/os.iso)
+add_custom_command(
+  OUTPUT ${ISO}
+  COMMAND ${CMAKE_COMMAND} -E rm -rf ${CMAKE_BINARY_DIR}/iso
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/iso/boot/grub
+  COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE:kernel> ${CMAKE_BINARY_DIR}/iso/boot/kernel.elf
+  ${iso_copy}
+  COMMAND ${CMAKE_COMMAND} -E copy ${INITRD} ${CMAKE_BINARY_DIR}/iso/boot/initrd.cpio
+  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_BINARY_DIR}/grub.cfg ${CMAKE_BINARY_DIR}/iso/boot/grub/grub.cfg
+  COMMAND ${GRUB_MKRESCUE} -o ${ISO} ${CMAKE_BINARY_DIR}/iso 2> ${CMAKE_BINARY_DIR}/grub-mkrescue.log
+  DEPENDS ${iso_deps} ${CMAKE_BINARY_DIR}/grub.cfg
+  COMMENT "os.iso"
+  VERBATIM)
+add_custom_target(iso ALL DEPENDS ${ISO})

@@ -1,0 +1,8 @@
+/* Segment selectors (see gdt.c for why they are in this order). */
+#ifndef ARCH_X86_64_GDT_H
+#define ARCH_X86_64_GDT_H
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UDATA (0x18 | 3)
+#define SEL_UCODE (0x20 | 3)
+#endif

@@ -1,0 +1,32 @@
+/* COM1 16550 UART: the kernel log and the system console.
+ * Entry points: arch_serial_init, arch_serial_putc, arch_serial_getc. */
+#include "arch.h"
+#include "io.h"
+
+#define COM1 0x3F8
+
+void arch_serial_init(void)
+{
+    outb(COM1 + 1, 0x00); /* no interrupts until the console driver wants them */
+    outb(COM1 + 3, 0x80); /* DLAB on */
+    outb(COM1 + 0, 0x01); /* divisor 1: 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03); /* 8N1, DLAB off */
+    outb(COM1 + 2, 0xC7); /* FIFO on, cleared, 14-byte threshold */
+    outb(COM1 + 4, 0x0B); /* DTR, RTS, OUT2 (OUT2 gates the IRQ line on PCs) */
+}
+
+void arch_serial_putc(char c)
+{
+    /* bounded wait: a missing UART must not hang the kernel */
+    for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+        ;
+    outb(COM1, (uint8_t)c);
+}
+
+int arch_serial_getc(void)
+{
+    if (!(inb(COM1 + 5) & 0x01))
+        return -1;
+    return inb(COM1);
+}

@@ -1,0 +1,74 @@
+/* The interface between generic kernel code and the architecture (arch/x86_64/). Generic code
+ * includes only this header, never an x86 detail. */
+#ifndef KERN_ARCH_H
+#define KERN_ARCH_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SIZE 4096ull
+#define KERNEL_VMA 0xFFFFFFFF80000000ull
+#define DIRECT_MAP 0xFFFF800000000000ull /* all physical memory, mapped at boot */
+
+static inline void *phys_to_virt(uint64_t pa) { return (void *)(pa + DIRECT_MAP); }
+static inline uint64_t virt_to_phys(const void *va)
+{
+    uint64_t v = (uint64_t)va;
+    return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DIRECT_MAP;
+}
+
+/* The register frame of a thread that entered the kernel (interrupt, exception or syscall), saved at
+ * the top of its kernel stack. Field order is fixed by arch/x86_64/isr.asm and syscall.asm. */
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss; /* as pushed by the CPU */
+};
+
+/* early console and log output */
+void arch_serial_init(void);
+void arch_serial_putc(char c);
+int arch_serial_getc(void); /* -1 when nothing is waiting */
+void arch_vga_init(void);
+void arch_vga_putc(char c);
+
+/* CPU tables and traps */
+void arch_gdt_init(void);
+void arch_idt_init(void);
+void arch_set_kernel_stack(uint64_t rsp0);
+void arch_dump_frame(const struct trap_frame *f);
+
+/* interrupts and time */
+void arch_timer_init(unsigned hz);
+uint64_t arch_tsc(void);
+uint64_t arch_tsc_hz(void);
+uint64_t arch_clock_ns(void); /* monotonic, from the TSC */
+static inline void arch_irq_enable(void) { __asm__ volatile("sti"); }
+static inline void arch_irq_disable(void) { __asm__ volatile("cli"); }
+static inline void arch_halt(void) { __asm__ volatile("hlt"); }
+void arch_irq_unmask(unsigned irq);
+
+/* paging (4-level, 4 KiB pages for user, 2 MiB for the direct map) */
+#define PTE_P 0x1ull
+#define PTE_W 0x2ull
+#define PTE_U 0x4ull
+#define PTE_PS 0x80ull
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000FFFFFFFFFF000ull
+void arch_paging_init(uint64_t max_phys);
+uint64_t arch_kernel_pml4(void);
+uint64_t arch_pml4_create(void); /* new top level sharing the kernel half; 0 if out of memory */
+void arch_pml4_destroy(uint64_t pml4); /* frees the user-half page tables (not the mapped frames) */
+int arch_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags); /* 0 or -1 (no memory) */
+uint64_t arch_unmap(uint64_t pml4, uint64_t va); /* returns the old pte (0 if none) */
+uint64_t arch_lookup(uint64_t pml4, uint64_t va); /* pte or 0 */
+int arch_protect(uint64_t pml4, uint64_t va, uint64_t flags);
+void arch_switch_pml4(uint64_t pml4);
+void arch_flush_page(uint64_t va);
+
+/* machine control */
+void arch_fw_cfg_cmdline(char *buf, size_t size); /* QEMU fw_cfg "opt/os/cmdline", "" if none */
+__attribute__((noreturn)) void arch_halt_system(int status); /* 0: ACPI off; n: debug-exit n */
+
+#endif

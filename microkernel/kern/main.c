@@ -1,0 +1,89 @@
+/* kmain: the kernel's C entry point, called from boot.asm in long mode on the boot stack.
+ * Order matters: the log first (so every later failure is visible), then memory (everything else
+ * allocates), then CPU tables, then interrupts. */
+#include <string.h>
+#include "arch.h"
+#include "cmdline.h"
+#include "kern.h"
+#include "kprintf.h"
+#include "mb2.h"
+#include "mem.h"
+#include "pmm.h"
+
+char kernel_cmdline[KERNEL_CMDLINE_MAX];
+volatile uint64_t kern_ticks;
+struct mb2_info boot_info;
+
+void kern_irq(struct trap_frame *f, unsigned irq)
+{
+    (void)f;
+    if (irq == 7 || irq == 15) {
+        /* spurious: the PIC raised and withdrew a request; no EOI for the spurious line itself */
+        if (irq == 15)
+            arch_pic_eoi(2);
+        return;
+    }
+    if (irq == 0)
+        kern_ticks++;
+    arch_pic_eoi(irq);
+}
+
+void kern_user_exception(struct trap_frame *f)
+{
+    kprintf("user exception %lu with no user mode yet\n", f->vector);
+    arch_dump_frame(f);
+    panic("unexpected user exception");
+}
+
+static void build_cmdline(const char *mb_cmdline)
+{
+    char extra[512];
+    arch_fw_cfg_cmdline(extra, sizeof extra);
+    size_t n = strnlen(mb_cmdline, KERNEL_CMDLINE_MAX - 1);
+    memcpy(kernel_cmdline, mb_cmdline, n);
+    kernel_cmdline[n] = 0;
+    if (extra[0] && n + 1 + strlen(extra) < KERNEL_CMDLINE_MAX) {
+        /* fw_cfg words go before any " -- init args" so they are parsed as kernel words */
+        char tail[KERNEL_CMDLINE_MAX];
+        size_t head = (size_t)(cmdline_args_sep(kernel_cmdline) - kernel_cmdline);
+        strcpy(tail, kernel_cmdline + head);
+        kernel_cmdline[head] = 0;
+        strcpy(kernel_cmdline + strlen(kernel_cmdline), " ");
+        strcpy(kernel_cmdline + strlen(kernel_cmdline), extra);
+        strcpy(kernel_cmdline + strlen(kernel_cmdline), tail);
+    }
+}
+
+void kmain(uint32_t magic, uint64_t mbi_phys)
+{
+    arch_serial_init();
+    arch_vga_init();
+    kputs("\nKestrel microkernel booting\n");
+    if (magic != MB2_BOOT_MAGIC)
+        panic("not started by a Multiboot2 loader (magic %x)", magic);
+
+    uint32_t mbi_size = *(uint32_t *)phys_to_virt(mbi_phys);
+    if (mb2_parse(phys_to_virt(mbi_phys), &boot_info) < 0)
+        panic("malformed Multiboot2 information");
+    build_cmdline(boot_info.cmdline);
+    kprintf("cmdline: %s\n", kernel_cmdline);
+
+    mem_init(&boot_info, mbi_phys, mbi_size);
+    arch_gdt_init();
+    arch_idt_init();
+    for (size_t i = 0; i < boot_info.nmodules; i++)
+        kprintf("module %s: %lx-%lx (%lu KiB)\n", boot_info.modules[i].name,
+                boot_info.modules[i].start, boot_info.modules[i].end,
+                (boot_info.modules[i].end - boot_info.modules[i].start) >> 10);
+    arch_timer_init(KERN_HZ);
+    arch_irq_enable();
+
+    char which[128];
+    if (cmdline_get(kernel_cmdline, "ktest", which, sizeof which))
+        ktest_run(which);
+
+    kprintf("boot complete: %lu frames free; idle (no user space yet)\n",
+            pmm_free_count(&kernel_pmm));
+    for (;;)
+        arch_halt();
+}

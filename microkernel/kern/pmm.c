@@ -1,0 +1,115 @@
+/* Physical frame allocator (see include/pmm.h). One bit per 4 KiB frame; allocation scans 64-bit
+ * words from a rotating hint, so the common case is a few instructions. */
+#include <string.h>
+#include "pmm.h"
+
+size_t pmm_bitmap_bytes(uint64_t max_phys)
+{
+    uint64_t frames = (max_phys + PMM_FRAME - 1) / PMM_FRAME;
+    return (size_t)((frames + 63) / 64 * 8);
+}
+
+static void set_used(struct pmm *p, uint64_t f)
+{
+    uint64_t bit = 1ull << (f & 63);
+    if (!(p->bitmap[f / 64] & bit)) {
+        p->bitmap[f / 64] |= bit;
+        p->free--;
+    }
+}
+
+static void set_free(struct pmm *p, uint64_t f)
+{
+    uint64_t bit = 1ull << (f & 63);
+    if (p->bitmap[f / 64] & bit) {
+        p->bitmap[f / 64] &= ~bit;
+        p->free++;
+    }
+}
+
+void pmm_init(struct pmm *p, uint64_t *bitmap, uint64_t max_phys, const struct pmm_region *usable,
+              size_t n)
+{
+    p->bitmap = bitmap;
+    p->nframes = max_phys / PMM_FRAME;
+    p->hint = 0;
+    memset(bitmap, 0xFF, pmm_bitmap_bytes(max_phys));
+    p->free = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t first = (usable[i].base + PMM_FRAME - 1) / PMM_FRAME;
+        uint64_t end = (usable[i].base + usable[i].len) / PMM_FRAME; /* exclusive */
+        if (end > p->nframes)
+            end = p->nframes;
+        for (uint64_t f = first; f < end; f++)
+            set_free(p, f);
+    }
+    if (p->nframes)
+        set_used(p, 0);
+}
+
+void pmm_reserve(struct pmm *p, uint64_t base, uint64_t len)
+{
+    if (!len)
+        return;
+    uint64_t first = base / PMM_FRAME;
+    uint64_t end = (base + len + PMM_FRAME - 1) / PMM_FRAME;
+    for (uint64_t f = first; f < end && f < p->nframes; f++)
+        set_used(p, f);
+}
+
+uint64_t pmm_alloc(struct pmm *p)
+{
+    uint64_t words = (p->nframes + 63) / 64;
+    if (!p->free)
+        return 0;
+    for (uint64_t i = 0; i < words; i++) {
+        uint64_t w = (p->hint + i) % words;
+        if (p->bitmap[w] != ~0ull) {
+            uint64_t f = w * 64 + (uint64_t)__builtin_ctzll(~p->bitmap[w]);
+            if (f >= p->nframes)
+                continue;
+            set_used(p, f);
+            p->hint = w;
+            return f * PMM_FRAME;
+        }
+    }
+    return 0;
+}
+
+uint64_t pmm_alloc_contig(struct pmm *p, size_t n)
+{
+    if (n == 0 || n > p->free)
+        return 0;
+    uint64_t run = 0;
+    for (uint64_t f = 1; f < p->nframes; f++) {
+        if (p->bitmap[f / 64] & (1ull << (f & 63))) {
+            run = 0;
+            continue;
+        }
+        if (++run == n) {
+            uint64_t first = f + 1 - n;
+            for (uint64_t g = first; g <= f; g++)
+                set_used(p, g);
+            return first * PMM_FRAME;
+        }
+    }
+    return 0;
+}
+
+void pmm_free(struct pmm *p, uint64_t pa)
+{
+    uint64_t f = pa / PMM_FRAME;
+    if (f && f < p->nframes)
+        set_free(p, f);
+}
+
+void pmm_free_contig(struct pmm *p, uint64_t pa, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pmm_free(p, pa + i * PMM_FRAME);
+}
+
+uint64_t pmm_free_count(const struct pmm *p)
+{
+    return p->free;
+}

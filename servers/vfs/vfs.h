@@ -1,0 +1,91 @@
+/* vfs: the interface between the vfs server's pure logic and its surroundings.
+ *
+ * The IPC glue (main.c, vfs_ipc.c) receives procmgr's forwarded file syscalls and the lifecycle
+ * notices, calls the functions below, and provides struct vfs_env: the only way the logic
+ * reaches the world (user memory, replies, the serial console, signals, the clock). The host
+ * tests link the same logic files against a fake vfs_env.
+ *
+ * Deferred replies: vfs_syscall returns VFS_SUSPEND when the call cannot finish now (a read on an
+ * empty pipe, a console read with no line typed yet, a write to a full pipe). vfs keeps
+ * req->token and later calls env->reply(token, result) exactly once, unless the caller is
+ * cancelled first (vfs_thread_cancel / vfs_proc_exit), in which case it never replies.
+ * Any other return value is the syscall's result (>= 0) or a negated LX_E* error, for the glue
+ * to send back at once.
+ *
+ * Everything is single-threaded: the glue calls one function at a time. */
+#ifndef VFS_H
+#define VFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lx/fs.h>
+
+typedef struct vfs vfs_t;             /* the whole server state (no globals in logic files) */
+typedef uint64_t vfs_token_t;         /* opaque reply token of a deferred call, from the glue */
+#define VFS_SUSPEND (INT64_MIN)       /* returned by vfs_syscall when the reply is deferred */
+
+struct vfs_file;                      /* an open file description (used by exec) */
+
+typedef struct vfs_req {
+    int32_t pid;          /* caller process (procmgr's pid) */
+    int32_t tid;          /* caller thread */
+    uint64_t nr;          /* Linux syscall number */
+    uint64_t a[6];        /* raw syscall arguments */
+    vfs_token_t token;    /* reply token: kept if the call is deferred */
+} vfs_req_t;
+
+struct vfs_env {
+    void *ctx;
+    /* copy to/from user memory of process pid: 0 or -LX_EFAULT (all or nothing) */
+    int (*copy_in)(void *ctx, int32_t pid, void *dst, uint64_t uaddr, size_t len);
+    int (*copy_out)(void *ctx, int32_t pid, uint64_t uaddr, const void *src, size_t len);
+    /* NUL-terminated string, at most max bytes incl. NUL: length (without the NUL),
+     * -LX_EFAULT or -LX_ENAMETOOLONG */
+    int64_t (*copy_str_in)(void *ctx, int32_t pid, char *dst, uint64_t uaddr, size_t max);
+    void (*reply)(void *ctx, vfs_token_t token, int64_t value);  /* answer a deferred call */
+    void (*console_write)(void *ctx, const char *buf, size_t n); /* to the serial console */
+    /* non-blocking notice to procmgr: pid<0 means the process group -pid, pid 0 "whoever is
+     * in the foreground" (unknown to vfs); tid 0 means any thread of the process */
+    void (*raise_signal)(void *ctx, int32_t pid, int32_t tid, int sig);
+    void (*now)(void *ctx, struct lx_timespec *ts);              /* realtime clock */
+};
+
+/* Creation: an empty root with /dev (null, zero, full, console, tty), /tmp (1777) and
+ * /proc/sys/fs/file-nr. env is copied. NULL when out of memory. */
+vfs_t *vfs_create(const struct vfs_env *env);
+/* Tear everything down (every process exits, pending calls dropped without reply). For tests
+ * and for a clean shutdown; nothing may be used afterwards. */
+void vfs_destroy(vfs_t *vfs);
+/* Merge a cpio newc archive into the tree. The archive is checked completely before anything is
+ * created, so a malformed one (-LX_EINVAL) leaves the tree untouched. */
+int vfs_load_cpio(vfs_t *vfs, const void *data, size_t len);
+/* One forwarded syscall: result, -errno, or VFS_SUSPEND (see above). Unknown numbers: -ENOSYS;
+ * unknown pid: -ESRCH. */
+int64_t vfs_syscall(vfs_t *vfs, const vfs_req_t *req);
+
+/* Process lifecycle, told by procmgr. */
+/* parent_pid < 0: a first process, stdin/out/err on the console (one shared description).
+ * Otherwise a copy of the parent's fd table (descriptions shared and counted, FD_CLOEXEC bits
+ * copied), cwd and umask. -LX_EEXIST if pid exists, -LX_ESRCH if the parent does not. */
+int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid);
+int vfs_proc_exec(vfs_t *vfs, int32_t pid);            /* close the FD_CLOEXEC descriptors */
+void vfs_proc_exit(vfs_t *vfs, int32_t pid);           /* cancel its calls, close everything */
+void vfs_thread_cancel(vfs_t *vfs, int32_t tid);       /* drop the thread's pending call */
+
+/* exec support for procmgr: resolve path relative to pid's cwd with Linux exec rules.
+ * -ENOENT, -ENOTDIR, -EACCES (not a regular file or no x bit for anyone), -ELOOP,
+ * -ENAMETOOLONG, -ESRCH. On success *out holds a reference (an open description, read-only). */
+int vfs_exec_open(vfs_t *vfs, int32_t pid, const char *path, struct vfs_file **out,
+                  uint64_t *size);
+/* Read from a description into server memory: bytes read (0 at end) or -errno. */
+int64_t vfs_file_pread(struct vfs_file *file, void *buf, uint64_t off, uint64_t len);
+void vfs_file_put(struct vfs_file *file);
+
+/* Console input from the device (interrupt-driven bytes): runs the line discipline (echo,
+ * editing, signals) and may complete pending reads. */
+void vfs_console_input(vfs_t *vfs, const char *bytes, size_t n);
+
+/* Open file descriptions in existence (also /proc/sys/fs/file-nr's first field). */
+uint64_t vfs_open_descriptions(vfs_t *vfs);
+
+#endif

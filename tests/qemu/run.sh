@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The guest test runner: boots the ISO headless in QEMU (TCG, -no-reboot, a timeout), with extra
+# kernel command line words passed through fw_cfg (opt/os/cmdline), records the serial log, and turns
+# the guest's verdict into this script's exit status.
+#
+#   run.sh --iso os.iso --log out.log [--cmdline "words"] [--expect-status N] [--timeout S]
+#          [--marker REGEX]... [--stdin FILE]
+#
+# Pass iff QEMU's exit status equals --expect-status (default 0: the guest powered off cleanly; a
+# guest halting with status n via isa-debug-exit makes QEMU exit 2n+1) AND every --marker regex
+# appears in the serial log AND the log has no kernel PANIC unless a marker asks for it.
+set -uo pipefail
+
+iso="" log="" cmdline="" expect=0 timeout=120 stdin_file=""
+markers=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --iso) iso=$2; shift 2 ;;
+    --log) log=$2; shift 2 ;;
+    --cmdline) cmdline=$2; shift 2 ;;
+    --expect-status) expect=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    --marker) markers+=("$2"); shift 2 ;;
+    --stdin) stdin_file=$2; shift 2 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+[ -f "$iso" ] || { echo "run.sh: no ISO at $iso" >&2; exit 2; }
+mkdir -p "$(dirname "$log")"
+
+if [ -n "$stdin_file" ]; then
+    # the serial port reads the file (typed input) and logs what the guest prints
+    serial=(-chardev "stdio,id=s0,logfile=$log,signal=off" -serial chardev:s0)
+    input=$stdin_file
+else
+    serial=(-serial file:"$log")
+    input=/dev/null
+fi
+args=(-machine pc -accel tcg -cpu qemu64 -smp 1 -m 1G -no-reboot -display none
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso" -boot d
+      "${serial[@]}" -monitor none)
+[ -n "$cmdline" ] && args+=(-fw_cfg "name=opt/os/cmdline,string=$cmdline")
+timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" < "$input" > /dev/null
+status=$?
+
+fail=0
+if [ $status -eq 124 ] || [ $status -eq 137 ]; then
+    echo "FAIL: QEMU timed out after ${timeout}s"
+    fail=1
+elif [ "$status" -ne "$expect" ]; then
+    echo "FAIL: QEMU exit status $status, expected $expect"
+    fail=1
+fi
+for m in "${markers[@]}"; do
+    if ! grep -Eq -- "$m" "$log"; then
+        echo "FAIL: marker not in serial log: $m"
+        fail=1
+    fi
+done
+want_panic=0
+for m in "${markers[@]}"; do [[ "$m" == *PANIC* ]] && want_panic=1; done
+if [ $want_panic -eq 0 ] && grep -q "PANIC" "$log"; then
+    echo "FAIL: kernel panic in serial log"
+    fail=1
+fi
+if [ $fail -ne 0 ]; then
+    echo "---- serial log ($log), last 60 lines ----"
+    tail -n 60 "$log"
+    exit 1
+fi
+echo "PASS (QEMU status $status; log $log)"
