@@ -38,6 +38,8 @@ void arch_gdt_init(void);
 void arch_idt_init(void);
 void arch_set_kernel_stack(uint64_t rsp0);
 void arch_dump_frame(const struct trap_frame *f);
+uint64_t arch_fault_address(void); /* CR2: the address of the last page fault */
+void arch_serial_irq_enable(void);
 
 /* interrupts and time */
 void arch_timer_init(unsigned hz);
@@ -66,6 +68,22 @@ uint64_t arch_lookup(uint64_t pml4, uint64_t va); /* pte or 0 */
 int arch_protect(uint64_t pml4, uint64_t va, uint64_t flags);
 void arch_switch_pml4(uint64_t pml4);
 void arch_flush_page(uint64_t va);
+void arch_leave_pml4(uint64_t pml4); /* if the CPU uses pml4, switch to the kernel's tables */
+
+/* threads: per-CPU data, SYSCALL, FPU and the context switch (arch/x86_64/cpu.c, context.asm) */
+void arch_cpu_init(void);
+void arch_set_current_kstack(uint64_t top); /* TSS rsp0 and the SYSCALL stack */
+void arch_fpu_save(uint8_t *area);
+void arch_fpu_restore(const uint8_t *area);
+void arch_fpu_default(uint8_t *area);       /* the state a new thread starts with */
+void arch_set_fs_base(uint64_t v);
+/* prepares a kernel stack so that arch_switch to the returned sp enters `entry` with rsp at
+ * kstack_top: a kernel function (pass an address = 8 mod 16), or thread_user_entry with a trap
+ * frame at kstack_top (a new user thread) */
+uint64_t arch_kstack_prepare(uint8_t *kstack_top, void (*entry)(void));
+void arch_switch(uint64_t *save_sp, uint64_t new_sp);
+void trap_return(void);
+void thread_user_entry(void);
 
 /* machine control */
 void arch_fw_cfg_cmdline(char *buf, size_t size); /* QEMU fw_cfg "opt/os/cmdline", "" if none */

@@ -9,11 +9,18 @@
 #include "mb2.h"
 #include "mem.h"
 #include "pmm.h"
+#include "console.h"
+#include "sched.h"
+#include "timerq.h"
+
+void roots_start(const struct mb2_info *mb);
 
 char kernel_cmdline[KERNEL_CMDLINE_MAX];
 volatile uint64_t kern_ticks;
 struct mb2_info boot_info;
 
+/* Interrupts arrive only while a thread runs in user mode or the idle thread halts (the kernel
+ * itself runs with IF clear), so this is a safe place to switch threads. */
 void kern_irq(struct trap_frame *f, unsigned irq)
 {
     (void)f;
@@ -23,16 +30,16 @@ void kern_irq(struct trap_frame *f, unsigned irq)
             arch_pic_eoi(2);
         return;
     }
-    if (irq == 0)
-        kern_ticks++;
     arch_pic_eoi(irq);
-}
-
-void kern_user_exception(struct trap_frame *f)
-{
-    kprintf("user exception %lu with no user mode yet\n", f->vector);
-    arch_dump_frame(f);
-    panic("unexpected user exception");
+    if (irq == 0) {
+        kern_ticks++;
+        timerq_tick(arch_clock_ns());
+        sched_tick();
+    } else if (irq == 4) {
+        console_irq();
+    }
+    if (need_resched && current)
+        schedule();
 }
 
 static void build_cmdline(const char *mb_cmdline)
@@ -71,6 +78,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     mem_init(&boot_info, mbi_phys, mbi_size);
     arch_gdt_init();
     arch_idt_init();
+    arch_cpu_init();
     for (size_t i = 0; i < boot_info.nmodules; i++)
         kprintf("module %s: %lx-%lx (%lu KiB)\n", boot_info.modules[i].name,
                 boot_info.modules[i].start, boot_info.modules[i].end,
@@ -82,8 +90,9 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     if (cmdline_get(kernel_cmdline, "ktest", which, sizeof which))
         ktest_run(which);
 
-    kprintf("boot complete: %lu frames free; idle (no user space yet)\n",
-            pmm_free_count(&kernel_pmm));
-    for (;;)
-        arch_halt();
+    sched_init();
+    console_init();
+    roots_start(&boot_info);
+    kprintf("boot complete: %lu frames free\n", pmm_free_count(&kernel_pmm));
+    sched_start();
 }

@@ -150,3 +150,9 @@ void arch_flush_page(uint64_t va)
 {
     invlpg(va);
 }
+
+void arch_leave_pml4(uint64_t pml4)
+{
+    if (read_cr3() == pml4)
+        write_cr3(kernel_pml4);
+}

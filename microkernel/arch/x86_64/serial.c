@@ -1,5 +1,5 @@
 /* COM1 16550 UART: the kernel log and the system console.
- * Entry points: arch_serial_init, arch_serial_putc, arch_serial_getc. */
+ * Entry points: arch_serial_init, arch_serial_putc, arch_serial_getc, arch_serial_irq_enable. */
 #include "arch.h"
 #include "io.h"
 
@@ -29,4 +29,10 @@ int arch_serial_getc(void)
     if (!(inb(COM1 + 5) & 0x01))
         return -1;
     return inb(COM1);
+}
+
+void arch_serial_irq_enable(void)
+{
+    outb(COM1 + 1, 0x01); /* interrupt when a byte arrives */
+    arch_irq_unmask(4);
 }

@@ -30,6 +30,11 @@ static void backtrace(uint64_t rbp)
     kprintf("\n");
 }
 
+uint64_t arch_fault_address(void)
+{
+    return read_cr2();
+}
+
 void arch_dump_frame(const struct trap_frame *f)
 {
     kprintf("  RIP=%016lx CS=%04lx RFLAGS=%016lx\n", f->rip, f->cs, f->rflags);

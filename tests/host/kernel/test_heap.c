@@ -1,4 +1,4 @@
-/* Host tests of the kernel heap (microkernel/kern/heap.c) over a counting page source. */
+/* Host tests of the kernel heap (libsys/libc/heap.c, as the kernel's kmalloc) over a counting page source. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,9 @@
-/* Kernel heap (see include/heap.h). Size classes are refilled a page at a time; freed small blocks
- * go back on their class's list (pages are not returned: the kernel's object mix is stable), big
- * blocks go straight back to the page source. */
+/* The allocator of the kernel (kmalloc) and of the native servers (malloc): power-of-two size
+ * classes (32 B .. 2 KiB) carved from pages, larger blocks as whole pages, over a page source the
+ * user supplies. Each block carries a 16-byte header naming its class, so free needs no size.
+ * Freed small blocks go back on their class's list (their pages are kept: the object mix is
+ * stable); big blocks go straight back to the page source.
+ * Entry points: heap_init, heap_alloc, heap_zalloc, heap_free, heap_size, heap_in_use. */
 #include <string.h>
 #include "heap.h"
 
@@ -45,7 +48,7 @@ static int refill(int cls)
     return 0;
 }
 
-void *kmalloc(size_t size)
+void *heap_alloc(size_t size)
 {
     size_t need = size + sizeof(struct hdr);
     if (size > (1ull << 40))
@@ -74,15 +77,15 @@ void *kmalloc(size_t size)
     return h + 1;
 }
 
-void *kzalloc(size_t size)
+void *heap_zalloc(size_t size)
 {
-    void *p = kmalloc(size);
+    void *p = heap_alloc(size);
     if (p)
         memset(p, 0, size);
     return p;
 }
 
-void kfree(void *p)
+void heap_free(void *p)
 {
     if (!p)
         return;
@@ -101,4 +104,9 @@ void kfree(void *p)
 size_t heap_in_use(void)
 {
     return in_use;
+}
+
+size_t heap_size(const void *p)
+{
+    return ((const struct hdr *)p - 1)->size;
 }

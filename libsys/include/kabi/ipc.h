@@ -1,0 +1,33 @@
+/* IPC message layout. A native thread's IPC buffer is one page at the user address given when the
+ * thread was created; `send`/`call`/`reply` take the message from it and `recv`/`call` deliver into
+ * it. Messages the kernel makes (a foreign thread's syscall, a fault, a notification) use the same
+ * layout with a reserved label. */
+#ifndef KABI_IPC_H
+#define KABI_IPC_H
+#include <stdint.h>
+
+#define IPC_MR_MAX 480 /* message words: the buffer is one 4 KiB page */
+#define IPC_CAPS_MAX 4
+
+/* labels the kernel uses (servers' own protocols use labels below 0xFFFF0000) */
+#define IPC_LABEL_SYSCALL 0xFFFF0001u /* mr[0]=nr, mr[1..6]=args: from a foreign thread */
+#define IPC_LABEL_FAULT 0xFFFF0002u   /* mr[0]=vector, mr[1]=error code, mr[2]=address (CR2), mr[3]=rip */
+#define IPC_LABEL_NOTIFY 0xFFFF0003u  /* mr[0]=the notification bits (cleared on delivery) */
+
+/* reply to a foreign thread (syscall or fault): mr[0] becomes RAX for a syscall; for a fault the
+ * thread resumes with its (possibly rewritten) registers. */
+
+struct ipc_buf {
+    uint64_t self;                /* the buffer's own user address: a native thread's FS base points
+                                   * here, so a thread finds its buffer with one load (%fs:0) */
+    uint32_t label;
+    uint32_t len;                 /* message words used in mr[] */
+    uint32_t ncaps;               /* send: handles in caps[] to transfer; recv: handles received */
+    uint32_t cap_move;            /* send: bit i set = move caps[i] (else copy) */
+    uint64_t badge;               /* recv: the badge of the capability the sender used */
+    int32_t caps[IPC_CAPS_MAX];
+    uint64_t mr[IPC_MR_MAX];
+};
+_Static_assert(sizeof(struct ipc_buf) <= 4096, "the IPC buffer is one page");
+
+#endif

@@ -1,0 +1,35 @@
+/* Thread creation and the register frame a thread capability reads and writes. */
+#ifndef KABI_THREAD_H
+#define KABI_THREAD_H
+#include <stdint.h>
+
+/* The whole user-visible register state of a thread. */
+struct kregs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags, fs_base, gs_base;
+    uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE image (x87, MMX, SSE, MXCSR) */
+};
+
+#define KTHREAD_FOREIGN 0x1   /* SYSCALL becomes a message to syscall_ep, not a kernel call */
+#define KTHREAD_SUSPENDED 0x2 /* do not start it yet (thread_resume) */
+#define KTHREAD_FPU_INIT 0x4  /* ignore regs.fpu, start with the default FPU state */
+
+struct kthread_cfg {
+    uint32_t flags;
+    uint32_t priority;    /* 0 (lowest) .. 3; 0 means the default for the flags */
+    int32_t syscall_ep;   /* handle: where a foreign thread's syscalls go (with badge) */
+    int32_t fault_ep;     /* handle: where its faults go (with badge); -1: faults kill it */
+    uint64_t badge;       /* identifies the thread in its syscall and fault messages */
+    uint64_t ipc_buf;     /* user address of a page for its IPC buffer (native threads), or 0 */
+    struct kregs regs;    /* initial registers (rip, rsp, ... ; rflags is sanitised) */
+};
+
+/* sys_mem_info */
+struct kmem_info {
+    uint64_t total_frames, free_frames;
+    uint64_t threads, aspaces, endpoints; /* live kernel objects */
+    uint64_t kernel_entries, ipc_messages, as_switches; /* counters since boot */
+};
+
+#endif

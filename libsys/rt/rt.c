@@ -1,0 +1,119 @@
+/* Runtime of native servers and native test programs: start-up, malloc over anonymous memory from
+ * the kernel, printf to the kernel log, exit.
+ * Entry points: rt_start (from crt0), malloc, calloc, realloc, free, printf, rt_exit, rt_panic. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "heap.h"
+#include "rt.h"
+#include "sys/kcall.h"
+
+const struct kboot_info *rt_boot;
+static uint64_t heap_next = KBOOT_HEAP_VA;
+
+/* Pages for the allocator: fresh virtual addresses, mapped on demand; freed big blocks are
+ * unmapped (their addresses are not reused: the space is 2^47 bytes). */
+static void *pages_alloc(size_t n)
+{
+    uint64_t va = heap_next;
+    if (k_as_map(ROOT_H_SELF_AS, va, n * 4096, KPROT_READ | KPROT_WRITE) < 0)
+        return NULL;
+    heap_next += n * 4096;
+    return (void *)va;
+}
+
+static void pages_free(void *p, size_t n)
+{
+    k_as_unmap(ROOT_H_SELF_AS, (uint64_t)p, n * 4096);
+}
+
+void *malloc(size_t n) { return heap_alloc(n); }
+void free(void *p) { heap_free(p); }
+
+void *calloc(size_t a, size_t b)
+{
+    if (b && a > (size_t)-1 / b)
+        return NULL;
+    return heap_zalloc(a * b);
+}
+
+void *realloc(void *p, size_t n)
+{
+    if (!p)
+        return malloc(n);
+    size_t old = heap_size(p);
+    if (n <= old && n > old / 2)
+        return p;
+    void *q = malloc(n);
+    if (q) {
+        memcpy(q, p, old < n ? old : n);
+        free(p);
+    }
+    return q;
+}
+
+struct outbuf {
+    char buf[256];
+    size_t n;
+};
+
+static void out_put(char c, void *ctx)
+{
+    struct outbuf *o = ctx;
+    o->buf[o->n++] = c;
+    if (o->n == sizeof o->buf) {
+        k_debug_write(o->buf, o->n);
+        o->n = 0;
+    }
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+    struct outbuf o;
+    o.n = 0;
+    int r = fmt_vformat(out_put, &o, fmt, ap);
+    if (o.n)
+        k_debug_write(o.buf, o.n);
+    return r;
+}
+
+int printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vprintf(fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+void rt_exit(void)
+{
+    k_thread_kill(ROOT_H_SELF_THREAD);
+    for (;;)
+        ;
+}
+
+void rt_panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("\n*** %s: fatal: ", rt_boot ? rt_boot->names[rt_boot->root_index] : "?");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    k_poweroff(ROOT_H_CONTROL, 3);
+    for (;;)
+        ;
+}
+
+int main(const struct kboot_info *bi);
+
+void rt_start(const struct kboot_info *bi)
+{
+    rt_boot = bi;
+    static const struct heap_pages src = {pages_alloc, pages_free};
+    heap_init(&src);
+    main(bi);
+    rt_exit();
+}

@@ -1,0 +1,123 @@
+/* Kernel objects and the capability table. Every object starts with struct kobj (type and
+ * reference count); a capability is a slot {object, rights, badge} in a capability table (cspace)
+ * that threads of one server share. Objects die when their last reference goes: a capability, a
+ * thread living in an address space, a reply capability pointing at its caller.
+ * Entry points: obj_get, obj_put (kern/obj.c); cspace_* (kern/cap.c). */
+#ifndef KERN_OBJ_H
+#define KERN_OBJ_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "arch.h"
+#include "kabi/caps.h"
+#include "kabi/ipc.h"
+#include "kabi/thread.h"
+
+struct kobj {
+    uint32_t type; /* enum kobj_type */
+    uint32_t refs;
+};
+
+struct cap {
+    struct kobj *obj; /* NULL: free slot */
+    uint32_t type;    /* KOBJ_REPLY caps point at a thread object */
+    uint32_t rights;
+    uint64_t badge;
+    uint64_t seq;     /* reply caps: the caller's call sequence number when it was made */
+};
+
+struct cspace {
+    uint32_t refs;
+    uint32_t nslots;
+    struct cap *slots; /* slot 0 is never used: 0 is not a handle */
+};
+
+struct aspace {
+    struct kobj o;
+    uint64_t pml4;     /* physical address of the top-level table */
+    uint64_t pages;    /* frames this space owns (anonymous memory) */
+};
+
+struct thread;
+
+/* A FIFO of threads (linked through thread.qnext/qprev). */
+struct tqueue {
+    struct thread *head, *tail;
+};
+
+struct endpoint {
+    struct kobj o;
+    struct tqueue senders;   /* blocked in send/call (or foreign syscall/fault) */
+    struct tqueue receivers; /* blocked in recv */
+    uint64_t notify_bits;    /* pending notifications */
+    uint64_t timer_deadline; /* ns; 0 = none (see kern/timerq.c) */
+    uint64_t timer_bits;
+    struct endpoint *timer_next;
+};
+
+enum thread_state {
+    TS_READY,        /* on a run queue or running */
+    TS_SEND,         /* in an endpoint's sender queue */
+    TS_RECV,         /* in an endpoint's receiver queue */
+    TS_REPLY,        /* made a call; waiting for the reply */
+    TS_SUSPENDED,    /* created suspended */
+    TS_DEAD,
+};
+
+enum send_kind { SK_SEND, SK_CALL, SK_SYSCALL, SK_FAULT };
+
+struct thread {
+    struct kobj o;
+    uint64_t id;                /* for logs */
+    enum thread_state state;
+    uint32_t flags;             /* KTHREAD_* */
+    uint32_t prio;
+    struct thread *qnext, *qprev;
+    struct endpoint *queued_on; /* while TS_SEND or TS_RECV */
+
+    uint8_t *kstack;            /* kernel stack (KSTACK_SIZE) */
+    uint64_t ksp;               /* saved kernel stack pointer while switched out */
+    struct trap_frame *frame;   /* user registers, at the top of kstack */
+    uint8_t *fpu;               /* 512-byte FXSAVE area, 16-aligned */
+    uint64_t fs_base, gs_base;
+
+    struct aspace *as;
+    struct cspace *cs;          /* NULL for foreign threads: they make no kernel calls */
+    struct ipc_buf *ipc;        /* kernel view of the IPC buffer page (native threads) */
+    uint64_t ipc_frame;
+
+    struct endpoint *syscall_ep, *fault_ep;
+    uint64_t badge;
+
+    /* IPC state */
+    enum send_kind send_kind;   /* what it is sending while TS_SEND */
+    uint64_t send_badge;        /* badge of the capability it used */
+    uint64_t call_seq;          /* bumped at every call: a reply cap matches one call only */
+    uint64_t fault[4];          /* vector, error, address, rip: the pending fault message */
+    int64_t wake_result;        /* what the blocking kernel call returns when it resumes */
+};
+
+#define KSTACK_SIZE 16384
+
+/* object lifetime (kern/obj.c) */
+static inline void obj_get(struct kobj *o) { o->refs++; }
+void obj_put(struct kobj *o);
+
+/* capability tables (kern/cap.c) */
+struct cspace *cspace_create(uint32_t nslots);
+void cspace_put(struct cspace *cs);
+/* installs a capability in the lowest free slot, taking a reference on obj; handle or -KE_NOMEM */
+int cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t type, uint32_t rights,
+                  uint64_t badge, uint64_t seq);
+/* installs at a chosen handle (the fixed handles of a root server) */
+int cspace_insert_at(struct cspace *cs, int64_t h, struct kobj *obj, uint32_t type, uint32_t rights);
+/* the capability at handle h if it is of type `type` (0: any) and has every right in `need` */
+struct cap *cspace_lookup(struct cspace *cs, int64_t h, uint32_t type, uint32_t need, int *err);
+void cspace_delete(struct cspace *cs, int64_t h);
+uint32_t cspace_used(const struct cspace *cs);
+
+/* destructors called by obj_put when the count reaches zero */
+void thread_destroy(struct thread *t);
+void aspace_destroy(struct aspace *as);
+void endpoint_destroy(struct endpoint *ep);
+
+#endif

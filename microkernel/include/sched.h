@@ -1,0 +1,31 @@
+/* The scheduler: round robin within four priorities, preempted by the timer tick; a kernel that
+ * never takes interrupts while it runs (IF is clear in kernel mode), so there are no locks.
+ * Entry points: sched_init, sched_ready, schedule, sched_block, sched_handoff, tq_*. */
+#ifndef KERN_SCHED_H
+#define KERN_SCHED_H
+#include "obj.h"
+
+#define PRIO_LEVELS 4
+#define PRIO_USER 1   /* foreign (POSIX) threads */
+#define PRIO_SERVER 2 /* native servers: a syscall's server runs before the next user thread */
+
+extern struct thread *current;
+extern int need_resched;
+
+void sched_init(void);                  /* makes the idle thread and adopts the boot stack */
+void sched_ready(struct thread *t);     /* make runnable (tail of its queue) */
+void sched_unready(struct thread *t);   /* take a READY thread off its run queue */
+void schedule(void);                    /* run the best ready thread (current goes back if ready) */
+/* current has set its blocked state; run someone else. Returns current->wake_result when woken. */
+int64_t sched_block(void);
+/* current blocks and `next` (just made runnable by an IPC) runs at once: the IPC fast path */
+int64_t sched_handoff(struct thread *next);
+void sched_tick(void);
+void sched_defer_free(struct thread *t); /* free t's memory once we are off its stack */
+__attribute__((noreturn)) void sched_start(void);
+
+void tq_push(struct tqueue *q, struct thread *t);
+struct thread *tq_pop(struct tqueue *q);
+void tq_remove(struct tqueue *q, struct thread *t);
+
+#endif

@@ -1,0 +1,201 @@
+/* Address-space objects (see include/aspace.h). Pages the space owns carry PTE_OWNED so that
+ * destruction frees exactly those frames and never a shared one (IPC buffers, the initrd). */
+#include <string.h>
+#include "aspace.h"
+#include "heap.h"
+#include "kabi/kcalls.h"
+#include "pmm.h"
+
+#define PTE_OWNED (1ull << 9) /* an "available" bit: this space allocated the frame */
+
+uint64_t aspace_count;
+
+struct aspace *aspace_create(void)
+{
+    struct aspace *as = kzalloc(sizeof *as);
+    if (!as)
+        return NULL;
+    as->pml4 = arch_pml4_create();
+    if (!as->pml4) {
+        kfree(as);
+        return NULL;
+    }
+    as->o.type = KOBJ_ASPACE;
+    as->o.refs = 1;
+    aspace_count++;
+    return as;
+}
+
+static int range_ok(uint64_t va, uint64_t len)
+{
+    return (va & 0xFFF) == 0 && (len & 0xFFF) == 0 && len && va < USER_TOP && len <= USER_TOP - va;
+}
+
+static uint64_t prot_flags(int prot)
+{
+    uint64_t f = PTE_U;
+    if (prot & KPROT_WRITE)
+        f |= PTE_W;
+    if (!(prot & KPROT_EXEC))
+        f |= PTE_NX;
+    return f;
+}
+
+/* frees the frame behind pte if the space owns it */
+static void drop_pte(struct aspace *as, uint64_t pte)
+{
+    if (pte & PTE_OWNED) {
+        frame_free(pte & PTE_ADDR);
+        as->pages--;
+    }
+}
+
+int aspace_map(struct aspace *as, uint64_t va, uint64_t len, int prot)
+{
+    if (!range_ok(va, len))
+        return -KE_INVAL;
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+        if (arch_lookup(as->pml4, va + off))
+            return -KE_EXIST;
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+        uint64_t pa = frame_alloc();
+        if (!pa || arch_map(as->pml4, va + off, pa, prot_flags(prot) | PTE_OWNED) < 0) {
+            if (pa)
+                frame_free(pa);
+            aspace_unmap(as, va, off); /* undo: all or nothing */
+            return -KE_NOMEM;
+        }
+        as->pages++;
+    }
+    return 0;
+}
+
+int aspace_map_phys(struct aspace *as, uint64_t va, uint64_t pa, uint64_t len, int prot)
+{
+    if (!range_ok(va, len) || (pa & 0xFFF))
+        return -KE_INVAL;
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+        if (arch_map(as->pml4, va + off, pa + off, prot_flags(prot)) < 0)
+            return -KE_NOMEM;
+    return 0;
+}
+
+int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len)
+{
+    if (len == 0)
+        return 0;
+    if (!range_ok(va, len))
+        return -KE_INVAL;
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+        uint64_t old = arch_unmap(as->pml4, va + off);
+        if (old) {
+            drop_pte(as, old);
+            arch_flush_page(va + off);
+        }
+    }
+    return 0;
+}
+
+int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, int prot)
+{
+    if (!range_ok(va, len))
+        return -KE_INVAL;
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+        uint64_t pte = arch_lookup(as->pml4, va + off);
+        if (!pte)
+            return -KE_FAULT;
+        arch_protect(as->pml4, va + off, prot_flags(prot) | (pte & PTE_OWNED));
+        arch_flush_page(va + off);
+    }
+    return 0;
+}
+
+/* Kernel pointer to the user byte at uva, or NULL; the mapping must allow the access. */
+static uint8_t *user_ptr(struct aspace *as, uint64_t uva, int write)
+{
+    if (uva >= USER_TOP)
+        return NULL;
+    uint64_t pte = arch_lookup(as->pml4, uva);
+    if (!(pte & PTE_U) || (write && !(pte & PTE_W)))
+        return NULL;
+    return (uint8_t *)phys_to_virt(pte & PTE_ADDR) + (uva & 0xFFF);
+}
+
+int aspace_copy_in(struct aspace *as, void *dst, uint64_t uva, uint64_t len)
+{
+    uint8_t *d = dst;
+    if (len > USER_TOP || uva + len < uva)
+        return -KE_FAULT;
+    while (len) {
+        uint64_t chunk = PAGE_SIZE - (uva & 0xFFF);
+        if (chunk > len)
+            chunk = len;
+        uint8_t *s = user_ptr(as, uva, 0);
+        if (!s)
+            return -KE_FAULT;
+        memcpy(d, s, chunk);
+        d += chunk, uva += chunk, len -= chunk;
+    }
+    return 0;
+}
+
+int aspace_copy_out(struct aspace *as, uint64_t uva, const void *src, uint64_t len)
+{
+    const uint8_t *s = src;
+    if (len > USER_TOP || uva + len < uva)
+        return -KE_FAULT;
+    while (len) {
+        uint64_t chunk = PAGE_SIZE - (uva & 0xFFF);
+        if (chunk > len)
+            chunk = len;
+        uint8_t *d = user_ptr(as, uva, 1);
+        if (!d)
+            return -KE_FAULT;
+        memcpy(d, s, chunk);
+        s += chunk, uva += chunk, len -= chunk;
+    }
+    return 0;
+}
+
+int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t dva, uint64_t len)
+{
+    if (len > USER_TOP || sva + len < sva || dva + len < dva)
+        return -KE_FAULT;
+    while (len) {
+        uint64_t chunk = PAGE_SIZE - (sva & 0xFFF);
+        if (PAGE_SIZE - (dva & 0xFFF) < chunk)
+            chunk = PAGE_SIZE - (dva & 0xFFF);
+        if (chunk > len)
+            chunk = len;
+        uint8_t *s = user_ptr(src, sva, 0), *d = user_ptr(dst, dva, 1);
+        if (!s || !d)
+            return -KE_FAULT;
+        memmove(d, s, chunk);
+        sva += chunk, dva += chunk, len -= chunk;
+    }
+    return 0;
+}
+
+/* Frees every owned frame and the page tables. */
+static void free_owned(uint64_t table_pa, int level, struct aspace *as)
+{
+    uint64_t *t = phys_to_virt(table_pa);
+    for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
+        if (!(t[i] & PTE_P))
+            continue;
+        if (level == 1)
+            drop_pte(as, t[i]);
+        else
+            free_owned(t[i] & PTE_ADDR, level - 1, as);
+    }
+}
+
+void aspace_destroy(struct aspace *as)
+{
+    arch_leave_pml4(as->pml4); /* never free the tables the CPU is using */
+    free_owned(as->pml4, 4, as);
+    if (arch_kernel_pml4() != as->pml4)
+        arch_pml4_destroy(as->pml4);
+    aspace_count--;
+    kfree(as);
+}

@@ -1,0 +1,412 @@
+/* The native kernel call table (from the X-macro in kabi/kcalls.h) and the two ways a user thread
+ * enters the kernel: syscall_dispatch (SYSCALL) and kern_user_exception (a CPU exception in user
+ * mode). A foreign thread's SYSCALL never reaches the table: it becomes a message to its syscall
+ * endpoint (the POSIX personality lives in user space).
+ * Entry points: syscall_dispatch, kern_user_exception. */
+#include <string.h>
+#include "aspace.h"
+#include "console.h"
+#include "heap.h"
+#include "ipc.h"
+#include "kabi/kcalls.h"
+#include "kern.h"
+#include "kprintf.h"
+#include "pmm.h"
+#include "sched.h"
+#include "thread.h"
+#include "timerq.h"
+
+uint64_t stat_kernel_entries, stat_as_switches;
+
+typedef int64_t (*kcall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+#define ARGS uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
+#define UNUSED_ARGS (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5
+
+/* handle -> object of a type with rights, or return the error from the calling kernel call */
+#define LOOKUP(var, h, type, rights)                                                               \
+    int var##_err;                                                                                 \
+    struct cap *var##_cap = cspace_lookup(current->cs, (int64_t)(h), type, rights, &var##_err);    \
+    if (!var##_cap)                                                                                \
+        return var##_err;
+
+static int64_t sys_debug_write(ARGS)
+{
+    UNUSED_ARGS;
+    char buf[256];
+    uint64_t len = a1 > 65536 ? 65536 : a1;
+    for (uint64_t off = 0; off < len; off += sizeof buf) {
+        uint64_t n = len - off < sizeof buf ? len - off : sizeof buf;
+        if (aspace_copy_in(current->as, buf, a0 + off, n) < 0)
+            return -KE_FAULT;
+        console_write(buf, n);
+    }
+    return (int64_t)len;
+}
+
+static int64_t sys_yield(ARGS)
+{
+    UNUSED_ARGS;
+    schedule();
+    return 0;
+}
+
+static int64_t sys_send(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(ep, a0, KOBJ_ENDPOINT, KR_SEND);
+    if (current->ipc->ncaps && !(ep_cap->rights & KR_GRANT))
+        return -KE_PERM;
+    return ipc_send((struct endpoint *)ep_cap->obj, ep_cap->badge, SK_SEND);
+}
+
+static int64_t sys_call(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(ep, a0, KOBJ_ENDPOINT, KR_SEND);
+    if (current->ipc->ncaps && !(ep_cap->rights & KR_GRANT))
+        return -KE_PERM;
+    return ipc_send((struct endpoint *)ep_cap->obj, ep_cap->badge, SK_CALL);
+}
+
+static int64_t sys_recv(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(ep, a0, KOBJ_ENDPOINT, KR_RECV);
+    return ipc_recv((struct endpoint *)ep_cap->obj);
+}
+
+static int64_t sys_reply(ARGS)
+{
+    UNUSED_ARGS;
+    return ipc_reply((int64_t)a0);
+}
+
+static int64_t sys_reply_recv(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(ep, a1, KOBJ_ENDPOINT, KR_RECV);
+    struct endpoint *e = (struct endpoint *)ep_cap->obj;
+    if ((int64_t)a0 > 0)
+        ipc_reply((int64_t)a0); /* a dead caller is not the server's problem: receive anyway */
+    return ipc_recv(e);
+}
+
+static int64_t sys_notify(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(ep, a0, KOBJ_ENDPOINT, KR_SEND);
+    ipc_notify((struct endpoint *)ep_cap->obj, a1);
+    return 0;
+}
+
+static int64_t sys_ep_create(ARGS)
+{
+    UNUSED_ARGS;
+    struct endpoint *ep = endpoint_create();
+    if (!ep)
+        return -KE_NOMEM;
+    int h = cspace_insert(current->cs, &ep->o, KOBJ_ENDPOINT, KR_SEND | KR_RECV | KR_GRANT, 0, 0);
+    obj_put(&ep->o); /* the table's reference is the only one */
+    return h;
+}
+
+static int64_t sys_cap_copy(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(c, a0, 0, 0);
+    if (c_cap->type == KOBJ_REPLY)
+        return -KE_INVAL; /* one-shot: a reply capability is moved, never copied */
+    struct cap copy = *c_cap;
+    uint64_t badge = copy.badge ? copy.badge : a2; /* a badge, once set, is fixed */
+    return cspace_insert(current->cs, copy.obj, copy.type, copy.rights & (uint32_t)a1, badge,
+                         copy.seq);
+}
+
+static int64_t sys_cap_delete(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(c, a0, 0, 0);
+    (void)c_cap;
+    cspace_delete(current->cs, (int64_t)a0);
+    return 0;
+}
+
+static int64_t sys_cap_info(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(c, a0, 0, 0);
+    return c_cap->type;
+}
+
+static int64_t sys_as_create(ARGS)
+{
+    UNUSED_ARGS;
+    struct aspace *as = aspace_create();
+    if (!as)
+        return -KE_NOMEM;
+    int h = cspace_insert(current->cs, &as->o, KOBJ_ASPACE, KR_MAP, 0, 0);
+    obj_put(&as->o);
+    return h;
+}
+
+static int64_t sys_as_map(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_map((struct aspace *)as_cap->obj, a1, a2, (int)a3);
+}
+
+static int64_t sys_as_unmap(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_unmap((struct aspace *)as_cap->obj, a1, a2);
+}
+
+static int64_t sys_as_protect(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_protect((struct aspace *)as_cap->obj, a1, a2, (int)a3);
+}
+
+static int64_t sys_as_read(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_copy((struct aspace *)as_cap->obj, a1, current->as, a2, a3);
+}
+
+static int64_t sys_as_write(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_copy(current->as, a2, (struct aspace *)as_cap->obj, a1, a3);
+}
+
+static int64_t sys_as_copy(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(src, a0, KOBJ_ASPACE, KR_MAP);
+    LOOKUP(dst, a2, KOBJ_ASPACE, KR_MAP);
+    return aspace_copy((struct aspace *)src_cap->obj, a1, (struct aspace *)dst_cap->obj, a3, a4);
+}
+
+static struct endpoint *optional_ep(int32_t h, int *err)
+{
+    if (h <= 0)
+        return NULL;
+    struct cap *c = cspace_lookup(current->cs, h, KOBJ_ENDPOINT, KR_SEND, err);
+    return c ? (struct endpoint *)c->obj : NULL;
+}
+
+static int64_t sys_thread_create(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    struct kthread_cfg *cfg = kmalloc(sizeof *cfg);
+    if (!cfg)
+        return -KE_NOMEM;
+    int err = 0;
+    if (aspace_copy_in(current->as, cfg, a1, sizeof *cfg) < 0) {
+        kfree(cfg);
+        return -KE_FAULT;
+    }
+    struct endpoint *sep = optional_ep(cfg->syscall_ep, &err);
+    struct endpoint *fep = optional_ep(cfg->fault_ep, &err);
+    int foreign = cfg->flags & KTHREAD_FOREIGN;
+    if (err || (foreign && !sep) || (!foreign && !cfg->ipc_buf)) {
+        kfree(cfg);
+        return err ? err : -KE_INVAL;
+    }
+    struct thread *t = thread_create((struct aspace *)as_cap->obj, foreign ? NULL : current->cs,
+                                     cfg, sep, fep, &err);
+    kfree(cfg);
+    if (!t)
+        return err;
+    int h = cspace_insert(current->cs, &t->o, KOBJ_THREAD, KR_CONTROL, 0, 0);
+    if (h < 0)
+        thread_kill(t);
+    return h;
+}
+
+static int64_t sys_thread_read_regs(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    struct kregs *r = kmalloc(sizeof *r);
+    if (!r)
+        return -KE_NOMEM;
+    int64_t e = thread_get_regs((struct thread *)t_cap->obj, r);
+    if (e == 0 && aspace_copy_out(current->as, a1, r, sizeof *r) < 0)
+        e = -KE_FAULT;
+    kfree(r);
+    return e;
+}
+
+static int64_t sys_thread_write_regs(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    struct kregs *r = kmalloc(sizeof *r);
+    if (!r)
+        return -KE_NOMEM;
+    int64_t e = aspace_copy_in(current->as, r, a1, sizeof *r) < 0
+                    ? -KE_FAULT
+                    : thread_set_regs((struct thread *)t_cap->obj, r);
+    kfree(r);
+    return e;
+}
+
+static int64_t sys_thread_set_as(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    LOOKUP(as, a1, KOBJ_ASPACE, KR_MAP);
+    return thread_set_aspace((struct thread *)t_cap->obj, (struct aspace *)as_cap->obj);
+}
+
+static int64_t sys_thread_kill(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    thread_kill((struct thread *)t_cap->obj);
+    return 0;
+}
+
+static int64_t sys_thread_resume(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    struct thread *t = (struct thread *)t_cap->obj;
+    if (t->state != TS_SUSPENDED)
+        return -KE_BUSY;
+    sched_ready(t);
+    return 0;
+}
+
+static int64_t sys_timer_set(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(ep, a0, KOBJ_ENDPOINT, KR_SEND);
+    timerq_set((struct endpoint *)ep_cap->obj, a1, a2);
+    return 0;
+}
+
+static int64_t sys_clock(ARGS)
+{
+    UNUSED_ARGS;
+    current->frame->rdx = arch_tsc();
+    return (int64_t)arch_clock_ns();
+}
+
+static int64_t sys_console_read(ARGS)
+{
+    UNUSED_ARGS;
+    char buf[256];
+    uint64_t done = 0;
+    while (done < a1) {
+        size_t want = a1 - done < sizeof buf ? a1 - done : sizeof buf;
+        size_t n = console_read(buf, want);
+        if (!n)
+            break;
+        if (aspace_copy_out(current->as, a0 + done, buf, n) < 0)
+            return done ? (int64_t)done : -KE_FAULT; /* bytes already taken are delivered */
+        done += n;
+    }
+    return (int64_t)done;
+}
+
+static int64_t sys_console_bind(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(ep, a0, KOBJ_ENDPOINT, KR_SEND);
+    console_bind((struct endpoint *)ep_cap->obj, a1);
+    return 0;
+}
+
+static int64_t sys_poweroff(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(ctl, a0, KOBJ_CONTROL, KR_CONTROL);
+    (void)ctl_cap;
+    kprintf("kernel: power off (status %ld)\n", (long)a1);
+    arch_halt_system((int)a1);
+}
+
+static int64_t sys_mem_info(ARGS)
+{
+    UNUSED_ARGS;
+    struct kmem_info mi = {
+        .total_frames = kernel_pmm.nframes,
+        .free_frames = pmm_free_count(&kernel_pmm),
+        .threads = thread_count,
+        .aspaces = aspace_count,
+        .endpoints = endpoint_count,
+        .kernel_entries = stat_kernel_entries,
+        .ipc_messages = stat_ipc_messages,
+        .as_switches = stat_as_switches,
+    };
+    return aspace_copy_out(current->as, a0, &mi, sizeof mi) < 0 ? -KE_FAULT : 0;
+}
+
+static const kcall_fn kcall_table[KCALL_COUNT] = {
+#define KCALL_ENTRY(n, name) [n] = sys_##name,
+    KCALLS(KCALL_ENTRY)
+#undef KCALL_ENTRY
+};
+
+static const char *const kcall_names[KCALL_COUNT] = {
+#define KCALL_NAME(n, name) [n] = #name,
+    KCALLS(KCALL_NAME)
+#undef KCALL_NAME
+};
+
+void syscall_dispatch(struct trap_frame *f)
+{
+    struct thread *t = current;
+    stat_kernel_entries++;
+    if (t->flags & KTHREAD_FOREIGN) {
+        /* the POSIX personality: the whole call goes to the thread's server as a message */
+        f->rax = (uint64_t)ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
+    } else if (f->rax < KCALL_COUNT) {
+        f->rax = (uint64_t)kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+    } else {
+        kprintf("kernel: thread %lu: no kernel call %lu\n", t->id, f->rax);
+        f->rax = (uint64_t)-KE_NOSYS;
+    }
+    if (need_resched)
+        schedule();
+}
+
+const char *kcall_name(uint64_t nr)
+{
+    return nr < KCALL_COUNT ? kcall_names[nr] : "?";
+}
+
+void kern_user_exception(struct trap_frame *f)
+{
+    struct thread *t = current;
+    stat_kernel_entries++;
+    uint64_t addr = f->vector == 14 ? arch_fault_address() : 0;
+    if (!t->fault_ep) {
+        kprintf("kernel: thread %lu: unhandled exception %lu at rip %lx (address %lx): killed\n",
+                t->id, f->vector, f->rip, addr);
+        arch_dump_frame(f);
+        thread_kill(t); /* does not return */
+        return;
+    }
+    t->fault[0] = f->vector;
+    t->fault[1] = f->error;
+    t->fault[2] = addr;
+    t->fault[3] = f->rip;
+    int64_t r = ipc_send(t->fault_ep, t->badge, SK_FAULT);
+    if (r < 0) { /* the handler is gone */
+        thread_kill(t);
+        return;
+    }
+    /* resumed: the handler fixed the cause or rewrote the registers */
+    if (need_resched)
+        schedule();
+}

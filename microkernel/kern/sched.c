@@ -1,0 +1,172 @@
+/* Scheduler (see include/sched.h). Context switches happen only inside schedule()/sched_handoff(),
+ * which run in the kernel with interrupts off; the outgoing thread's user registers are already in
+ * its trap frame, so a switch saves just the callee-saved registers (arch_switch), the FPU image
+ * and the FS base. */
+#include "arch.h"
+#include "heap.h"
+#include "kern.h"
+#include "kprintf.h"
+#include "sched.h"
+
+struct thread *current;
+int need_resched;
+static struct tqueue runq[PRIO_LEVELS];
+static struct thread idle_thread;
+static struct thread *zombie; /* a dead thread whose stack was in use when it died */
+extern uint64_t stat_as_switches;
+
+void tq_push(struct tqueue *q, struct thread *t)
+{
+    t->qnext = NULL;
+    t->qprev = q->tail;
+    if (q->tail)
+        q->tail->qnext = t;
+    else
+        q->head = t;
+    q->tail = t;
+}
+
+void tq_remove(struct tqueue *q, struct thread *t)
+{
+    if (t->qprev)
+        t->qprev->qnext = t->qnext;
+    else
+        q->head = t->qnext;
+    if (t->qnext)
+        t->qnext->qprev = t->qprev;
+    else
+        q->tail = t->qprev;
+    t->qnext = t->qprev = NULL;
+}
+
+struct thread *tq_pop(struct tqueue *q)
+{
+    struct thread *t = q->head;
+    if (t)
+        tq_remove(q, t);
+    return t;
+}
+
+static int on_runq(struct thread *t)
+{
+    return t->qprev || t->qnext || runq[t->prio].head == t;
+}
+
+void sched_ready(struct thread *t)
+{
+    t->state = TS_READY;
+    if (t != current && t != &idle_thread && !on_runq(t))
+        tq_push(&runq[t->prio], t);
+    if (current == &idle_thread || (current && t->prio > current->prio))
+        need_resched = 1;
+}
+
+void sched_unready(struct thread *t)
+{
+    if (t != current && on_runq(t))
+        tq_remove(&runq[t->prio], t);
+}
+
+static void idle_loop(void)
+{
+    for (;;) {
+        /* sti takes effect after the next instruction, so no interrupt slips in before hlt */
+        __asm__ volatile("sti; hlt; cli");
+        if (need_resched)
+            schedule();
+    }
+}
+
+static void switch_to(struct thread *next)
+{
+    struct thread *prev = current;
+    if (next == prev)
+        return;
+    current = next;
+    need_resched = 0;
+    if (next->as) {
+        if (!prev->as || prev->as->pml4 != next->as->pml4)
+            stat_as_switches++;
+        arch_switch_pml4(next->as->pml4);
+    }
+    arch_set_current_kstack((uint64_t)next->kstack + KSTACK_SIZE);
+    if (prev->fpu && prev->state != TS_DEAD)
+        arch_fpu_save(prev->fpu);
+    if (next->fpu)
+        arch_fpu_restore(next->fpu);
+    arch_set_fs_base(next->fs_base);
+    arch_switch(&prev->ksp, next->ksp);
+    /* back in prev's context: whoever switched to us may have left a dead thread to free */
+    if (zombie && zombie != current) {
+        struct thread *z = zombie;
+        zombie = NULL;
+        kfree(z->kstack);
+        kfree(z->fpu);
+        kfree(z);
+    }
+}
+
+static struct thread *pick(void)
+{
+    for (int p = PRIO_LEVELS - 1; p >= 0; p--) {
+        struct thread *t = tq_pop(&runq[p]);
+        if (t)
+            return t;
+    }
+    return &idle_thread;
+}
+
+void schedule(void)
+{
+    if (current->state == TS_READY && current != &idle_thread)
+        tq_push(&runq[current->prio], current);
+    switch_to(pick());
+}
+
+int64_t sched_block(void)
+{
+    switch_to(pick());
+    return current->wake_result;
+}
+
+int64_t sched_handoff(struct thread *next)
+{
+    sched_unready(next);
+    next->state = TS_READY;
+    if (current->state == TS_READY)
+        tq_push(&runq[current->prio], current);
+    switch_to(next);
+    return current->wake_result;
+}
+
+void sched_tick(void)
+{
+    need_resched = 1; /* round robin: every tick ends a time slice */
+}
+
+void sched_defer_free(struct thread *t)
+{
+    zombie = t;
+}
+
+void sched_init(void)
+{
+    idle_thread.o.type = KOBJ_THREAD;
+    idle_thread.o.refs = 1;
+    idle_thread.state = TS_READY;
+    idle_thread.kstack = kmalloc(KSTACK_SIZE);
+    if (!idle_thread.kstack)
+        panic("sched: no memory for the idle thread");
+    idle_thread.ksp = arch_kstack_prepare(idle_thread.kstack + KSTACK_SIZE - 8, idle_loop)
+        /* - 8: a C function starts with rsp % 16 == 8, as if called */;
+    /* the boot context becomes a throw-away "thread" that is switched away from once */
+    static struct thread boot;
+    boot.state = TS_DEAD;
+    current = &boot;
+}
+
+void sched_start(void)
+{
+    switch_to(pick());
+    panic("sched_start returned");
+}
