@@ -15,38 +15,6 @@ static struct thread idle_thread;
 static struct thread *zombie; /* a dead thread whose stack was in use when it died */
 extern uint64_t stat_as_switches;
 
-void tq_push(struct tqueue *q, struct thread *t)
-{
-    t->qnext = NULL;
-    t->qprev = q->tail;
-    if (q->tail)
-        q->tail->qnext = t;
-    else
-        q->head = t;
-    q->tail = t;
-}
-
-void tq_remove(struct tqueue *q, struct thread *t)
-{
-    if (t->qprev)
-        t->qprev->qnext = t->qnext;
-    else
-        q->head = t->qnext;
-    if (t->qnext)
-        t->qnext->qprev = t->qprev;
-    else
-        q->tail = t->qprev;
-    t->qnext = t->qprev = NULL;
-}
-
-struct thread *tq_pop(struct tqueue *q)
-{
-    struct thread *t = q->head;
-    if (t)
-        tq_remove(q, t);
-    return t;
-}
-
 static int on_runq(struct thread *t)
 {
     return t->qprev || t->qnext || runq[t->prio].head == t;

@@ -1,0 +1,95 @@
+/* Host tests of the capability table (microkernel/kern/cap.c, kern/obj.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "fake_kernel.h"
+#include "kabi/kcalls.h"
+
+static int setup(void **s)
+{
+    (void)s;
+    fake_kernel_reset();
+    return 0;
+}
+
+static void test_handles_start_at_one_and_reuse_lowest(void **s)
+{
+    (void)s;
+    struct kobj o = {KOBJ_CONTROL, 1};
+    struct cspace *cs = cspace_create(4);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 1);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 2);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 3);
+    assert_int_equal(o.refs, 4); /* one per capability */
+    cspace_delete(cs, 2);
+    assert_int_equal(o.refs, 3);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 2);
+    cspace_put(cs);
+    assert_int_equal(o.refs, 1); /* the table's references all went */
+}
+
+static void test_grows_past_initial_size(void **s)
+{
+    (void)s;
+    struct kobj o = {KOBJ_CONTROL, 1};
+    struct cspace *cs = cspace_create(4);
+    for (int i = 1; i <= 100; i++)
+        assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_SEND, (uint64_t)i, 0), i);
+    assert_int_equal(cspace_used(cs), 100);
+    int err = 0;
+    struct cap *c = cspace_lookup(cs, 77, 0, 0, &err);
+    assert_non_null(c);
+    assert_int_equal(c->badge, 77); /* entries survived the moves */
+    cspace_put(cs);
+    assert_int_equal(o.refs, 1);
+}
+
+static void test_lookup_checks_type_rights_and_range(void **s)
+{
+    (void)s;
+    struct kobj o = {KOBJ_CONTROL, 1};
+    struct cspace *cs = cspace_create(8);
+    int h = cspace_insert(cs, &o, KOBJ_CONTROL, KR_SEND, 0, 0);
+    int err = 0;
+    assert_non_null(cspace_lookup(cs, h, KOBJ_CONTROL, KR_SEND, &err));
+    assert_null(cspace_lookup(cs, h, KOBJ_ENDPOINT, 0, &err));
+    assert_int_equal(err, -KE_BADH);
+    assert_null(cspace_lookup(cs, h, KOBJ_CONTROL, KR_SEND | KR_RECV, &err));
+    assert_int_equal(err, -KE_PERM);
+    int64_t bad[] = {0, -1, 5, 8, 1000000, INT64_MIN};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err = 0;
+        assert_null(cspace_lookup(cs, bad[i], 0, 0, &err));
+        assert_int_equal(err, -KE_BADH);
+    }
+    assert_null(cspace_lookup(NULL, 1, 0, 0, &err));
+    cspace_delete(cs, 0);  /* harmless */
+    cspace_delete(cs, 99); /* harmless */
+    cspace_put(cs);
+}
+
+static void test_insert_at_fixed_handles(void **s)
+{
+    (void)s;
+    struct kobj o = {KOBJ_CONTROL, 1};
+    struct cspace *cs = cspace_create(4);
+    assert_int_equal(cspace_insert_at(cs, 8, &o, KOBJ_CONTROL, KR_ALL), 8);
+    assert_int_equal(cspace_insert_at(cs, 8, &o, KOBJ_CONTROL, KR_ALL), -KE_INVAL); /* taken */
+    assert_int_equal(cspace_insert_at(cs, 0, &o, KOBJ_CONTROL, KR_ALL), -KE_INVAL);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 1); /* lowest free */
+    cspace_put(cs);
+    assert_int_equal(o.refs, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_handles_start_at_one_and_reuse_lowest, setup),
+        cmocka_unit_test_setup(test_grows_past_initial_size, setup),
+        cmocka_unit_test_setup(test_lookup_checks_type_rights_and_range, setup),
+        cmocka_unit_test_setup(test_insert_at_fixed_handles, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, fake_kernel_release);
+}
