@@ -1,6 +1,6 @@
 /* Freestanding string and memory functions, shared by the kernel and the native servers.
- * Entry points: memcpy, memmove, memset, memcmp, strlen, strnlen, strcmp, strncmp, strchr, strrchr,
- * strcpy, strncpy. gcc may emit calls to the mem* ones on its own, so every freestanding image links
+ * Entry points: memcpy, memmove, memset, memcmp, memchr, strlen, strnlen, strcmp, strncmp, strchr, strrchr,
+ * strcpy, strncpy, strspn, strcspn. gcc may emit calls to the mem* ones on its own, so every freestanding image links
  * this file. */
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +44,15 @@ int memcmp(const void *a, const void *b, size_t n)
         if (x[i] != y[i])
             return x[i] - y[i];
     return 0;
+}
+
+void *memchr(const void *s, int c, size_t n)
+{
+    const unsigned char *p = s;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == (unsigned char)c)
+            return (void *)(p + i);
+    return NULL;
 }
 
 size_t strlen(const char *s)
@@ -117,4 +126,20 @@ char *strncpy(char *restrict dst, const char *restrict src, size_t n)
     for (; i < n; i++)
         dst[i] = 0;
     return dst;
+}
+
+size_t strspn(const char *s, const char *accept)
+{
+    size_t n = 0;
+    while (s[n] && strchr(accept, s[n]))
+        n++;
+    return n;
+}
+
+size_t strcspn(const char *s, const char *reject)
+{
+    size_t n = 0;
+    while (s[n] && !strchr(reject, s[n]))
+        n++;
+    return n;
 }

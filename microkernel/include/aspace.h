@@ -22,8 +22,10 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, int prot);
  * return 0 or -KE_FAULT. */
 int aspace_copy_in(struct aspace *as, void *dst, uint64_t uva, uint64_t len);
 int aspace_copy_out(struct aspace *as, uint64_t uva, const void *src, uint64_t len);
-/* user to user, between two spaces (either may be the same) */
-int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t dva, uint64_t len);
+/* user to user, between two spaces (either may be the same); force: ignore the destination's
+ * write protection (KAS_FORCE) */
+int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t dva, uint64_t len,
+                int force);
 
 extern uint64_t aspace_count;
 

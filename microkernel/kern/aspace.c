@@ -33,6 +33,10 @@ static int range_ok(uint64_t va, uint64_t len)
 
 static uint64_t prot_flags(int prot)
 {
+    /* PROT_NONE: present for the kernel's bookkeeping but not a user page, so user accesses fault
+     * and the checked copies refuse it (x86 has no "present but inaccessible" user page) */
+    if (!(prot & (KPROT_READ | KPROT_WRITE | KPROT_EXEC)))
+        return PTE_NX;
     uint64_t f = PTE_U;
     if (prot & KPROT_WRITE)
         f |= PTE_W;
@@ -157,7 +161,8 @@ int aspace_copy_out(struct aspace *as, uint64_t uva, const void *src, uint64_t l
     return 0;
 }
 
-int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t dva, uint64_t len)
+int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t dva, uint64_t len,
+                int force)
 {
     if (len > USER_TOP || sva + len < sva || dva + len < dva)
         return -KE_FAULT;
@@ -167,7 +172,7 @@ int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t d
             chunk = PAGE_SIZE - (dva & 0xFFF);
         if (chunk > len)
             chunk = len;
-        uint8_t *s = user_ptr(src, sva, 0), *d = user_ptr(dst, dva, 1);
+        uint8_t *s = user_ptr(src, sva, 0), *d = user_ptr(dst, dva, !force);
         if (!s || !d)
             return -KE_FAULT;
         memmove(d, s, chunk);

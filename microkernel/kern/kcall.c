@@ -175,14 +175,14 @@ static int64_t sys_as_read(ARGS)
 {
     UNUSED_ARGS;
     LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_copy((struct aspace *)as_cap->obj, a1, current->as, a2, a3);
+    return aspace_copy((struct aspace *)as_cap->obj, a1, current->as, a2, a3, 0);
 }
 
 static int64_t sys_as_write(ARGS)
 {
     UNUSED_ARGS;
     LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_copy(current->as, a2, (struct aspace *)as_cap->obj, a1, a3);
+    return aspace_copy(current->as, a2, (struct aspace *)as_cap->obj, a1, a3, a4 & KAS_FORCE);
 }
 
 static int64_t sys_as_copy(ARGS)
@@ -190,7 +190,8 @@ static int64_t sys_as_copy(ARGS)
     UNUSED_ARGS;
     LOOKUP(src, a0, KOBJ_ASPACE, KR_MAP);
     LOOKUP(dst, a2, KOBJ_ASPACE, KR_MAP);
-    return aspace_copy((struct aspace *)src_cap->obj, a1, (struct aspace *)dst_cap->obj, a3, a4);
+    return aspace_copy((struct aspace *)src_cap->obj, a1, (struct aspace *)dst_cap->obj, a3, a4,
+                       a5 & KAS_FORCE);
 }
 
 static struct endpoint *optional_ep(int32_t h, int *err)

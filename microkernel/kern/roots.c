@@ -83,6 +83,7 @@ static int start_one(int index, const char *const *root_names, const struct mb2_
     bi->root_index = (uint32_t)index;
     bi->nroots = (uint32_t)nroots;
     bi->tsc_hz = arch_tsc_hz();
+    bi->boot_epoch_ns = arch_rtc_seconds() * 1000000000ull - arch_clock_ns();
     for (int j = 0; j < nroots; j++)
         strncpy(bi->names[j], root_names[j], sizeof bi->names[j] - 1);
     strncpy(bi->cmdline, kernel_cmdline, sizeof bi->cmdline - 1);

@@ -22,6 +22,7 @@ struct kboot_info {
     char names[KBOOT_MAX_ROOTS][16]; /* root i's endpoint is ROOT_H_EP_BASE + i */
     uint64_t initrd_va, initrd_size;
     uint64_t tsc_hz;
+    uint64_t boot_epoch_ns; /* wall-clock time when the monotonic clock was 0 */
     char cmdline[1024];    /* the whole kernel command line (words after " -- " are init's) */
 };
 

@@ -25,7 +25,7 @@
     X(13, as_unmap)        /* (as, va, len) */                                                    \
     X(14, as_protect)      /* (as, va, len, prot) */                                              \
     X(15, as_read)         /* (as, remote_va, local_buf, len): checked copy out of `as` */        \
-    X(16, as_write)        /* (as, remote_va, local_buf, len): checked copy into `as` */          \
+    X(16, as_write)        /* (as, remote_va, local_buf, len, flags): checked copy into `as` */          \
     X(17, thread_create)   /* (as, cfg): new thread from struct kthread_cfg; returns its handle */\
     X(18, thread_read_regs)  /* (t, regs): the blocked thread's whole register frame */           \
     X(19, thread_write_regs) /* (t, regs) */                                                      \
@@ -38,7 +38,7 @@
     X(26, console_bind)    /* (ep, bits): notify ep with bits when console input arrives */      \
     X(27, poweroff)        /* (ctl, status): halt the machine (needs the control capability) */  \
     X(28, mem_info)        /* (info): struct kmem_info: free frames, totals, counters */          \
-    X(29, as_copy)         /* (src_as, src_va, dst_as, dst_va, len): checked copy between two spaces */ \
+    X(29, as_copy)         /* (src_as, src_va, dst_as, dst_va, len, flags): checked copy between two spaces */ \
     X(30, cap_info)        /* (h): object type (KOBJ_*) or an error: for tests and debugging */
 
 enum kcall_nr {
@@ -58,5 +58,8 @@ enum kcall_nr {
 #define KE_BUSY 7    /* the thread is not in a state that allows this */
 #define KE_EXIST 8   /* already mapped */
 #define KE_NOSYS 9   /* no such call */
+
+/* as_write / as_copy flags */
+#define KAS_FORCE 1  /* write even to read-only user pages (the holder of KR_MAP could unprotect them anyway): exec loading */
 
 #endif

@@ -52,7 +52,9 @@ static inline int64_t k_as_unmap(int as, uint64_t va, uint64_t len) { return KC(
 static inline int64_t k_as_protect(int as, uint64_t va, uint64_t len, int prot) { return KC(as_protect, as, va, len, prot, 0, 0); }
 static inline int64_t k_as_read(int as, uint64_t va, void *buf, uint64_t len) { return KC(as_read, as, va, buf, len, 0, 0); }
 static inline int64_t k_as_write(int as, uint64_t va, const void *buf, uint64_t len) { return KC(as_write, as, va, buf, len, 0, 0); }
+static inline int64_t k_as_write_force(int as, uint64_t va, const void *buf, uint64_t len) { return KC(as_write, as, va, buf, len, KAS_FORCE, 0); }
 static inline int64_t k_as_copy(int src, uint64_t sva, int dst, uint64_t dva, uint64_t len) { return KC(as_copy, src, sva, dst, dva, len, 0); }
+static inline int64_t k_as_copy_force(int src, uint64_t sva, int dst, uint64_t dva, uint64_t len) { return KC(as_copy, src, sva, dst, dva, len, KAS_FORCE); }
 static inline int64_t k_thread_create(int as, const struct kthread_cfg *cfg) { return KC(thread_create, as, cfg, 0, 0, 0, 0); }
 static inline int64_t k_thread_read_regs(int64_t t, struct kregs *r) { return KC(thread_read_regs, t, r, 0, 0, 0, 0); }
 static inline int64_t k_thread_write_regs(int64_t t, const struct kregs *r) { return KC(thread_write_regs, t, r, 0, 0, 0, 0); }

@@ -1,0 +1,90 @@
+/* The procmgr <-> vfs protocol (and the notification bits both servers use). Payloads are fixed
+ * structs copied into the IPC buffer's message words, named sender_receiver_call.
+ *
+ * Direction: procmgr calls vfs and waits; vfs never calls procmgr (principle 6 of the design brief):
+ * what vfs must tell procmgr (a signal to raise) is queued in vfs and announced with a
+ * non-blocking notification, after which procmgr fetches it with VFS_L_EVENTS. */
+#ifndef PROTO_PM_VFS_H
+#define PROTO_PM_VFS_H
+#include <stdint.h>
+#include "kabi/ipc.h"
+
+enum vfs_label {
+    VFS_L_SYSCALL = 1,  /* send, caps[0] = the caller's reply (moved): vfs answers the thread */
+    VFS_L_PROC_CREATE,  /* call, caps[0] = the child's address space (copied) */
+    VFS_L_PROC_EXEC,    /* call, caps[0] = the new address space (copied) */
+    VFS_L_PROC_EXIT,    /* call */
+    VFS_L_EXEC_OPEN,    /* call */
+    VFS_L_FILE_READ,    /* call */
+    VFS_L_FILE_LOAD,    /* call, caps[0] = the address space to fill (copied) */
+    VFS_L_FILE_CLOSE,   /* call */
+    VFS_L_EVENTS,       /* call: the signals vfs has queued for procmgr */
+    VFS_L_STATS,        /* call: open descriptions (tests, /proc) */
+};
+
+/* notification bits */
+#define PM_NOTIFY_TIMER 0x1      /* kernel timer -> procmgr: a deadline passed */
+#define PM_NOTIFY_VFS_EVENTS 0x2 /* vfs -> procmgr: call VFS_L_EVENTS */
+#define VFS_NOTIFY_CONSOLE 0x1   /* kernel console -> vfs: input arrived */
+
+struct pm_vfs_syscall {
+    int64_t pid, tid;
+    uint64_t nr;
+    uint64_t a[6];
+};
+
+struct pm_vfs_proc { /* PROC_CREATE, PROC_EXEC, PROC_EXIT */
+    int64_t pid, parent_pid;
+};
+
+#define VFS_PATH_MAX 3584 /* what fits in one message; longer exec paths get ENAMETOOLONG */
+struct pm_vfs_exec_open {
+    int64_t pid;
+    char path[VFS_PATH_MAX];
+};
+struct vfs_pm_exec_open {
+    int64_t result;
+    uint64_t file, size;
+};
+
+#define VFS_READ_MAX 3584
+struct pm_vfs_file_read {
+    uint64_t file, off, len;
+};
+struct vfs_pm_file_read {
+    int64_t result;
+    uint8_t data[VFS_READ_MAX];
+};
+
+struct pm_vfs_file_load {
+    uint64_t file, off, len, va;
+};
+
+struct pm_vfs_file_close {
+    uint64_t file;
+};
+
+struct vfs_pm_result {
+    int64_t result;
+};
+
+#define VFS_EVENTS_MAX 32
+struct vfs_pm_events {
+    int64_t count;
+    struct { int32_t pid, tid, sig, pad; } ev[VFS_EVENTS_MAX];
+};
+
+struct vfs_pm_stats {
+    uint64_t open_descriptions;
+};
+
+#define PROTO_FITS(t) _Static_assert(sizeof(t) <= sizeof(((struct ipc_buf *)0)->mr), #t " fits a message")
+PROTO_FITS(struct pm_vfs_syscall);
+PROTO_FITS(struct pm_vfs_exec_open);
+PROTO_FITS(struct vfs_pm_file_read);
+PROTO_FITS(struct vfs_pm_events);
+
+/* words a payload of `bytes` takes in mr[] */
+#define PROTO_WORDS(bytes) (uint32_t)(((bytes) + 7) / 8)
+
+#endif

@@ -1,0 +1,114 @@
+/* procmgr's main loop: receive a message, hand it to the logic, repeat. Every syscall and fault of
+ * every POSIX thread arrives here (the kernel makes them messages); the logic answers through the
+ * env (pm_ipc.c), now or later. Also: the timer notification (sleepers, waits with timeouts) and
+ * vfs's "events waiting" notification (signals vfs wants raised, e.g. SIGPIPE).
+ * Entry point: main (from libsys/rt). */
+#include <string.h>
+#include "pm_ipc.h"
+#include "procmgr.h"
+#include "proto/pm_vfs.h"
+#include "rt.h"
+#include "sys/kmsg.h"
+
+static int find_root(const struct kboot_info *bi, const char *name)
+{
+    for (uint32_t i = 0; i < bi->nroots; i++)
+        if (strcmp(bi->names[i], name) == 0)
+            return ROOT_H_EP_BASE + (int)i;
+    return -1;
+}
+
+/* "init=/x -- a b" -> path "/x", argv {"/x", "a", "b"} */
+static void init_command(const char *cmdline, char *path, size_t psize, char **argv, int maxargs,
+                         char *argbuf)
+{
+    strcpy(path, "/sbin/init");
+    const char *sep = cmdline;
+    for (; *sep; sep++)
+        if (sep[0] == ' ' && sep[1] == '-' && sep[2] == '-' && (sep[3] == ' ' || !sep[3]))
+            break;
+    for (const char *p = cmdline; p < sep;) {
+        while (p < sep && *p == ' ')
+            p++;
+        const char *w = p;
+        while (p < sep && *p != ' ')
+            p++;
+        if (p - w > 5 && strncmp(w, "init=", 5) == 0) {
+            size_t n = (size_t)(p - w - 5) < psize - 1 ? (size_t)(p - w - 5) : psize - 1;
+            memcpy(path, w + 5, n);
+            path[n] = 0;
+        }
+    }
+    int argc = 0;
+    argv[argc++] = path;
+    strcpy(argbuf, *sep ? sep + 3 : "");
+    for (char *p = argbuf; *p && argc < maxargs - 1;) {
+        while (*p == ' ')
+            *p++ = 0;
+        if (!*p)
+            break;
+        argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    argv[argc] = NULL;
+}
+
+static void fetch_vfs_events(pm_t *pm)
+{
+    kmsg_put(VFS_L_EVENTS, NULL, 0);
+    if (k_call(pm_glue.vfs_ep) < 0)
+        return;
+    struct vfs_pm_events ev;
+    memcpy(&ev, kipc()->mr, sizeof ev);
+    for (int64_t i = 0; i < ev.count && i < VFS_EVENTS_MAX; i++)
+        pm_signal_notice(pm, ev.ev[i].pid, ev.ev[i].tid, ev.ev[i].sig);
+}
+
+int main(const struct kboot_info *bi)
+{
+    pm_glue.ep = find_root(bi, "procmgr");
+    pm_glue.vfs_ep = find_root(bi, "vfs");
+    if (pm_glue.ep < 0 || pm_glue.vfs_ep < 0)
+        rt_panic("procmgr needs the roots procmgr and vfs");
+    pm_t *pm = pm_create(pm_ipc_env());
+    if (!pm)
+        rt_panic("out of memory");
+
+    static char path[256], argbuf[1024];
+    static char *argv[32];
+    static char *envp[] = {"HOME=/", "TERM=vt100", "PATH=/bin:/sbin:/tests", NULL};
+    init_command(bi->cmdline, path, sizeof path, argv, 32, argbuf);
+    int e = pm_start_init(pm, path, argv, envp);
+    if (e < 0) {
+        printf("procmgr: cannot start %s: error %d\n", path, -e);
+        k_poweroff(ROOT_H_CONTROL, 127);
+    }
+
+    for (;;) {
+        int64_t reply = k_recv(pm_glue.ep);
+        struct ipc_buf *b = kipc();
+        switch (b->label) {
+        case IPC_LABEL_SYSCALL: {
+            uint64_t a[6] = {b->mr[1], b->mr[2], b->mr[3], b->mr[4], b->mr[5], b->mr[6]};
+            pm_syscall(pm, b->badge, b->mr[0], a, (pm_token_t)reply);
+            break;
+        }
+        case IPC_LABEL_FAULT:
+            pm_fault(pm, b->badge, b->mr[0], b->mr[1], b->mr[2], (pm_token_t)reply);
+            break;
+        case IPC_LABEL_NOTIFY: {
+            uint64_t bits = b->mr[0];
+            if (bits & PM_NOTIFY_TIMER)
+                pm_timer_fired(pm, k_clock_ns());
+            if (bits & PM_NOTIFY_VFS_EVENTS)
+                fetch_vfs_events(pm);
+            break;
+        }
+        default:
+            printf("procmgr: unexpected message label %x\n", b->label);
+            if (reply > 0)
+                kmsg_reply_value(reply, -LX_ENOSYS);
+        }
+    }
+}

@@ -1,0 +1,315 @@
+/* procmgr's IPC glue: the struct pm_env that the logic (pm_*.c) uses, made of kernel calls and
+ * calls to vfs (protocol in proto/pm_vfs.h). Nothing here decides policy.
+ * Entry point: pm_ipc_env. */
+#include <stdlib.h>
+#include <string.h>
+#include "pm_ipc.h"
+#include "proto/pm_vfs.h"
+#include "rt.h"
+#include "sys/kmsg.h"
+
+_Static_assert(sizeof(pm_regs_t) == sizeof(struct kregs), "pm_regs_t is the kernel's register image");
+_Static_assert(offsetof(pm_regs_t, fpu) == offsetof(struct kregs, fpu), "same layout");
+
+struct pm_glue pm_glue;
+
+static int ke(int64_t r) { return r < 0 ? ke_to_lx(r) : 0; }
+
+static int g_as_create(void *c, pm_as_t *out)
+{
+    (void)c;
+    int64_t h = k_as_create();
+    if (h < 0)
+        return ke(h);
+    *out = (pm_as_t)h;
+    return 0;
+}
+
+static int g_as_dup_ref(void *c, pm_as_t as, pm_as_t *out)
+{
+    (void)c;
+    int64_t h = k_cap_copy((int)as, KR_MAP, 0);
+    if (h < 0)
+        return ke(h);
+    *out = (pm_as_t)h;
+    return 0;
+}
+
+static void g_as_release(void *c, pm_as_t as) { (void)c; k_cap_delete((int64_t)as); }
+static int g_as_map(void *c, pm_as_t as, uint64_t va, uint64_t len, int prot)
+{
+    (void)c;
+    return ke(k_as_map((int)as, va, len, prot));
+}
+static int g_as_unmap(void *c, pm_as_t as, uint64_t va, uint64_t len)
+{
+    (void)c;
+    return ke(k_as_unmap((int)as, va, len));
+}
+static int g_as_protect(void *c, pm_as_t as, uint64_t va, uint64_t len, int prot)
+{
+    (void)c;
+    return ke(k_as_protect((int)as, va, len, prot));
+}
+static int g_as_read(void *c, pm_as_t as, void *dst, uint64_t va, uint64_t len)
+{
+    (void)c;
+    return ke(k_as_read((int)as, va, dst, len));
+}
+static int g_as_write(void *c, pm_as_t as, uint64_t va, const void *src, uint64_t len)
+{
+    (void)c;
+    return ke(k_as_write_force((int)as, va, src, len)); /* exec fills read-only segments */
+}
+
+static struct kthread_cfg thread_cfg; /* large (FPU image): not on the stack */
+
+static int g_thread_create(void *c, pm_as_t as, const pm_regs_t *regs, uint64_t badge,
+                           pm_thread_t *out)
+{
+    (void)c;
+    memset(&thread_cfg, 0, sizeof thread_cfg);
+    thread_cfg.flags = KTHREAD_FOREIGN;
+    thread_cfg.syscall_ep = pm_glue.ep;
+    thread_cfg.fault_ep = pm_glue.ep;
+    thread_cfg.badge = badge;
+    memcpy(&thread_cfg.regs, regs, sizeof *regs);
+    int64_t h = k_thread_create((int)as, &thread_cfg);
+    if (h < 0)
+        return ke(h);
+    *out = (pm_thread_t)h;
+    return 0;
+}
+
+static int g_thread_get_regs(void *c, pm_thread_t t, pm_regs_t *out)
+{
+    (void)c;
+    return ke(k_thread_read_regs((int64_t)t, (struct kregs *)out));
+}
+static int g_thread_set_regs(void *c, pm_thread_t t, const pm_regs_t *regs)
+{
+    (void)c;
+    return ke(k_thread_write_regs((int64_t)t, (const struct kregs *)regs));
+}
+static int g_thread_set_as(void *c, pm_thread_t t, pm_as_t as)
+{
+    (void)c;
+    return ke(k_thread_set_as((int64_t)t, (int)as));
+}
+static void g_thread_destroy(void *c, pm_thread_t t)
+{
+    (void)c;
+    k_thread_kill((int64_t)t);
+    k_cap_delete((int64_t)t);
+}
+static void g_reply(void *c, pm_token_t tok, int64_t value)
+{
+    (void)c;
+    kmsg_reply_value((int64_t)tok, value);
+}
+static void g_drop(void *c, pm_token_t tok)
+{
+    (void)c;
+    k_cap_delete((int64_t)tok);
+}
+
+static void g_vfs_forward(void *c, int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6],
+                          pm_token_t tok)
+{
+    (void)c;
+    struct pm_vfs_syscall m = {pid, tid, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
+    kmsg_put(VFS_L_SYSCALL, &m, sizeof m);
+    kmsg_cap((int64_t)tok, 1); /* vfs answers the caller itself */
+    k_send(pm_glue.vfs_ep);
+}
+
+/* a call to vfs whose reply is one result word */
+static int64_t vfs_call_result(void)
+{
+    int64_t r = k_call(pm_glue.vfs_ep);
+    if (r < 0)
+        return ke(r);
+    return (int64_t)kipc()->mr[0];
+}
+
+static int g_vfs_proc_create(void *c, int32_t pid, int32_t parent_pid, pm_as_t as)
+{
+    (void)c;
+    struct pm_vfs_proc m = {pid, parent_pid};
+    kmsg_put(VFS_L_PROC_CREATE, &m, sizeof m);
+    kmsg_cap((int64_t)as, 0);
+    return (int)vfs_call_result();
+}
+
+static int g_vfs_proc_exec(void *c, int32_t pid, pm_as_t new_as)
+{
+    (void)c;
+    struct pm_vfs_proc m = {pid, 0};
+    kmsg_put(VFS_L_PROC_EXEC, &m, sizeof m);
+    kmsg_cap((int64_t)new_as, 0);
+    return (int)vfs_call_result();
+}
+
+static void g_vfs_proc_exit(void *c, int32_t pid)
+{
+    (void)c;
+    struct pm_vfs_proc m = {pid, 0};
+    kmsg_put(VFS_L_PROC_EXIT, &m, sizeof m);
+    vfs_call_result();
+}
+
+static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *file, uint64_t *size)
+{
+    (void)c;
+    size_t n = strlen(path);
+    if (n >= VFS_PATH_MAX)
+        return -LX_ENAMETOOLONG;
+    struct ipc_buf *b = kipc();
+    struct pm_vfs_exec_open *m = (struct pm_vfs_exec_open *)b->mr;
+    m->pid = pid;
+    memcpy(m->path, path, n + 1);
+    b->label = VFS_L_EXEC_OPEN;
+    b->len = PROTO_WORDS(offsetof(struct pm_vfs_exec_open, path) + n + 1);
+    b->ncaps = 0;
+    b->cap_move = 0;
+    int64_t r = k_call(pm_glue.vfs_ep);
+    if (r < 0)
+        return ke(r);
+    const struct vfs_pm_exec_open *rep = (const void *)b->mr;
+    if (rep->result < 0)
+        return (int)rep->result;
+    *file = rep->file;
+    *size = rep->size;
+    return 0;
+}
+
+static int64_t g_vfs_file_read(void *c, uint64_t file, uint64_t off, void *buf, uint64_t len)
+{
+    (void)c;
+    uint64_t done = 0;
+    while (done < len) {
+        uint64_t chunk = len - done < VFS_READ_MAX ? len - done : VFS_READ_MAX;
+        struct pm_vfs_file_read m = {file, off + done, chunk};
+        kmsg_put(VFS_L_FILE_READ, &m, sizeof m);
+        int64_t r = k_call(pm_glue.vfs_ep);
+        if (r < 0)
+            return ke(r);
+        const struct vfs_pm_file_read *rep = (const void *)kipc()->mr;
+        if (rep->result < 0)
+            return done ? (int64_t)done : rep->result;
+        memcpy((char *)buf + done, rep->data, (size_t)rep->result);
+        done += (uint64_t)rep->result;
+        if ((uint64_t)rep->result < chunk)
+            break; /* end of file */
+    }
+    return (int64_t)done;
+}
+
+static int g_vfs_file_load(void *c, uint64_t file, uint64_t off, uint64_t len, pm_as_t as,
+                           uint64_t va)
+{
+    (void)c;
+    struct pm_vfs_file_load m = {file, off, len, va};
+    kmsg_put(VFS_L_FILE_LOAD, &m, sizeof m);
+    kmsg_cap((int64_t)as, 0);
+    return (int)vfs_call_result();
+}
+
+static void g_vfs_file_close(void *c, uint64_t file)
+{
+    (void)c;
+    struct pm_vfs_file_close m = {file};
+    kmsg_put(VFS_L_FILE_CLOSE, &m, sizeof m);
+    vfs_call_result();
+}
+
+static uint64_t g_clock_mono(void *c)
+{
+    (void)c;
+    return k_clock_ns();
+}
+static uint64_t g_clock_real(void *c)
+{
+    (void)c;
+    return rt_boot->boot_epoch_ns + k_clock_ns();
+}
+static void g_timer_arm(void *c, uint64_t deadline)
+{
+    (void)c;
+    k_timer_set(pm_glue.ep, PM_NOTIFY_TIMER, deadline);
+}
+
+static void g_random(void *c, void *buf, size_t n)
+{
+    (void)c;
+    /* xorshift64*, reseeded from the TSC: unpredictable enough for AT_RANDOM and getrandom in a
+     * teaching system (qemu64 has no RDRAND) */
+    static uint64_t s;
+    s ^= k_rdtsc() * 0x9E3779B97F4A7C15ull;
+    uint8_t *p = buf;
+    for (size_t i = 0; i < n; i++) {
+        s ^= s >> 12, s ^= s << 25, s ^= s >> 27;
+        p[i] = (uint8_t)((s * 0x2545F4914F6CDD1Dull) >> 56);
+    }
+}
+
+static void g_poweroff(void *c, int status)
+{
+    (void)c;
+    k_poweroff(ROOT_H_CONTROL, status);
+}
+
+static void g_log(void *c, const char *msg)
+{
+    (void)c;
+    size_t n = strlen(msg);
+    k_debug_write(msg, n);
+    if (n && msg[n - 1] != '\n')
+        k_debug_write("\n", 1);
+}
+
+static uint64_t g_free_memory(void *c)
+{
+    (void)c;
+    struct kmem_info mi;
+    k_mem_info(&mi);
+    return mi.free_frames * 4096;
+}
+
+const struct pm_env *pm_ipc_env(void)
+{
+    static const struct pm_env env = {
+        .ctx = NULL,
+        .as_create = g_as_create,
+        .as_dup_ref = g_as_dup_ref,
+        .as_release = g_as_release,
+        .as_map = g_as_map,
+        .as_unmap = g_as_unmap,
+        .as_protect = g_as_protect,
+        .as_read = g_as_read,
+        .as_write = g_as_write,
+        .thread_create = g_thread_create,
+        .thread_get_regs = g_thread_get_regs,
+        .thread_set_regs = g_thread_set_regs,
+        .thread_set_as = g_thread_set_as,
+        .thread_destroy = g_thread_destroy,
+        .reply = g_reply,
+        .drop = g_drop,
+        .vfs_forward = g_vfs_forward,
+        .vfs_proc_create = g_vfs_proc_create,
+        .vfs_proc_exec = g_vfs_proc_exec,
+        .vfs_proc_exit = g_vfs_proc_exit,
+        .vfs_exec_open = g_vfs_exec_open,
+        .vfs_file_read = g_vfs_file_read,
+        .vfs_file_load = g_vfs_file_load,
+        .vfs_file_close = g_vfs_file_close,
+        .clock_mono_ns = g_clock_mono,
+        .clock_real_ns = g_clock_real,
+        .timer_arm = g_timer_arm,
+        .random = g_random,
+        .poweroff = g_poweroff,
+        .log = g_log,
+        .free_memory = g_free_memory,
+    };
+    return &env;
+}

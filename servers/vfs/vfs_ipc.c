@@ -1,0 +1,326 @@
+/* vfs's IPC glue: the struct vfs_env the logic uses (checked copies into the callers' address
+ * spaces, replies, the console, signal notices for procmgr), the table of each process's
+ * address-space capability, and the handlers of procmgr's calls (proto/pm_vfs.h).
+ * Entry points: vfs_ipc_env, vfs_ipc_handle, vfs_ipc_console. */
+#include <stdlib.h>
+#include <string.h>
+#include "proto/pm_vfs.h"
+#include "rt.h"
+#include "sys/kmsg.h"
+#include "vfs.h"
+#include "vfs_ipc.h"
+
+struct vfs_glue vfs_glue;
+
+/* pid -> the process's address space (a capability vfs holds a copy of) */
+struct proc_as {
+    int32_t pid;
+    int32_t as;
+};
+static struct proc_as *procs;
+static size_t nprocs, cap_procs;
+
+static struct proc_as *proc_find(int32_t pid)
+{
+    for (size_t i = 0; i < nprocs; i++)
+        if (procs[i].pid == pid)
+            return &procs[i];
+    return NULL;
+}
+
+static int proc_set_as(int32_t pid, int32_t as)
+{
+    struct proc_as *p = proc_find(pid);
+    if (p) {
+        k_cap_delete(p->as);
+        p->as = as;
+        return 0;
+    }
+    if (nprocs == cap_procs) {
+        size_t n = cap_procs ? cap_procs * 2 : 64;
+        struct proc_as *q = realloc(procs, n * sizeof *q);
+        if (!q)
+            return -LX_ENOMEM;
+        procs = q;
+        cap_procs = n;
+    }
+    procs[nprocs].pid = pid;
+    procs[nprocs].as = as;
+    nprocs++;
+    return 0;
+}
+
+static void proc_forget(int32_t pid)
+{
+    struct proc_as *p = proc_find(pid);
+    if (!p)
+        return;
+    k_cap_delete(p->as);
+    *p = procs[--nprocs];
+}
+
+static int as_of(int32_t pid)
+{
+    struct proc_as *p = proc_find(pid);
+    return p ? p->as : -1;
+}
+
+static int g_copy_in(void *c, int32_t pid, void *dst, uint64_t uaddr, size_t len)
+{
+    (void)c;
+    if (!len)
+        return 0;
+    int as = as_of(pid);
+    return as < 0 || k_as_read(as, uaddr, dst, len) < 0 ? -LX_EFAULT : 0;
+}
+
+static int g_copy_out(void *c, int32_t pid, uint64_t uaddr, const void *src, size_t len)
+{
+    (void)c;
+    if (!len)
+        return 0;
+    int as = as_of(pid);
+    /* not forced: writing into a read-only user buffer is EFAULT, as on Linux */
+    return as < 0 || k_as_write(as, uaddr, src, len) < 0 ? -LX_EFAULT : 0;
+}
+
+static int64_t g_copy_str_in(void *c, int32_t pid, char *dst, uint64_t uaddr, size_t max)
+{
+    (void)c;
+    int as = as_of(pid);
+    if (as < 0)
+        return -LX_EFAULT;
+    size_t done = 0;
+    while (done < max) {
+        /* read up to the end of the page: the next page may legitimately be unmapped */
+        size_t chunk = 4096 - ((uaddr + done) & 0xFFF);
+        if (chunk > max - done)
+            chunk = max - done;
+        if (k_as_read(as, uaddr + done, dst + done, chunk) < 0)
+            return -LX_EFAULT;
+        void *nul = memchr(dst + done, 0, chunk);
+        if (nul)
+            return (int64_t)((char *)nul - dst);
+        done += chunk;
+    }
+    return -LX_ENAMETOOLONG;
+}
+
+static void g_reply(void *c, vfs_token_t token, int64_t value)
+{
+    (void)c;
+    kmsg_reply_value((int64_t)token, value);
+}
+
+static void g_console_write(void *c, const char *buf, size_t n)
+{
+    (void)c;
+    k_debug_write(buf, n);
+}
+
+static struct vfs_pm_events events;
+
+static void g_raise_signal(void *c, int32_t pid, int32_t tid, int sig)
+{
+    (void)c;
+    if (events.count < VFS_EVENTS_MAX) {
+        events.ev[events.count].pid = pid;
+        events.ev[events.count].tid = tid;
+        events.ev[events.count].sig = sig;
+        events.count++;
+    }
+    k_notify(vfs_glue.pm_ep, PM_NOTIFY_VFS_EVENTS); /* never blocks: procmgr fetches them */
+}
+
+static void g_now(void *c, struct lx_timespec *ts)
+{
+    (void)c;
+    uint64_t ns = rt_boot->boot_epoch_ns + k_clock_ns();
+    ts->tv_sec = (int64_t)(ns / 1000000000ull);
+    ts->tv_nsec = (int64_t)(ns % 1000000000ull);
+}
+
+const struct vfs_env *vfs_ipc_env(void)
+{
+    static const struct vfs_env env = {
+        .ctx = NULL,
+        .copy_in = g_copy_in,
+        .copy_out = g_copy_out,
+        .copy_str_in = g_copy_str_in,
+        .reply = g_reply,
+        .console_write = g_console_write,
+        .raise_signal = g_raise_signal,
+        .now = g_now,
+    };
+    return &env;
+}
+
+/* open files procmgr's exec is reading, by small integer id */
+#define MAX_EXEC_FILES 64
+static struct vfs_file *exec_files[MAX_EXEC_FILES];
+
+static int64_t exec_open(vfs_t *vfs, struct ipc_buf *b)
+{
+    struct pm_vfs_exec_open *m = (struct pm_vfs_exec_open *)b->mr;
+    m->path[VFS_PATH_MAX - 1] = 0;
+    struct vfs_pm_exec_open rep = {0, 0, 0};
+    int slot = -1;
+    for (int i = 0; i < MAX_EXEC_FILES && slot < 0; i++)
+        if (!exec_files[i])
+            slot = i;
+    struct vfs_file *f;
+    uint64_t size;
+    rep.result = slot < 0 ? -LX_ENFILE : vfs_exec_open(vfs, (int32_t)m->pid, m->path, &f, &size);
+    if (rep.result == 0) {
+        exec_files[slot] = f;
+        rep.file = (uint64_t)slot;
+        rep.size = size;
+    }
+    memcpy(b->mr, &rep, sizeof rep);
+    b->len = PROTO_WORDS(sizeof rep);
+    return 0;
+}
+
+static struct vfs_file *exec_file(uint64_t id)
+{
+    return id < MAX_EXEC_FILES ? exec_files[id] : NULL;
+}
+
+static void file_read(struct ipc_buf *b)
+{
+    struct pm_vfs_file_read m;
+    memcpy(&m, b->mr, sizeof m);
+    struct vfs_pm_file_read *rep = (struct vfs_pm_file_read *)b->mr;
+    struct vfs_file *f = exec_file(m.file);
+    uint64_t len = m.len < VFS_READ_MAX ? m.len : VFS_READ_MAX;
+    rep->result = f ? vfs_file_pread(f, rep->data, m.off, len) : -LX_EBADF;
+    b->len = PROTO_WORDS(8 + (rep->result > 0 ? (uint64_t)rep->result : 0));
+}
+
+/* copies a file range straight into an address space (exec's segments), page by page */
+static int64_t file_load(struct ipc_buf *b)
+{
+    struct pm_vfs_file_load m;
+    memcpy(&m, b->mr, sizeof m);
+    int as = b->ncaps ? b->caps[0] : -1;
+    struct vfs_file *f = exec_file(m.file);
+    int64_t r = 0;
+    static char buf[16384];
+    if (!f || as < 0)
+        r = -LX_EBADF;
+    for (uint64_t done = 0; r == 0 && done < m.len;) {
+        uint64_t chunk = m.len - done < sizeof buf ? m.len - done : sizeof buf;
+        int64_t n = vfs_file_pread(f, buf, m.off + done, chunk);
+        if (n <= 0) {
+            r = n < 0 ? n : -LX_EIO; /* the file is shorter than its headers say */
+            break;
+        }
+        if (k_as_write_force(as, m.va + done, buf, (uint64_t)n) < 0)
+            r = -LX_EFAULT;
+        done += (uint64_t)n;
+    }
+    if (as >= 0)
+        k_cap_delete(as);
+    return r;
+}
+
+/* A call or send from procmgr. Returns with the reply (if any) sent. */
+void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
+{
+    int64_t r = 0;
+    switch (b->label) {
+    case VFS_L_SYSCALL: {
+        struct pm_vfs_syscall m;
+        memcpy(&m, b->mr, sizeof m);
+        if (b->ncaps != 1)
+            return; /* no reply capability: nothing we can answer */
+        vfs_req_t req = {(int32_t)m.pid, (int32_t)m.tid, m.nr,
+                         {m.a[0], m.a[1], m.a[2], m.a[3], m.a[4], m.a[5]}, (vfs_token_t)b->caps[0]};
+        int64_t res = vfs_syscall(vfs, &req);
+        if (res != VFS_SUSPEND)
+            kmsg_reply_value(b->caps[0], res);
+        return;
+    }
+    case VFS_L_PROC_CREATE: {
+        struct pm_vfs_proc m;
+        memcpy(&m, b->mr, sizeof m);
+        r = vfs_proc_create(vfs, (int32_t)m.pid, (int32_t)m.parent_pid);
+        if (b->ncaps == 1) {
+            if (r == 0)
+                r = proc_set_as((int32_t)m.pid, b->caps[0]);
+            else
+                k_cap_delete(b->caps[0]);
+        }
+        break;
+    }
+    case VFS_L_PROC_EXEC: {
+        struct pm_vfs_proc m;
+        memcpy(&m, b->mr, sizeof m);
+        if (b->ncaps == 1)
+            proc_set_as((int32_t)m.pid, b->caps[0]);
+        r = vfs_proc_exec(vfs, (int32_t)m.pid);
+        break;
+    }
+    case VFS_L_PROC_EXIT: {
+        struct pm_vfs_proc m;
+        memcpy(&m, b->mr, sizeof m);
+        vfs_proc_exit(vfs, (int32_t)m.pid);
+        proc_forget((int32_t)m.pid);
+        break;
+    }
+    case VFS_L_EXEC_OPEN:
+        exec_open(vfs, b);
+        if (reply > 0)
+            k_reply(reply);
+        return;
+    case VFS_L_FILE_READ:
+        file_read(b);
+        b->label = 0;
+        b->ncaps = 0;
+        if (reply > 0)
+            k_reply(reply);
+        return;
+    case VFS_L_FILE_LOAD:
+        r = file_load(b);
+        break;
+    case VFS_L_FILE_CLOSE: {
+        struct pm_vfs_file_close m;
+        memcpy(&m, b->mr, sizeof m);
+        struct vfs_file *f = exec_file(m.file);
+        if (f) {
+            vfs_file_put(f);
+            exec_files[m.file] = NULL;
+        }
+        break;
+    }
+    case VFS_L_EVENTS:
+        memcpy(b->mr, &events, sizeof events);
+        b->label = 0;
+        b->len = PROTO_WORDS(sizeof events);
+        b->ncaps = 0;
+        events.count = 0;
+        if (reply > 0)
+            k_reply(reply);
+        return;
+    case VFS_L_STATS: {
+        struct vfs_pm_stats st = {vfs_open_descriptions(vfs)};
+        kmsg_put(0, &st, sizeof st);
+        if (reply > 0)
+            k_reply(reply);
+        return;
+    }
+    default:
+        printf("vfs: unexpected message label %x\n", b->label);
+        r = -LX_ENOSYS;
+    }
+    if (reply > 0)
+        kmsg_reply_value(reply, r);
+}
+
+void vfs_ipc_console(vfs_t *vfs)
+{
+    char buf[512];
+    int64_t n;
+    while ((n = k_console_read(buf, sizeof buf)) > 0)
+        vfs_console_input(vfs, buf, (size_t)n);
+}

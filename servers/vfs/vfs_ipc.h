@@ -1,0 +1,17 @@
+/* vfs's IPC glue (vfs_ipc.c). */
+#ifndef VFS_IPC_H
+#define VFS_IPC_H
+#include "kabi/ipc.h"
+#include "vfs.h"
+
+struct vfs_glue {
+    int ep;    /* vfs's endpoint: procmgr's calls and forwarded syscalls, console notifications */
+    int pm_ep; /* procmgr's endpoint: notifications only (vfs never calls procmgr) */
+};
+extern struct vfs_glue vfs_glue;
+
+const struct vfs_env *vfs_ipc_env(void);
+void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b);
+void vfs_ipc_console(vfs_t *vfs);
+
+#endif
