@@ -12,20 +12,58 @@
 const struct kboot_info *rt_boot;
 static uint64_t heap_next = KBOOT_HEAP_VA;
 
-/* Pages for the allocator: fresh virtual addresses, mapped on demand; freed big blocks are
- * unmapped (their addresses are not reused: the space is 2^47 bytes). */
+/* Pages for the allocator. Freed ranges are unmapped (their frames go back to the kernel) and
+ * their addresses reused first-fit, so a server that allocates and frees big buffers forever
+ * (exec's argument copies, say) keeps a bounded address range and so a bounded set of page
+ * tables. The free list is a fixed array: it must not allocate. */
+#define MAX_HOLES 256
+static struct { uint64_t va, pages; } holes[MAX_HOLES];
+static int nholes;
+
 static void *pages_alloc(size_t n)
 {
-    uint64_t va = heap_next;
-    if (k_as_map(ROOT_H_SELF_AS, va, n * 4096, KPROT_READ | KPROT_WRITE) < 0)
+    uint64_t va = 0;
+    for (int i = 0; i < nholes && !va; i++)
+        if (holes[i].pages >= n) {
+            va = holes[i].va;
+            holes[i].va += n * 4096;
+            holes[i].pages -= n;
+            if (!holes[i].pages)
+                holes[i] = holes[--nholes];
+        }
+    int fresh = !va;
+    if (fresh)
+        va = heap_next;
+    if (k_as_map(ROOT_H_SELF_AS, va, n * 4096, KPROT_READ | KPROT_WRITE) < 0) {
+        if (!fresh && nholes < MAX_HOLES) /* give the range back */
+            holes[nholes].va = va, holes[nholes].pages = n, nholes++;
         return NULL;
-    heap_next += n * 4096;
+    }
+    if (fresh)
+        heap_next += n * 4096;
     return (void *)va;
 }
 
 static void pages_free(void *p, size_t n)
 {
-    k_as_unmap(ROOT_H_SELF_AS, (uint64_t)p, n * 4096);
+    uint64_t va = (uint64_t)p;
+    k_as_unmap(ROOT_H_SELF_AS, va, n * 4096);
+    for (int i = 0; i < nholes; i++) { /* coalesce with a neighbour */
+        if (holes[i].va + holes[i].pages * 4096 == va) {
+            holes[i].pages += n;
+            return;
+        }
+        if (va + n * 4096 == holes[i].va) {
+            holes[i].va = va;
+            holes[i].pages += n;
+            return;
+        }
+    }
+    if (va + n * 4096 == heap_next)
+        heap_next = va; /* the top of the heap shrinks */
+    else if (nholes < MAX_HOLES)
+        holes[nholes].va = va, holes[nholes].pages = n, nholes++;
+    /* else: the range is lost to reuse (still unmapped): bounded by MAX_HOLES */
 }
 
 void *malloc(size_t n) { return heap_alloc(n); }

@@ -332,7 +332,10 @@ static int64_t sys_poweroff(ARGS)
     UNUSED_ARGS;
     LOOKUP(ctl, a0, KOBJ_CONTROL, KR_CONTROL);
     (void)ctl_cap;
-    kprintf("kernel: power off (status %ld)\n", (long)a1);
+    kprintf("kernel: power off (status %ld); %lu frames free, heap %zu bytes, %lu threads, "
+            "%lu address spaces, %lu endpoints\n",
+            (long)a1, pmm_free_count(&kernel_pmm), heap_in_use(), thread_count, aspace_count,
+            endpoint_count);
     arch_halt_system((int)a1);
 }
 
