@@ -6,12 +6,16 @@
 #include <stdint.h>
 #include <string.h>
 
+/* rep movs/stos keep the kernel free of SSE. The 8-byte forms matter under QEMU, where every
+ * iteration of a rep instruction counts as one guest instruction: zeroing a page with stosb is
+ * 4096 of them, with stosq 512. */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
-    /* rep movsb is fast on every CPU QEMU models, and keeps the kernel free of SSE */
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    size_t q = n / 8, r = n % 8;
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(r) : : "memory");
     return dst;
 }
 
@@ -33,7 +37,10 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    uint64_t v = 0x0101010101010101ull * (unsigned char)c;
+    size_t q = n / 8, r = n % 8;
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(v) : "memory");
     return dst;
 }
 
