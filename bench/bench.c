@@ -2,6 +2,7 @@
  * prints one `BENCH <name> <value> instr` line per figure (see docs/performance.md).
  *
  *   bench [--iters N] [--only name,name...] [--true PATH] [--self PATH] [--poweroff|--no-poweroff]
+ *         [-- ignored...]
  *   bench --echo RFD WFD          (internal: the pipe round trip's echo child)
  *
  * N is the number of spawns per batch; the cheap figures scale it (BENCH_SCALE_*) so that every
@@ -24,9 +25,10 @@
 #include "bench_measure.h"
 #include "bench_ops.h"
 
-#define BENCH_ITERS_DEFAULT 40
+#define BENCH_ITERS_DEFAULT 200
 #define BENCH_SCALE_SYSCALL 256 /* getpid per spawn: a batch of ~10^6 instructions or more */
 #define BENCH_SCALE_PIPE 16
+#define BENCH_SCALE_FAULT 16 /* pages per spawn: 200 iters touch 12.5 MiB per batch */
 #define BENCH_MIB (1024UL * 1024UL)
 
 /* <linux/reboot.h> values; musl's reboot() would do the same, the raw call is what init uses. */
@@ -38,22 +40,20 @@ extern char **environ;
 
 typedef struct {
     unsigned long iters;
-    const char *only;      /* comma-separated figure names, NULL for all */
+    const char *only; /* comma-separated figure names, NULL for all */
     const char *true_path;
     const char *self_path;
-    int poweroff;          /* -1: decide by PID 1 */
+    int poweroff; /* -1: decide by PID 1 */
 } bench_opts_t;
 
 static int bench_wanted(const bench_opts_t *o, const char *name)
 {
-    if (o->only == NULL)
-        return 1;
+    if (o->only == NULL) return 1;
     size_t len = strlen(name);
     for (const char *p = o->only; *p != '\0';) {
         const char *end = strchr(p, ',');
         size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n == len && strncmp(p, name, len) == 0)
-            return 1;
+        if (n == len && strncmp(p, name, len) == 0) return 1;
         p += n + (end ? 1 : 0);
     }
     return 0;
@@ -70,12 +70,15 @@ static int bench_opts_parse(bench_opts_t *o, int argc, char **argv)
     o->poweroff = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        /* "--" ends the options (getopt's rule). Our kernel puts fw_cfg words, such as the
+         * harness's "init=/bench/bench -- --iters N", before the baked " -- args", so the init
+         * arguments read "--iters N -- --iters N0": the harness's come first and must win. */
+        if (strcmp(a, "--") == 0) break;
         if (strcmp(a, "--iters") == 0 && i + 1 < argc) {
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
-            if (*end != '\0' || v == 0)
-                return EINVAL;
-            o->iters = v; /* the last one wins: a harness may append to a baked command line */
+            if (*end != '\0' || v == 0) return EINVAL;
+            o->iters = v;
         } else if (strcmp(a, "--only") == 0 && i + 1 < argc) {
             o->only = argv[++i];
         } else if (strcmp(a, "--true") == 0 && i + 1 < argc) {
@@ -116,8 +119,7 @@ static void bench_pipe_figure(const bench_opts_t *o, unsigned long n)
     }
     bench_measure_run("pipe_rtt", bench_op_pipe_rtt, &p, n);
     err = bench_pipe_stop(&p);
-    if (err != 0)
-        bench_measure_print("BENCH_INFO pipe_rtt echo-child-exit %s", strerror(err));
+    if (err != 0) bench_measure_print("BENCH_INFO pipe_rtt echo-child-exit %s", strerror(err));
 }
 
 static void bench_rss_figures(const bench_opts_t *o, bench_exec_t *ex)
@@ -128,8 +130,7 @@ static void bench_rss_figures(const bench_opts_t *o, bench_exec_t *ex)
     for (size_t i = 0; i < sizeof(sizes_mib) / sizeof(sizes_mib[0]); i++) {
         bench_mem_t mem = {0};
         snprintf(name, sizeof(name), "spawn_rss_%lum", sizes_mib[i]);
-        if (!bench_wanted(o, name))
-            continue;
+        if (!bench_wanted(o, name)) continue;
         int err = bench_mem_hold(&mem, sizes_mib[i] * BENCH_MIB);
         if (err != 0) {
             bench_measure_print("BENCH_FAIL %s hold-memory:%s", name, strerror(err));
@@ -143,8 +144,8 @@ static void bench_rss_figures(const bench_opts_t *o, bench_exec_t *ex)
 static void bench_poweroff(void)
 {
     sync();
-    long ret = syscall(SYS_reboot, BENCH_REBOOT_MAGIC1, BENCH_REBOOT_MAGIC2,
-                       BENCH_REBOOT_POWER_OFF, 0UL);
+    long ret =
+        syscall(SYS_reboot, BENCH_REBOOT_MAGIC1, BENCH_REBOOT_MAGIC2, BENCH_REBOOT_POWER_OFF, 0UL);
     /* Only reached when the call failed; as init, exiting makes Linux panic, which with
      * panic=-1 and QEMU's -no-reboot still ends the VM. */
     bench_measure_print("BENCH_INFO poweroff-failed %ld %s", ret, strerror(errno));
@@ -179,8 +180,7 @@ int main(int argc, char **argv)
         uint64_t entry = bench_clock_at_entry();
         bench_measure_print("BENCH boot_to_init %llu instr",
                             (unsigned long long)(entry != 0 ? entry : main_tsc));
-        bench_measure_print("BENCH_INFO boot_to_init-sampled-at %s",
-                            entry != 0 ? "entry" : "main");
+        bench_measure_print("BENCH_INFO boot_to_init-sampled-at %s", entry != 0 ? "entry" : "main");
     }
 
     char *true_argv[] = {(char *)o.true_path, NULL};
@@ -188,16 +188,18 @@ int main(int argc, char **argv)
 
     if (bench_wanted(&o, "null_syscall"))
         bench_measure_run("null_syscall", bench_op_getpid, NULL, o.iters * BENCH_SCALE_SYSCALL);
-    if (bench_wanted(&o, "pipe_rtt"))
-        bench_pipe_figure(&o, o.iters * BENCH_SCALE_PIPE);
+    if (bench_wanted(&o, "pipe_rtt")) bench_pipe_figure(&o, o.iters * BENCH_SCALE_PIPE);
     if (bench_wanted(&o, "spawn_wait"))
         bench_measure_run("spawn_wait", bench_op_spawn_wait, &ex, o.iters);
     if (bench_wanted(&o, "vfork_exec_wait"))
         bench_measure_run("vfork_exec_wait", bench_op_vfork_exec_wait, &ex, o.iters);
+    if (bench_wanted(&o, "vfork_exit_wait"))
+        bench_measure_run("vfork_exit_wait", bench_op_vfork_exit_wait, NULL, o.iters);
+    if (bench_wanted(&o, "anon_fault"))
+        bench_measure_run("anon_fault", bench_op_anon_fault, NULL, o.iters * BENCH_SCALE_FAULT);
     bench_rss_figures(&o, &ex);
 
     bench_measure_print("BENCH_DONE");
-    if (o.poweroff == 1 || (o.poweroff == -1 && is_init))
-        bench_poweroff();
+    if (o.poweroff == 1 || (o.poweroff == -1 && is_init)) bench_poweroff();
     return 0;
 }

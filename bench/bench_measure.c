@@ -21,16 +21,13 @@ void bench_measure_print(const char *fmt, ...)
     va_start(ap, fmt);
     len = vsnprintf(line, sizeof(line) - 1, fmt, ap);
     va_end(ap);
-    if (len < 0)
-        return;
-    if ((size_t)len > sizeof(line) - 2)
-        len = sizeof(line) - 2;
+    if (len < 0) return;
+    if ((size_t)len > sizeof(line) - 2) len = sizeof(line) - 2;
     line[len++] = '\n';
     /* One write per line keeps lines whole on a serial console shared with kernel messages. */
     for (const char *p = line; len > 0;) {
         ssize_t done = write(1, p, (size_t)len);
-        if (done <= 0)
-            return;
+        if (done <= 0) return;
         p += done;
         len -= (int)done;
     }

@@ -22,8 +22,7 @@ int bench_op_getpid(void *ctx, unsigned long n)
         /* Inline SYSCALL rather than getpid()/syscall(): the figure is the kernel round trip,
          * not musl's variadic wrapper; RCX and R11 are clobbered by the instruction itself. */
         __asm__ volatile("syscall" : "=a"(ret) : "a"((long)SYS_getpid) : "rcx", "r11", "memory");
-        if (ret <= 0)
-            return ret < 0 ? (int)-ret : EINVAL;
+        if (ret <= 0) return ret < 0 ? (int)-ret : EINVAL;
     }
     return 0;
 }
@@ -36,14 +35,11 @@ static int bench_child_reap(pid_t pid)
 
     for (;;) {
         pid_t got = waitpid(pid, &status, 0);
-        if (got == pid)
-            break;
-        if (got < 0 && errno == EINTR)
-            continue;
+        if (got == pid) break;
+        if (got < 0 && errno == EINTR) continue;
         return got < 0 ? errno : ECHILD;
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return ENOEXEC;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return ENOEXEC;
     return 0;
 }
 
@@ -53,8 +49,7 @@ int bench_pipe_start(bench_pipe_t *pipe_ctx, const char *self_path, char *const 
     char rfd[16], wfd[16];
     int err;
 
-    if (pipe(down) != 0)
-        return errno;
+    if (pipe(down) != 0) return errno;
     if (pipe(up) != 0) {
         err = errno;
         close(down[0]);
@@ -95,10 +90,8 @@ int bench_op_pipe_rtt(void *ctx, unsigned long n)
     char byte = 'x';
 
     for (unsigned long i = 0; i < n; i++) {
-        if (write(p->to_child, &byte, 1) != 1)
-            return errno ? errno : EIO;
-        if (read(p->from_child, &byte, 1) != 1)
-            return errno ? errno : EPIPE;
+        if (write(p->to_child, &byte, 1) != 1) return errno ? errno : EIO;
+        if (read(p->from_child, &byte, 1) != 1) return errno ? errno : EPIPE;
     }
     return 0;
 }
@@ -109,15 +102,12 @@ int bench_echo_serve(int rfd, int wfd)
 
     for (;;) {
         ssize_t got = read(rfd, &byte, 1);
-        if (got == 0)
-            return 0;
+        if (got == 0) return 0;
         if (got < 0) {
-            if (errno == EINTR)
-                continue;
+            if (errno == EINTR) continue;
             return errno;
         }
-        if (write(wfd, &byte, 1) != 1)
-            return errno ? errno : EIO;
+        if (write(wfd, &byte, 1) != 1) return errno ? errno : EIO;
     }
 }
 
@@ -128,11 +118,9 @@ int bench_op_spawn_wait(void *ctx, unsigned long n)
     for (unsigned long i = 0; i < n; i++) {
         pid_t pid;
         int err = posix_spawn(&pid, ex->path, NULL, NULL, ex->argv, ex->envp);
-        if (err != 0)
-            return err;
+        if (err != 0) return err;
         err = bench_child_reap(pid);
-        if (err != 0)
-            return err;
+        if (err != 0) return err;
     }
     return 0;
 }
@@ -155,12 +143,45 @@ int bench_op_vfork_exec_wait(void *ctx, unsigned long n)
 
     for (unsigned long i = 0; i < n; i++) {
         pid_t pid = bench_vfork_exec(ex);
-        if (pid < 0)
-            return errno;
+        if (pid < 0) return errno;
         int err = bench_child_reap(pid);
-        if (err != 0)
-            return err;
+        if (err != 0) return err;
     }
+    return 0;
+}
+
+/* The same vfork, but the child exits at once: what spawning costs apart from exec (creating,
+ * ending and reaping a process that shares the parent's address space). */
+static pid_t bench_vfork_exit(void)
+{
+    pid_t pid = vfork();
+    if (pid == 0) _exit(0);
+    return pid;
+}
+
+int bench_op_vfork_exit_wait(void *ctx, unsigned long n)
+{
+    (void)ctx;
+    for (unsigned long i = 0; i < n; i++) {
+        pid_t pid = bench_vfork_exit();
+        if (pid < 0) return errno;
+        int err = bench_child_reap(pid);
+        if (err != 0) return err;
+    }
+    return 0;
+}
+
+int bench_op_anon_fault(void *ctx, unsigned long n)
+{
+    bench_mem_t mem = {0};
+    int err;
+
+    (void)ctx;
+    /* One operation = one page: map n pages, write each once (a zero-fill fault apiece), unmap.
+     * A microkernel's pager in user space pays an IPC per fault here. */
+    err = bench_mem_hold(&mem, n * (size_t)sysconf(_SC_PAGESIZE));
+    if (err != 0) return err;
+    bench_mem_release(&mem);
     return 0;
 }
 
@@ -169,10 +190,8 @@ int bench_mem_hold(bench_mem_t *mem, size_t size)
     long page = sysconf(_SC_PAGESIZE);
     void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-    if (base == MAP_FAILED)
-        return errno;
-    if (page <= 0)
-        page = 4096;
+    if (base == MAP_FAILED) return errno;
+    if (page <= 0) page = 4096;
     /* One write per page makes every page resident (private, dirty): the parent's RSS really is
      * `size`, which a copying fork would pay for and a CLONE_VM spawn should not. */
     for (size_t off = 0; off < size; off += (size_t)page)
@@ -184,8 +203,7 @@ int bench_mem_hold(bench_mem_t *mem, size_t size)
 
 void bench_mem_release(bench_mem_t *mem)
 {
-    if (mem->base != NULL)
-        munmap(mem->base, mem->size);
+    if (mem->base != NULL) munmap(mem->base, mem->size);
     mem->base = NULL;
     mem->size = 0;
 }

@@ -8,6 +8,8 @@
  *   bench_echo_serve            the echo child's loop (`bench --echo RFD WFD`)
  *   bench_op_spawn_wait         posix_spawn + waitpid of the static `true`
  *   bench_op_vfork_exec_wait    vfork + execve + waitpid of the same
+ *   bench_op_vfork_exit_wait    vfork + _exit + waitpid: process life cycle without exec
+ *   bench_op_anon_fault         first touch of a fresh anonymous page (mmap/munmap amortised)
  *   bench_mem_hold/_release     map and touch (every page) the parent's extra memory
  */
 #ifndef BENCH_OPS_H
@@ -17,14 +19,14 @@
 #include <sys/types.h>
 
 typedef struct {
-    const char *path;   /* program to run: the static `true` */
+    const char *path; /* program to run: the static `true` */
     char *const *argv;
     char *const *envp;
 } bench_exec_t;
 
 typedef struct {
-    int to_child;       /* parent's write end (close-on-exec) */
-    int from_child;     /* parent's read end (close-on-exec) */
+    int to_child;   /* parent's write end (close-on-exec) */
+    int from_child; /* parent's read end (close-on-exec) */
     pid_t pid;
 } bench_pipe_t;
 
@@ -42,6 +44,8 @@ int bench_echo_serve(int rfd, int wfd);
 
 int bench_op_spawn_wait(void *ctx, unsigned long n);
 int bench_op_vfork_exec_wait(void *ctx, unsigned long n);
+int bench_op_vfork_exit_wait(void *ctx, unsigned long n);
+int bench_op_anon_fault(void *ctx, unsigned long n);
 
 int bench_mem_hold(bench_mem_t *mem, size_t size);
 void bench_mem_release(bench_mem_t *mem);

@@ -23,16 +23,19 @@ QEMU = "qemu-system-x86_64"
 QEMU_COMMON = [
     "-machine", "pc", "-cpu", "qemu64", "-smp", "1", "-m", "1G",
     "-icount", "shift=0,sleep=off",
-    "-display", "none", "-no-reboot", "-net", "none",
+    "-display", "none", "-monitor", "none", "-no-reboot", "-net", "none",
 ]
 
 LINUX_CMDLINE = "console=ttyS0 quiet panic=-1 norandmaps transparent_hugepage=never"
 
 # After BENCH_DONE the guest should power off; if it does not (our OS without a power-off path),
-# it is stopped after this grace period instead of waiting for the timeout.
+# it is stopped after this grace period instead of waiting for the timeout. The same after a
+# stop marker (a kernel panic), leaving time for the rest of the panic message.
 DONE_GRACE_SECONDS = 15
 
-_BENCH_RE = re.compile(r"(?<![A-Za-z0-9_])BENCH\s+(\S+)\s+(-?[0-9][0-9.eE+-]*)\s+(\S+)")
+# Not anchored at the line start: a kernel message printed without its newline (pr_cont) may run
+# into the line before our text.
+_BENCH_RE = re.compile(r"BENCH\s+(\S+)\s+(-?[0-9][0-9.eE+-]*)\s+(\S+)")
 _RANGE_RE = re.compile(r"BENCH_RANGE\s+(\S+)\s+([0-9.]+)\s+([0-9.]+)(?:\s+([0-9]+))?")
 _FAIL_RE = re.compile(r"BENCH_FAIL\s+(\S+)\s*(.*)")
 _INFO_RE = re.compile(r"BENCH_INFO\s+(\S+)\s*(.*)")
@@ -110,9 +113,10 @@ class RunResult:
         self.text = ""
 
 
-def qemu_run(extra_args, log_path, timeout):
+def qemu_run(extra_args, log_path, timeout, stop_markers=()):
     """Runs QEMU with QEMU_COMMON + extra_args and the first serial port in log_path. Returns
-    when QEMU exits, DONE_GRACE_SECONDS after BENCH_DONE appears, or at the timeout."""
+    when QEMU exits, DONE_GRACE_SECONDS after BENCH_DONE (or one of stop_markers, such as our
+    kernel's "PANIC:", after which nothing more will come) appears, or at the timeout."""
     argv = [QEMU] + QEMU_COMMON + ["-serial", "file:" + log_path] + extra_args
     res = RunResult(argv, log_path)
     if os.path.exists(log_path):
@@ -132,7 +136,8 @@ def qemu_run(extra_args, log_path, timeout):
         except subprocess.TimeoutExpired:
             pass
         now = time.monotonic()
-        if done_at is None and _log_has_done(log_path):
+        if done_at is None and _log_has_any(log_path, (b"BENCH_DONE",) + tuple(
+                m.encode() for m in stop_markers)):
             done_at = now
         if done_at is not None and now - done_at > DONE_GRACE_SECONDS:
             res.stopped_after_done = True
@@ -161,12 +166,13 @@ def qemu_run(extra_args, log_path, timeout):
     return res
 
 
-def _log_has_done(path):
+def _log_has_any(path, markers):
     try:
         with open(path, "rb") as f:
-            return b"BENCH_DONE" in f.read()
+            text = f.read()
     except OSError:
         return False
+    return any(m in text for m in markers)
 
 
 def bench_log_parse(text):

@@ -12,8 +12,8 @@ import math
 # The bench program's figures in reading order; anything else (our kernel's IPC round trip and
 # per-operation counters) follows alphabetically.
 FIGURE_ORDER = [
-    "boot_to_init", "null_syscall", "pipe_rtt", "spawn_wait", "vfork_exec_wait",
-    "spawn_rss_1m", "spawn_rss_16m", "spawn_rss_256m",
+    "boot_to_init", "null_syscall", "pipe_rtt", "anon_fault", "spawn_wait", "vfork_exec_wait",
+    "vfork_exit_wait", "spawn_rss_1m", "spawn_rss_16m", "spawn_rss_256m",
 ]
 FIGURE_TITLES = {
     "boot_to_init": "boot to first instruction of init",
@@ -21,6 +21,8 @@ FIGURE_TITLES = {
     "pipe_rtt": "pipe round trip (2 processes)",
     "spawn_wait": "posix_spawn + wait (static true)",
     "vfork_exec_wait": "vfork + execve + wait",
+    "vfork_exit_wait": "vfork + _exit + wait (no exec)",
+    "anon_fault": "first touch of an anonymous page",
     "spawn_rss_1m": "posix_spawn + wait, parent 1 MiB",
     "spawn_rss_16m": "posix_spawn + wait, parent 16 MiB",
     "spawn_rss_256m": "posix_spawn + wait, parent 256 MiB",
@@ -152,13 +154,24 @@ def svg_spawn_vs_rss(systems, subtitle=""):
                         for k, (i, _, v) in enumerate(pts))
         o.append('<path d="%s" fill="none" stroke="%s" stroke-width="2"/>' % (path, colour))
         for i, _, v in pts:
+            # The higher point of a pair takes its label above, the lower one below (on a tie,
+            # the second series), so two close values never print on top of each other.
+            others = [q[2] for m, (_, _, qs) in enumerate(series) if m != n
+                      for q in qs if q[0] == i]
+            below = any(ov > v or (ov == v and n > 0) for ov in others)
             o.append('<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>' % (x_of(i), y_of(v), colour))
             o.append('<text x="%.1f" y="%.1f" text-anchor="middle" fill="%s">%s</text>'
-                     % (x_of(i), y_of(v) - 8 - 14 * n, colour, _esc("{:,.0f}".format(v))))
+                     % (x_of(i), y_of(v) + (18 if below else -9), colour,
+                        _esc("{:,.0f}".format(v))))
         ly = top + 10 + 20 * n
         o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/>'
                  % (left + pw + 15, ly, left + pw + 40, ly, colour))
         o.append('<text x="%d" y="%d">%s</text>' % (left + pw + 46, ly + 4, _esc(label)))
+    # A system without figures still gets its legend line, so "ours: n/a" is visible.
+    present = {label for label, _, _ in series}
+    for n, label in enumerate(l for l in ("Linux", "ours") if l not in present):
+        o.append('<text x="%d" y="%d" fill="#888">%s: n/a</text>'
+                 % (left + pw + 15, top + 14 + 20 * (len(series) + n), label))
     if not series:
         o.append('<text x="%.1f" y="%.1f" text-anchor="middle" fill="#555">no data</text>'
                  % (left + pw / 2, top + ph / 2))

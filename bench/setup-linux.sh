@@ -16,9 +16,12 @@ echo "setup-linux: installing $PKG" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-# An apt cache without a package list (fresh container) cannot resolve the name: update only then,
-# so a machine that already has its lists does not touch the network.
+# An apt cache without a package list (fresh container) cannot resolve the name: update first
+# then. Lists that are present but stale name files the archive no longer has: update and retry.
 if ! apt-cache show "$PKG" >/dev/null 2>&1; then
     $SUDO apt-get update -qq
 fi
-$SUDO apt-get install -y -qq --no-install-recommends "$PKG" >/dev/null
+if ! $SUDO apt-get install -y -qq --no-install-recommends "$PKG" >/dev/null; then
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "$PKG" >/dev/null
+fi

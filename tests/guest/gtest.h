@@ -30,16 +30,20 @@
 #include <sys/types.h>
 
 struct gt_test {
-  const char *name;
-  void (*fn)(void);
+    const char *name;
+    void (*fn)(void);
 };
-#define GT_TEST(name) {#name, test_##name} /* runs test_<name>() as "<name>" */
+#define GT_TEST(name)                                                                              \
+    {                                                                                              \
+#name, test_##name                                                                         \
+    } /* runs test_<name>() as "<name>" */
 #define GT_COUNT(table) (sizeof(table) / sizeof((table)[0]))
 
 /* Counters of the whole program (t_exec carries them across execve). */
 extern int gt_passed, gt_failed;
 
-void gt_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void gt_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* An informational line ("  note: ...") inside the current test; does not affect the result. */
 void gt_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Number of failures recorded so far by the test being run. */
@@ -50,8 +54,9 @@ int gt_main(int argc, char **argv, const struct gt_test *tests, size_t n);
 /* The pieces of gt_main, for programs that need to split the run (t_exec). */
 void gt_init(const char *argv0);
 void gt_run_one(const char *name, void (*fn)(void));
-int gt_run_selected(int argc, char **argv, const struct gt_test *tests, size_t n); /* 0 ok, 2 bad name */
-int gt_summary(void); /* prints "N passed, M failed"; returns 0 iff M == 0 */
+int gt_run_selected(int argc, char **argv, const struct gt_test *tests,
+                    size_t n); /* 0 ok, 2 bad name */
+int gt_summary(void);          /* prints "N passed, M failed"; returns 0 iff M == 0 */
 
 /* True when running on our OS (uname sysname "Kestrel"): guards the OS-specific assertions. */
 bool os_is_kestrel(void);
@@ -65,88 +70,100 @@ char *gt_tmp(char *buf, size_t n, const char *tag);
 void gt_rm_rf(const char *path);
 
 /* Small helpers. */
-long long gt_now_ns(void); /* CLOCK_MONOTONIC */
-ssize_t gt_read_full(int fd, void *buf, size_t n);   /* reads until n bytes or EOF/error */
+long long gt_now_ns(void);                         /* CLOCK_MONOTONIC */
+ssize_t gt_read_full(int fd, void *buf, size_t n); /* reads until n bytes or EOF/error */
 ssize_t gt_write_full(int fd, const void *buf, size_t n);
 int gt_write_file(const char *path, const void *data, size_t n, int mode); /* 0 or -1 */
-ssize_t gt_read_file(const char *path, void *buf, size_t cap); /* bytes read or -1; NUL-terminates if room */
+ssize_t gt_read_file(const char *path, void *buf,
+                     size_t cap); /* bytes read or -1; NUL-terminates if room */
 bool gt_fd_is_open(int fd);
 void gt_sleep_ms(long ms);
+
+/* posix_spawn helpers (envp NULL: our environment). They fail the current test, with the reason,
+ * and return -1 if the spawn or the wait fails; otherwise they return the child's wait status. */
+int gt_spawn_wait(const char *path, char *const argv[], char *const envp[]);
+/* Same, with the child's stdout in a pipe: up to cap-1 bytes are collected into out
+ * (NUL-terminated). */
+int gt_spawn_capture(const char *path, char *const argv[], char *const envp[], char *out,
+                     size_t cap);
 
 #define GT_STR_(x) #x
 #define GT_STR(x) GT_STR_(x)
 
-#define CHECK(cond)                                                                          \
-  do {                                                                                       \
-    if (!(cond)) gt_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                            \
-  } while (0)
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) gt_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                              \
+    } while (0)
 
-#define REQUIRE(cond)                                                                        \
-  do {                                                                                       \
-    if (!(cond)) {                                                                           \
-      gt_fail(__FILE__, __LINE__, "REQUIRE(%s) (test stopped)", #cond);                      \
-      return;                                                                                \
-    }                                                                                        \
-  } while (0)
+#define REQUIRE(cond)                                                                              \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            gt_fail(__FILE__, __LINE__, "REQUIRE(%s) (test stopped)", #cond);                      \
+            return;                                                                                \
+        }                                                                                          \
+    } while (0)
 
-#define CHECK_EQ(a, b)                                                                       \
-  do {                                                                                       \
-    long long gt_a_ = (long long)(a), gt_b_ = (long long)(b);                                \
-    if (gt_a_ != gt_b_)                                                                      \
-      gt_fail(__FILE__, __LINE__, "CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)", #a, #b,  \
-              gt_a_, (unsigned long long)gt_a_, gt_b_, (unsigned long long)gt_b_);           \
-  } while (0)
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        long long gt_a_ = (long long)(a), gt_b_ = (long long)(b);                                  \
+        if (gt_a_ != gt_b_)                                                                        \
+            gt_fail(__FILE__, __LINE__, "CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)", #a, #b,  \
+                    gt_a_, (unsigned long long)gt_a_, gt_b_, (unsigned long long)gt_b_);           \
+    } while (0)
 
-#define CHECK_STREQ(a, b)                                                                    \
-  do {                                                                                       \
-    const char *gt_a_ = (a), *gt_b_ = (b);                                                   \
-    if (!gt_a_ || !gt_b_ || strcmp(gt_a_, gt_b_) != 0)                                       \
-      gt_fail(__FILE__, __LINE__, "CHECK_STREQ(%s, %s): \"%s\" != \"%s\"", #a, #b,           \
-              gt_a_ ? gt_a_ : "(null)", gt_b_ ? gt_b_ : "(null)");                           \
-  } while (0)
+#define CHECK_STREQ(a, b)                                                                          \
+    do {                                                                                           \
+        const char *gt_a_ = (a), *gt_b_ = (b);                                                     \
+        if (!gt_a_ || !gt_b_ || strcmp(gt_a_, gt_b_) != 0)                                         \
+            gt_fail(__FILE__, __LINE__, "CHECK_STREQ(%s, %s): \"%s\" != \"%s\"", #a, #b,           \
+                    gt_a_ ? gt_a_ : "(null)", gt_b_ ? gt_b_ : "(null)");                           \
+    } while (0)
 
-#define CHECK_MEMEQ(a, b, n)                                                                 \
-  do {                                                                                       \
-    size_t gt_n_ = (n);                                                                      \
-    if (memcmp((a), (b), gt_n_) != 0)                                                        \
-      gt_fail(__FILE__, __LINE__, "CHECK_MEMEQ(%s, %s, %zu): contents differ", #a, #b, gt_n_); \
-  } while (0)
+#define CHECK_MEMEQ(a, b, n)                                                                       \
+    do {                                                                                           \
+        size_t gt_n_ = (n);                                                                        \
+        if (memcmp((a), (b), gt_n_) != 0)                                                          \
+            gt_fail(__FILE__, __LINE__, "CHECK_MEMEQ(%s, %s, %zu): contents differ", #a, #b,       \
+                    gt_n_);                                                                        \
+    } while (0)
 
-#define CHECK_ERRNO(call, E)                                                                 \
-  do {                                                                                       \
-    errno = 0;                                                                               \
-    long long gt_r_ = (long long)(call);                                                     \
-    int gt_e_ = errno;                                                                       \
-    if (gt_r_ != -1 || gt_e_ != (E))                                                         \
-      gt_fail(__FILE__, __LINE__, "CHECK_ERRNO(%s, %s): returned %lld, errno %d (%s)", #call, \
-              #E, gt_r_, gt_e_, gt_r_ == -1 ? strerror(gt_e_) : "not set by a failure");    \
-  } while (0)
+#define CHECK_ERRNO(call, E)                                                                       \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long long gt_r_ = (long long)(call);                                                       \
+        int gt_e_ = errno;                                                                         \
+        if (gt_r_ != -1 || gt_e_ != (E))                                                           \
+            gt_fail(__FILE__, __LINE__, "CHECK_ERRNO(%s, %s): returned %lld, errno %d (%s)",       \
+                    #call, #E, gt_r_, gt_e_,                                                       \
+                    gt_r_ == -1 ? strerror(gt_e_) : "not set by a failure");                       \
+    } while (0)
 
-#define CHECK_ERRNO_NULL(call, E)                                                            \
-  do {                                                                                       \
-    errno = 0;                                                                               \
-    const void *gt_p_ = (call);                                                              \
-    int gt_e_ = errno;                                                                       \
-    if (gt_p_ != NULL || gt_e_ != (E))                                                       \
-      gt_fail(__FILE__, __LINE__, "CHECK_ERRNO_NULL(%s, %s): returned %p, errno %d (%s)",    \
-              #call, #E, gt_p_, gt_e_, strerror(gt_e_));                                     \
-  } while (0)
+#define CHECK_ERRNO_NULL(call, E)                                                                  \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        const void *gt_p_ = (call);                                                                \
+        int gt_e_ = errno;                                                                         \
+        if (gt_p_ != NULL || gt_e_ != (E))                                                         \
+            gt_fail(__FILE__, __LINE__, "CHECK_ERRNO_NULL(%s, %s): returned %p, errno %d (%s)",    \
+                    #call, #E, gt_p_, gt_e_, strerror(gt_e_));                                     \
+    } while (0)
 
-#define CHECK_ERR(call, E)                                                                   \
-  do {                                                                                       \
-    int gt_r_ = (call);                                                                      \
-    if (gt_r_ != (E))                                                                        \
-      gt_fail(__FILE__, __LINE__, "CHECK_ERR(%s, %s): returned %d (%s)", #call, #E, gt_r_,   \
-              strerror(gt_r_));                                                              \
-  } while (0)
+#define CHECK_ERR(call, E)                                                                         \
+    do {                                                                                           \
+        int gt_r_ = (call);                                                                        \
+        if (gt_r_ != (E))                                                                          \
+            gt_fail(__FILE__, __LINE__, "CHECK_ERR(%s, %s): returned %d (%s)", #call, #E, gt_r_,   \
+                    strerror(gt_r_));                                                              \
+    } while (0)
 
-#define SYS(call)                                                                            \
-  ({                                                                                         \
-    errno = 0;                                                                               \
-    long long gt_r_ = (long long)(call);                                                     \
-    if (gt_r_ == -1)                                                                         \
-      gt_fail(__FILE__, __LINE__, "%s failed: errno %d (%s)", #call, errno, strerror(errno)); \
-    gt_r_;                                                                                   \
-  })
+#define SYS(call)                                                                                  \
+    ({                                                                                             \
+        errno = 0;                                                                                 \
+        long long gt_r_ = (long long)(call);                                                       \
+        if (gt_r_ == -1)                                                                           \
+            gt_fail(__FILE__, __LINE__, "%s failed: errno %d (%s)", #call, errno,                  \
+                    strerror(errno));                                                              \
+        gt_r_;                                                                                     \
+    })
 
 #endif

@@ -35,120 +35,131 @@
 
 extern char **environ;
 
-static void out(const char *s) {
-  size_t n = strlen(s);
-  while (n > 0) {
-    ssize_t w = write(1, s, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) exit(3);
-    s += w;
-    n -= (size_t)w;
-  }
+static void out(const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        ssize_t w = write(1, s, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) exit(3);
+        s += w;
+        n -= (size_t)w;
+    }
 }
 
 static void outf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void outf(const char *fmt, ...) {
-  char buf[4096];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  out(buf);
+static void outf(const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    out(buf);
 }
 
-static void need(int i, int argc, int n, const char *what) {
-  if (i + n >= argc) {
-    fprintf(stderr, "t_child: %s needs %d argument(s)\n", what, n);
-    exit(100);
-  }
-}
-
-int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "exit") == 0) {
-      need(i, argc, 1, a);
-      exit(atoi(argv[i + 1]));
-    } else if (strcmp(a, "print") == 0) {
-      need(i, argc, 1, a);
-      outf("%s\n", argv[++i]);
-    } else if (strcmp(a, "write") == 0) {
-      need(i, argc, 2, a);
-      int fd = atoi(argv[i + 1]);
-      const char *t = argv[i + 2];
-      if (write(fd, t, strlen(t)) != (ssize_t)strlen(t)) exit(3);
-      i += 2;
-    } else if (strcmp(a, "sleep") == 0) {
-      need(i, argc, 1, a);
-      long ms = atol(argv[++i]);
-      struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-      while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-      }
-    } else if (strcmp(a, "cat") == 0 || strcmp(a, "count-exit") == 0 || strcmp(a, "tofile") == 0) {
-      int ofd = -1;
-      int counting = strcmp(a, "count-exit") == 0;
-      if (strcmp(a, "cat") == 0) ofd = 1;
-      if (strcmp(a, "tofile") == 0) {
-        need(i, argc, 1, a);
-        ofd = open(argv[++i], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (ofd < 0) exit(4);
-      }
-      unsigned long total = 0;
-      char buf[4096];
-      for (;;) {
-        ssize_t r = read(0, buf, sizeof buf);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) exit(5);
-        if (r == 0) break;
-        total += (unsigned long)r;
-        if (ofd >= 0) {
-          for (ssize_t off = 0; off < r;) {
-            ssize_t w = write(ofd, buf + off, (size_t)(r - off));
-            if (w <= 0) exit(3);
-            off += w;
-          }
-        }
-      }
-      if (ofd > 2) close(ofd);
-      if (counting) exit((int)(total % 256));
-    } else if (strcmp(a, "cwd") == 0) {
-      char buf[4096];
-      if (!getcwd(buf, sizeof buf)) exit(6);
-      outf("%s\n", buf);
-    } else if (strcmp(a, "pid") == 0) {
-      outf("pid=%d ppid=%d\n", (int)getpid(), (int)getppid());
-    } else if (strcmp(a, "fds") == 0) {
-      char buf[2048] = "fds:";
-      for (int fd = 0; fd < 256; fd++)
-        if (fcntl(fd, F_GETFD) != -1) snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %d", fd);
-      outf("%s\n", buf);
-    } else if (strcmp(a, "isopen") == 0) {
-      need(i, argc, 1, a);
-      exit(fcntl(atoi(argv[i + 1]), F_GETFD) != -1 ? 0 : 1);
-    } else if (strcmp(a, "sigmask") == 0) {
-      sigset_t set;
-      sigprocmask(SIG_BLOCK, NULL, &set);
-      char buf[1024] = "sigmask:";
-      for (int s = 1; s < 65; s++)
-        if (sigismember(&set, s) == 1) snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %d", s);
-      outf("%s\n", buf);
-    } else if (strcmp(a, "sigdisp") == 0) {
-      need(i, argc, 1, a);
-      struct sigaction sa;
-      if (sigaction(atoi(argv[++i]), NULL, &sa) != 0) exit(7);
-      outf("%s\n", sa.sa_handler == SIG_DFL ? "dfl" : sa.sa_handler == SIG_IGN ? "ign" : "handler");
-    } else if (strcmp(a, "argv") == 0) {
-      for (int k = 0; k < argc; k++) outf("argv[%d]=%s\n", k, argv[k]);
-      exit(0);
-    } else if (strcmp(a, "env") == 0) {
-      for (char **e = environ; *e; e++) outf("env=%s\n", *e);
-      exit(0);
-    } else if (crash_by_name(a) == 0) {
-      exit(101); /* the crash did not kill us */
-    } else {
-      fprintf(stderr, "t_child: unknown action '%s'\n", a);
-      exit(100);
+static void need(int i, int argc, int n, const char *what)
+{
+    if (i + n >= argc) {
+        fprintf(stderr, "t_child: %s needs %d argument(s)\n", what, n);
+        exit(100);
     }
-  }
-  return 0;
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "exit") == 0) {
+            need(i, argc, 1, a);
+            exit(atoi(argv[i + 1]));
+        } else if (strcmp(a, "print") == 0) {
+            need(i, argc, 1, a);
+            outf("%s\n", argv[++i]);
+        } else if (strcmp(a, "write") == 0) {
+            need(i, argc, 2, a);
+            int fd = atoi(argv[i + 1]);
+            const char *t = argv[i + 2];
+            if (write(fd, t, strlen(t)) != (ssize_t)strlen(t)) exit(3);
+            i += 2;
+        } else if (strcmp(a, "sleep") == 0) {
+            need(i, argc, 1, a);
+            long ms = atol(argv[++i]);
+            struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+            while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+            }
+        } else if (strcmp(a, "cat") == 0 || strcmp(a, "count-exit") == 0 ||
+                   strcmp(a, "tofile") == 0) {
+            int ofd = -1;
+            int counting = strcmp(a, "count-exit") == 0;
+            if (strcmp(a, "cat") == 0) ofd = 1;
+            if (strcmp(a, "tofile") == 0) {
+                need(i, argc, 1, a);
+                ofd = open(argv[++i], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                if (ofd < 0) exit(4);
+            }
+            unsigned long total = 0;
+            char buf[4096];
+            for (;;) {
+                ssize_t r = read(0, buf, sizeof buf);
+                if (r < 0 && errno == EINTR) continue;
+                if (r < 0) exit(5);
+                if (r == 0) break;
+                total += (unsigned long)r;
+                if (ofd >= 0) {
+                    for (ssize_t off = 0; off < r;) {
+                        ssize_t w = write(ofd, buf + off, (size_t)(r - off));
+                        if (w <= 0) exit(3);
+                        off += w;
+                    }
+                }
+            }
+            if (ofd > 2) close(ofd);
+            if (counting) exit((int)(total % 256));
+        } else if (strcmp(a, "cwd") == 0) {
+            char buf[4096];
+            if (!getcwd(buf, sizeof buf)) exit(6);
+            outf("%s\n", buf);
+        } else if (strcmp(a, "pid") == 0) {
+            outf("pid=%d ppid=%d\n", (int)getpid(), (int)getppid());
+        } else if (strcmp(a, "fds") == 0) {
+            char buf[2048] = "fds:";
+            for (int fd = 0; fd < 256; fd++)
+                if (fcntl(fd, F_GETFD) != -1)
+                    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %d", fd);
+            outf("%s\n", buf);
+        } else if (strcmp(a, "isopen") == 0) {
+            need(i, argc, 1, a);
+            exit(fcntl(atoi(argv[i + 1]), F_GETFD) != -1 ? 0 : 1);
+        } else if (strcmp(a, "sigmask") == 0) {
+            sigset_t set;
+            sigprocmask(SIG_BLOCK, NULL, &set);
+            char buf[1024] = "sigmask:";
+            for (int s = 1; s < 65; s++)
+                if (sigismember(&set, s) == 1)
+                    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " %d", s);
+            outf("%s\n", buf);
+        } else if (strcmp(a, "sigdisp") == 0) {
+            need(i, argc, 1, a);
+            struct sigaction sa;
+            if (sigaction(atoi(argv[++i]), NULL, &sa) != 0) exit(7);
+            outf("%s\n", sa.sa_handler == SIG_DFL   ? "dfl"
+                         : sa.sa_handler == SIG_IGN ? "ign"
+                                                    : "handler");
+        } else if (strcmp(a, "argv") == 0) {
+            for (int k = 0; k < argc; k++)
+                outf("argv[%d]=%s\n", k, argv[k]);
+            exit(0);
+        } else if (strcmp(a, "env") == 0) {
+            for (char **e = environ; *e; e++)
+                outf("env=%s\n", *e);
+            exit(0);
+        } else if (crash_by_name(a) == 0) {
+            exit(101); /* the crash did not kill us */
+        } else {
+            fprintf(stderr, "t_child: unknown action '%s'\n", a);
+            exit(100);
+        }
+    }
+    return 0;
 }

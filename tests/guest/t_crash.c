@@ -8,11 +8,12 @@
 
 #include "crash.h"
 
-int main(int argc, char **argv) {
-  if (argc == 3 && strcmp(argv[1], "exit") == 0) return atoi(argv[2]);
-  if (argc == 2) {
-    if (crash_by_name(argv[1]) == 0) return 101;
-  }
-  fprintf(stderr, "usage: t_crash segv|ill|fpe|abort | t_crash exit N\n");
-  return 100;
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "exit") == 0) return atoi(argv[2]);
+    if (argc == 2) {
+        if (crash_by_name(argv[1]) == 0) return 101;
+    }
+    fprintf(stderr, "usage: t_crash segv|ill|fpe|abort | t_crash exit N\n");
+    return 100;
 }
