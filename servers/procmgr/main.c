@@ -86,7 +86,20 @@ int main(const struct kboot_info *bi)
     }
 
     for (;;) {
-        int64_t reply = k_recv(pm_glue.ep);
+        int64_t reply;
+        if (pm_glue.deferred) {
+            struct ipc_buf *b = kipc();
+            b->label = 0;
+            b->len = 1;
+            b->ncaps = 0;
+            b->cap_move = 0;
+            b->mr[0] = (uint64_t)pm_glue.deferred_value;
+            reply = k_reply_recv(pm_glue.deferred, pm_glue.ep);
+            pm_glue.deferred = 0;
+        } else {
+            reply = k_recv(pm_glue.ep);
+        }
+        pm_glue.current = reply;
         struct ipc_buf *b = kipc();
         switch (b->label) {
         case IPC_LABEL_SYSCALL: {

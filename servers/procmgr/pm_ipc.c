@@ -105,6 +105,11 @@ static void g_thread_destroy(void *c, pm_thread_t t)
 static void g_reply(void *c, pm_token_t tok, int64_t value)
 {
     (void)c;
+    if ((int64_t)tok == pm_glue.current && !pm_glue.deferred) {
+        pm_glue.deferred = (int64_t)tok; /* sent by the loop's reply_recv */
+        pm_glue.deferred_value = value;
+        return;
+    }
     kmsg_reply_value((int64_t)tok, value);
 }
 static void g_drop(void *c, pm_token_t tok)
@@ -156,6 +161,14 @@ static void g_vfs_proc_exit(void *c, int32_t pid)
     struct pm_vfs_proc m = {pid, 0};
     kmsg_put(VFS_L_PROC_EXIT, &m, sizeof m);
     vfs_call_result();
+}
+
+static int g_vfs_proc_nofile(void *c, int32_t pid, uint64_t limit)
+{
+    (void)c;
+    struct pm_vfs_nofile m = {pid, limit};
+    kmsg_put(VFS_L_PROC_NOFILE, &m, sizeof m);
+    return (int)vfs_call_result();
 }
 
 static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *file, uint64_t *size)
@@ -310,6 +323,7 @@ const struct pm_env *pm_ipc_env(void)
         .poweroff = g_poweroff,
         .log = g_log,
         .free_memory = g_free_memory,
+        .vfs_proc_nofile = g_vfs_proc_nofile,
     };
     return &env;
 }

@@ -34,7 +34,19 @@ int main(const struct kboot_info *bi)
     k_console_bind(vfs_glue.ep, VFS_NOTIFY_CONSOLE);
 
     for (;;) {
-        int64_t reply = k_recv(vfs_glue.ep);
+        int64_t reply;
+        if (vfs_glue.deferred) {
+            struct ipc_buf *b = kipc();
+            b->label = 0;
+            b->len = 1;
+            b->ncaps = 0;
+            b->cap_move = 0;
+            b->mr[0] = (uint64_t)vfs_glue.deferred_value;
+            reply = k_reply_recv(vfs_glue.deferred, vfs_glue.ep);
+            vfs_glue.deferred = 0;
+        } else {
+            reply = k_recv(vfs_glue.ep);
+        }
         struct ipc_buf *b = kipc();
         if (b->label == IPC_LABEL_NOTIFY) {
             if (b->mr[0] & VFS_NOTIFY_CONSOLE)

@@ -8,7 +8,8 @@
  * Deferred replies: vfs_syscall returns VFS_SUSPEND when the call cannot finish now (a read on an
  * empty pipe, a console read with no line typed yet, a write to a full pipe). vfs keeps
  * req->token and later calls env->reply(token, result) exactly once, unless the caller is
- * cancelled first (vfs_thread_cancel / vfs_proc_exit), in which case it never replies.
+ * cancelled first (vfs_thread_cancel / vfs_proc_exit), in which case it never replies and
+ * calls env->drop(token) instead.
  * Any other return value is the syscall's result (>= 0) or a negated LX_E* error, for the glue
  * to send back at once.
  *
@@ -43,6 +44,9 @@ struct vfs_env {
      * -LX_EFAULT or -LX_ENAMETOOLONG */
     int64_t (*copy_str_in)(void *ctx, int32_t pid, char *dst, uint64_t uaddr, size_t max);
     void (*reply)(void *ctx, vfs_token_t token, int64_t value);  /* answer a deferred call */
+    /* optional (may be NULL): a deferred call is forgotten without an answer (its thread or
+     * process was cancelled), so the glue can release the reply handle behind token */
+    void (*drop)(void *ctx, vfs_token_t token);
     void (*console_write)(void *ctx, const char *buf, size_t n); /* to the serial console */
     /* non-blocking notice to procmgr: pid<0 means the process group -pid, pid 0 "whoever is
      * in the foreground" (unknown to vfs); tid 0 means any thread of the process */
@@ -69,8 +73,15 @@ int64_t vfs_syscall(vfs_t *vfs, const vfs_req_t *req);
  * copied), cwd and umask. -LX_EEXIST if pid exists, -LX_ESRCH if the parent does not. */
 int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid);
 int vfs_proc_exec(vfs_t *vfs, int32_t pid);            /* close the FD_CLOEXEC descriptors */
+/* RLIMIT_NOFILE's soft limit changed (setrlimit/prlimit64): new fds must be below it (EMFILE,
+ * dup2/dup3 EBADF, F_DUPFD EINVAL); open ones above it stay. Default 1024, inherited by
+ * vfs_proc_create. -ESRCH, -EPERM above 1048576 (nr_open). */
+int vfs_proc_set_fd_limit(vfs_t *vfs, int32_t pid, uint64_t limit);
 void vfs_proc_exit(vfs_t *vfs, int32_t pid);           /* cancel its calls, close everything */
-void vfs_thread_cancel(vfs_t *vfs, int32_t tid);       /* drop the thread's pending call */
+/* A thread died or is being interrupted: forget its pending call (no reply, env->drop).
+ * Returns how many calls were dropped (0 or 1), so procmgr knows whether the thread was
+ * still waiting on vfs or has been (or is being) answered already. */
+int vfs_thread_cancel(vfs_t *vfs, int32_t tid);
 
 /* exec support for procmgr: resolve path relative to pid's cwd with Linux exec rules.
  * -ENOENT, -ENOTDIR, -EACCES (not a regular file or no x bit for anyone), -ELOOP,

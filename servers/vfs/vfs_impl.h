@@ -18,7 +18,8 @@
 #include <lx/termios.h>
 #include "vfs.h"
 
-#define VFS_FD_MAX         1024          /* per process (RLIMIT_NOFILE-like): EMFILE beyond */
+#define VFS_FD_LIMIT       1024          /* default per-process RLIMIT_NOFILE soft limit */
+#define VFS_FD_LIMIT_MAX   (1 << 20)     /* Linux's fs.nr_open: no limit may exceed it */
 #define VFS_FILES_MAX      65536         /* descriptions system-wide: ENFILE beyond */
 #define VFS_FILE_SIZE_MAX  (256ull << 20) /* regular file size cap: EFBIG beyond */
 #define VFS_PIPE_SIZE      65536
@@ -139,6 +140,8 @@ typedef struct vfs_lookup {
 
 #define VFS_WALK_FOLLOW 1u   /* follow a symlink in the last component */
 #define VFS_WALK_EMPTY  2u   /* AT_EMPTY_PATH: "" names dirfd itself */
+#define VFS_WALK_PARENT 4u   /* never follow the last component, even before a '/' (the
+                              * calls that act on a name: unlink, rmdir, rename, mkdir, ...) */
 
 int vfs_walk(vfs_t *vfs, vfs_node_t *start, const char *path, unsigned flags, vfs_lookup_t *lk);
 /* The *at() front end: copy the path from the caller, pick the start (dirfd/cwd/root), walk. */
@@ -194,7 +197,8 @@ struct vfs_proc {
     vfs_proc_t *next;
     int32_t pid;
     vfs_fd_t *fds;
-    int nfds;          /* slots allocated, grows up to VFS_FD_MAX */
+    int nfds;          /* slots allocated, grows as needed */
+    int fd_limit;      /* RLIMIT_NOFILE's soft limit: fds must be below it */
     vfs_node_t *cwd;   /* counted */
     uint32_t umask;
 };
@@ -233,7 +237,8 @@ int vfs_pending_add(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *
  * drops, so callers re-read queue heads after each call. */
 void vfs_pending_finish(vfs_t *vfs, vfs_pending_t *pc, int64_t value);
 void vfs_pending_drop(vfs_t *vfs, vfs_pending_t *pc);   /* forget without replying */
-void vfs_pending_cancel(vfs_t *vfs, int32_t pid, int32_t tid); /* by pid (tid<0) or by tid */
+/* Drop the calls of a process (tid < 0) or of one thread; returns how many. */
+int vfs_pending_cancel(vfs_t *vfs, int32_t pid, int32_t tid);
 
 /* ---- pipes (vfs_pipe.c) ---- */
 
@@ -248,6 +253,8 @@ int vfs_pipe_open(vfs_t *vfs, uint32_t flags, vfs_file_t **rd, vfs_file_t **wr);
 int64_t vfs_pipe_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
 int64_t vfs_pipe_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
 void vfs_pipe_release(vfs_t *vfs, vfs_pipe_t *pipe, bool reader, bool writer);
+void vfs_pipe_kick(vfs_t *vfs, vfs_pipe_t *pipe);   /* re-serve waiters (after a cancel) */
+uint64_t vfs_pipe_nread(const vfs_pipe_t *pipe);
 void vfs_pipe_free(vfs_pipe_t *pipe);
 
 /* ---- console line discipline (vfs_console.c) ---- */
@@ -259,6 +266,7 @@ typedef struct vfs_console {
     uint8_t ring[VFS_CON_RING];  /* input ready for readers */
     uint8_t rflag[VFS_CON_RING]; /* VFS_CON_EOL / VFS_CON_EOF per ring byte */
     size_t rhead, rcount;
+    size_t rlines;               /* complete lines (and EOF marks) in the ring */
     char line[VFS_CON_LINE];     /* canonical line being edited */
     size_t linelen;
     vfs_waitq_t readers;

@@ -112,6 +112,12 @@ static void g_reply(void *c, vfs_token_t token, int64_t value)
     kmsg_reply_value((int64_t)token, value);
 }
 
+static void g_drop(void *c, vfs_token_t token)
+{
+    (void)c;
+    k_cap_delete((int64_t)token); /* a cancelled caller: release its reply capability */
+}
+
 static void g_console_write(void *c, const char *buf, size_t n)
 {
     (void)c;
@@ -148,6 +154,7 @@ const struct vfs_env *vfs_ipc_env(void)
         .copy_out = g_copy_out,
         .copy_str_in = g_copy_str_in,
         .reply = g_reply,
+        .drop = g_drop,
         .console_write = g_console_write,
         .raise_signal = g_raise_signal,
         .now = g_now,
@@ -237,8 +244,10 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         vfs_req_t req = {(int32_t)m.pid, (int32_t)m.tid, m.nr,
                          {m.a[0], m.a[1], m.a[2], m.a[3], m.a[4], m.a[5]}, (vfs_token_t)b->caps[0]};
         int64_t res = vfs_syscall(vfs, &req);
-        if (res != VFS_SUSPEND)
-            kmsg_reply_value(b->caps[0], res);
+        if (res != VFS_SUSPEND) {
+            vfs_glue.deferred = b->caps[0]; /* main's reply_recv answers it */
+            vfs_glue.deferred_value = res;
+        }
         return;
     }
     case VFS_L_PROC_CREATE: {
@@ -266,6 +275,12 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         memcpy(&m, b->mr, sizeof m);
         vfs_proc_exit(vfs, (int32_t)m.pid);
         proc_forget((int32_t)m.pid);
+        break;
+    }
+    case VFS_L_PROC_NOFILE: {
+        struct pm_vfs_nofile m;
+        memcpy(&m, b->mr, sizeof m);
+        r = vfs_proc_set_fd_limit(vfs, (int32_t)m.pid, m.limit);
         break;
     }
     case VFS_L_EXEC_OPEN:

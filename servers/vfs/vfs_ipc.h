@@ -7,6 +7,8 @@
 struct vfs_glue {
     int ep;    /* vfs's endpoint: procmgr's calls and forwarded syscalls, console notifications */
     int pm_ep; /* procmgr's endpoint: notifications only (vfs never calls procmgr) */
+    /* a forwarded syscall answered at once is answered by the main loop's reply_recv */
+    int64_t deferred, deferred_value;
 };
 extern struct vfs_glue vfs_glue;
 

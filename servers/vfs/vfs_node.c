@@ -128,7 +128,8 @@ void vfs_node_stat(const vfs_node_t *n, struct lx_stat *st)
     memset(st, 0, sizeof(*st));
     st->st_dev = n->kind == VFS_K_PIPE ? 0xc : VFS_STDEV;
     st->st_ino = n->ino;
-    st->st_nlink = n->nlink;
+    /* a pipe is in no directory yet counts as linked once, as on Linux's pipefs */
+    st->st_nlink = n->kind == VFS_K_PIPE ? 1 : n->nlink;
     st->st_mode = n->mode;
     st->st_uid = n->uid;
     st->st_gid = n->gid;

@@ -59,7 +59,9 @@ int vfs_walk(vfs_t *vfs, vfs_node_t *start, const char *path, unsigned flags, vf
         if (cur->kind != VFS_K_DIR)
             return -LX_ENOTDIR;
         const char *comp = buf + pos;
-        size_t clen = strcspn(comp, "/");
+        size_t clen = 0;
+        while (comp[clen] && comp[clen] != '/')
+            clen++;
         if (clen > LX_NAME_MAX)
             return -LX_ENAMETOOLONG;
         size_t rest_at = pos + clen;   /* the '/' after the component, or the NUL */
@@ -81,7 +83,9 @@ int vfs_walk(vfs_t *vfs, vfs_node_t *start, const char *path, unsigned flags, vf
             next = vfs_dir_lookup(cur, comp, clen);
         }
 
-        if (next && next->kind == VFS_K_LNK && (!last || slash || (flags & VFS_WALK_FOLLOW))) {
+        bool follow =
+            !last || (((flags & VFS_WALK_FOLLOW) || slash) && !(flags & VFS_WALK_PARENT));
+        if (next && next->kind == VFS_K_LNK && follow) {
             if (++links > VFS_SYMLOOP_MAX)
                 return -LX_ELOOP;
             int rc = walk_splice(buf, rest_at, next->u.lnk.target);

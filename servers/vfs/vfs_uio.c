@@ -36,11 +36,11 @@ int vfs_uio_vector(vfs_t *vfs, vfs_uio_t *uio, int32_t pid, uint64_t uiov, uint6
         free(v);
         return -LX_EFAULT;
     }
-    /* Linux rejects a total that overflows ssize_t, then clamps to MAX_RW_COUNT by shortening
-     * the vector's tail. */
+    /* As Linux: a segment longer than SSIZE_MAX is invalid; the total is clamped to
+     * MAX_RW_COUNT by shortening the vector's tail. */
     uint64_t total = 0;
     for (uint64_t i = 0; i < iovcnt; i++) {
-        if (v[i].iov_len > (uint64_t)INT64_MAX - total) {
+        if (v[i].iov_len > (uint64_t)INT64_MAX) {
             free(v);
             return -LX_EINVAL;
         }

@@ -20,6 +20,7 @@ enum vfs_label {
     VFS_L_FILE_CLOSE,   /* call */
     VFS_L_EVENTS,       /* call: the signals vfs has queued for procmgr */
     VFS_L_STATS,        /* call: open descriptions (tests, /proc) */
+    VFS_L_PROC_NOFILE,  /* call: a process's RLIMIT_NOFILE soft limit changed */
 };
 
 /* notification bits */
@@ -38,6 +39,11 @@ struct pm_vfs_proc { /* PROC_CREATE, PROC_EXEC, PROC_EXIT */
 };
 
 #define VFS_PATH_MAX 3584 /* what fits in one message; longer exec paths get ENAMETOOLONG */
+struct pm_vfs_nofile {
+    int64_t pid;
+    uint64_t limit;
+};
+
 struct pm_vfs_exec_open {
     int64_t pid;
     char path[VFS_PATH_MAX];

@@ -1,0 +1,45 @@
+/* Linux clone flags (CLONE_*; the low byte CSIGNAL is the exit signal), and the per-thread
+ * control codes of arch_prctl and prctl that procmgr implements. */
+#ifndef LX_SCHED_H
+#define LX_SCHED_H
+
+#define LX_CSIGNAL              0x000000ffu
+#define LX_CLONE_VM             0x00000100u
+#define LX_CLONE_FS             0x00000200u
+#define LX_CLONE_FILES          0x00000400u
+#define LX_CLONE_SIGHAND        0x00000800u
+#define LX_CLONE_PIDFD          0x00001000u
+#define LX_CLONE_PTRACE         0x00002000u
+#define LX_CLONE_VFORK          0x00004000u
+#define LX_CLONE_PARENT         0x00008000u
+#define LX_CLONE_THREAD         0x00010000u
+#define LX_CLONE_NEWNS          0x00020000u
+#define LX_CLONE_SYSVSEM        0x00040000u
+#define LX_CLONE_SETTLS         0x00080000u
+#define LX_CLONE_PARENT_SETTID  0x00100000u
+#define LX_CLONE_CHILD_CLEARTID 0x00200000u
+#define LX_CLONE_DETACHED       0x00400000u
+#define LX_CLONE_UNTRACED       0x00800000u
+#define LX_CLONE_CHILD_SETTID   0x01000000u
+#define LX_CLONE_NEWCGROUP      0x02000000u
+#define LX_CLONE_NEWUTS         0x04000000u
+#define LX_CLONE_NEWIPC         0x08000000u
+#define LX_CLONE_NEWUSER        0x10000000u
+#define LX_CLONE_NEWPID         0x20000000u
+#define LX_CLONE_NEWNET         0x40000000u
+#define LX_CLONE_IO             0x80000000u
+
+/* arch_prctl codes (asm/prctl.h) */
+#define LX_ARCH_SET_GS 0x1001
+#define LX_ARCH_SET_FS 0x1002
+#define LX_ARCH_GET_FS 0x1003
+#define LX_ARCH_GET_GS 0x1004
+
+/* prctl options (linux/prctl.h) */
+#define LX_PR_SET_PDEATHSIG 1
+#define LX_PR_GET_PDEATHSIG 2
+#define LX_PR_SET_NAME      15
+#define LX_PR_GET_NAME      16
+#define LX_TASK_COMM_LEN    16
+
+#endif

@@ -1,0 +1,121 @@
+/* The syscall dispatcher: ONE bounds-checked table indexed by Linux syscall number, generated
+ * from the X-macro list in lx/syscalls.h (names), procmgr's handler list (PM_HANDLERS in
+ * pm_internal.h) and the list of calls that belong to vfs (PM_VFS_CALLS below). A number
+ * outside the table or without an entry is -ENOSYS (logged with its name in debug builds).
+ *
+ * Calls that belong to vfs are forwarded with the caller's token: vfs answers the caller.
+ * Handlers return a value to reply with, or PM_DEFERRED when they keep (or have used) the
+ * token; if the caller died during its own call, the token is dropped instead.
+ *
+ * Entry points: pm_syscall, pm_syscall_name, pm_syscall_route. */
+#include <lx/syscalls.h>
+#include "pm_internal.h"
+
+/* Every call about descriptors, paths, the cwd or the umask: vfs's business. */
+/* clang-format off */
+#define PM_VFS_CALLS(F)                                                                      \
+    F(read) F(write) F(open) F(close) F(stat) F(fstat) F(lstat) F(poll) F(lseek) F(ioctl)     \
+    F(pread64) F(pwrite64) F(readv) F(writev) F(access) F(pipe) F(select) F(dup) F(dup2)      \
+    F(sendfile) F(fcntl) F(flock) F(fsync) F(fdatasync) F(truncate) F(ftruncate) F(getdents)  \
+    F(getcwd) F(chdir) F(fchdir) F(rename) F(mkdir) F(rmdir) F(creat) F(link) F(unlink)       \
+    F(symlink) F(readlink) F(chmod) F(fchmod) F(chown) F(fchown) F(lchown) F(umask)           \
+    F(utime) F(mknod) F(statfs) F(fstatfs) F(chroot) F(sync) F(readahead) F(getdents64)       \
+    F(fadvise64) F(utimes) F(openat) F(mkdirat) F(mknodat) F(fchownat) F(futimesat)           \
+    F(newfstatat) F(unlinkat) F(renameat) F(linkat) F(symlinkat) F(readlinkat) F(fchmodat)    \
+    F(faccessat) F(pselect6) F(ppoll) F(splice) F(tee) F(sync_file_range) F(utimensat)        \
+    F(fallocate) F(dup3) F(pipe2) F(preadv) F(pwritev) F(syncfs) F(renameat2)                 \
+    F(copy_file_range) F(preadv2) F(pwritev2) F(statx) F(close_range) F(openat2)             \
+    F(faccessat2)
+/* clang-format on */
+
+typedef struct pm_sysent {
+    const char *sys_name;
+    pm_handler_t handler;
+    bool forward;
+} pm_sysent_t;
+
+static const pm_sysent_t pm_systab[LX_SYS_TABLE_SIZE] = {
+#define PM_ENT_NAME(nr, n) [nr].sys_name = #n,
+    LX_SYSCALLS(PM_ENT_NAME)
+#undef PM_ENT_NAME
+#define PM_ENT_HANDLER(n) [LX_SYS_##n].handler = pm_sys_##n,
+    PM_HANDLERS(PM_ENT_HANDLER)
+#undef PM_ENT_HANDLER
+#define PM_ENT_FORWARD(n) [LX_SYS_##n].forward = true,
+    PM_VFS_CALLS(PM_ENT_FORWARD)
+#undef PM_ENT_FORWARD
+};
+
+const char *pm_syscall_name(uint64_t nr)
+{
+    return nr < LX_SYS_TABLE_SIZE ? pm_systab[nr].sys_name : NULL;
+}
+
+enum pm_route pm_syscall_route(uint64_t nr)
+{
+    if (nr >= LX_SYS_TABLE_SIZE)
+        return PM_ROUTE_ENOSYS;
+    if (pm_systab[nr].forward)
+        return PM_ROUTE_VFS;
+    return pm_systab[nr].handler ? PM_ROUTE_PROCMGR : PM_ROUTE_ENOSYS;
+}
+
+static void pm_log_unknown(pm_t *pm, const pm_thr_t *t, uint64_t nr)
+{
+#ifndef NDEBUG
+    const char *name = pm_syscall_name(nr);
+    pm_line_t l = {0};
+    pm_line_str(&l, "procmgr: ");
+    pm_line_proc(&l, t->proc);
+    pm_line_str(&l, ": unimplemented syscall ");
+    pm_line_dec(&l, (int64_t)nr);
+    pm_line_str(&l, " (");
+    pm_line_str(&l, name ? name : "?");
+    pm_line_str(&l, ")");
+    pm_line_emit(pm, &l);
+#else
+    (void)pm;
+    (void)t;
+    (void)nr;
+#endif
+}
+
+void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_token_t tok)
+{
+    pm_thr_t *t = badge <= INT32_MAX ? pm_thr_find(pm, (int32_t)badge) : NULL;
+    if (!t) {
+        /* A thread we already ended (its message was in flight): nobody to answer. */
+        pm->env.drop(pm->env.ctx, tok);
+        return;
+    }
+    if (t->block != PM_BLK_NONE) {
+        /* A parked or waiting thread cannot call: the kernel holds it. Keep the held token. */
+        pm_line_t l = {0};
+        pm_line_str(&l, "procmgr: syscall from blocked thread ");
+        pm_line_dec(&l, t->tid);
+        pm_line_emit(pm, &l);
+        pm->env.drop(pm->env.ctx, tok);
+        return;
+    }
+    const pm_sysent_t *e = nr < LX_SYS_TABLE_SIZE ? &pm_systab[nr] : NULL;
+    if (e && e->forward) {
+        pm->env.vfs_forward(pm->env.ctx, t->proc->pid, t->tid, nr, a, tok);
+        return;
+    }
+    if (!e || !e->handler) {
+        pm_log_unknown(pm, t, nr);
+        pm->env.reply(pm->env.ctx, tok, -LX_ENOSYS);
+        return;
+    }
+    pm_call_t c = {.thr = t, .proc = t->proc, .nr = nr, .a = a, .tok = tok};
+    pm->depth++;
+    int64_t r = e->handler(pm, &c);
+    if (r != PM_DEFERRED) {
+        if (t->dead)
+            pm->env.drop(pm->env.ctx, tok);
+        else
+            pm->env.reply(pm->env.ctx, tok, r);
+    }
+    pm->depth--;
+    pm_gc(pm);
+}

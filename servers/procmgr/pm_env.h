@@ -1,0 +1,86 @@
+/* procmgr's environment: the only way its logic reaches the kernel and vfs.
+ *
+ * The IPC glue (main.c, pm_ipc.c) fills a struct pm_env with functions that make kernel calls and
+ * procmgr->vfs calls; the host tests fill it with a fake that records every call and backs
+ * address spaces with host memory. The logic files never call anything else.
+ *
+ * Contracts the glue must honour (the logic relies on each):
+ *  - A pm_token_t is durable: the glue has already moved the one-shot reply capability into a
+ *    slot of its own before calling pm_syscall/pm_fault, so the logic may keep it across any
+ *    number of its own calls. Every token handed in is consumed exactly once by reply, drop
+ *    or vfs_forward.
+ *  - reply() resumes the thread with RAX = value and changes no other register: registers
+ *    written with thread_set_regs before the reply (exec's new frame, arch_prctl's FS base)
+ *    survive it, and a vfork parent gets back exactly the registers it parked with (musl keeps
+ *    vfork's return address in RDX).
+ *  - thread_get_regs on a thread blocked in a syscall returns its user frame with RIP at the
+ *    instruction after SYSCALL (where the reply resumes it); a thread created from that frame
+ *    therefore "returns from the syscall" too.
+ *  - thread_create starts the new thread at once. It may run, and even send its own syscalls,
+ *    before thread_create returns (a multi-CPU kernel, or a reentrant fake): the logic is
+ *    written so that this order is harmless.
+ *  - vfs_proc_create with parent_pid -1 creates a first process (init) whose fds 0..2 are the
+ *    console; otherwise it copies the parent's fd table (descriptions shared and counted),
+ *    cwd and umask. vfs_proc_exit also cancels any call of that pid that vfs is holding.
+ *  - as_* calls act on the address space itself (a privileged copy, whatever the user
+ *    protection of the pages), so exec can fill read-only segments.
+ *  - Return values: 0 or a negated LX_E* error. */
+#ifndef PM_ENV_H
+#define PM_ENV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t pm_token_t;     /* deferred reply token (a reply capability in the real system) */
+typedef uint64_t pm_as_t;        /* address-space handle (a capability); reference counted by the kernel */
+typedef uint64_t pm_thread_t;    /* thread handle (a capability) */
+
+typedef struct pm_regs {         /* a foreign thread's whole user register frame */
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags, fs_base, gs_base;
+    uint8_t fpu[512] __attribute__((aligned(16)));   /* FXSAVE image */
+} pm_regs_t;
+
+struct pm_env {
+    void *ctx;
+    int  (*as_create)(void *ctx, pm_as_t *out);
+    int  (*as_dup_ref)(void *ctx, pm_as_t as, pm_as_t *out);   /* another counted reference */
+    void (*as_release)(void *ctx, pm_as_t as);                 /* drop one reference */
+    int  (*as_map)(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot);   /* zeroed anon */
+    int  (*as_unmap)(void *ctx, pm_as_t as, uint64_t va, uint64_t len);
+    int  (*as_protect)(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot);
+    int  (*as_read)(void *ctx, pm_as_t as, void *dst, uint64_t va, uint64_t len);  /* 0/-EFAULT */
+    int  (*as_write)(void *ctx, pm_as_t as, uint64_t va, const void *src, uint64_t len);
+    int  (*thread_create)(void *ctx, pm_as_t as, const pm_regs_t *regs, uint64_t badge, pm_thread_t *out);
+                                  /* a new foreign thread in `as`, running from exactly `regs` */
+    int  (*thread_get_regs)(void *ctx, pm_thread_t t, pm_regs_t *out);   /* of a blocked thread */
+    int  (*thread_set_regs)(void *ctx, pm_thread_t t, const pm_regs_t *regs);
+    int  (*thread_set_as)(void *ctx, pm_thread_t t, pm_as_t as);          /* exec commit */
+    void (*thread_destroy)(void *ctx, pm_thread_t t);
+    void (*reply)(void *ctx, pm_token_t tok, int64_t value);   /* resume the caller, RAX=value */
+    void (*drop)(void *ctx, pm_token_t tok);                   /* discard a held token */
+    /* vfs: forwarding hands the call AND its token to vfs, which answers the caller itself */
+    void (*vfs_forward)(void *ctx, int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6], pm_token_t tok);
+    int  (*vfs_proc_create)(void *ctx, int32_t pid, int32_t parent_pid, pm_as_t as);
+    int  (*vfs_proc_exec)(void *ctx, int32_t pid, pm_as_t new_as);     /* closes CLOEXEC fds */
+    void (*vfs_proc_exit)(void *ctx, int32_t pid);
+    /* exec loading: open by path relative to pid's cwd with exec checks (ENOENT, ENOTDIR, EACCES,
+       ELOOP, ENAMETOOLONG); read bytes; copy a file range straight into an address space */
+    int  (*vfs_exec_open)(void *ctx, int32_t pid, const char *path, uint64_t *file, uint64_t *size);
+    int64_t (*vfs_file_read)(void *ctx, uint64_t file, uint64_t off, void *buf, uint64_t len);
+    int  (*vfs_file_load)(void *ctx, uint64_t file, uint64_t off, uint64_t len, pm_as_t as, uint64_t va);
+    void (*vfs_file_close)(void *ctx, uint64_t file);
+    uint64_t (*clock_mono_ns)(void *ctx);
+    uint64_t (*clock_real_ns)(void *ctx);
+    void (*timer_arm)(void *ctx, uint64_t deadline_mono_ns);   /* pm_timer_fired() will be called */
+    void (*random)(void *ctx, void *buf, size_t n);
+    void (*poweroff)(void *ctx, int status);                   /* init died: halt with this status */
+    void (*log)(void *ctx, const char *msg);                   /* serial log line */
+    uint64_t (*free_memory)(void *ctx);                        /* bytes, for sysinfo */
+    /* Optional (NULL: not told). The soft RLIMIT_NOFILE of pid changed: vfs enforces it (EMFILE,
+       dup2's EBADF, F_DUPFD's EINVAL). Called after setrlimit/prlimit64 and after
+       vfs_proc_create when a new process's limit is not the default 1024. */
+    int  (*vfs_proc_nofile)(void *ctx, int32_t pid, uint64_t limit);
+};
+
+#endif

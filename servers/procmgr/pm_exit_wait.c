@@ -1,0 +1,336 @@
+/* The end of a process and the waiting for it: exit, exit_group, death by signal, zombies,
+ * reparenting to init, wait4 and waitid (immediate or as a deferred reply), and powering off
+ * when init dies.
+ *
+ * A dying process, in order: its threads end (set_tid_address word cleared, any held token
+ * dropped, a parked vfork parent thread abandoned, kernel thread destroyed); vfs closes its
+ * descriptors; a parent parked in vfork for it is released (after the close, so the parent's
+ * read of a CLOEXEC pipe sees EOF); its address-space reference goes; its children go to init;
+ * it becomes a zombie and its parent hears of it (wakes a waiter, or reaps it at once when
+ * SIGCHLD is ignored, as Linux does).
+ *
+ * Entry points: pm_sys_exit, pm_sys_exit_group, pm_sys_wait4, pm_sys_waitid, pm_proc_die,
+ * pm_wait_wake, pm_thr_abort_block. */
+#include <string.h>
+#include "pm_internal.h"
+
+#define PM_WAIT_BLOCK (INT64_MIN + 1)
+
+void pm_thr_abort_block(pm_t *pm, pm_thr_t *t)
+{
+    switch (t->block) {
+    case PM_BLK_WAIT:
+    case PM_BLK_SLEEP:
+        pm->env.drop(pm->env.ctx, t->tok);
+        break;
+    case PM_BLK_VFORK:
+        pm_vfork_abandon(pm, t);
+        break;
+    default:
+        break;
+    }
+    t->block = PM_BLK_NONE;
+}
+
+static void pm_thr_end(pm_t *pm, pm_thr_t *t)
+{
+    pm_proc_t *p = t->proc;
+    if (t->clear_child_tid) {
+        uint32_t zero = 0;
+        (void)pm_copy_out(pm, p, t->clear_child_tid, &zero, sizeof(zero));
+    }
+    pm_thr_abort_block(pm, t);
+    if (t->has_handle)
+        pm->env.thread_destroy(pm->env.ctx, t->handle);
+    t->has_handle = false;
+    pm_thr_unlink(pm, t);
+}
+
+static void pm_proc_reap(pm_t *pm, pm_proc_t *q)
+{
+    pm_proc_unlink(pm, q);
+}
+
+/* Tell the parent: wake its waiters, or reap at once if it ignores SIGCHLD. */
+static void pm_proc_notify_parent(pm_t *pm, pm_proc_t *p)
+{
+    pm_proc_t *par = p->parent;
+    if (!par || par->state != PM_P_LIVE)
+        return;
+    const struct lx_sigaction *chld = &par->act[LX_SIGCHLD];
+    if (p->exit_signal == LX_SIGCHLD &&
+        (chld->sa_handler == LX_SIG_IGN || (chld->sa_flags & LX_SA_NOCLDWAIT))) {
+        pm_proc_reap(pm, p);
+        pm_wait_wake(pm, par);   /* a waiter with no children left gets ECHILD */
+        return;
+    }
+    if (p->exit_signal > 0 && p->exit_signal <= LX_NSIG)
+        pm_signal_send(pm, par, p->exit_signal, false);
+    if (par->state == PM_P_LIVE)
+        pm_wait_wake(pm, par);
+}
+
+/* Children go to init. Reparent them all first, then let init hear of the zombies among them:
+ * notifying may reap records, so no list walk may span a notification. */
+static void pm_proc_reparent_children(pm_t *pm, pm_proc_t *p)
+{
+    pm_proc_t *init = p->pid == 1 ? NULL : pm_proc_init(pm);
+    bool zombies = false;
+    for (pm_proc_t *q = pm->procs; q; q = q->next) {
+        if (q->parent != p)
+            continue;
+        q->parent = init;
+        q->exit_signal = LX_SIGCHLD;   /* "we don't want people slaying init" */
+        zombies |= q->state == PM_P_ZOMBIE;
+    }
+    if (!init || !zombies)
+        return;
+    const struct lx_sigaction *chld = &init->act[LX_SIGCHLD];
+    if (chld->sa_handler == LX_SIG_IGN || (chld->sa_flags & LX_SA_NOCLDWAIT)) {
+        for (pm_proc_t *q = pm->procs; q;) {
+            if (q->parent == init && q->state == PM_P_ZOMBIE) {
+                pm_proc_reap(pm, q);
+                q = pm->procs;   /* the list changed: start over */
+            } else {
+                q = q->next;
+            }
+        }
+    } else {
+        pm_signal_send(pm, init, LX_SIGCHLD, false);
+    }
+    pm_wait_wake(pm, init);
+}
+
+static void pm_init_died(pm_t *pm, int wstatus)
+{
+    pm_line_t l = {0};
+    int status;
+    if (LX_WIFEXITED(wstatus)) {
+        status = LX_WEXITSTATUS(wstatus);
+        pm_line_str(&l, "procmgr: init exited with status ");
+        pm_line_dec(&l, status);
+    } else {
+        status = 128 + LX_WTERMSIG(wstatus);
+        pm_line_str(&l, "procmgr: init killed by signal ");
+        pm_line_dec(&l, LX_WTERMSIG(wstatus));
+    }
+    pm_line_emit(pm, &l);
+    pm->env.poweroff(pm->env.ctx, status);
+}
+
+void pm_proc_die(pm_t *pm, pm_proc_t *p, int wstatus)
+{
+    if (p->state != PM_P_LIVE)
+        return;
+    p->state = PM_P_ZOMBIE;
+    p->wstatus = wstatus;
+    while (p->threads)
+        pm_thr_end(pm, p->threads);
+    pm->env.vfs_proc_exit(pm->env.ctx, p->pid);
+    pm_vfork_release(pm, p);
+    if (p->has_as)
+        pm->env.as_release(pm->env.ctx, p->as);
+    p->has_as = false;
+    if (p->mm)
+        pm_mm_put(p->mm);
+    p->mm = NULL;
+    p->pending = 0;
+    pm_proc_reparent_children(pm, p);
+    if (p->pid == 1)
+        pm_init_died(pm, wstatus);
+    else
+        pm_proc_notify_parent(pm, p);
+}
+
+int64_t pm_sys_exit_group(pm_t *pm, pm_call_t *c)
+{
+    pm_proc_die(pm, c->proc, LX_W_EXITCODE((int)(c->a[0] & 0xff), 0));
+    return 0;   /* the caller is gone: the dispatcher drops the token */
+}
+
+/* Processes are single-threaded (no CLONE_THREAD), so the thread's exit is the process's. */
+int64_t pm_sys_exit(pm_t *pm, pm_call_t *c)
+{
+    return pm_sys_exit_group(pm, c);
+}
+
+static bool pm_wait_eligible(const pm_proc_t *q, const pm_wait_req_t *req)
+{
+    switch (req->idtype) {
+    case LX_P_PID:
+        if (q->pid != req->id)
+            return false;
+        break;
+    case LX_P_PGID:
+        if (q->pgid != req->id)
+            return false;
+        break;
+    default:
+        break;
+    }
+    /* A "clone" child reports no signal or one other than SIGCHLD: only __WCLONE waits for
+     * those and only without it for the others, unless __WALL. */
+    if (req->options & LX___WALL)
+        return true;
+    bool clone_child = q->exit_signal != LX_SIGCHLD;
+    return clone_child == ((req->options & LX___WCLONE) != 0);
+}
+
+static int64_t pm_wait_put_info(pm_t *pm, pm_proc_t *p, const pm_wait_req_t *req,
+                                const pm_proc_t *q)
+{
+    struct lx_siginfo_chld si;
+    memset(&si, 0, sizeof(si));
+    if (q) {
+        si.si_signo = LX_SIGCHLD;
+        si.si_pid = q->pid;
+        if (LX_WIFEXITED(q->wstatus)) {
+            si.si_code = LX_CLD_EXITED;
+            si.si_status = LX_WEXITSTATUS(q->wstatus);
+        } else {
+            si.si_code = (q->wstatus & 0x80) ? LX_CLD_DUMPED : LX_CLD_KILLED;
+            si.si_status = LX_WTERMSIG(q->wstatus);
+        }
+    }
+    /* waitid writes signo, errno, code, pid, uid and status: the first 28 bytes. */
+    if (req->info_uaddr && pm_copy_out(pm, p, req->info_uaddr, &si, 28))
+        return -LX_EFAULT;
+    return 0;
+}
+
+static int64_t pm_wait_collect(pm_t *pm, pm_thr_t *t, pm_proc_t *q, const pm_wait_req_t *req)
+{
+    pm_proc_t *p = t->proc;
+    struct lx_rusage ru;
+    memset(&ru, 0, sizeof(ru));
+    int32_t pid = q->pid;
+    int status = q->wstatus;
+    if (!req->waitid) {
+        pm_proc_reap(pm, q);
+        if (req->status_uaddr && pm_copy_out(pm, p, req->status_uaddr, &status, sizeof(status)))
+            return -LX_EFAULT;
+        if (req->ru_uaddr && pm_copy_out(pm, p, req->ru_uaddr, &ru, sizeof(ru)))
+            return -LX_EFAULT;
+        return pid;
+    }
+    int64_t r = 0;
+    if (req->ru_uaddr && pm_copy_out(pm, p, req->ru_uaddr, &ru, sizeof(ru)))
+        r = -LX_EFAULT;
+    if (!r)
+        r = pm_wait_put_info(pm, p, req, q);
+    if (!(req->options & LX_WNOWAIT))
+        pm_proc_reap(pm, q);
+    return r;
+}
+
+/* One attempt: the reply value, or PM_WAIT_BLOCK. */
+static int64_t pm_wait_try(pm_t *pm, pm_thr_t *t, const pm_wait_req_t *req)
+{
+    pm_proc_t *p = t->proc;
+    bool any = false;
+    for (pm_proc_t *q = pm->procs; q; q = q->next) {
+        if (q->parent != p || !pm_wait_eligible(q, req))
+            continue;
+        any = true;
+        if (q->state == PM_P_ZOMBIE && (req->options & LX_WEXITED))
+            return pm_wait_collect(pm, t, q, req);
+    }
+    if (!any)
+        return -LX_ECHILD;
+    if (req->options & LX_WNOHANG)
+        return req->waitid ? pm_wait_put_info(pm, p, req, NULL) : 0;
+    return PM_WAIT_BLOCK;
+}
+
+static int64_t pm_wait_start(pm_t *pm, pm_call_t *c, const pm_wait_req_t *req)
+{
+    int64_t r = pm_wait_try(pm, c->thr, req);
+    if (r != PM_WAIT_BLOCK)
+        return r;
+    c->thr->wait = *req;
+    c->thr->tok = c->tok;
+    c->thr->block = PM_BLK_WAIT;
+    return PM_DEFERRED;
+}
+
+void pm_wait_wake(pm_t *pm, pm_proc_t *par)
+{
+    for (pm_thr_t *t = par->threads; t; t = t->proc_next) {
+        if (t->block != PM_BLK_WAIT)
+            continue;
+        int64_t r = pm_wait_try(pm, t, &t->wait);
+        if (r == PM_WAIT_BLOCK)
+            continue;
+        t->block = PM_BLK_NONE;
+        pm->env.reply(pm->env.ctx, t->tok, r);
+    }
+}
+
+int64_t pm_sys_wait4(pm_t *pm, pm_call_t *c)
+{
+    int32_t pid = (int32_t)c->a[0];
+    uint32_t options = (uint32_t)c->a[2];
+    if (options & ~(uint32_t)(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX___WNOTHREAD |
+                              LX___WCLONE | LX___WALL))
+        return -LX_EINVAL;
+    if (pid == INT32_MIN)
+        return -LX_ESRCH;   /* -INT_MIN has no meaning */
+    pm_wait_req_t req = {
+        .waitid = false,
+        .options = options | LX_WEXITED,
+        .status_uaddr = c->a[1],
+        .ru_uaddr = c->a[3],
+    };
+    if (pid < -1) {
+        req.idtype = LX_P_PGID;
+        req.id = -pid;
+    } else if (pid == -1) {
+        req.idtype = LX_P_ALL;
+    } else if (pid == 0) {
+        req.idtype = LX_P_PGID;
+        req.id = c->proc->pgid;
+    } else {
+        req.idtype = LX_P_PID;
+        req.id = pid;
+    }
+    return pm_wait_start(pm, c, &req);
+}
+
+int64_t pm_sys_waitid(pm_t *pm, pm_call_t *c)
+{
+    int idtype = (int)c->a[0];
+    int32_t id = (int32_t)c->a[1];
+    uint32_t options = (uint32_t)c->a[3];
+    if (options & ~(uint32_t)(LX_WNOHANG | LX_WNOWAIT | LX_WEXITED | LX_WSTOPPED |
+                              LX_WCONTINUED | LX___WNOTHREAD | LX___WCLONE | LX___WALL))
+        return -LX_EINVAL;
+    if (!(options & (LX_WEXITED | LX_WSTOPPED | LX_WCONTINUED)))
+        return -LX_EINVAL;
+    pm_wait_req_t req = {
+        .waitid = true,
+        .idtype = idtype,
+        .id = id,
+        .options = options,
+        .info_uaddr = c->a[2],
+        .ru_uaddr = c->a[4],
+    };
+    switch (idtype) {
+    case LX_P_ALL:
+        break;
+    case LX_P_PID:
+        if (id <= 0)
+            return -LX_EINVAL;
+        break;
+    case LX_P_PGID:
+        if (id < 0)
+            return -LX_EINVAL;
+        if (id == 0)
+            req.id = c->proc->pgid;
+        break;
+    case LX_P_PIDFD:
+        return id < 0 ? -LX_EINVAL : -LX_EBADF;   /* there are no pidfds */
+    default:
+        return -LX_EINVAL;
+    }
+    return pm_wait_start(pm, c, &req);
+}

@@ -1,0 +1,290 @@
+/* The process table: creating procmgr itself, allocating pids, process and thread records,
+ * lookups, the graveyard of records freed only when no entry point is active, and the views
+ * for ps and for tests.
+ *
+ * Entry points: pm_create, pm_destroy, pm_proc_list, pm_stats_get; internal pm_proc_new,
+ * pm_thr_new, pm_thr_unlink, pm_proc_unlink, pm_proc_find, pm_thr_find, pm_proc_init, pm_gc,
+ * pm_proc_set_names, pm_live_count, pm_rlimit_defaults. */
+#include <stdlib.h>
+#include <string.h>
+#include "pm_internal.h"
+
+/* CPUID.1:EDX, what Linux reports as AT_HWCAP on x86. */
+static uint64_t pm_cpu_hwcap(void)
+{
+    uint32_t a = 1, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    (void)b;
+    return d;
+}
+
+pm_t *pm_create(const struct pm_env *env)
+{
+    pm_t *pm = calloc(1, sizeof(*pm));
+    if (!pm)
+        return NULL;
+    pm->env = *env;
+    pm->boot_free = env->free_memory ? env->free_memory(env->ctx) : 0;
+    pm->hwcap = pm_cpu_hwcap();
+    return pm;
+}
+
+static void pm_proc_free(pm_proc_t *p)
+{
+    if (p->mm)
+        pm_mm_put(p->mm);
+    free(p);
+}
+
+void pm_destroy(pm_t *pm)
+{
+    if (!pm)
+        return;
+    pm->depth = 0;
+    pm_gc(pm);
+    for (pm_thr_t *t = pm->threads, *n; t; t = n) {
+        n = t->next;
+        free(t);
+    }
+    for (pm_proc_t *p = pm->procs, *n; p; p = n) {
+        n = p->next;
+        pm_proc_free(p);
+    }
+    free(pm);
+}
+
+pm_proc_t *pm_proc_find(pm_t *pm, int32_t pid)
+{
+    for (pm_proc_t *p = pm->procs; p; p = p->next)
+        if (p->pid == pid)
+            return p;
+    return NULL;
+}
+
+pm_thr_t *pm_thr_find(pm_t *pm, int32_t tid)
+{
+    for (pm_thr_t *t = pm->threads; t; t = t->next)
+        if (t->tid == tid && !t->dead)
+            return t;
+    return NULL;
+}
+
+pm_proc_t *pm_proc_init(pm_t *pm)
+{
+    pm_proc_t *p = pm_proc_find(pm, 1);
+    return p && p->state == PM_P_LIVE ? p : NULL;
+}
+
+/* A pid is busy while any process (zombies included) has it as pid, process group or session,
+ * as Linux keeps a struct pid alive for each of those uses. */
+static bool pm_pid_busy(pm_t *pm, int32_t pid)
+{
+    for (pm_proc_t *p = pm->procs; p; p = p->next)
+        if (p->pid == pid || p->pgid == pid || p->sid == pid)
+            return true;
+    for (pm_thr_t *t = pm->threads; t; t = t->next)
+        if (t->tid == pid)
+            return true;
+    return false;
+}
+
+static int32_t pm_pid_alloc(pm_t *pm)
+{
+    for (int i = 0; i < PM_PID_MAX; i++) {
+        int32_t pid = pm->last_pid + 1;
+        if (pid >= PM_PID_MAX)
+            pid = 2;   /* like Linux, wrap past init (RESERVED_PIDS aside) */
+        pm->last_pid = pid;
+        if (!pm_pid_busy(pm, pid))
+            return pid;
+    }
+    return -LX_EAGAIN;
+}
+
+void pm_rlimit_defaults(struct lx_rlimit *rlim)
+{
+    for (int i = 0; i < LX_RLIM_NLIMITS; i++)
+        rlim[i] = (struct lx_rlimit){LX_RLIM_INFINITY, LX_RLIM_INFINITY};
+    rlim[LX_RLIMIT_STACK] = (struct lx_rlimit){8ull << 20, LX_RLIM_INFINITY};
+    rlim[LX_RLIMIT_CORE] = (struct lx_rlimit){0, LX_RLIM_INFINITY};
+    rlim[LX_RLIMIT_NPROC] = (struct lx_rlimit){PM_PID_MAX, PM_PID_MAX};
+    rlim[LX_RLIMIT_NOFILE] = (struct lx_rlimit){PM_NOFILE_DEFAULT, 4096};
+    rlim[LX_RLIMIT_MEMLOCK] = (struct lx_rlimit){8ull << 20, 8ull << 20};
+    rlim[LX_RLIMIT_SIGPENDING] = (struct lx_rlimit){PM_PID_MAX, PM_PID_MAX};
+    rlim[LX_RLIMIT_MSGQUEUE] = (struct lx_rlimit){819200, 819200};
+    rlim[LX_RLIMIT_NICE] = (struct lx_rlimit){0, 0};
+    rlim[LX_RLIMIT_RTPRIO] = (struct lx_rlimit){0, 0};
+}
+
+pm_proc_t *pm_proc_new(pm_t *pm, pm_proc_t *parent)
+{
+    int32_t pid = pm_pid_alloc(pm);
+    if (pid < 0)
+        return NULL;
+    pm_proc_t *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NULL;
+    p->pid = pid;
+    p->parent = parent;
+    p->state = PM_P_LIVE;
+    p->exit_signal = LX_SIGCHLD;
+    p->start_ns = pm->env.clock_mono_ns(pm->env.ctx);
+    pm_rlimit_defaults(p->rlim);
+    if (pm->procs_tail)
+        pm->procs_tail->next = p;
+    else
+        pm->procs = p;
+    pm->procs_tail = p;
+    pm->created++;
+    return p;
+}
+
+pm_thr_t *pm_thr_new(pm_t *pm, pm_proc_t *p)
+{
+    pm_thr_t *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->tid = p->pid;
+    t->proc = p;
+    t->altstack.ss_flags = LX_SS_DISABLE;
+    t->next = pm->threads;
+    pm->threads = t;
+    t->proc_next = p->threads;
+    p->threads = t;
+    p->nthreads++;
+    return t;
+}
+
+void pm_thr_unlink(pm_t *pm, pm_thr_t *t)
+{
+    for (pm_thr_t **pp = &pm->threads; *pp; pp = &(*pp)->next)
+        if (*pp == t) {
+            *pp = t->next;
+            break;
+        }
+    for (pm_thr_t **pp = &t->proc->threads; *pp; pp = &(*pp)->proc_next)
+        if (*pp == t) {
+            *pp = t->proc_next;
+            t->proc->nthreads--;
+            break;
+        }
+    t->dead = true;
+    t->next = pm->grave_thrs;
+    pm->grave_thrs = t;
+}
+
+void pm_proc_unlink(pm_t *pm, pm_proc_t *p)
+{
+    pm_proc_t *prev = NULL;
+    for (pm_proc_t *q = pm->procs; q; prev = q, q = q->next)
+        if (q == p) {
+            if (prev)
+                prev->next = p->next;
+            else
+                pm->procs = p->next;
+            if (pm->procs_tail == p)
+                pm->procs_tail = prev;
+            break;
+        }
+    p->next = pm->grave_procs;
+    pm->grave_procs = p;
+}
+
+void pm_gc(pm_t *pm)
+{
+    if (pm->depth > 0)
+        return;
+    for (pm_thr_t *t = pm->grave_thrs, *n; t; t = n) {
+        n = t->next;
+        free(t);
+    }
+    pm->grave_thrs = NULL;
+    for (pm_proc_t *p = pm->grave_procs, *n; p; p = n) {
+        n = p->next;
+        pm_proc_free(p);
+    }
+    pm->grave_procs = NULL;
+}
+
+static void pm_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+/* comm is the basename of the executed path (Linux: kbasename(bprm->filename)); cmdline is the
+ * new argv joined by spaces, truncated. */
+void pm_proc_set_names(pm_proc_t *p, const char *path, char *const *argv, size_t argc)
+{
+    const char *base = strrchr(path, '/');
+    pm_strlcpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
+    size_t n = 0;
+    p->cmdline[0] = 0;
+    for (size_t i = 0; i < argc && n + 1 < sizeof(p->cmdline); i++) {
+        if (i > 0)
+            p->cmdline[n++] = ' ';
+        pm_strlcpy(p->cmdline + n, argv[i], sizeof(p->cmdline) - n);
+        n += strlen(p->cmdline + n);
+    }
+}
+
+int pm_live_count(pm_t *pm)
+{
+    int n = 0;
+    for (pm_proc_t *p = pm->procs; p; p = p->next)
+        n += p->state == PM_P_LIVE;
+    return n;
+}
+
+static char pm_proc_state_char(const pm_proc_t *p)
+{
+    if (p->state == PM_P_ZOMBIE)
+        return 'Z';
+    for (pm_thr_t *t = p->threads; t; t = t->proc_next) {
+        if (t->block == PM_BLK_VFORK)
+            return 'V';
+        if (t->block != PM_BLK_NONE)
+            return 'S';
+    }
+    return 'R';
+}
+
+int pm_proc_list(pm_t *pm, struct pm_proc_info *out, int max)
+{
+    int n = 0;
+    for (pm_proc_t *p = pm->procs; p; p = p->next, n++) {
+        if (n >= max)
+            continue;
+        struct pm_proc_info *i = &out[n];
+        memset(i, 0, sizeof(*i));
+        i->pid = p->pid;
+        i->ppid = p->parent ? p->parent->pid : 0;
+        i->pgid = p->pgid;
+        i->sid = p->sid;
+        i->state = pm_proc_state_char(p);
+        pm_strlcpy(i->comm, p->comm, sizeof(i->comm));
+        pm_strlcpy(i->cmdline, p->cmdline, sizeof(i->cmdline));
+    }
+    return n;
+}
+
+void pm_stats_get(pm_t *pm, struct pm_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (pm_proc_t *p = pm->procs; p; p = p->next) {
+        if (p->state == PM_P_LIVE)
+            out->live++;
+        else
+            out->zombies++;
+    }
+    for (pm_thr_t *t = pm->threads; t; t = t->next) {
+        if (t->block == PM_BLK_VFORK)
+            out->vfork_parked++;
+        else if (t->block != PM_BLK_NONE)
+            out->sleeping++;
+    }
+    out->created = pm->created;
+}

@@ -1,0 +1,33 @@
+/* The initial stack of a new program, laid out as the x86_64 Linux kernel does (create_elf_tables):
+ * from the top, an 8-byte NULL end marker, the execfn string, the environment strings, the
+ * argument strings, the platform string "x86_64", 16 random bytes, padding, then at a 16-byte
+ * aligned rsp: argc, argv[] + NULL, envp[] + NULL, the auxiliary vector ending in AT_NULL.
+ *
+ * Pure: the image is built in a host buffer and written into the new address space in one go.
+ *
+ * Entry points: pm_stack_size, pm_stack_build. */
+#ifndef PM_STACK_H
+#define PM_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pm_stack_in {
+    char *const *argv;
+    size_t argc;
+    char *const *envp;
+    size_t envc;
+    const char *execfn;        /* AT_EXECFN: the path given to execve */
+    uint8_t random[16];        /* AT_RANDOM's bytes */
+    uint64_t phdr, phent, phnum, entry, hwcap;
+} pm_stack_in_t;
+
+#define PM_STACK_AUX_PAIRS 18  /* including AT_NULL */
+
+/* Bytes the image occupies below top (top - rsp). */
+uint64_t pm_stack_size(const pm_stack_in_t *in);
+/* Build the image into buf, which stands for [top - size, top) with size = pm_stack_size(in);
+ * returns the initial rsp (16-byte aligned, pointing at argc). */
+uint64_t pm_stack_build(const pm_stack_in_t *in, uint64_t top, uint8_t *buf);
+
+#endif

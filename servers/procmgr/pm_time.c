@@ -1,0 +1,217 @@
+/* Clocks and sleeping: clock_gettime, clock_getres, gettimeofday, time, times, nanosleep,
+ * clock_nanosleep, and the timer that ends sleeps.
+ *
+ * A sleep is a deferred reply: the token waits on the thread with its monotonic deadline, and
+ * env->timer_arm is always armed for the earliest deadline (one timer for everyone). CPU-time
+ * clocks are approximated by the time since the process (thread) started: there is no
+ * accounting of CPU time. BOOTTIME equals MONOTONIC (no suspend); TAI equals REALTIME (a zero
+ * TAI offset, as on a Linux box that never ran an NTP daemon).
+ *
+ * Entry points: pm_sys_clock_gettime, pm_sys_clock_getres, pm_sys_gettimeofday, pm_sys_time,
+ * pm_sys_times, pm_sys_nanosleep, pm_sys_clock_nanosleep, pm_timer_fired, pm_sleep_rearm. */
+#include <lx/time.h>
+#include "pm_internal.h"
+
+#define PM_COARSE_NS 4000000   /* jiffy at HZ=250: the resolution of the *_COARSE clocks */
+
+static uint64_t pm_mono(pm_t *pm)
+{
+    return pm->env.clock_mono_ns(pm->env.ctx);
+}
+
+static uint64_t pm_real(pm_t *pm)
+{
+    return pm->env.clock_real_ns(pm->env.ctx);
+}
+
+/* The clock's value in ns, or -EINVAL for an id Linux does not know (or a CPU-clock id
+ * naming another process, which we do not support). */
+static int64_t pm_clock_read(pm_t *pm, pm_proc_t *p, int64_t id)
+{
+    switch (id) {
+    case LX_CLOCK_REALTIME:
+    case LX_CLOCK_REALTIME_COARSE:
+    case LX_CLOCK_REALTIME_ALARM:
+    case LX_CLOCK_TAI:
+        return (int64_t)pm_real(pm);
+    case LX_CLOCK_MONOTONIC:
+    case LX_CLOCK_MONOTONIC_RAW:
+    case LX_CLOCK_MONOTONIC_COARSE:
+    case LX_CLOCK_BOOTTIME:
+    case LX_CLOCK_BOOTTIME_ALARM:
+        return (int64_t)pm_mono(pm);
+    case LX_CLOCK_PROCESS_CPUTIME_ID:
+    case LX_CLOCK_THREAD_CPUTIME_ID:
+        return (int64_t)(pm_mono(pm) - p->start_ns);
+    default:
+        return -LX_EINVAL;
+    }
+}
+
+static struct lx_timespec pm_ts(uint64_t ns)
+{
+    return (struct lx_timespec){(int64_t)(ns / LX_NSEC_PER_SEC), (int64_t)(ns % LX_NSEC_PER_SEC)};
+}
+
+int64_t pm_sys_clock_gettime(pm_t *pm, pm_call_t *c)
+{
+    int64_t ns = pm_clock_read(pm, c->proc, (int32_t)c->a[0]);
+    if (ns < 0)
+        return ns;
+    struct lx_timespec ts = pm_ts((uint64_t)ns);
+    return pm_copy_out(pm, c->proc, c->a[1], &ts, sizeof(ts)) ? -LX_EFAULT : 0;
+}
+
+int64_t pm_sys_clock_getres(pm_t *pm, pm_call_t *c)
+{
+    int32_t id = (int32_t)c->a[0];
+    int64_t ns = pm_clock_read(pm, c->proc, id);
+    if (ns < 0)
+        return ns;
+    bool coarse = id == LX_CLOCK_REALTIME_COARSE || id == LX_CLOCK_MONOTONIC_COARSE;
+    struct lx_timespec ts = {0, coarse ? PM_COARSE_NS : 1};
+    if (c->a[1] && pm_copy_out(pm, c->proc, c->a[1], &ts, sizeof(ts)))
+        return -LX_EFAULT;
+    return 0;
+}
+
+int64_t pm_sys_gettimeofday(pm_t *pm, pm_call_t *c)
+{
+    uint64_t ns = pm_real(pm);
+    if (c->a[0]) {
+        struct lx_timeval tv = {(int64_t)(ns / LX_NSEC_PER_SEC),
+                                (int64_t)(ns % LX_NSEC_PER_SEC) / 1000};
+        if (pm_copy_out(pm, c->proc, c->a[0], &tv, sizeof(tv)))
+            return -LX_EFAULT;
+    }
+    if (c->a[1]) {
+        struct lx_timezone tz = {0, 0};
+        if (pm_copy_out(pm, c->proc, c->a[1], &tz, sizeof(tz)))
+            return -LX_EFAULT;
+    }
+    return 0;
+}
+
+int64_t pm_sys_time(pm_t *pm, pm_call_t *c)
+{
+    int64_t secs = (int64_t)(pm_real(pm) / LX_NSEC_PER_SEC);
+    if (c->a[0] && pm_copy_out(pm, c->proc, c->a[0], &secs, sizeof(secs)))
+        return -LX_EFAULT;
+    return secs;
+}
+
+int64_t pm_sys_times(pm_t *pm, pm_call_t *c)
+{
+    if (c->a[0]) {
+        struct lx_tms tms = {0, 0, 0, 0};
+        if (pm_copy_out(pm, c->proc, c->a[0], &tms, sizeof(tms)))
+            return -LX_EFAULT;
+    }
+    return (int64_t)(pm_mono(pm) / (LX_NSEC_PER_SEC / LX_USER_HZ));
+}
+
+void pm_sleep_rearm(pm_t *pm)
+{
+    uint64_t min = UINT64_MAX;
+    for (pm_thr_t *t = pm->threads; t; t = t->next)
+        if (t->block == PM_BLK_SLEEP && t->wake_ns < min)
+            min = t->wake_ns;
+    if (min == UINT64_MAX)
+        return;
+    if (pm->timer_armed == 0 || min < pm->timer_armed) {
+        pm->timer_armed = min;
+        pm->env.timer_arm(pm->env.ctx, min);
+    }
+}
+
+static int64_t pm_sleep_until(pm_t *pm, pm_call_t *c, uint64_t deadline)
+{
+    if (deadline <= pm_mono(pm))
+        return 0;
+    c->thr->block = PM_BLK_SLEEP;
+    c->thr->tok = c->tok;
+    c->thr->wake_ns = deadline;
+    pm_sleep_rearm(pm);
+    return PM_DEFERRED;
+}
+
+/* A relative duration in ns, saturating (a sleep of centuries never wakes). */
+static uint64_t pm_ts_to_ns(const struct lx_timespec *ts)
+{
+    uint64_t sec = (uint64_t)ts->tv_sec;
+    if (sec > UINT64_MAX / LX_NSEC_PER_SEC - 1)
+        return UINT64_MAX;
+    return sec * LX_NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+}
+
+static uint64_t pm_add_sat(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static int pm_read_ts(pm_t *pm, pm_call_t *c, uint64_t va, struct lx_timespec *ts)
+{
+    if (pm_copy_in(pm, c->proc, ts, va, sizeof(*ts)))
+        return -LX_EFAULT;
+    if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= LX_NSEC_PER_SEC)
+        return -LX_EINVAL;
+    return 0;
+}
+
+int64_t pm_sys_nanosleep(pm_t *pm, pm_call_t *c)
+{
+    struct lx_timespec ts;
+    int r = pm_read_ts(pm, c, c->a[0], &ts);
+    if (r)
+        return r;
+    return pm_sleep_until(pm, c, pm_add_sat(pm_mono(pm), pm_ts_to_ns(&ts)));
+}
+
+int64_t pm_sys_clock_nanosleep(pm_t *pm, pm_call_t *c)
+{
+    int32_t id = (int32_t)c->a[0];
+    bool abs = (c->a[1] & LX_TIMER_ABSTIME) != 0;
+    bool realtime;
+    switch (id) {
+    case LX_CLOCK_REALTIME:
+    case LX_CLOCK_TAI:
+        realtime = true;
+        break;
+    case LX_CLOCK_MONOTONIC:
+    case LX_CLOCK_BOOTTIME:
+        realtime = false;
+        break;
+    case LX_CLOCK_MONOTONIC_RAW:
+    case LX_CLOCK_REALTIME_COARSE:
+    case LX_CLOCK_MONOTONIC_COARSE:
+        return -LX_EOPNOTSUPP;   /* clocks without an nsleep */
+    default:
+        return -LX_EINVAL;       /* CPU-time and alarm clocks included */
+    }
+    struct lx_timespec ts;
+    int r = pm_read_ts(pm, c, c->a[2], &ts);
+    if (r)
+        return r;
+    uint64_t ns = pm_ts_to_ns(&ts), now = pm_mono(pm);
+    if (!abs)
+        return pm_sleep_until(pm, c, pm_add_sat(now, ns));
+    if (!realtime)
+        return pm_sleep_until(pm, c, ns);
+    uint64_t real = pm_real(pm);
+    return pm_sleep_until(pm, c, ns <= real ? now : pm_add_sat(now, ns - real));
+}
+
+void pm_timer_fired(pm_t *pm, uint64_t now_mono_ns)
+{
+    pm->depth++;
+    pm->timer_armed = 0;
+    for (pm_thr_t *t = pm->threads; t; t = t->next) {
+        if (t->block != PM_BLK_SLEEP || t->wake_ns > now_mono_ns)
+            continue;
+        t->block = PM_BLK_NONE;
+        pm->env.reply(pm->env.ctx, t->tok, 0);
+    }
+    pm_sleep_rearm(pm);
+    pm->depth--;
+    pm_gc(pm);
+}

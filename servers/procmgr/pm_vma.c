@@ -1,0 +1,169 @@
+/* Memory bookkeeping of one address space: the sorted list of mapped ranges (ELF segments, the
+ * stack, the heap, anonymous mappings) with their protections. The kernel maps pages; procmgr
+ * decides where, so it must know what is taken (MAP_FIXED_NOREPLACE, mprotect's ENOMEM, brk
+ * running into a mapping).
+ *
+ * Shared by every process using the address space (a vfork child and its parent), reference
+ * counted by pm_mm_new/pm_mm_put.
+ *
+ * Entry points: pm_mm_new, pm_mm_put, pm_mm_is_free, pm_mm_is_mapped, pm_mm_insert,
+ * pm_mm_remove, pm_mm_set_prot, pm_mm_find_gap, pm_mm_find. */
+#include <stdlib.h>
+#include <string.h>
+#include "pm_internal.h"
+
+pm_mm_t *pm_mm_new(void)
+{
+    pm_mm_t *mm = calloc(1, sizeof(*mm));
+    if (mm)
+        mm->refs = 1;
+    return mm;
+}
+
+void pm_mm_put(pm_mm_t *mm)
+{
+    if (--mm->refs > 0)
+        return;
+    free(mm->v);
+    free(mm);
+}
+
+static int pm_mm_reserve(pm_mm_t *mm, size_t extra)
+{
+    if (mm->n + extra <= mm->cap)
+        return 0;
+    size_t cap = mm->cap ? mm->cap * 2 : 16;
+    while (cap < mm->n + extra)
+        cap *= 2;
+    pm_vma_t *v = realloc(mm->v, cap * sizeof(*v));
+    if (!v)
+        return -LX_ENOMEM;
+    mm->v = v;
+    mm->cap = cap;
+    return 0;
+}
+
+bool pm_mm_is_free(const pm_mm_t *mm, uint64_t start, uint64_t end)
+{
+    for (size_t i = 0; i < mm->n; i++)
+        if (mm->v[i].start < end && start < mm->v[i].end)
+            return false;
+    return true;
+}
+
+bool pm_mm_is_mapped(const pm_mm_t *mm, uint64_t start, uint64_t end)
+{
+    uint64_t at = start;
+    for (size_t i = 0; i < mm->n && at < end; i++) {
+        if (mm->v[i].end <= at)
+            continue;
+        if (mm->v[i].start > at)
+            return false;
+        at = mm->v[i].end;
+    }
+    return at >= end;
+}
+
+const pm_vma_t *pm_mm_find(const pm_mm_t *mm, uint64_t addr)
+{
+    for (size_t i = 0; i < mm->n; i++)
+        if (mm->v[i].start <= addr && addr < mm->v[i].end)
+            return &mm->v[i];
+    return NULL;
+}
+
+/* Join neighbours that touch and agree, so a growing heap stays one entry. */
+static void pm_mm_merge(pm_mm_t *mm)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < mm->n; i++) {
+        if (w > 0 && mm->v[w - 1].end == mm->v[i].start && mm->v[w - 1].prot == mm->v[i].prot &&
+            mm->v[w - 1].kind == mm->v[i].kind)
+            mm->v[w - 1].end = mm->v[i].end;
+        else
+            mm->v[w++] = mm->v[i];
+    }
+    mm->n = w;
+}
+
+int pm_mm_insert(pm_mm_t *mm, uint64_t start, uint64_t end, int prot, int kind)
+{
+    if (start >= end)
+        return 0;
+    if (pm_mm_reserve(mm, 1))
+        return -LX_ENOMEM;
+    size_t i = 0;
+    while (i < mm->n && mm->v[i].start < start)
+        i++;
+    memmove(&mm->v[i + 1], &mm->v[i], (mm->n - i) * sizeof(*mm->v));
+    mm->v[i] = (pm_vma_t){start, end, prot, kind};
+    mm->n++;
+    pm_mm_merge(mm);
+    return 0;
+}
+
+/* Make addr a boundary: an entry strictly containing it becomes two. */
+static int pm_mm_split(pm_mm_t *mm, uint64_t addr)
+{
+    for (size_t i = 0; i < mm->n; i++) {
+        pm_vma_t *v = &mm->v[i];
+        if (v->start < addr && addr < v->end) {
+            if (pm_mm_reserve(mm, 1))
+                return -LX_ENOMEM;
+            memmove(&mm->v[i + 1], &mm->v[i], (mm->n - i) * sizeof(*mm->v));
+            mm->n++;
+            mm->v[i].end = addr;
+            mm->v[i + 1].start = addr;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+int pm_mm_remove(pm_mm_t *mm, uint64_t start, uint64_t end)
+{
+    if (start >= end)
+        return 0;
+    if (pm_mm_reserve(mm, 2))
+        return -LX_ENOMEM;
+    pm_mm_split(mm, start);
+    pm_mm_split(mm, end);
+    size_t w = 0;
+    for (size_t i = 0; i < mm->n; i++)
+        if (!(mm->v[i].start >= start && mm->v[i].end <= end))
+            mm->v[w++] = mm->v[i];
+    mm->n = w;
+    return 0;
+}
+
+int pm_mm_set_prot(pm_mm_t *mm, uint64_t start, uint64_t end, int prot)
+{
+    if (start >= end)
+        return 0;
+    if (pm_mm_reserve(mm, 2))
+        return -LX_ENOMEM;
+    pm_mm_split(mm, start);
+    pm_mm_split(mm, end);
+    for (size_t i = 0; i < mm->n; i++)
+        if (mm->v[i].start >= start && mm->v[i].end <= end)
+            mm->v[i].prot = prot;
+    pm_mm_merge(mm);
+    return 0;
+}
+
+uint64_t pm_mm_find_gap(const pm_mm_t *mm, uint64_t len, uint64_t below)
+{
+    uint64_t top = below;
+    for (size_t k = mm->n; k-- > 0;) {
+        const pm_vma_t *v = &mm->v[k];
+        if (v->start >= top)
+            continue;
+        uint64_t lo = v->end > PM_USER_MIN ? v->end : PM_USER_MIN;
+        if (v->end < top && top >= lo && top - lo >= len)
+            return top - len;
+        top = v->start;
+    }
+    if (top > PM_USER_MIN && top - PM_USER_MIN >= len)
+        return top - len;
+    return 0;
+}

@@ -1,0 +1,70 @@
+/* The server state as a whole: creation (root, devices, console), teardown, the description
+ * counter, and what procmgr's exec needs (open a program file by path with exec's rules).
+ *
+ * Entry points: vfs_create, vfs_destroy, vfs_open_descriptions, vfs_exec_open. */
+#include <stdlib.h>
+#include "vfs_impl.h"
+
+vfs_t *vfs_create(const struct vfs_env *env)
+{
+    vfs_t *vfs = calloc(1, sizeof(*vfs));
+    if (!vfs)
+        return NULL;
+    vfs->env = *env;
+    vfs->next_ino = 1;   /* the root is inode 1, as on tmpfs */
+    vfs_node_t *root = vfs_node_new(vfs, VFS_K_DIR, LX_S_IFDIR | 0755);
+    if (!root) {
+        free(vfs);
+        return NULL;
+    }
+    root->nlink = 2;
+    root->u.dir.parent = root;
+    root->u.dir.next_cookie = VFS_COOKIE_FIRST;
+    vfs->root = root;
+    vfs_console_init(&vfs->con);
+    if (vfs_dev_populate(vfs) < 0) {
+        vfs_destroy(vfs);
+        return NULL;
+    }
+    return vfs;
+}
+
+void vfs_destroy(vfs_t *vfs)
+{
+    while (vfs->procs)
+        vfs_proc_exit(vfs, vfs->procs->pid);
+    while (vfs->pending)
+        vfs_pending_drop(vfs, vfs->pending);
+    vfs_node_free_tree(vfs->root);
+    free(vfs);
+}
+
+uint64_t vfs_open_descriptions(vfs_t *vfs)
+{
+    return vfs->nfiles;
+}
+
+int vfs_exec_open(vfs_t *vfs, int32_t pid, const char *path, struct vfs_file **out,
+                  uint64_t *size)
+{
+    vfs_proc_t *p = vfs_proc_find(vfs, pid);
+    if (!p)
+        return -LX_ESRCH;
+    vfs_lookup_t lk;
+    int rc = vfs_walk_at(vfs, p, LX_AT_FDCWD, path, VFS_WALK_FOLLOW, &lk);
+    if (rc < 0)
+        return rc;
+    vfs_node_t *n = lk.node;
+    if (!n)
+        return -LX_ENOENT;
+    /* root may execute anything with at least one x bit, but only regular files */
+    if (n->kind != VFS_K_REG || !(n->mode & 0111))
+        return -LX_EACCES;
+    vfs_file_t *f;
+    rc = vfs_file_new(vfs, n, LX_O_RDONLY | LX_O_LARGEFILE, &f);
+    if (rc < 0)
+        return rc;
+    *out = f;
+    *size = n->u.reg.size;
+    return 0;
+}

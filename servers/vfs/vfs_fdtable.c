@@ -1,0 +1,236 @@
+/* Processes as vfs sees them: a descriptor table (slots pointing at shared, counted open file
+ * descriptions, each with its own FD_CLOEXEC bit), a cwd and a umask; and their lifecycle as
+ * told by procmgr (create as a copy of the parent, exec, exit, a new RLIMIT_NOFILE).
+ *
+ * Entry points: vfs_proc_find, vfs_fd_get, vfs_fd_slot, vfs_fd_install, vfs_fd_install_at,
+ * vfs_fd_close, vfs_proc_create, vfs_proc_set_fd_limit, vfs_proc_exec, vfs_proc_exit,
+ * vfs_thread_cancel. */
+#include <stdlib.h>
+#include <string.h>
+#include "vfs_impl.h"
+
+vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid)
+{
+    for (vfs_proc_t *p = vfs->procs; p; p = p->next)
+        if (p->pid == pid)
+            return p;
+    return NULL;
+}
+
+vfs_fd_t *vfs_fd_slot(vfs_proc_t *p, int32_t fd)
+{
+    if (fd < 0 || fd >= p->nfds || !p->fds[fd].file)
+        return NULL;
+    return &p->fds[fd];
+}
+
+vfs_file_t *vfs_fd_get(vfs_proc_t *p, int32_t fd)
+{
+    vfs_fd_t *s = vfs_fd_slot(p, fd);
+    if (!s)
+        return NULL;
+    vfs_file_get(s->file);
+    return s->file;
+}
+
+static int fd_grow(vfs_proc_t *p, int want)
+{
+    if (want <= p->nfds)
+        return 0;
+    int n = p->nfds ? p->nfds : 16;
+    while (n < want)
+        n *= 2;
+    if (n > VFS_FD_LIMIT_MAX)
+        n = VFS_FD_LIMIT_MAX;
+    vfs_fd_t *fds = realloc(p->fds, (size_t)n * sizeof(*fds));
+    if (!fds)
+        return -LX_ENOMEM;
+    memset(fds + p->nfds, 0, (size_t)(n - p->nfds) * sizeof(*fds));
+    p->fds = fds;
+    p->nfds = n;
+    return 0;
+}
+
+int vfs_fd_install(vfs_proc_t *p, vfs_file_t *f, int minfd, bool cloexec)
+{
+    if (minfd < 0)
+        minfd = 0;
+    int fd = minfd;
+    while (fd < p->nfds && p->fds[fd].file)
+        fd++;
+    if (fd >= p->fd_limit)
+        return -LX_EMFILE;
+    int rc = fd_grow(p, fd + 1);
+    if (rc < 0)
+        return rc;
+    p->fds[fd].file = f;
+    p->fds[fd].cloexec = cloexec;
+    return fd;
+}
+
+int vfs_fd_install_at(vfs_proc_t *p, int fd, vfs_file_t *f, bool cloexec)
+{
+    if (fd < 0 || fd >= p->fd_limit)
+        return -LX_EBADF;
+    int rc = fd_grow(p, fd + 1);
+    if (rc < 0)
+        return rc;
+    vfs_file_t *old = p->fds[fd].file;
+    p->fds[fd].file = f;
+    p->fds[fd].cloexec = cloexec;
+    /* after the slot is updated: the old description's release may wake other calls */
+    if (old)
+        vfs_file_put(old);
+    return fd;
+}
+
+int vfs_fd_close(vfs_proc_t *p, int32_t fd)
+{
+    vfs_fd_t *s = vfs_fd_slot(p, fd);
+    if (!s)
+        return -LX_EBADF;
+    vfs_file_t *f = s->file;
+    s->file = NULL;
+    s->cloexec = false;
+    vfs_file_put(f);
+    return 0;
+}
+
+static vfs_proc_t *proc_alloc(vfs_t *vfs, int32_t pid)
+{
+    vfs_proc_t *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NULL;
+    p->pid = pid;
+    p->umask = VFS_DEFAULT_UMASK;
+    p->fd_limit = VFS_FD_LIMIT;
+    p->cwd = vfs->root;
+    vfs_node_get(p->cwd);
+    return p;
+}
+
+static void proc_free(vfs_proc_t *p)
+{
+    for (int fd = 0; fd < p->nfds; fd++)
+        if (p->fds[fd].file)
+            vfs_fd_close(p, fd);
+    free(p->fds);
+    vfs_node_put(p->cwd);
+    free(p);
+}
+
+/* fds 0, 1, 2 on one read-write description of the console, as init's open+dup would leave
+ * them. */
+static int proc_attach_console(vfs_t *vfs, vfs_proc_t *p)
+{
+    vfs_lookup_t lk;
+    int rc = vfs_walk(vfs, vfs->root, "/dev/console", VFS_WALK_FOLLOW, &lk);
+    if (rc < 0)
+        return rc;
+    if (!lk.node)
+        return -LX_ENOENT;
+    vfs_file_t *f;
+    rc = vfs_file_new(vfs, lk.node, LX_O_RDWR | LX_O_LARGEFILE, &f);
+    if (rc < 0)
+        return rc;
+    for (int fd = 0; fd < 3 && rc >= 0; fd++) {
+        vfs_file_get(f);
+        rc = vfs_fd_install_at(p, fd, f, false);
+        if (rc < 0)
+            vfs_file_put(f);
+    }
+    vfs_file_put(f);
+    return rc < 0 ? rc : 0;
+}
+
+static int proc_copy_fds(vfs_proc_t *child, const vfs_proc_t *parent)
+{
+    int rc = fd_grow(child, parent->nfds);
+    if (rc < 0)
+        return rc;
+    for (int fd = 0; fd < parent->nfds; fd++) {
+        if (!parent->fds[fd].file)
+            continue;
+        child->fds[fd] = parent->fds[fd];
+        vfs_file_get(child->fds[fd].file);
+    }
+    return 0;
+}
+
+int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
+{
+    if (vfs_proc_find(vfs, pid))
+        return -LX_EEXIST;
+    vfs_proc_t *parent = NULL;
+    if (parent_pid >= 0) {
+        parent = vfs_proc_find(vfs, parent_pid);
+        if (!parent)
+            return -LX_ESRCH;
+    }
+    vfs_proc_t *p = proc_alloc(vfs, pid);
+    if (!p)
+        return -LX_ENOMEM;
+    int rc;
+    if (parent) {
+        vfs_node_put(p->cwd);
+        p->cwd = parent->cwd;
+        vfs_node_get(p->cwd);
+        p->umask = parent->umask;
+        p->fd_limit = parent->fd_limit;
+        rc = proc_copy_fds(p, parent);
+    } else {
+        rc = proc_attach_console(vfs, p);
+        if (rc == 0)
+            vfs_console_attach(vfs, pid);
+    }
+    if (rc < 0) {
+        proc_free(p);
+        return rc;
+    }
+    p->next = vfs->procs;
+    vfs->procs = p;
+    return 0;
+}
+
+int vfs_proc_set_fd_limit(vfs_t *vfs, int32_t pid, uint64_t limit)
+{
+    vfs_proc_t *p = vfs_proc_find(vfs, pid);
+    if (!p)
+        return -LX_ESRCH;
+    if (limit > VFS_FD_LIMIT_MAX)
+        return -LX_EPERM;
+    /* descriptors already open above a lowered limit stay open, as on Linux */
+    p->fd_limit = (int)limit;
+    return 0;
+}
+
+int vfs_proc_exec(vfs_t *vfs, int32_t pid)
+{
+    vfs_proc_t *p = vfs_proc_find(vfs, pid);
+    if (!p)
+        return -LX_ESRCH;
+    for (int fd = 0; fd < p->nfds; fd++)
+        if (p->fds[fd].file && p->fds[fd].cloexec)
+            vfs_fd_close(p, fd);
+    return 0;
+}
+
+void vfs_proc_exit(vfs_t *vfs, int32_t pid)
+{
+    vfs_proc_t **pp = &vfs->procs;
+    while (*pp && (*pp)->pid != pid)
+        pp = &(*pp)->next;
+    if (!*pp)
+        return;
+    vfs_proc_t *p = *pp;
+    *pp = p->next;
+    /* its blocked calls go first (no reply: the kernel drops the caller), so the references
+     * they hold do not keep a pipe end open */
+    vfs_pending_cancel(vfs, pid, -1);
+    proc_free(p);
+}
+
+int vfs_thread_cancel(vfs_t *vfs, int32_t tid)
+{
+    return vfs_pending_cancel(vfs, -1, tid);
+}

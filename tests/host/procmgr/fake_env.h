@@ -1,0 +1,148 @@
+/* A fake struct pm_env for procmgr's host tests: it records every call in an ordered event log,
+ * backs address spaces with host memory page by page (so the ELF loader and the stack builder
+ * really write bytes the tests read back), keeps kernel threads with register frames, serves
+ * files from an in-memory table, and tracks every reply token (each must be consumed at most
+ * once: a second reply/drop/forward fails the test on the spot).
+ *
+ * Entry points: fk_new, fk_free, fk_boot, fk_call, fk_tok_*, fk_mem_*, fk_file_add,
+ * fk_find_event, fk_count_events, user-memory builders (fk_ubuf_*). */
+#ifndef FAKE_ENV_H
+#define FAKE_ENV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "procmgr.h"
+
+#define FK_MAX_AS      256
+#define FK_MAX_THREADS 256
+#define FK_MAX_FILES   64
+#define FK_MAX_OPEN    64
+#define FK_MAX_TOKENS  4096
+#define FK_MAX_EVENTS  8192
+#define FK_MAX_LOGS    128
+
+enum fk_ev {
+    FK_EV_REPLY, FK_EV_DROP, FK_EV_FORWARD,
+    FK_EV_AS_CREATE, FK_EV_AS_DUP, FK_EV_AS_RELEASE, FK_EV_AS_MAP, FK_EV_AS_UNMAP,
+    FK_EV_AS_PROTECT,
+    FK_EV_THREAD_CREATE, FK_EV_THREAD_SET_REGS, FK_EV_THREAD_SET_AS, FK_EV_THREAD_DESTROY,
+    FK_EV_VFS_CREATE, FK_EV_VFS_EXEC, FK_EV_VFS_EXIT, FK_EV_VFS_OPEN, FK_EV_VFS_CLOSE,
+    FK_EV_TIMER_ARM, FK_EV_POWEROFF, FK_EV_VFS_NOFILE,
+};
+
+typedef struct fk_event {
+    enum fk_ev kind;
+    uint64_t x, y, z;   /* kind-specific: e.g. REPLY (tok, value), VFS_CREATE (pid, ppid, as) */
+} fk_event_t;
+
+enum fk_tok_state { FK_TOK_FREE, FK_TOK_HELD, FK_TOK_REPLIED, FK_TOK_DROPPED, FK_TOK_FORWARDED };
+
+typedef struct fk_page {
+    uint64_t va;
+    int prot;
+    uint8_t *data;
+} fk_page_t;
+
+typedef struct fk_space {
+    bool used;
+    int refs;              /* handles + threads */
+    fk_page_t *pages;      /* sorted by va */
+    size_t n, cap;
+} fk_space_t;
+
+typedef struct fk_thread {
+    bool used;
+    uint64_t badge;
+    int space;
+    pm_regs_t regs;
+} fk_thread_t;
+
+typedef struct fk_file {
+    char path[256];
+    uint8_t *data;
+    size_t size;
+    int err;               /* non-zero: vfs_exec_open fails with it */
+} fk_file_t;
+
+typedef struct fake fake_t;
+typedef void (*fk_hook_t)(fake_t *fk, uint64_t badge);
+
+struct fake {
+    struct pm_env env;
+    pm_t *pm;
+    fk_space_t spaces[FK_MAX_AS];
+    int ash[FK_MAX_AS];            /* handle -> space index, -1 free (handle 0 unused) */
+    fk_thread_t th[FK_MAX_THREADS];/* handle -> thread (handle 0 unused) */
+    fk_file_t files[FK_MAX_FILES];
+    int nfiles;
+    int open[FK_MAX_OPEN];         /* open handle -> file index, -1 free (handle 0 unused) */
+    int opens, closes;
+    enum fk_tok_state tok[FK_MAX_TOKENS];
+    int64_t tok_value[FK_MAX_TOKENS];
+    uint64_t next_tok;
+    fk_event_t ev[FK_MAX_EVENTS];
+    int nev;
+    uint64_t mono, real;
+    uint64_t free_mem;
+    int poweroffs, poweroff_status;
+    char logs[FK_MAX_LOGS][256];
+    int nlogs;
+    uint8_t rnd;                   /* next "random" byte */
+    /* fault injection and reentrancy */
+    fk_hook_t on_thread_create;
+    int fail_thread_create;        /* error for the next thread_create, 0 none */
+    int fail_vfs_proc_exec;
+    int fail_as_map_after;         /* as_map fails once this many more succeeded, -1 never */
+};
+
+fake_t *fk_new(void);
+void fk_free(fake_t *fk);
+/* pm_create + a standard /sbin/init image + pm_start_init; asserts success. */
+void fk_boot(fake_t *fk);
+
+/* A syscall from thread `badge`: returns the token used. */
+uint64_t fk_call(fake_t *fk, uint64_t badge, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                 uint64_t a3, uint64_t a4, uint64_t a5);
+#define FK_CALL(fk, badge, nr, ...) fk_call_v(fk, badge, nr, (uint64_t[6]){__VA_ARGS__})
+uint64_t fk_call_v(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6]);
+enum fk_tok_state fk_tok_state(fake_t *fk, uint64_t tok);
+int64_t fk_tok_value(fake_t *fk, uint64_t tok);   /* asserts the token was replied */
+/* A call that must be answered at once: returns the value. */
+int64_t fk_sys(fake_t *fk, uint64_t badge, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+               uint64_t a3, uint64_t a4, uint64_t a5);
+int fk_held_tokens(fake_t *fk);
+
+/* Event log queries: index of the first event at or after `from` matching kind (and x when
+ * match_x), -1 if none. */
+int fk_find_event(fake_t *fk, int from, enum fk_ev kind, bool match_x, uint64_t x);
+int fk_count_events(fake_t *fk, enum fk_ev kind, bool match_x, uint64_t x);
+
+/* The thread record of badge (a live kernel thread), or NULL. */
+fk_thread_t *fk_thread_of(fake_t *fk, uint64_t badge);
+int fk_thread_handle_of(fake_t *fk, uint64_t badge);
+int fk_live_spaces(fake_t *fk);
+int fk_live_handles(fake_t *fk);
+/* Memory of the space thread `badge` runs in: 0 or -1 (unmapped). */
+int fk_mem_read(fake_t *fk, uint64_t badge, void *dst, uint64_t va, uint64_t len);
+int fk_mem_write(fake_t *fk, uint64_t badge, uint64_t va, const void *src, uint64_t len);
+int fk_space_read(fake_t *fk, int space, void *dst, uint64_t va, uint64_t len);
+int fk_page_prot(fake_t *fk, int space, uint64_t va);   /* -1 unmapped */
+
+void fk_file_add(fake_t *fk, const char *path, const void *data, size_t size, int err);
+bool fk_log_contains(fake_t *fk, const char *needle);
+
+/* A bump allocator in user memory obtained with mmap through procmgr. */
+typedef struct fk_ubuf {
+    fake_t *fk;
+    uint64_t badge;
+    uint64_t base, off, size;
+} fk_ubuf_t;
+void fk_ubuf_init(fk_ubuf_t *u, fake_t *fk, uint64_t badge, uint64_t size);
+uint64_t fk_ubuf_bytes(fk_ubuf_t *u, const void *data, uint64_t len);
+uint64_t fk_ubuf_str(fk_ubuf_t *u, const char *s);
+/* A NULL-terminated array of strings (NULL-terminated host list). */
+uint64_t fk_ubuf_strv(fk_ubuf_t *u, const char *const *v);
+uint64_t fk_ubuf_zero(fk_ubuf_t *u, uint64_t len);
+
+#endif

@@ -1,0 +1,388 @@
+/* The fake vfs_env for host tests: user memory arenas per pid, and records of replies, console
+ * output and signals (see fake_env.h). Also the t_* syscall wrappers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fake_env.h"
+
+static uint8_t *fake_arena(fake_t *fk, int32_t pid)
+{
+    for (int i = 0; i < FAKE_MAXPROC; i++)
+        if (fk->procs[i].mem && fk->procs[i].pid == pid)
+            return fk->procs[i].mem;
+    for (int i = 0; i < FAKE_MAXPROC; i++) {
+        if (!fk->procs[i].mem) {
+            fk->procs[i].pid = pid;
+            fk->procs[i].mem = calloc(1, FAKE_USIZE);
+            fk->procs[i].used = 64;   /* keep FAKE_UBASE itself unused */
+            return fk->procs[i].mem;
+        }
+    }
+    fprintf(stderr, "fake_env: too many processes\n");
+    abort();
+}
+
+/* Host pointer for [uaddr, uaddr+len) of pid, or NULL if any of it is outside the arena. */
+static uint8_t *fake_range(fake_t *fk, int32_t pid, uint64_t uaddr, size_t len)
+{
+    if (uaddr < FAKE_UBASE || uaddr - FAKE_UBASE > FAKE_USIZE ||
+        len > FAKE_USIZE - (uaddr - FAKE_UBASE))
+        return NULL;
+    return fake_arena(fk, pid) + (uaddr - FAKE_UBASE);
+}
+
+static int fake_copy_in(void *ctx, int32_t pid, void *dst, uint64_t uaddr, size_t len)
+{
+    uint8_t *src = fake_range(ctx, pid, uaddr, len);
+    if (!src)
+        return -LX_EFAULT;
+    memcpy(dst, src, len);
+    return 0;
+}
+
+static int fake_copy_out(void *ctx, int32_t pid, uint64_t uaddr, const void *src, size_t len)
+{
+    uint8_t *dst = fake_range(ctx, pid, uaddr, len);
+    if (!dst)
+        return -LX_EFAULT;
+    memcpy(dst, src, len);
+    return 0;
+}
+
+static int64_t fake_copy_str_in(void *ctx, int32_t pid, char *dst, uint64_t uaddr, size_t max)
+{
+    for (size_t i = 0; i < max; i++) {
+        uint8_t *c = fake_range(ctx, pid, uaddr + i, 1);
+        if (!c)
+            return -LX_EFAULT;
+        dst[i] = (char)*c;
+        if (*c == 0)
+            return (int64_t)i;
+    }
+    return -LX_ENAMETOOLONG;
+}
+
+static void fake_reply(void *ctx, vfs_token_t token, int64_t value)
+{
+    fake_t *fk = ctx;
+    if (fk->nreplies == sizeof(fk->replies) / sizeof(fk->replies[0])) {
+        fprintf(stderr, "fake_env: reply log full\n");
+        abort();
+    }
+    fk->replies[fk->nreplies].token = token;
+    fk->replies[fk->nreplies].value = value;
+    fk->nreplies++;
+}
+
+static void fake_drop(void *ctx, vfs_token_t token)
+{
+    fake_t *fk = ctx;
+    if (fk->ndrops < sizeof(fk->drops) / sizeof(fk->drops[0]))
+        fk->drops[fk->ndrops++] = token;
+}
+
+bool fake_dropped(fake_t *fk, vfs_token_t token)
+{
+    for (size_t i = 0; i < fk->ndrops; i++)
+        if (fk->drops[i] == token)
+            return true;
+    return false;
+}
+
+static void fake_console_write(void *ctx, const char *buf, size_t n)
+{
+    fake_t *fk = ctx;
+    if (n > sizeof(fk->console) - 1 - fk->console_len)
+        n = sizeof(fk->console) - 1 - fk->console_len;
+    memcpy(fk->console + fk->console_len, buf, n);
+    fk->console_len += n;
+    fk->console[fk->console_len] = '\0';
+}
+
+static void fake_raise_signal(void *ctx, int32_t pid, int32_t tid, int sig)
+{
+    fake_t *fk = ctx;
+    if (fk->nsigs < sizeof(fk->sigs) / sizeof(fk->sigs[0]))
+        fk->sigs[fk->nsigs++] = (fake_sig_t){.pid = pid, .tid = tid, .sig = sig};
+}
+
+static void fake_now(void *ctx, struct lx_timespec *ts)
+{
+    fake_t *fk = ctx;
+    *ts = fk->clock;
+}
+
+fake_t *fake_new(void)
+{
+    fake_t *fk = calloc(1, sizeof(*fk));
+    if (!fk)
+        abort();
+    fk->env = (struct vfs_env){
+        .ctx = fk,
+        .copy_in = fake_copy_in,
+        .copy_out = fake_copy_out,
+        .copy_str_in = fake_copy_str_in,
+        .reply = fake_reply,
+        .drop = fake_drop,
+        .console_write = fake_console_write,
+        .raise_signal = fake_raise_signal,
+        .now = fake_now,
+    };
+    fk->clock.tv_sec = 1700000000;
+    fk->next_token = 1000;
+    fk->vfs = vfs_create(&fk->env);
+    if (!fk->vfs)
+        abort();
+    return fk;
+}
+
+void fake_free(fake_t *fk)
+{
+    if (fk->vfs)
+        vfs_destroy(fk->vfs);
+    for (int i = 0; i < FAKE_MAXPROC; i++)
+        free(fk->procs[i].mem);
+    free(fk);
+}
+
+uint64_t fake_alloc(fake_t *fk, int32_t pid, size_t len)
+{
+    fake_arena(fk, pid);
+    for (int i = 0; i < FAKE_MAXPROC; i++) {
+        if (fk->procs[i].mem && fk->procs[i].pid == pid) {
+            size_t at = (fk->procs[i].used + 15) & ~(size_t)15;
+            if (len > FAKE_USIZE - at) {
+                fprintf(stderr, "fake_env: user arena of %d exhausted\n", pid);
+                abort();
+            }
+            fk->procs[i].used = at + len;
+            memset(fk->procs[i].mem + at, 0, len);
+            return FAKE_UBASE + at;
+        }
+    }
+    abort();
+}
+
+uint64_t fake_str(fake_t *fk, int32_t pid, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    uint64_t u = fake_alloc(fk, pid, len);
+    memcpy(fake_ptr(fk, pid, u), s, len);
+    return u;
+}
+
+void *fake_ptr(fake_t *fk, int32_t pid, uint64_t uaddr)
+{
+    return fake_range(fk, pid, uaddr, 0);
+}
+
+int64_t fake_sys_tid(fake_t *fk, int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6])
+{
+    vfs_req_t req = {.pid = pid, .tid = tid, .nr = nr, .token = fk->next_token++};
+    memcpy(req.a, a, sizeof(req.a));
+    fk->last_token = req.token;
+    return vfs_syscall(fk->vfs, &req);
+}
+
+bool fake_reply_find(fake_t *fk, vfs_token_t token, int64_t *value)
+{
+    for (size_t i = 0; i < fk->nreplies; i++) {
+        if (fk->replies[i].token == token) {
+            *value = fk->replies[i].value;
+            memmove(&fk->replies[i], &fk->replies[i + 1],
+                    (fk->nreplies - i - 1) * sizeof(fk->replies[0]));
+            fk->nreplies--;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *fake_console_take(fake_t *fk)
+{
+    static char copy[sizeof(((fake_t *)0)->console)];
+    memcpy(copy, fk->console, fk->console_len + 1);
+    fk->console_len = 0;
+    fk->console[0] = '\0';
+    return copy;
+}
+
+int fake_setup(void **state)
+{
+    fake_t *fk = fake_new();
+    if (vfs_proc_create(fk->vfs, 1, -1) != 0)
+        return -1;
+    *state = fk;
+    return 0;
+}
+
+int fake_teardown(void **state)
+{
+    fake_t *fk = *state;
+    for (int32_t pid = 1; pid <= FAKE_TEARDOWN_PIDS; pid++)
+        vfs_proc_exit(fk->vfs, pid);
+    uint64_t left = vfs_open_descriptions(fk->vfs);
+    fake_free(fk);
+    if (left != 0) {
+        fprintf(stderr, "teardown: %llu open file descriptions leaked\n", (unsigned long long)left);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- syscall wrappers ---- */
+
+int64_t t_openat(fake_t *fk, int32_t pid, int32_t dirfd, const char *path, uint32_t flags,
+                 uint32_t mode)
+{
+    return fake_sys(fk, pid, VFS_NR_openat, (uint64_t)(int64_t)dirfd, fake_str(fk, pid, path),
+                    flags, mode);
+}
+
+int64_t t_open(fake_t *fk, int32_t pid, const char *path, uint32_t flags, uint32_t mode)
+{
+    return fake_sys(fk, pid, VFS_NR_open, fake_str(fk, pid, path), flags, mode);
+}
+
+int64_t t_write(fake_t *fk, int32_t pid, int32_t fd, const void *buf, size_t len)
+{
+    uint64_t u = fake_alloc(fk, pid, len);
+    memcpy(fake_ptr(fk, pid, u), buf, len);
+    return fake_sys(fk, pid, VFS_NR_write, (uint64_t)fd, u, len);
+}
+
+int64_t t_read(fake_t *fk, int32_t pid, int32_t fd, void *buf, size_t len)
+{
+    uint64_t u = fake_alloc(fk, pid, len);
+    int64_t r = fake_sys(fk, pid, VFS_NR_read, (uint64_t)fd, u, len);
+    if (r > 0)
+        memcpy(buf, fake_ptr(fk, pid, u), (size_t)r);
+    return r;
+}
+
+int64_t t_close(fake_t *fk, int32_t pid, int32_t fd)
+{
+    return fake_sys(fk, pid, VFS_NR_close, (uint64_t)fd);
+}
+
+static int64_t t_stat_nr(fake_t *fk, int32_t pid, uint64_t nr, const char *path,
+                         struct lx_stat *st)
+{
+    uint64_t u = fake_alloc(fk, pid, sizeof(*st));
+    int64_t r = fake_sys(fk, pid, nr, fake_str(fk, pid, path), u);
+    if (r == 0)
+        memcpy(st, fake_ptr(fk, pid, u), sizeof(*st));
+    return r;
+}
+
+int64_t t_stat(fake_t *fk, int32_t pid, const char *path, struct lx_stat *st)
+{
+    return t_stat_nr(fk, pid, VFS_NR_stat, path, st);
+}
+
+int64_t t_lstat(fake_t *fk, int32_t pid, const char *path, struct lx_stat *st)
+{
+    return t_stat_nr(fk, pid, VFS_NR_lstat, path, st);
+}
+
+int64_t t_fstat(fake_t *fk, int32_t pid, int32_t fd, struct lx_stat *st)
+{
+    uint64_t u = fake_alloc(fk, pid, sizeof(*st));
+    int64_t r = fake_sys(fk, pid, VFS_NR_fstat, (uint64_t)fd, u);
+    if (r == 0)
+        memcpy(st, fake_ptr(fk, pid, u), sizeof(*st));
+    return r;
+}
+
+int64_t t_mkdir(fake_t *fk, int32_t pid, const char *path, uint32_t mode)
+{
+    return fake_sys(fk, pid, VFS_NR_mkdir, fake_str(fk, pid, path), mode);
+}
+
+int64_t t_symlink(fake_t *fk, int32_t pid, const char *target, const char *path)
+{
+    return fake_sys(fk, pid, VFS_NR_symlink, fake_str(fk, pid, target), fake_str(fk, pid, path));
+}
+
+int64_t t_readlink(fake_t *fk, int32_t pid, const char *path, char *buf, size_t len)
+{
+    uint64_t u = fake_alloc(fk, pid, len);
+    int64_t r = fake_sys(fk, pid, VFS_NR_readlink, fake_str(fk, pid, path), u, len);
+    if (r >= 0) {
+        memcpy(buf, fake_ptr(fk, pid, u), (size_t)r);
+        if ((size_t)r < len)
+            buf[r] = '\0';
+    }
+    return r;
+}
+
+int64_t t_unlink(fake_t *fk, int32_t pid, const char *path)
+{
+    return fake_sys(fk, pid, VFS_NR_unlink, fake_str(fk, pid, path));
+}
+
+int64_t t_rmdir(fake_t *fk, int32_t pid, const char *path)
+{
+    return fake_sys(fk, pid, VFS_NR_rmdir, fake_str(fk, pid, path));
+}
+
+int64_t t_rename(fake_t *fk, int32_t pid, const char *from, const char *to)
+{
+    return fake_sys(fk, pid, VFS_NR_rename, fake_str(fk, pid, from), fake_str(fk, pid, to));
+}
+
+int64_t t_chdir(fake_t *fk, int32_t pid, const char *path)
+{
+    return fake_sys(fk, pid, VFS_NR_chdir, fake_str(fk, pid, path));
+}
+
+int64_t t_getcwd(fake_t *fk, int32_t pid, char *buf, size_t len)
+{
+    uint64_t u = fake_alloc(fk, pid, len);
+    int64_t r = fake_sys(fk, pid, VFS_NR_getcwd, u, len);
+    if (r > 0)
+        memcpy(buf, fake_ptr(fk, pid, u), (size_t)r);
+    return r;
+}
+
+int64_t t_pipe(fake_t *fk, int32_t pid, int fds[2], uint32_t flags)
+{
+    uint64_t u = fake_alloc(fk, pid, 2 * sizeof(int));
+    int64_t r = fake_sys(fk, pid, VFS_NR_pipe2, u, flags);
+    if (r == 0)
+        memcpy(fds, fake_ptr(fk, pid, u), 2 * sizeof(int));
+    return r;
+}
+
+int64_t t_ioctl(fake_t *fk, int32_t pid, int32_t fd, uint32_t cmd, void *arg, size_t len)
+{
+    uint64_t u = fake_alloc(fk, pid, len ? len : 1);
+    if (len)
+        memcpy(fake_ptr(fk, pid, u), arg, len);
+    int64_t r = fake_sys(fk, pid, VFS_NR_ioctl, (uint64_t)fd, cmd, u);
+    if (r == 0 && len)
+        memcpy(arg, fake_ptr(fk, pid, u), len);
+    return r;
+}
+
+int64_t t_put_file(fake_t *fk, int32_t pid, const char *path, const char *text)
+{
+    int64_t fd = t_open(fk, pid, path, LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC, 0644);
+    if (fd < 0)
+        return fd;
+    int64_t r = t_write(fk, pid, (int32_t)fd, text, strlen(text));
+    t_close(fk, pid, (int32_t)fd);
+    return r;
+}
+
+int64_t t_get_file(fake_t *fk, int32_t pid, const char *path, char *buf, size_t len)
+{
+    int64_t fd = t_open(fk, pid, path, LX_O_RDONLY, 0);
+    if (fd < 0)
+        return fd;
+    int64_t r = t_read(fk, pid, (int32_t)fd, buf, len - 1);
+    t_close(fk, pid, (int32_t)fd);
+    if (r >= 0)
+        buf[r] = '\0';
+    return r;
+}

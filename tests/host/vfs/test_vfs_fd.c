@@ -1,0 +1,270 @@
+/* Host tests of descriptor tables and the process lifecycle: lowest free fd, dup/dup2/dup3/
+ * fcntl sharing descriptions, FD_CLOEXEC on exec, the fork-like copy of proc_create, the
+ * 1024-descriptor limit, exit releasing everything, and exec_open's rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include "fake_env.h"
+
+#define P 1
+#define C 2   /* a child of P */
+
+static int32_t open_ok(fake_t *fk, int32_t pid, const char *path, uint32_t flags)
+{
+    int64_t fd = t_open(fk, pid, path, flags, 0644);
+    assert_true(fd >= 0);
+    return (int32_t)fd;
+}
+
+static int64_t fcntl_(fake_t *fk, int32_t pid, int32_t fd, uint32_t cmd, uint64_t arg)
+{
+    return fake_sys(fk, pid, VFS_NR_fcntl, (uint64_t)fd, cmd, arg);
+}
+
+static int64_t seek_cur(fake_t *fk, int32_t pid, int32_t fd)
+{
+    return fake_sys(fk, pid, VFS_NR_lseek, (uint64_t)fd, 0, LX_SEEK_CUR);
+}
+
+static void test_first_process_console(void **state)
+{
+    fake_t *fk = *state;
+    /* 0, 1 and 2 are one read-write description of the console */
+    assert_int_equal(vfs_open_descriptions(fk->vfs), 1);
+    for (int fd = 0; fd < 3; fd++)
+        assert_int_equal(fcntl_(fk, P, fd, LX_F_GETFL, 0), LX_O_RDWR | LX_O_LARGEFILE);
+    struct lx_stat st;
+    assert_int_equal(t_fstat(fk, P, 2, &st), 0);
+    assert_int_equal(st.st_rdev, LX_MKDEV(5, 1));
+    fake_console_take(fk);
+    assert_int_equal(t_write(fk, P, 1, "out", 3), 3);
+    assert_int_equal(t_write(fk, P, 2, "err", 3), 3);
+    assert_string_equal(fake_console_take(fk), "outerr");
+    assert_int_equal(vfs_proc_create(fk->vfs, P, -1), -LX_EEXIST);
+    assert_int_equal(vfs_proc_create(fk->vfs, 9, 8), -LX_ESRCH);
+}
+
+static void test_lowest_free_and_dup(void **state)
+{
+    fake_t *fk = *state;
+    assert_int_equal(t_put_file(fk, P, "/tmp/f", "abcdef"), 6);
+    int32_t a = open_ok(fk, P, "/tmp/f", LX_O_RDONLY);
+    int32_t b = open_ok(fk, P, "/tmp/f", LX_O_RDONLY);
+    assert_int_equal(a, 3);
+    assert_int_equal(b, 4);
+    t_close(fk, P, a);
+    assert_int_equal(open_ok(fk, P, "/tmp/f", LX_O_RDONLY), 3);   /* the hole is reused */
+
+    /* dup shares the offset; separate opens do not */
+    int64_t d = fake_sys(fk, P, VFS_NR_dup, b);
+    assert_int_equal(d, 5);
+    char buf[8];
+    assert_int_equal(t_read(fk, P, b, buf, 2), 2);
+    assert_int_equal(seek_cur(fk, P, (int32_t)d), 2);
+    assert_int_equal(t_read(fk, P, (int32_t)d, buf, 2), 2);
+    assert_memory_equal(buf, "cd", 2);
+    assert_int_equal(seek_cur(fk, P, 3), 0);
+    /* ... and status flags */
+    assert_int_equal(fcntl_(fk, P, b, LX_F_SETFL, LX_O_NONBLOCK | LX_O_RDWR), 0);
+    assert_int_equal(fcntl_(fk, P, (int32_t)d, LX_F_GETFL, 0),
+                     LX_O_RDONLY | LX_O_NONBLOCK | LX_O_LARGEFILE);   /* access mode kept */
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup, 77), -LX_EBADF);
+
+    /* dup2 replaces the target, dup2 onto itself is a check */
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, b, 10), 10);
+    assert_int_equal(seek_cur(fk, P, 10), 4);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, 3, 10), 10);
+    assert_int_equal(seek_cur(fk, P, 10), 0);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, 10, 10), 10);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, 11, 11), -LX_EBADF);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, 10, 1024), -LX_EBADF);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, 10, (uint64_t)-1), -LX_EBADF);
+    /* dup3 */
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup3, 10, 10, 0), -LX_EINVAL);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup3, 10, 12, LX_O_NONBLOCK), -LX_EINVAL);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup3, 10, 12, LX_O_CLOEXEC), 12);
+    assert_int_equal(fcntl_(fk, P, 12, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    assert_int_equal(fcntl_(fk, P, 10, LX_F_GETFD, 0), 0);
+    /* F_DUPFD picks the lowest free at or above its argument */
+    assert_int_equal(fcntl_(fk, P, 3, LX_F_DUPFD, 10), 11);
+    assert_int_equal(fcntl_(fk, P, 3, LX_F_DUPFD_CLOEXEC, 0), 6);
+    assert_int_equal(fcntl_(fk, P, 6, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    assert_int_equal(fcntl_(fk, P, 6, LX_F_SETFD, 0), 0);
+    assert_int_equal(fcntl_(fk, P, 6, LX_F_GETFD, 0), 0);
+    assert_int_equal(fcntl_(fk, P, 3, LX_F_DUPFD, 1024), -LX_EINVAL);
+    assert_int_equal(fcntl_(fk, P, 3, 12345, 0), -LX_EINVAL);
+    assert_int_equal(fcntl_(fk, P, 99, LX_F_GETFD, 0), -LX_EBADF);
+    /* F_SETFL changes only O_APPEND/O_NONBLOCK-like flags */
+    assert_int_equal(fcntl_(fk, P, 3, LX_F_SETFL, LX_O_APPEND | LX_O_WRONLY | LX_O_TRUNC), 0);
+    assert_int_equal(fcntl_(fk, P, 3, LX_F_GETFL, 0), LX_O_APPEND | LX_O_LARGEFILE);
+}
+
+static void test_fd_limit(void **state)
+{
+    fake_t *fk = *state;
+    uint64_t base = vfs_open_descriptions(fk->vfs);
+    int32_t fd = open_ok(fk, P, "/dev/null", LX_O_RDONLY);
+    for (int i = 4; i < 1024; i++)
+        assert_int_equal(fake_sys(fk, P, VFS_NR_dup, fd), i);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup, fd), -LX_EMFILE);
+    assert_int_equal(t_open(fk, P, "/dev/null", LX_O_RDONLY, 0), -LX_EMFILE);
+    /* a failed O_CREAT at the limit creates nothing */
+    assert_int_equal(t_open(fk, P, "/tmp/new", LX_O_CREAT | LX_O_WRONLY, 0644), -LX_EMFILE);
+    struct lx_stat st;
+    assert_int_equal(t_stat(fk, P, "/tmp/new", &st), -LX_ENOENT);
+    int fds[2];
+    assert_int_equal(t_pipe(fk, P, fds, 0), -LX_EMFILE);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base + 1);
+    assert_int_equal(t_close(fk, P, 1000), 0);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup, fd), 1000);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, fd, 1023), 1023);
+}
+
+static void test_fd_limit_follows_rlimit(void **state)
+{
+    fake_t *fk = *state;
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, 1, 100), 100);   /* under the default */
+    assert_int_equal(vfs_proc_set_fd_limit(fk->vfs, P, 64), 0);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, 1, 64), -LX_EBADF);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup3, 1, 70, 0), -LX_EBADF);
+    assert_int_equal(fcntl_(fk, P, 1, LX_F_DUPFD, 64), -LX_EINVAL);
+    assert_int_equal(fcntl_(fk, P, 100, LX_F_GETFD, 0), 0);   /* already open: kept */
+    for (int fd = 3; fd < 64; fd++)
+        assert_int_equal(fake_sys(fk, P, VFS_NR_dup, 1), fd);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup, 1), -LX_EMFILE);
+    assert_int_equal(t_open(fk, P, "/dev/null", LX_O_RDONLY, 0), -LX_EMFILE);
+    /* inherited by a child; raised again, the room comes back */
+    assert_int_equal(vfs_proc_create(fk->vfs, C, P), 0);
+    assert_int_equal(fake_sys(fk, C, VFS_NR_dup2, 1, 64), -LX_EBADF);
+    assert_int_equal(vfs_proc_set_fd_limit(fk->vfs, P, 4096), 0);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup2, 1, 3000), 3000);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup, 1), 64);
+    assert_int_equal(vfs_proc_set_fd_limit(fk->vfs, P, (1 << 20) + 1), -LX_EPERM);
+    assert_int_equal(vfs_proc_set_fd_limit(fk->vfs, 77, 64), -LX_ESRCH);
+}
+
+static void test_fork_copy_shares_descriptions(void **state)
+{
+    fake_t *fk = *state;
+    assert_int_equal(t_put_file(fk, P, "/tmp/f", "0123456789"), 10);
+    int32_t fd = open_ok(fk, P, "/tmp/f", LX_O_RDONLY);
+    int32_t cx = open_ok(fk, P, "/dev/null", LX_O_RDONLY | LX_O_CLOEXEC);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_umask, 077), 022);
+    assert_int_equal(t_mkdir(fk, P, "/tmp/wd", 0755), 0);
+    assert_int_equal(t_chdir(fk, P, "/tmp/wd"), 0);
+    uint64_t before = vfs_open_descriptions(fk->vfs);
+
+    assert_int_equal(vfs_proc_create(fk->vfs, C, P), 0);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), before);   /* shared, not copied */
+    /* the child reads from the shared description: the parent's offset moves */
+    char buf[4];
+    assert_int_equal(t_read(fk, C, fd, buf, 4), 4);
+    assert_int_equal(seek_cur(fk, P, fd), 4);
+    /* CLOEXEC bits, cwd and umask are copied */
+    assert_int_equal(fcntl_(fk, C, cx, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    char cwd[32];
+    assert_int_equal(t_getcwd(fk, C, cwd, sizeof(cwd)), 8);
+    assert_string_equal(cwd, "/tmp/wd");
+    assert_int_equal(fake_sys(fk, C, VFS_NR_umask, 0), 077);
+    /* but the tables are separate from now on */
+    assert_int_equal(t_close(fk, C, fd), 0);
+    assert_int_equal(seek_cur(fk, P, fd), 4);
+    assert_int_equal(t_chdir(fk, C, "/"), 0);
+    assert_int_equal(t_getcwd(fk, P, cwd, sizeof(cwd)), 8);
+    int32_t own = open_ok(fk, C, "/dev/zero", LX_O_RDONLY);
+    assert_int_equal(own, fd);   /* the child's lowest free slot */
+    assert_int_equal(fcntl_(fk, P, fd, LX_F_GETFL, 0), LX_O_RDONLY | LX_O_LARGEFILE);
+
+    /* exec closes the CLOEXEC descriptors only */
+    assert_int_equal(vfs_proc_exec(fk->vfs, C), 0);
+    assert_int_equal(fcntl_(fk, C, cx, LX_F_GETFD, 0), -LX_EBADF);
+    assert_int_equal(fcntl_(fk, C, own, LX_F_GETFD, 0), 0);
+    assert_int_equal(fcntl_(fk, C, 1, LX_F_GETFD, 0), 0);
+    assert_int_equal(fcntl_(fk, P, cx, LX_F_GETFD, 0), LX_FD_CLOEXEC);   /* parent untouched */
+    assert_int_equal(vfs_proc_exec(fk->vfs, 77), -LX_ESRCH);
+
+    /* exit releases the child's references */
+    vfs_proc_exit(fk->vfs, C);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), before);
+    assert_int_equal(fake_sys(fk, C, VFS_NR_close, 0), -LX_ESRCH);
+    vfs_proc_exit(fk->vfs, C);   /* harmless twice */
+    t_close(fk, P, fd);
+    t_close(fk, P, cx);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), before - 2);
+}
+
+static void test_exit_releases_everything(void **state)
+{
+    fake_t *fk = *state;
+    uint64_t base = vfs_open_descriptions(fk->vfs);
+    assert_int_equal(vfs_proc_create(fk->vfs, C, P), 0);
+    for (int i = 0; i < 20; i++)
+        open_ok(fk, C, "/dev/null", LX_O_RDONLY);
+    int fds[2];
+    assert_int_equal(t_pipe(fk, C, fds, 0), 0);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base + 22);
+    /* an unlinked file held only by the child goes away with it (ASan checks the memory) */
+    int32_t f = open_ok(fk, C, "/tmp/tmpfile", LX_O_RDWR | LX_O_CREAT);
+    assert_int_equal(t_write(fk, C, f, "data", 4), 4);
+    assert_int_equal(t_unlink(fk, C, "/tmp/tmpfile"), 0);
+    vfs_proc_exit(fk->vfs, C);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base);
+}
+
+static void test_exec_open(void **state)
+{
+    fake_t *fk = *state;
+    struct vfs_file *f = NULL;
+    uint64_t size = 0;
+    assert_int_equal(t_mkdir(fk, P, "/bin", 0755), 0);
+    assert_int_equal(t_put_file(fk, P, "/bin/prog", "\177ELF-and-more"), 13);
+    assert_int_equal(t_put_file(fk, P, "/bin/data", "plain"), 5);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_chmod, fake_str(fk, P, "/bin/prog"), 0100), 0);
+    assert_int_equal(t_symlink(fk, P, "prog", "/bin/alias"), 0);
+    assert_int_equal(t_symlink(fk, P, "loop", "/bin/loop"), 0);
+
+    uint64_t base = vfs_open_descriptions(fk->vfs);
+    assert_int_equal(t_chdir(fk, P, "/bin"), 0);
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "alias", &f, &size), 0);   /* relative, link */
+    assert_int_equal(size, 13);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base + 1);
+    char buf[16];
+    assert_int_equal(vfs_file_pread(f, buf, 1, 3), 3);
+    assert_memory_equal(buf, "ELF", 3);
+    assert_int_equal(vfs_file_pread(f, buf, 10, 16), 3);
+    assert_int_equal(vfs_file_pread(f, buf, 13, 16), 0);
+    vfs_file_put(f);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base);
+
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/bin/data", &f, &size), -LX_EACCES);
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/bin", &f, &size), -LX_EACCES);
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/dev/null", &f, &size), -LX_EACCES);
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/bin/none", &f, &size), -LX_ENOENT);
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "", &f, &size), -LX_ENOENT);
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/bin/prog/x", &f, &size), -LX_ENOTDIR);
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/bin/loop", &f, &size), -LX_ELOOP);
+    char longname[300];
+    memset(longname, 'a', 299);
+    longname[299] = '\0';
+    assert_int_equal(vfs_exec_open(fk->vfs, P, longname, &f, &size), -LX_ENAMETOOLONG);
+    assert_int_equal(vfs_exec_open(fk->vfs, 77, "/bin/prog", &f, &size), -LX_ESRCH);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_first_process_console, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_lowest_free_and_dup, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_fd_limit, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_fd_limit_follows_rlimit, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_fork_copy_shares_descriptions, fake_setup,
+                                        fake_teardown),
+        cmocka_unit_test_setup_teardown(test_exit_releases_everything, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_exec_open, fake_setup, fake_teardown),
+    };
+    return cmocka_run_group_tests_name("vfs_fd", tests, NULL, NULL);
+}
