@@ -29,8 +29,10 @@ function(os_native_program name)
   set_target_properties(${name} PROPERTIES OUTPUT_NAME ${name}.elf)
   target_include_directories(${name} PRIVATE ${P_INCLUDES})
   target_link_libraries(${name} PRIVATE libsys_rt)
+  # linked at 256 MiB, away from user programs (0x400000), so that an address in a profile or a
+  # register dump says at once whether it is server code
   target_link_options(${name} PRIVATE -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000
-                      -Wl,--build-id=none -Wl,-e,_start)
+                      -Wl,--build-id=none -Wl,-e,_start -Wl,-Ttext-segment=0x10000000)
   set_property(GLOBAL APPEND PROPERTY OS_BOOT_MODULES "$<TARGET_FILE:${name}>=${name}")
   set_property(GLOBAL APPEND PROPERTY OS_BOOT_MODULE_TARGETS ${name})
 endfunction()

@@ -28,7 +28,8 @@ struct cap {
 struct cspace {
     uint32_t refs;
     uint32_t nslots;
-    struct cap *slots; /* slot 0 is never used: 0 is not a handle */
+    uint32_t free_hint; /* no free slot below this index: inserts start here */
+    struct cap *slots;  /* slot 0 is never used: 0 is not a handle */
 };
 
 struct aspace {

@@ -11,6 +11,7 @@
 
 extern struct thread *current;
 extern int need_resched;
+extern int sched_running;
 
 void sched_init(void);                  /* makes the idle thread and adopts the boot stack */
 void sched_ready(struct thread *t);     /* make runnable (tail of its queue) */

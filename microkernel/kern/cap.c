@@ -21,6 +21,7 @@ struct cspace *cspace_create(uint32_t nslots)
         return NULL;
     }
     cs->nslots = nslots;
+    cs->free_hint = 1;
     cs->refs = 1;
     return cs;
 }
@@ -55,10 +56,11 @@ int cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t type, uint32_t r
                   uint64_t badge, uint64_t seq)
 {
     for (;;) {
-        for (uint32_t i = 1; i < cs->nslots; i++) {
+        for (uint32_t i = cs->free_hint; i < cs->nslots; i++) {
             struct cap *c = &cs->slots[i];
             if (c->obj)
                 continue;
+            cs->free_hint = i + 1;
             c->obj = obj;
             c->type = type;
             c->rights = rights;
@@ -92,7 +94,9 @@ void cspace_delete(struct cspace *cs, int64_t h)
     if (!cs || h <= 0 || h >= cs->nslots || !cs->slots[h].obj)
         return;
     struct kobj *o = cs->slots[h].obj;
-    memset(&cs->slots[h], 0, sizeof(struct cap));
+    cs->slots[h].obj = NULL; /* the other fields are rewritten by the next insert */
+    if ((uint32_t)h < cs->free_hint)
+        cs->free_hint = (uint32_t)h;
     obj_put(o);
 }
 

@@ -38,7 +38,7 @@ void kern_irq(struct trap_frame *f, unsigned irq)
     } else if (irq == 4) {
         console_irq();
     }
-    if (need_resched && current)
+    if (need_resched && sched_running)
         schedule();
 }
 
@@ -84,12 +84,15 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
                 boot_info.modules[i].start, boot_info.modules[i].end,
                 (boot_info.modules[i].end - boot_info.modules[i].start) >> 10);
     arch_timer_init(KERN_HZ);
-    arch_irq_enable();
 
     char which[128];
-    if (cmdline_get(kernel_cmdline, "ktest", which, sizeof which))
+    if (cmdline_get(kernel_cmdline, "ktest", which, sizeof which)) {
+        arch_irq_enable(); /* the self-tests need the tick */
         ktest_run(which);
+    }
 
+    /* Interrupts stay off until the idle thread halts for the first time: a tick in the middle
+     * of starting the root servers would switch away from this boot context for good. */
     sched_init();
     console_init();
     roots_start(&boot_info);

@@ -10,6 +10,7 @@
 
 struct thread *current;
 int need_resched;
+int sched_running; /* set once sched_start has left the boot context */
 static struct tqueue runq[PRIO_LEVELS];
 static struct thread idle_thread;
 static struct thread *zombie; /* a dead thread whose stack was in use when it died */
@@ -76,11 +77,9 @@ static void switch_to(struct thread *next)
 
 static struct thread *pick(void)
 {
-    for (int p = PRIO_LEVELS - 1; p >= 0; p--) {
-        struct thread *t = tq_pop(&runq[p]);
-        if (t)
-            return t;
-    }
+    for (int p = PRIO_LEVELS - 1; p >= 0; p--)
+        if (runq[p].head)
+            return tq_pop(&runq[p]);
     return &idle_thread;
 }
 
@@ -135,6 +134,7 @@ void sched_init(void)
 
 void sched_start(void)
 {
+    sched_running = 1;
     switch_to(pick());
     panic("sched_start returned");
 }

@@ -5,8 +5,15 @@
 
 #define COM1 0x3F8
 
+/* Bytes that arrived before the FIFO was switched on: enabling it resets the receiver, and the
+ * first key a user typed ahead (held in the receive register) would be lost. */
+static char early[16];
+static int nearly, early_pos;
+
 void arch_serial_init(void)
 {
+    while ((inb(COM1 + 5) & 0x01) && nearly < (int)sizeof early)
+        early[nearly++] = (char)inb(COM1);
     outb(COM1 + 1, 0x00); /* no interrupts until the console driver wants them */
     outb(COM1 + 3, 0x80); /* DLAB on */
     outb(COM1 + 0, 0x01); /* divisor 1: 115200 baud */
@@ -26,6 +33,8 @@ void arch_serial_putc(char c)
 
 int arch_serial_getc(void)
 {
+    if (early_pos < nearly)
+        return (unsigned char)early[early_pos++];
     if (!(inb(COM1 + 5) & 0x01))
         return -1;
     return inb(COM1);

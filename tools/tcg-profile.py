@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Instruction profile of a QEMU (TCG) run, by function: where the guest's instructions go.
+
+  qemu-system-x86_64 ... -d in_asm,exec,nochain -D qemu.log     (a short run: the log is large)
+  tools/tcg-profile.py qemu.log build/microkernel/kernel.elf build/servers/procmgr/procmgr.elf ...
+
+in_asm logs each translated block once (its guest instructions); exec,nochain logs every execution
+of a block. Instructions per function = executions x block size, attributed to the symbol that
+contains the block's first instruction (blocks do not cross functions often enough to matter).
+ELF files give the symbols (nm); user programs share addresses, so name the ones of interest first.
+"""
+import bisect
+import collections
+import re
+import subprocess
+import sys
+
+
+def symbols(elf):
+    out = subprocess.run(["nm", "-n", "--defined-only", elf], capture_output=True, text=True).stdout
+    syms = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tTwW":
+            syms.append((int(parts[0], 16), parts[2]))
+    return syms
+
+
+def main():
+    log, elves = sys.argv[1], sys.argv[2:]
+    table = []
+    for elf in elves:
+        tag = elf.rsplit("/", 1)[-1].replace(".elf", "")
+        table += [(a, "%s:%s" % (tag, n)) for a, n in symbols(elf)]
+    table.sort()
+    addrs = [a for a, _ in table]
+    size = {}
+    execs = collections.Counter()
+    cur, count = None, 0
+    block_re = re.compile(r"^IN:")
+    insn_re = re.compile(r"^0x([0-9a-f]+):")
+    trace_re = re.compile(r"Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
+    with open(log, errors="replace") as f:
+        for line in f:
+            if block_re.match(line):
+                if cur is not None:
+                    size[cur] = count
+                cur, count = None, 0
+                continue
+            m = insn_re.match(line)
+            if m:
+                if cur is None:
+                    cur = int(m.group(1), 16)
+                count += 1
+                continue
+            m = trace_re.search(line)
+            if m:
+                execs[int(m.group(1), 16)] += 1
+    if cur is not None:
+        size[cur] = count
+    per_fn = collections.Counter()
+    for pc, n in execs.items():
+        i = bisect.bisect_right(addrs, pc) - 1
+        name = table[i][1] if i >= 0 else "?"
+        per_fn[name] += n * size.get(pc, 1)
+    total = sum(per_fn.values())
+    print("%12s  %5s  %s" % ("instructions", "%", "function"))
+    for name, n in per_fn.most_common(40):
+        print("%12d  %5.1f  %s" % (n, 100.0 * n / total, name))
+    print("%12d  total" % total)
+
+
+if __name__ == "__main__":
+    main()
