@@ -62,8 +62,7 @@ void arena_ref(arena_t *a)
 
 void arena_unref(arena_t *a)
 {
-    if (!a || --a->refs > 0)
-        return;
+    if (!a || --a->refs > 0) return;
     chunk_t *c = a->head;
     while (c) {
         chunk_t *next = c->next;

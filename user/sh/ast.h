@@ -31,7 +31,7 @@ typedef enum {
     NODE_UNTIL,
     NODE_FOR,
     NODE_CASE,
-    NODE_FUNC,     /* name() compound-command */
+    NODE_FUNC, /* name() compound-command */
 } node_kind_t;
 
 typedef enum {
@@ -47,11 +47,11 @@ typedef enum {
 
 typedef struct redir {
     redir_kind_t kind;
-    int fd;               /* the descriptor being redirected */
-    const char *word;     /* raw target word; for here-documents the delimiter as written */
-    const char *body;     /* here-document body (tabs already stripped for <<-) */
-    bool strip_tabs;      /* <<- */
-    bool quoted;          /* here-document delimiter was quoted: body is literal */
+    int fd;           /* the descriptor being redirected */
+    const char *word; /* raw target word; for here-documents the delimiter as written */
+    const char *body; /* here-document body (tabs already stripped for <<-) */
+    bool strip_tabs;  /* <<- */
+    bool quoted;      /* here-document delimiter was quoted: body is literal */
     struct redir *next;
 } redir_t;
 
@@ -62,24 +62,49 @@ typedef struct {
 
 typedef struct case_item {
     words_t patterns;
-    struct node *body;    /* NULL for an empty item */
+    struct node *body; /* NULL for an empty item */
     struct case_item *next;
 } case_item_t;
 
 typedef struct node {
     node_kind_t kind;
     int line;
-    redir_t *redirs;      /* simple and compound commands */
+    redir_t *redirs; /* simple and compound commands */
     union {
-        struct { words_t assigns, words; } cmd;
-        struct { struct node **cmds; size_t n; } pipe;
-        struct { struct node *left, *right; } bin;       /* AND OR SEQ */
-        struct { struct node *body; } sub;               /* BG NOT SUBSHELL GROUP */
-        struct { struct node *cond, *then, *els; } ifn;
-        struct { struct node *cond, *body; } loop;       /* WHILE UNTIL */
-        struct { const char *var; words_t words; bool has_in; struct node *body; } forn;
-        struct { const char *word; case_item_t *items; } casen;
-        struct { const char *name; struct node *body; } func;
+        struct {
+            words_t assigns, words;
+        } cmd;
+        struct {
+            struct node **cmds;
+            size_t n;
+        } pipe;
+        struct {
+            struct node *left, *right;
+        } bin; /* AND OR SEQ */
+        struct {
+            struct node *body;
+        } sub; /* BG NOT SUBSHELL GROUP */
+        struct {
+            struct node *cond, *then, *els;
+        } ifn;
+        struct {
+            struct node *cond, *body;
+        } loop; /* WHILE UNTIL */
+        struct {
+            const char *var;
+            words_t words;
+            bool has_in;
+            struct node *body;
+        } forn;
+        struct {
+            const char *word;
+            case_item_t *items;
+        } casen;
+        struct {
+            const char *name;
+            struct node *body;
+            arena_t *arena;
+        } func;
     } u;
 } node_t;
 

@@ -11,8 +11,8 @@
 #include "strbuf.h"
 
 static const char *const redir_ops[] = {
-    [REDIR_IN] = "<", [REDIR_OUT] = ">", [REDIR_CLOBBER] = ">|", [REDIR_APPEND] = ">>",
-    [REDIR_INOUT] = "<>", [REDIR_DUPIN] = "<&", [REDIR_DUPOUT] = ">&", [REDIR_HEREDOC] = "<<",
+    [REDIR_IN] = "<",     [REDIR_OUT] = ">",    [REDIR_CLOBBER] = ">|", [REDIR_APPEND] = ">>",
+    [REDIR_INOUT] = "<>", [REDIR_DUPIN] = "<&", [REDIR_DUPOUT] = ">&",  [REDIR_HEREDOC] = "<<",
 };
 
 static void dump(strbuf_t *b, const node_t *n);
@@ -37,8 +37,7 @@ static void dump_redirs(strbuf_t *b, const redir_t *r)
 {
     for (; r; r = r->next) {
         const char *op = redir_ops[r->kind];
-        if (r->kind == REDIR_HEREDOC && r->strip_tabs)
-            op = "<<-";
+        if (r->kind == REDIR_HEREDOC && r->strip_tabs) op = "<<-";
         sb_printf(b, " (%s %d %s", op, r->fd, r->word);
         if (r->kind == REDIR_HEREDOC) {
             sb_puts(b, r->quoted ? " quoted " : " ");
@@ -66,10 +65,11 @@ static void dump_child(strbuf_t *b, const node_t *n)
 static void dump(strbuf_t *b, const node_t *n)
 {
     static const char *const names[] = {
-        [NODE_CMD] = "cmd", [NODE_PIPE] = "pipe", [NODE_AND] = "and", [NODE_OR] = "or",
-        [NODE_SEQ] = "seq", [NODE_BG] = "bg", [NODE_NOT] = "not", [NODE_SUBSHELL] = "sub",
-        [NODE_GROUP] = "group", [NODE_IF] = "if", [NODE_WHILE] = "while",
-        [NODE_UNTIL] = "until", [NODE_FOR] = "for", [NODE_CASE] = "case", [NODE_FUNC] = "func",
+        [NODE_CMD] = "cmd", [NODE_PIPE] = "pipe",    [NODE_AND] = "and",
+        [NODE_OR] = "or",   [NODE_SEQ] = "seq",      [NODE_BG] = "bg",
+        [NODE_NOT] = "not", [NODE_SUBSHELL] = "sub", [NODE_GROUP] = "group",
+        [NODE_IF] = "if",   [NODE_WHILE] = "while",  [NODE_UNTIL] = "until",
+        [NODE_FOR] = "for", [NODE_CASE] = "case",    [NODE_FUNC] = "func",
     };
     sb_printf(b, "(%s", names[n->kind]);
     switch (n->kind) {
@@ -96,8 +96,7 @@ static void dump(strbuf_t *b, const node_t *n)
     case NODE_IF:
         dump_child(b, n->u.ifn.cond);
         dump_child(b, n->u.ifn.then);
-        if (n->u.ifn.els)
-            dump_child(b, n->u.ifn.els);
+        if (n->u.ifn.els) dump_child(b, n->u.ifn.els);
         break;
     case NODE_WHILE:
     case NODE_UNTIL:
@@ -136,7 +135,6 @@ static void dump(strbuf_t *b, const node_t *n)
 char *ast_dump(const node_t *n)
 {
     strbuf_t b = {0};
-    if (n)
-        dump(&b, n);
+    if (n) dump(&b, n);
     return sb_take(&b);
 }

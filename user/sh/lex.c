@@ -6,7 +6,8 @@
  * Reserved words are not decided here: the grammar (parse.c) looks at a TK_WORD's
  * raw text where a reserved word may appear.
  *
- * Entry points: lex_peek, lex_next, lex_add_heredoc, lex_tok_name, parse_fail.
+ * Entry points: lex_peek, lex_next, lex_add_heredoc, lex_tok_name, parse_fail,
+ * parse_skip_quoted.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,13 +42,13 @@ typedef struct {
 
 static void ab_putn(abuf_t *b, const char *s, size_t n)
 {
+    if (!b) return;
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
         while (cap < b->len + n + 1)
             cap *= 2;
         char *ns = arena_alloc(b->p->arena, cap);
-        if (b->len)
-            memcpy(ns, b->s, b->len);
+        if (b->len) memcpy(ns, b->s, b->len);
         b->s = ns;
         b->cap = cap;
     }
@@ -78,10 +79,8 @@ static int at(parser_t *p, size_t off)
 
 static void advance(parser_t *p, abuf_t *out)
 {
-    if (p->src[p->pos] == '\n')
-        p->line++;
-    if (out)
-        ab_putc(out, p->src[p->pos]);
+    if (p->src[p->pos] == '\n') p->line++;
+    if (out) ab_putc(out, p->src[p->pos]);
     p->pos++;
 }
 
@@ -98,8 +97,8 @@ static void skip_continuations(parser_t *p)
 
 static bool is_meta(int c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
-           c == '<' || c == '>' || c == '(' || c == ')';
+    return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' ||
+           c == '>' || c == '(' || c == ')';
 }
 
 static void scan_dollar(parser_t *p, abuf_t *out);
@@ -108,8 +107,7 @@ static void scan_squote(parser_t *p, abuf_t *out)
 {
     advance(p, out);
     for (;;) {
-        if (cur(p) < 0)
-            parse_fail(p, true, "unterminated quoted string");
+        if (cur(p) < 0) parse_fail(p, true, "unterminated quoted string");
         if (cur(p) == '\'') {
             advance(p, out);
             return;
@@ -123,14 +121,12 @@ static void scan_backquote(parser_t *p, abuf_t *out)
     advance(p, out);
     for (;;) {
         int c = cur(p);
-        if (c < 0)
-            parse_fail(p, true, "unterminated backquote");
+        if (c < 0) parse_fail(p, true, "unterminated backquote");
         if (c == '`') {
             advance(p, out);
             return;
         }
-        if (c == '\\' && at(p, 1) >= 0)
-            advance(p, out);
+        if (c == '\\' && at(p, 1) >= 0) advance(p, out);
         advance(p, out);
     }
 }
@@ -140,8 +136,7 @@ static void scan_dquote(parser_t *p, abuf_t *out)
     advance(p, out);
     for (;;) {
         int c = cur(p);
-        if (c < 0)
-            parse_fail(p, true, "unterminated quoted string");
+        if (c < 0) parse_fail(p, true, "unterminated quoted string");
         if (c == '"') {
             advance(p, out);
             return;
@@ -152,8 +147,7 @@ static void scan_dquote(parser_t *p, abuf_t *out)
                 p->line++;
                 continue;
             }
-            if (at(p, 1) < 0)
-                parse_fail(p, true, "unterminated quoted string");
+            if (at(p, 1) < 0) parse_fail(p, true, "unterminated quoted string");
             advance(p, out);
             advance(p, out);
         } else if (c == '$') {
@@ -173,8 +167,7 @@ static void scan_brace(parser_t *p, abuf_t *out)
     advance(p, out);
     for (;;) {
         int c = cur(p);
-        if (c < 0)
-            parse_fail(p, true, "missing '}'");
+        if (c < 0) parse_fail(p, true, "missing '}'");
         if (c == '}') {
             advance(p, out);
             return;
@@ -184,8 +177,7 @@ static void scan_brace(parser_t *p, abuf_t *out)
             p->line++;
         } else if (c == '\\') {
             advance(p, out);
-            if (cur(p) >= 0)
-                advance(p, out);
+            if (cur(p) >= 0) advance(p, out);
         } else if (c == '\'') {
             scan_squote(p, out);
         } else if (c == '"') {
@@ -209,14 +201,12 @@ static void scan_arith(parser_t *p, abuf_t *out)
     int depth = 0;
     for (;;) {
         int c = cur(p);
-        if (c < 0)
-            parse_fail(p, true, "missing '))'");
+        if (c < 0) parse_fail(p, true, "missing '))'");
         if (c == '(') {
             depth++;
         } else if (c == ')') {
             if (depth == 0) {
-                if (at(p, 1) != ')')
-                    parse_fail(p, at(p, 1) < 0, "missing '))'");
+                if (at(p, 1) != ')') parse_fail(p, at(p, 1) < 0, "missing '))'");
                 advance(p, out);
                 advance(p, out);
                 return;
@@ -268,12 +258,10 @@ static void scan_word(parser_t *p, abuf_t *out)
     for (;;) {
         skip_continuations(p);
         int c = cur(p);
-        if (c < 0 || is_meta(c))
-            return;
+        if (c < 0 || is_meta(c)) return;
         if (c == '\\') {
             advance(p, out);
-            if (cur(p) >= 0)
-                advance(p, out);
+            if (cur(p) >= 0) advance(p, out);
         } else if (c == '\'') {
             scan_squote(p, out);
         } else if (c == '"') {
@@ -329,8 +317,7 @@ static void read_heredocs(parser_t *p)
         r->quoted = quoted;
         for (;;) {
             if (p->pos >= p->len) {
-                if (!p->final)
-                    parse_fail(p, true, "here-document");
+                if (!p->final) parse_fail(p, true, "here-document");
                 break;
             }
             size_t s = p->pos;
@@ -339,13 +326,10 @@ static void read_heredocs(parser_t *p)
                     s++;
             const char *nl = memchr(p->src + s, '\n', p->len - s);
             size_t e = nl ? (size_t)(nl - p->src) : p->len;
-            if (!nl && !p->final)
-                parse_fail(p, true, "here-document");
+            if (!nl && !p->final) parse_fail(p, true, "here-document");
             p->pos = nl ? e + 1 : e;
-            if (nl)
-                p->line++;
-            if (e - s == dlen && memcmp(p->src + s, delim, dlen) == 0)
-                break;
+            if (nl) p->line++;
+            if (e - s == dlen && memcmp(p->src + s, delim, dlen) == 0) break;
             ab_putn(&body, p->src + s, e - s);
             ab_putc(&body, '\n');
         }
@@ -371,17 +355,19 @@ static token_t lex_scan(parser_t *p)
     t.line = p->line;
     int c = cur(p), n = at(p, 1);
     if (c < 0) {
-        if (!p->final)
-            parse_fail(p, true, "unexpected end of file");
+        if (!p->final) parse_fail(p, true, "unexpected end of file");
         read_heredocs(p);
         return t;
     }
-    struct { const char *s; tok_kind_t k; } ops[] = {
-        {"<<-", TK_DLESSDASH}, {"&&", TK_ANDAND}, {"||", TK_OROR}, {";;", TK_DSEMI},
-        {"<<", TK_DLESS}, {">>", TK_DGREAT}, {"<&", TK_LESSAND}, {">&", TK_GREATAND},
-        {"<>", TK_LESSGREAT}, {">|", TK_CLOBBER}, {"&", TK_AMP}, {"|", TK_PIPE},
-        {";", TK_SEMI}, {"(", TK_LPAREN}, {")", TK_RPAREN}, {"<", TK_LESS}, {">", TK_GREAT},
-        {"\n", TK_NEWLINE},
+    struct {
+        const char *s;
+        tok_kind_t k;
+    } ops[] = {
+        {"<<-", TK_DLESSDASH}, {"&&", TK_ANDAND},  {"||", TK_OROR},    {";;", TK_DSEMI},
+        {"<<", TK_DLESS},      {">>", TK_DGREAT},  {"<&", TK_LESSAND}, {">&", TK_GREATAND},
+        {"<>", TK_LESSGREAT},  {">|", TK_CLOBBER}, {"&", TK_AMP},      {"|", TK_PIPE},
+        {";", TK_SEMI},        {"(", TK_LPAREN},   {")", TK_RPAREN},   {"<", TK_LESS},
+        {">", TK_GREAT},       {"\n", TK_NEWLINE},
     };
     (void)n;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
@@ -400,7 +386,8 @@ static token_t lex_scan(parser_t *p)
     scan_word(p, &w);
     t.kind = TK_WORD;
     t.text = ab_str(&w);
-    if ((cur(p) == '<' || cur(p) == '>') && t.text[0] && strspn(t.text, "0123456789") == strlen(t.text))
+    if ((cur(p) == '<' || cur(p) == '>') && t.text[0] &&
+        strspn(t.text, "0123456789") == strlen(t.text))
         t.kind = TK_IONUM;
     return t;
 }
@@ -424,12 +411,13 @@ token_t lex_next(parser_t *p)
 const char *lex_tok_name(const token_t *t)
 {
     static const char *names[] = {
-        [TK_NEWLINE] = "newline", [TK_EOF] = "end of file", [TK_AMP] = "\"&\"",
-        [TK_ANDAND] = "\"&&\"", [TK_PIPE] = "\"|\"", [TK_OROR] = "\"||\"", [TK_SEMI] = "\";\"",
-        [TK_DSEMI] = "\";;\"", [TK_LPAREN] = "\"(\"", [TK_RPAREN] = "\")\"", [TK_LESS] = "\"<\"",
-        [TK_GREAT] = "\">\"", [TK_DLESS] = "\"<<\"", [TK_DLESSDASH] = "\"<<-\"",
-        [TK_DGREAT] = "\">>\"", [TK_LESSAND] = "\"<&\"", [TK_GREATAND] = "\">&\"",
-        [TK_LESSGREAT] = "\"<>\"", [TK_CLOBBER] = "\">|\"",
+        [TK_NEWLINE] = "newline", [TK_EOF] = "end of file",   [TK_AMP] = "\"&\"",
+        [TK_ANDAND] = "\"&&\"",   [TK_PIPE] = "\"|\"",        [TK_OROR] = "\"||\"",
+        [TK_SEMI] = "\";\"",      [TK_DSEMI] = "\";;\"",      [TK_LPAREN] = "\"(\"",
+        [TK_RPAREN] = "\")\"",    [TK_LESS] = "\"<\"",        [TK_GREAT] = "\">\"",
+        [TK_DLESS] = "\"<<\"",    [TK_DLESSDASH] = "\"<<-\"", [TK_DGREAT] = "\">>\"",
+        [TK_LESSAND] = "\"<&\"",  [TK_GREATAND] = "\">&\"",   [TK_LESSGREAT] = "\"<>\"",
+        [TK_CLOBBER] = "\">|\"",
     };
     if (t->kind == TK_WORD || t->kind == TK_IONUM) {
         static char buf[64];
@@ -437,4 +425,44 @@ const char *lex_tok_name(const token_t *t)
         return buf;
     }
     return names[t->kind];
+}
+
+size_t parse_skip_quoted(const char *s, size_t len, size_t pos)
+{
+    jmp_buf jb;
+    parse_status_t status = PARSE_OK;
+    char err[160];
+    parser_t p = {
+        .src = s,
+        .len = len,
+        .pos = pos,
+        .final = true,
+        .arena = arena_new(),
+        .jb = &jb,
+        .status = &status,
+        .err = err,
+        .depth = 1,
+    };
+    size_t end = (size_t)-1;
+    if (!setjmp(jb)) {
+        switch (s[pos]) {
+        case '\'':
+            scan_squote(&p, NULL);
+            break;
+        case '"':
+            scan_dquote(&p, NULL);
+            break;
+        case '`':
+            scan_backquote(&p, NULL);
+            break;
+        case '$':
+            scan_dollar(&p, NULL);
+            break;
+        default:
+            p.pos++;
+        }
+        end = p.pos;
+    }
+    arena_unref(p.arena);
+    return end;
 }

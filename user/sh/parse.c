@@ -6,8 +6,8 @@
  * Errors unwind with longjmp to parse_next; nothing needs freeing on the way out
  * because every allocation is in the tree's arena.
  *
- * Entry points: parse_next, parse_cmdsubst_end, parse_is_name, parse_assign_len,
- * parse_nested_list (for the lexer).
+ * Entry points: parse_next, parse_is_name, parse_assign_len, parse_nested_list (for
+ * the lexer).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -20,19 +20,16 @@ static node_t *parse_list(parser_t *p);
 
 bool parse_is_name(const char *s, size_t n)
 {
-    if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
-        return false;
+    if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_')) return false;
     for (size_t i = 1; i < n; i++)
-        if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
-            return false;
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '_')) return false;
     return true;
 }
 
 size_t parse_assign_len(const char *word)
 {
     const char *eq = strchr(word, '=');
-    if (!eq || !parse_is_name(word, (size_t)(eq - word)))
-        return 0;
+    if (!eq || !parse_is_name(word, (size_t)(eq - word))) return 0;
     return (size_t)(eq - word);
 }
 
@@ -70,8 +67,7 @@ static void wvec_push(parser_t *p, wvec_t *w, const char *s)
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 8;
         const char **v = arena_alloc(p->arena, cap * sizeof *v);
-        if (w->n)
-            memcpy(v, w->v, w->n * sizeof *v);
+        if (w->n) memcpy(v, w->v, w->n * sizeof *v);
         w->v = v;
         w->cap = cap;
     }
@@ -105,8 +101,7 @@ _Noreturn static void unexpected(parser_t *p, token_t t, const char *expecting)
 static void expect_word(parser_t *p, const char *word)
 {
     token_t t = lex_next(p);
-    if (!tok_is(&t, word))
-        unexpected(p, t, word);
+    if (!tok_is(&t, word)) unexpected(p, t, word);
 }
 
 static void skip_newlines(parser_t *p)
@@ -120,11 +115,9 @@ static bool at_list_end(parser_t *p)
 {
     static const char *const ends[] = {"then", "else", "elif", "fi", "do", "done", "esac", "}"};
     token_t t = lex_peek(p);
-    if (t.kind == TK_EOF || t.kind == TK_RPAREN || t.kind == TK_DSEMI)
-        return true;
+    if (t.kind == TK_EOF || t.kind == TK_RPAREN || t.kind == TK_DSEMI) return true;
     for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
-        if (tok_is(&t, ends[i]))
-            return true;
+        if (tok_is(&t, ends[i])) return true;
     return false;
 }
 
@@ -145,26 +138,46 @@ static redir_t *parse_redirect(parser_t *p)
         t = lex_next(p);
     }
     switch (t.kind) {
-    case TK_LESS: r->kind = REDIR_IN; break;
-    case TK_GREAT: r->kind = REDIR_OUT; break;
-    case TK_CLOBBER: r->kind = REDIR_CLOBBER; break;
-    case TK_DGREAT: r->kind = REDIR_APPEND; break;
-    case TK_LESSGREAT: r->kind = REDIR_INOUT; break;
-    case TK_LESSAND: r->kind = REDIR_DUPIN; break;
-    case TK_GREATAND: r->kind = REDIR_DUPOUT; break;
-    case TK_DLESS: r->kind = REDIR_HEREDOC; break;
-    case TK_DLESSDASH: r->kind = REDIR_HEREDOC; r->strip_tabs = true; break;
-    default: unexpected(p, t, NULL);
+    case TK_LESS:
+        r->kind = REDIR_IN;
+        break;
+    case TK_GREAT:
+        r->kind = REDIR_OUT;
+        break;
+    case TK_CLOBBER:
+        r->kind = REDIR_CLOBBER;
+        break;
+    case TK_DGREAT:
+        r->kind = REDIR_APPEND;
+        break;
+    case TK_LESSGREAT:
+        r->kind = REDIR_INOUT;
+        break;
+    case TK_LESSAND:
+        r->kind = REDIR_DUPIN;
+        break;
+    case TK_GREATAND:
+        r->kind = REDIR_DUPOUT;
+        break;
+    case TK_DLESS:
+        r->kind = REDIR_HEREDOC;
+        break;
+    case TK_DLESSDASH:
+        r->kind = REDIR_HEREDOC;
+        r->strip_tabs = true;
+        break;
+    default:
+        unexpected(p, t, NULL);
     }
     if (r->fd < 0)
         r->fd = (r->kind == REDIR_IN || r->kind == REDIR_INOUT || r->kind == REDIR_DUPIN ||
-                 r->kind == REDIR_HEREDOC) ? 0 : 1;
+                 r->kind == REDIR_HEREDOC)
+                    ? 0
+                    : 1;
     token_t w = lex_next(p);
-    if (w.kind != TK_WORD)
-        unexpected(p, w, NULL);
+    if (w.kind != TK_WORD) unexpected(p, w, NULL);
     r->word = w.text;
-    if (r->kind == REDIR_HEREDOC)
-        lex_add_heredoc(p, r);
+    if (r->kind == REDIR_HEREDOC) lex_add_heredoc(p, r);
     return r;
 }
 
@@ -210,8 +223,7 @@ static node_t *parse_simple(parser_t *p, token_t first)
     }
     n->u.cmd.assigns = wvec_freeze(&assigns);
     n->u.cmd.words = wvec_freeze(&words);
-    if (!n->u.cmd.assigns.n && !n->u.cmd.words.n && !n->redirs)
-        unexpected(p, lex_peek(p), NULL);
+    if (!n->u.cmd.assigns.n && !n->u.cmd.words.n && !n->redirs) unexpected(p, lex_peek(p), NULL);
     return n;
 }
 
@@ -219,8 +231,7 @@ static node_t *parse_simple(parser_t *p, token_t first)
 static node_t *parse_body(parser_t *p)
 {
     node_t *n = parse_list(p);
-    if (!n)
-        unexpected(p, lex_peek(p), NULL);
+    if (!n) unexpected(p, lex_peek(p), NULL);
     return n;
 }
 
@@ -239,8 +250,7 @@ static node_t *parse_if(parser_t *p, int line)
         n->u.ifn.els = parse_body(p);
         t = lex_next(p);
     }
-    if (!tok_is(&t, "fi"))
-        unexpected(p, t, "fi");
+    if (!tok_is(&t, "fi")) unexpected(p, t, "fi");
     return n;
 }
 
@@ -270,8 +280,7 @@ static node_t *parse_for(parser_t *p, int line)
         n->u.forn.words = wvec_freeze(&words);
         n->u.forn.has_in = true;
         t = lex_next(p);
-        if (t.kind != TK_SEMI && t.kind != TK_NEWLINE)
-            unexpected(p, t, "do");
+        if (t.kind != TK_SEMI && t.kind != TK_NEWLINE) unexpected(p, t, "do");
     } else if (lex_peek(p).kind == TK_SEMI) {
         lex_next(p);
     }
@@ -286,8 +295,7 @@ static node_t *parse_case(parser_t *p, int line)
 {
     node_t *n = node_new(p, NODE_CASE, line);
     token_t t = lex_next(p);
-    if (t.kind != TK_WORD)
-        unexpected(p, t, NULL);
+    if (t.kind != TK_WORD) unexpected(p, t, NULL);
     n->u.casen.word = t.text;
     skip_newlines(p);
     expect_word(p, "in");
@@ -298,31 +306,25 @@ static node_t *parse_case(parser_t *p, int line)
             lex_next(p);
             return n;
         }
-        if (lex_peek(p).kind == TK_LPAREN)
-            lex_next(p);
+        if (lex_peek(p).kind == TK_LPAREN) lex_next(p);
         case_item_t *item = arena_alloc(p->arena, sizeof *item);
         wvec_t pats = {0};
         for (;;) {
             t = lex_next(p);
-            if (t.kind != TK_WORD)
-                unexpected(p, t, NULL);
+            if (t.kind != TK_WORD) unexpected(p, t, NULL);
             wvec_push(p, &pats, t.text);
-            if (lex_peek(p).kind != TK_PIPE)
-                break;
+            if (lex_peek(p).kind != TK_PIPE) break;
             lex_next(p);
         }
         item->patterns = wvec_freeze(&pats);
         t = lex_next(p);
-        if (t.kind != TK_RPAREN)
-            unexpected(p, t, ")");
+        if (t.kind != TK_RPAREN) unexpected(p, t, ")");
         item->body = parse_list(p);
         *tail = item;
         tail = &item->next;
         t = lex_next(p);
-        if (tok_is(&t, "esac"))
-            return n;
-        if (t.kind != TK_DSEMI)
-            unexpected(p, t, ";;");
+        if (tok_is(&t, "esac")) return n;
+        if (t.kind != TK_DSEMI) unexpected(p, t, ";;");
     }
 }
 
@@ -334,8 +336,7 @@ static node_t *parse_compound(parser_t *p)
         n = node_new(p, NODE_SUBSHELL, t.line);
         n->u.sub.body = parse_body(p);
         token_t e = lex_next(p);
-        if (e.kind != TK_RPAREN)
-            unexpected(p, e, ")");
+        if (e.kind != TK_RPAREN) unexpected(p, e, ")");
     } else if (tok_is(&t, "{")) {
         n = node_new(p, NODE_GROUP, t.line);
         n->u.sub.body = parse_body(p);
@@ -360,37 +361,32 @@ static node_t *parse_compound(parser_t *p)
 static bool starts_compound(const token_t *t)
 {
     static const char *const words[] = {"{", "if", "while", "until", "for", "case"};
-    if (t->kind == TK_LPAREN)
-        return true;
+    if (t->kind == TK_LPAREN) return true;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (tok_is(t, words[i]))
-            return true;
+        if (tok_is(t, words[i])) return true;
     return false;
 }
 
 static node_t *parse_command(parser_t *p)
 {
     token_t t = lex_peek(p);
-    if (starts_compound(&t))
-        return parse_compound(p);
-    static const char *const bad[] = {"then", "else", "elif", "fi", "do", "done", "esac", "}", "in"};
+    if (starts_compound(&t)) return parse_compound(p);
+    static const char *const bad[] = {"then", "else", "elif", "fi", "do",
+                                      "done", "esac", "}",    "in"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (tok_is(&t, bad[i]))
-            unexpected(p, t, NULL);
-    if (t.kind != TK_WORD)
-        return parse_simple(p, (token_t){.kind = TK_EOF});
+        if (tok_is(&t, bad[i])) unexpected(p, t, NULL);
+    if (t.kind != TK_WORD) return parse_simple(p, (token_t){.kind = TK_EOF});
     lex_next(p);
     if (lex_peek(p).kind == TK_LPAREN && parse_is_name(t.text, strlen(t.text))) {
         lex_next(p);
         token_t r = lex_next(p);
-        if (r.kind != TK_RPAREN)
-            unexpected(p, r, ")");
+        if (r.kind != TK_RPAREN) unexpected(p, r, ")");
         skip_newlines(p);
         token_t b = lex_peek(p);
-        if (!starts_compound(&b))
-            unexpected(p, b, NULL);
+        if (!starts_compound(&b)) unexpected(p, b, NULL);
         node_t *n = node_new(p, NODE_FUNC, t.line);
         n->u.func.name = t.text;
+        n->u.func.arena = p->arena;
         n->u.func.body = parse_compound(p);
         return n;
     }
@@ -414,8 +410,7 @@ static node_t *parse_pipeline(parser_t *p)
         while (lex_peek(p).kind == TK_PIPE) {
             lex_next(p);
             skip_newlines(p);
-            if (nc == sizeof cmds / sizeof cmds[0])
-                parse_fail(p, false, "pipeline too long");
+            if (nc == sizeof cmds / sizeof cmds[0]) parse_fail(p, false, "pipeline too long");
             cmds[nc++] = parse_command(p);
         }
         n = node_new(p, NODE_PIPE, first->line);
@@ -431,8 +426,7 @@ static node_t *parse_and_or(parser_t *p)
     node_t *n = parse_pipeline(p);
     for (;;) {
         token_t t = lex_peek(p);
-        if (t.kind != TK_ANDAND && t.kind != TK_OROR)
-            return n;
+        if (t.kind != TK_ANDAND && t.kind != TK_OROR) return n;
         lex_next(p);
         skip_newlines(p);
         n = node_bin(p, t.kind == TK_ANDAND ? NODE_AND : NODE_OR, n, parse_pipeline(p));
@@ -459,8 +453,7 @@ static node_t *parse_list(parser_t *p)
             lex_next(p);
         } else {
             list = seq_append(p, list, n);
-            if (!at_list_end(p))
-                unexpected(p, lex_peek(p), NULL);
+            if (!at_list_end(p)) unexpected(p, lex_peek(p), NULL);
             break;
         }
         list = seq_append(p, list, n);
@@ -495,8 +488,7 @@ static node_t *parse_complete(parser_t *p)
             lex_next(p);
             return list;
         }
-        if (t.kind == TK_EOF)
-            return list;
+        if (t.kind == TK_EOF) return list;
     }
 }
 
@@ -505,16 +497,21 @@ parse_status_t parse_next(const char *src, size_t len, bool final, parse_out_t *
     jmp_buf jb;
     parse_status_t status = PARSE_OK;
     parser_t p = {
-        .src = src, .len = len, .final = final, .line = 0, .arena = arena_new(),
-        .jb = &jb, .status = &status, .err = out->err,
+        .src = src,
+        .len = len,
+        .final = final,
+        .line = 0,
+        .arena = arena_new(),
+        .jb = &jb,
+        .status = &status,
+        .err = out->err,
     };
     out->err[0] = '\0';
     out->node = NULL;
     out->arena = p.arena;
     out->consumed = 0;
     out->lines = 0;
-    if (setjmp(jb))
-        return status;
+    if (setjmp(jb)) return status;
     /* Blank lines and comments alone are not an incomplete command, even mid-input. */
     while (p.pos < p.len) {
         char c = src[p.pos];
@@ -540,24 +537,4 @@ parse_status_t parse_next(const char *src, size_t len, bool final, parse_out_t *
     out->consumed = p.pos;
     out->lines = p.line;
     return PARSE_OK;
-}
-
-size_t parse_cmdsubst_end(const char *s, size_t len, size_t pos)
-{
-    jmp_buf jb;
-    parse_status_t status = PARSE_OK;
-    char err[160];
-    parser_t p = {
-        .src = s, .len = len, .pos = pos, .final = true, .arena = arena_new(),
-        .jb = &jb, .status = &status, .err = err, .depth = 1,
-    };
-    size_t end = (size_t)-1;
-    if (!setjmp(jb)) {
-        parse_list(&p);
-        token_t t = lex_next(&p);
-        if (t.kind == TK_RPAREN)
-            end = p.pos;
-    }
-    arena_unref(p.arena);
-    return end;
 }

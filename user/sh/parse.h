@@ -6,7 +6,7 @@
  * end of the input) and says how much of the text it used, so callers can feed the
  * shell line by line: PARSE_INCOMPLETE means "give me more text and call again".
  *
- * Entry points: parse_next, parse_cmdsubst_end, parse_is_name, parse_assign_len.
+ * Entry points: parse_next, parse_skip_quoted, parse_is_name, parse_assign_len.
  */
 #ifndef SH_PARSE_H
 #define SH_PARSE_H
@@ -25,9 +25,9 @@ typedef enum {
 
 typedef struct {
     node_t *node;
-    arena_t *arena;     /* owns node; the caller must arena_unref it (also set on EOF) */
-    size_t consumed;    /* bytes used, including the ending newline and here-doc bodies */
-    int lines;          /* newlines among them */
+    arena_t *arena;  /* owns node; the caller must arena_unref it (also set on EOF) */
+    size_t consumed; /* bytes used, including the ending newline and here-doc bodies */
+    int lines;       /* newlines among them */
     char err[160];
 } parse_out_t;
 
@@ -35,11 +35,11 @@ typedef struct {
 parse_status_t parse_next(const char *src, size_t len, bool final, parse_out_t *out);
 
 /*
- * s[pos] is just after "$(": returns the index just after the matching ")", found by
- * parsing the command list in between (so ")" inside case patterns, quotes or nested
- * substitutions is handled), or (size_t)-1 if there is none.
+ * s[pos] is a quote, backquote or "$": returns the index just after the quoted string
+ * or the $ construct that starts there ($name, ${ }, $( ), $(( ))), or (size_t)-1 if
+ * it is unterminated. Used by the expander to walk raw words with the lexer's rules.
  */
-size_t parse_cmdsubst_end(const char *s, size_t len, size_t pos);
+size_t parse_skip_quoted(const char *s, size_t len, size_t pos);
 
 bool parse_is_name(const char *s, size_t n);
 /* Length of NAME in "NAME=value", 0 if word is not an assignment. */

@@ -11,15 +11,32 @@
 #include "strbuf.h"
 
 typedef enum {
-    TK_WORD, TK_IONUM, TK_NEWLINE, TK_EOF,
-    TK_AMP, TK_ANDAND, TK_PIPE, TK_OROR, TK_SEMI, TK_DSEMI, TK_LPAREN, TK_RPAREN,
-    TK_LESS, TK_GREAT, TK_DLESS, TK_DLESSDASH, TK_DGREAT, TK_LESSAND, TK_GREATAND,
-    TK_LESSGREAT, TK_CLOBBER,
+    TK_WORD,
+    TK_IONUM,
+    TK_NEWLINE,
+    TK_EOF,
+    TK_AMP,
+    TK_ANDAND,
+    TK_PIPE,
+    TK_OROR,
+    TK_SEMI,
+    TK_DSEMI,
+    TK_LPAREN,
+    TK_RPAREN,
+    TK_LESS,
+    TK_GREAT,
+    TK_DLESS,
+    TK_DLESSDASH,
+    TK_DGREAT,
+    TK_LESSAND,
+    TK_GREATAND,
+    TK_LESSGREAT,
+    TK_CLOBBER,
 } tok_kind_t;
 
 typedef struct {
     tok_kind_t kind;
-    const char *text;   /* TK_WORD, TK_IONUM: raw word in the arena */
+    const char *text; /* TK_WORD, TK_IONUM: raw word in the arena */
     int line;
 } token_t;
 
@@ -34,13 +51,13 @@ typedef struct parser {
     bool final;
     int line;
     arena_t *arena;
-    jmp_buf *jb;             /* parse_fail jumps here; shared with nested $( ) parsers */
-    parse_status_t *status;  /* where parse_fail records INCOMPLETE or ERROR */
-    char *err;               /* 160-byte message buffer */
+    jmp_buf *jb;            /* parse_fail jumps here; shared with nested $( ) parsers */
+    parse_status_t *status; /* where parse_fail records INCOMPLETE or ERROR */
+    char *err;              /* 160-byte message buffer */
     token_t peek;
     bool have_peek;
-    pending_hd_t *pending;   /* here-documents whose bodies start after the next newline */
-    int depth;               /* nesting of $( ) */
+    pending_hd_t *pending; /* here-documents whose bodies start after the next newline */
+    int depth;             /* nesting of $( ) */
 } parser_t;
 
 _Noreturn void parse_fail(parser_t *p, bool at_eof, const char *fmt, ...)

@@ -1,5 +1,5 @@
 /*
- * strbuf.c - growable byte strings and allocation helpers that never return NULL.
+ * strbuf.c - growable byte strings, string vectors and allocation helpers.
  *
  * Entry points: see strbuf.h.
  */
@@ -45,8 +45,7 @@ char *xstrdup(const char *s)
 
 static void sb_grow(strbuf_t *b, size_t extra)
 {
-    if (b->len + extra + 1 <= b->cap)
-        return;
+    if (b->len + extra + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap * 2 : 64;
     while (cap < b->len + extra + 1)
         cap *= 2;
@@ -78,8 +77,7 @@ void sb_printf(strbuf_t *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     sb_grow(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
@@ -98,8 +96,7 @@ char *sb_take(strbuf_t *b)
 void sb_reset(strbuf_t *b)
 {
     b->len = 0;
-    if (b->s)
-        b->s[0] = '\0';
+    if (b->s) b->s[0] = '\0';
 }
 
 void sb_free(strbuf_t *b)
@@ -107,4 +104,23 @@ void sb_free(strbuf_t *b)
     free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
+}
+
+void sv_push(strvec_t *sv, char *s)
+{
+    if (sv->n + 2 > sv->cap) {
+        sv->cap = sv->cap ? sv->cap * 2 : 8;
+        sv->v = xrealloc(sv->v, sv->cap * sizeof *sv->v);
+    }
+    sv->v[sv->n++] = s;
+    sv->v[sv->n] = NULL;
+}
+
+void sv_free(strvec_t *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
 }

@@ -1,0 +1,5 @@
+/* false.c - false: does nothing, unsuccessfully. */
+int main(void)
+{
+    return 1;
+}

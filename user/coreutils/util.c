@@ -1,0 +1,51 @@
+/*
+ * util.c - shared error reporting and allocation for user/coreutils (see util.h).
+ *
+ * Entry points: util_err, util_perror, util_xmalloc, util_xrealloc.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *util_prog = "?";
+
+void util_err(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "%s: ", util_prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void util_perror(const char *what)
+{
+    int e = errno;
+    util_err("%s: %s", what, strerror(e));
+}
+
+void *util_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        util_err("out of memory");
+        exit(1);
+    }
+    return p;
+}
+
+void *util_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) {
+        util_err("out of memory");
+        exit(1);
+    }
+    return p;
+}

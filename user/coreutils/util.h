@@ -1,0 +1,20 @@
+/*
+ * util.h - the little every utility in user/coreutils shares: error messages in the
+ * "prog: what: reason" form on standard error, and checked allocation.
+ *
+ * Entry points: util_prog, util_err, util_perror, util_xmalloc, util_xrealloc.
+ */
+#ifndef COREUTILS_UTIL_H
+#define COREUTILS_UTIL_H
+
+#include <stddef.h>
+
+extern const char *util_prog; /* set by each program's main before anything else */
+
+void util_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: what: strerror(errno)" */
+void util_perror(const char *what);
+void *util_xmalloc(size_t n);
+void *util_xrealloc(void *p, size_t n);
+
+#endif
