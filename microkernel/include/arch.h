@@ -64,6 +64,9 @@ uint64_t arch_kernel_pml4(void);
 uint64_t arch_pml4_create(void); /* new top level sharing the kernel half; 0 if out of memory */
 void arch_pml4_destroy(uint64_t pml4); /* frees the user-half page tables (not the mapped frames) */
 int arch_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags); /* 0 or -1 (no memory) */
+/* The leaf entry for va (present or not), creating the tables on the way if create is set;
+ * NULL if absent (or no memory). Entries of one 2 MiB-aligned block are consecutive. */
+uint64_t *arch_pte_slot(uint64_t pml4, uint64_t va, int create);
 uint64_t arch_unmap(uint64_t pml4, uint64_t va); /* returns the old pte (0 if none) */
 uint64_t arch_lookup(uint64_t pml4, uint64_t va); /* pte or 0 */
 int arch_protect(uint64_t pml4, uint64_t va, uint64_t flags);

@@ -1,7 +1,8 @@
 /* procmgr's main loop: receive a message, hand it to the logic, repeat. Every syscall and fault of
  * every POSIX thread arrives here (the kernel makes them messages); the logic answers through the
  * env (pm_ipc.c), now or later. Also: the timer notification (sleepers, waits with timeouts) and
- * vfs's "events waiting" notification (signals vfs wants raised, e.g. SIGPIPE).
+ * vfs's "events waiting" notification (signals vfs wants raised, e.g. SIGPIPE, and reads of
+ * /proc/<pid>/ files handed over with their readers' reply capabilities).
  * Entry point: main (from libsys/rt). */
 #include <string.h>
 #include "pm_ipc.h"
@@ -54,15 +55,44 @@ static void init_command(const char *cmdline, char *path, size_t psize, char **a
     argv[argc] = NULL;
 }
 
+_Static_assert((int)PM_PROCFS_STAT == (int)VFS_PROCFS_STAT &&
+                   (int)PM_PROCFS_CMDLINE == (int)VFS_PROCFS_CMDLINE &&
+                   (int)PM_PROCFS_COMM == (int)VFS_PROCFS_COMM,
+               "procmgr's /proc file numbers are the protocol's");
+
+/* Fetch what vfs queued until nothing is left: signals, then delegated /proc reads. Everything
+ * is copied out of the IPC buffer first, since handling it makes calls of its own. */
 static void fetch_vfs_events(pm_t *pm)
 {
-    kmsg_put(VFS_L_EVENTS, NULL, 0);
-    if (k_call(pm_glue.vfs_ep) < 0)
-        return;
-    struct vfs_pm_events ev;
-    memcpy(&ev, kipc()->mr, sizeof ev);
-    for (int64_t i = 0; i < ev.count && i < VFS_EVENTS_MAX; i++)
-        pm_signal_notice(pm, ev.ev[i].pid, ev.ev[i].tid, ev.ev[i].sig);
+    static struct vfs_pm_events ev; /* large: not on the stack */
+    do {
+        kmsg_put(VFS_L_EVENTS, NULL, 0);
+        if (k_call(pm_glue.vfs_ep) < 0)
+            return;
+        struct ipc_buf *b = kipc();
+        int32_t caps[IPC_CAPS_MAX];
+        uint32_t ncaps = b->ncaps < IPC_CAPS_MAX ? b->ncaps : IPC_CAPS_MAX;
+        memcpy(caps, b->caps, sizeof caps);
+        memcpy(&ev, b->mr, sizeof ev);
+        for (int64_t i = 0; i < ev.count && i < VFS_EVENTS_MAX; i++)
+            pm_signal_notice(pm, ev.ev[i].pid, ev.ev[i].tid, ev.ev[i].sig);
+        for (uint32_t i = 0; i < ev.nreads && i < VFS_PROCFS_READS_MAX; i++) {
+            const struct vfs_pm_procfs_read *r = &ev.rd[i];
+            pm_procfs_req_t rq = {r->pid,   r->tid, r->target, (int)r->which,
+                                  r->uaddr, r->len, r->off,    r->id};
+            if (ncaps == ev.nreads) {
+                pm_procfs_read(pm, &rq, (pm_token_t)caps[i]);
+            } else {
+                /* a capability did not arrive (our table is full): the pairing is lost */
+                struct pm_vfs_procfs_done m = {r->id, 0};
+                kmsg_put(VFS_L_PROCFS_DONE, &m, sizeof m);
+                k_call(pm_glue.vfs_ep);
+            }
+        }
+        if (ncaps != ev.nreads)
+            for (uint32_t i = 0; i < ncaps; i++)
+                k_cap_delete(caps[i]);
+    } while (ev.more);
 }
 
 int main(const struct kboot_info *bi)

@@ -81,6 +81,9 @@ struct pm_env {
        dup2's EBADF, F_DUPFD's EINVAL). Called after setrlimit/prlimit64 and after
        vfs_proc_create when a new process's limit is not the default 1024. */
     int  (*vfs_proc_nofile)(void *ctx, int32_t pid, uint64_t limit);
+    /* Optional (NULL: not told). A read of /proc/<pid>/... that vfs handed over (pm_procfs_read)
+       was answered with count bytes: vfs advances the file position by it and forgets `id`. */
+    void (*vfs_procfs_done)(void *ctx, uint64_t id, int64_t count);
 };
 
 #endif

@@ -307,6 +307,9 @@ static int pm_exec_stack(pm_t *pm, const pm_exec_args_t *args, const pm_elf_info
     *rsp = pm_stack_build(&in, PM_USER_TOP, img);
     r = pm->env.as_write(pm->env.ctx, as, *rsp, img, size);
     free(img);
+    mm->start_stack = *rsp;
+    pm_stack_strings(&in, PM_USER_TOP, &mm->arg_start, &mm->arg_end, &mm->env_end);
+    mm->env_start = mm->arg_end;
     return r;
 }
 

@@ -63,6 +63,9 @@ typedef struct pm_mm {
     size_t n, cap;
     uint64_t brk_start;   /* end of the ELF image, page aligned */
     uint64_t brk_cur;     /* current break (not page aligned) */
+    /* where exec put the initial stack and the argument and environment strings: what
+     * /proc/<pid>/cmdline reads (from the process's memory, as Linux does) and stat reports */
+    uint64_t start_stack, arg_start, arg_end, env_start, env_end;
 } pm_mm_t;
 
 pm_mm_t *pm_mm_new(void);
@@ -184,6 +187,7 @@ pm_proc_t *pm_proc_init(pm_t *pm);                     /* pid 1 if alive, else N
 void pm_gc(pm_t *pm);
 void pm_proc_set_names(pm_proc_t *p, const char *path, char *const *argv, size_t argc);
 int pm_live_count(pm_t *pm);
+char pm_proc_state(const pm_proc_t *p);   /* R, S, Z, or V (parked in vfork) */
 void pm_rlimit_defaults(struct lx_rlimit *rlim);
 /* pm_rlimit.c: tell vfs p's descriptor limit (env->vfs_proc_nofile, when provided) */
 void pm_rlimit_tell_vfs(pm_t *pm, const pm_proc_t *p);

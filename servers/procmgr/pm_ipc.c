@@ -171,6 +171,14 @@ static int g_vfs_proc_nofile(void *c, int32_t pid, uint64_t limit)
     return (int)vfs_call_result();
 }
 
+static void g_vfs_procfs_done(void *c, uint64_t id, int64_t count)
+{
+    (void)c;
+    struct pm_vfs_procfs_done m = {id, count};
+    kmsg_put(VFS_L_PROCFS_DONE, &m, sizeof m);
+    vfs_call_result();
+}
+
 static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *file, uint64_t *size)
 {
     (void)c;
@@ -324,6 +332,7 @@ const struct pm_env *pm_ipc_env(void)
         .log = g_log,
         .free_memory = g_free_memory,
         .vfs_proc_nofile = g_vfs_proc_nofile,
+        .vfs_procfs_done = g_vfs_procfs_done,
     };
     return &env;
 }

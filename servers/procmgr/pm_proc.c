@@ -4,7 +4,7 @@
  *
  * Entry points: pm_create, pm_destroy, pm_proc_list, pm_stats_get; internal pm_proc_new,
  * pm_thr_new, pm_thr_unlink, pm_proc_unlink, pm_proc_find, pm_thr_find, pm_proc_init, pm_gc,
- * pm_proc_set_names, pm_live_count, pm_rlimit_defaults. */
+ * pm_proc_set_names, pm_live_count, pm_proc_state, pm_rlimit_defaults. */
 #include <stdlib.h>
 #include <string.h>
 #include "pm_internal.h"
@@ -239,7 +239,7 @@ int pm_live_count(pm_t *pm)
     return n;
 }
 
-static char pm_proc_state_char(const pm_proc_t *p)
+char pm_proc_state(const pm_proc_t *p)
 {
     if (p->state == PM_P_ZOMBIE)
         return 'Z';
@@ -264,7 +264,7 @@ int pm_proc_list(pm_t *pm, struct pm_proc_info *out, int max)
         i->ppid = p->parent ? p->parent->pid : 0;
         i->pgid = p->pgid;
         i->sid = p->sid;
-        i->state = pm_proc_state_char(p);
+        i->state = pm_proc_state(p);
         pm_strlcpy(i->comm, p->comm, sizeof(i->comm));
         pm_strlcpy(i->cmdline, p->cmdline, sizeof(i->cmdline));
     }

@@ -2,7 +2,7 @@
  * computed once, by pm_stack_layout, for both the size query and the build, so they cannot
  * disagree.
  *
- * Entry points: pm_stack_size, pm_stack_build. */
+ * Entry points: pm_stack_size, pm_stack_build, pm_stack_strings. */
 #include <string.h>
 #include <lx/auxv.h>
 #include "pm_stack.h"
@@ -38,6 +38,21 @@ uint64_t pm_stack_size(const pm_stack_in_t *in)
     pm_stack_layout_t l;
     pm_stack_layout(in, &l);
     return l.rsp;
+}
+
+void pm_stack_strings(const pm_stack_in_t *in, uint64_t top, uint64_t *arg_start,
+                      uint64_t *arg_end, uint64_t *env_end)
+{
+    pm_stack_layout_t l;
+    pm_stack_layout(in, &l);
+    uint64_t at = top - l.strings;   /* argv[0]; the strings ascend from here (pm_stack_build) */
+    *arg_start = at;
+    for (size_t i = 0; i < in->argc; i++)
+        at += strlen(in->argv[i]) + 1;
+    *arg_end = at;
+    for (size_t i = 0; i < in->envc; i++)
+        at += strlen(in->envp[i]) + 1;
+    *env_end = at;
 }
 
 static void pm_put64(uint8_t *buf, uint64_t size, uint64_t off_below_top, uint64_t v)

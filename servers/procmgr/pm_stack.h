@@ -5,7 +5,7 @@
  *
  * Pure: the image is built in a host buffer and written into the new address space in one go.
  *
- * Entry points: pm_stack_size, pm_stack_build. */
+ * Entry points: pm_stack_size, pm_stack_build, pm_stack_strings. */
 #ifndef PM_STACK_H
 #define PM_STACK_H
 
@@ -29,5 +29,9 @@ uint64_t pm_stack_size(const pm_stack_in_t *in);
 /* Build the image into buf, which stands for [top - size, top) with size = pm_stack_size(in);
  * returns the initial rsp (16-byte aligned, pointing at argc). */
 uint64_t pm_stack_build(const pm_stack_in_t *in, uint64_t top, uint8_t *buf);
+/* Where the image built below top keeps the argument strings [*arg_start, *arg_end) and,
+ * right after them, the environment strings up to *env_end (Linux's mm->arg_start ...). */
+void pm_stack_strings(const pm_stack_in_t *in, uint64_t top, uint64_t *arg_start,
+                      uint64_t *arg_end, uint64_t *env_end);
 
 #endif

@@ -7,7 +7,8 @@
  *
  * Entry points (all logic, no globals; the environment is struct pm_env in pm_env.h):
  *   pm_create, pm_destroy, pm_start_init, pm_syscall, pm_fault, pm_timer_fired,
- *   pm_signal_notice, pm_proc_list, pm_stats_get, pm_syscall_name, pm_syscall_route. */
+ *   pm_signal_notice, pm_proc_list, pm_stats_get, pm_procfs_format, pm_procfs_read,
+ *   pm_syscall_name, pm_syscall_route. */
 #ifndef PROCMGR_H
 #define PROCMGR_H
 
@@ -36,7 +37,7 @@ void pm_timer_fired(pm_t *pm, uint64_t now_mono_ns);
  * -pid; pid 0: the foreground (see docs/procmgr.md). tid 0: any thread. */
 void pm_signal_notice(pm_t *pm, int32_t pid, int32_t tid, int sig);
 
-/* For ps: one line per process, in pid order. */
+/* One line per process, in creation order (tests; ps reads /proc, see pm_procfs_format). */
 #define PM_COMM_LEN    16
 #define PM_CMDLINE_LEN 128
 struct pm_proc_info {
@@ -47,6 +48,26 @@ struct pm_proc_info {
 };
 /* Fills up to max entries; returns the number of processes (may exceed max). */
 int pm_proc_list(pm_t *pm, struct pm_proc_info *out, int max);
+
+/* /proc/<pid>/ files whose text procmgr makes (the values of proto/pm_vfs.h's
+ * enum vfs_procfs_file, which vfs passes along). */
+enum pm_procfs_file { PM_PROCFS_STAT = 1, PM_PROCFS_CMDLINE, PM_PROCFS_COMM };
+/* The text of /proc/<pid>/<which> from byte off on: up to size bytes into buf. Returns the
+ * bytes written (0 past the end), -ESRCH if no process (live or zombie) has that pid, -EINVAL
+ * for an unknown file. stat is Linux's 52 fields "pid (comm) S ppid pgid sid ...", cmdline the
+ * argument strings as they are in the process's memory (empty for a zombie), comm "name\n". */
+int64_t pm_procfs_format(pm_t *pm, int32_t pid, int which, uint64_t off, char *buf, size_t size);
+
+/* A read of /proc/<target>/<which> that vfs handed over with the reader's token: the slice
+ * [off, off+len) of the text goes into the reader's buffer at uaddr; vfs is told the count
+ * (env->vfs_procfs_done, id) BEFORE the reader is answered with it, so the reader's next read
+ * finds the position moved. A reader that is gone gets its token dropped (count 0). */
+typedef struct pm_procfs_req {
+    int32_t pid, tid, target;
+    int which;
+    uint64_t uaddr, len, off, id;
+} pm_procfs_req_t;
+void pm_procfs_read(pm_t *pm, const pm_procfs_req_t *rq, pm_token_t tok);
 
 struct pm_stats {
     int live;             /* processes not yet exited */

@@ -13,6 +13,10 @@
  * Any other return value is the syscall's result (>= 0) or a negated LX_E* error, for the glue
  * to send back at once.
  *
+ * Delegated replies: a read of /proc/<pid>/{stat,cmdline,comm} also returns VFS_SUSPEND, but its
+ * token leaves vfs: env->procfs_read hands it to procmgr, which owns process state, answers the
+ * caller itself and then reports the byte count with vfs_procfs_done (see docs/vfs.md).
+ *
  * Everything is single-threaded: the glue calls one function at a time. */
 #ifndef VFS_H
 #define VFS_H
@@ -52,10 +56,17 @@ struct vfs_env {
      * in the foreground" (unknown to vfs); tid 0 means any thread of the process */
     void (*raise_signal)(void *ctx, int32_t pid, int32_t tid, int sig);
     void (*now)(void *ctx, struct lx_timespec *ts);              /* realtime clock */
+    /* optional (NULL: such reads fail with -EIO): a non-blocking hand-over of a read of
+     * /proc/<target>/<which> (enum vfs_procfs_file, proto/pm_vfs.h) to procmgr, with the
+     * reader's token, its buffer, and the offset in the text where the read starts. procmgr
+     * answers the reader and calls vfs_procfs_done(id, count) back. 0, or -errno if it cannot
+     * be queued (the read then fails with it and the token stays with vfs). */
+    int (*procfs_read)(void *ctx, vfs_token_t token, int32_t pid, int32_t tid, int32_t target,
+                       uint32_t which, uint64_t uaddr, uint64_t len, uint64_t off, uint64_t id);
 };
 
-/* Creation: an empty root with /dev (null, zero, full, console, tty), /tmp (1777) and
- * /proc/sys/fs/file-nr. env is copied. NULL when out of memory. */
+/* Creation: an empty root with /dev (null, zero, full, console, tty), /tmp (1777),
+ * /proc/sys/fs/file-nr and /proc/self. env is copied. NULL when out of memory. */
 vfs_t *vfs_create(const struct vfs_env *env);
 /* Tear everything down (every process exits, pending calls dropped without reply). For tests
  * and for a clean shutdown; nothing may be used afterwards. */
@@ -70,14 +81,16 @@ int64_t vfs_syscall(vfs_t *vfs, const vfs_req_t *req);
 /* Process lifecycle, told by procmgr. */
 /* parent_pid < 0: a first process, stdin/out/err on the console (one shared description).
  * Otherwise a copy of the parent's fd table (descriptions shared and counted, FD_CLOEXEC bits
- * copied), cwd and umask. -LX_EEXIST if pid exists, -LX_ESRCH if the parent does not. */
+ * copied), cwd and umask. Either way /proc/<pid>/ appears. -LX_EEXIST if pid exists,
+ * -LX_ESRCH if the parent does not. */
 int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid);
 int vfs_proc_exec(vfs_t *vfs, int32_t pid);            /* close the FD_CLOEXEC descriptors */
 /* RLIMIT_NOFILE's soft limit changed (setrlimit/prlimit64): new fds must be below it (EMFILE,
  * dup2/dup3 EBADF, F_DUPFD EINVAL); open ones above it stay. Default 1024, inherited by
  * vfs_proc_create. -ESRCH, -EPERM above 1048576 (nr_open). */
 int vfs_proc_set_fd_limit(vfs_t *vfs, int32_t pid, uint64_t limit);
-void vfs_proc_exit(vfs_t *vfs, int32_t pid);           /* cancel its calls, close everything */
+/* cancel its calls, close everything, remove /proc/<pid>/ */
+void vfs_proc_exit(vfs_t *vfs, int32_t pid);
 /* A thread died or is being interrupted: forget its pending call (no reply, env->drop).
  * Returns how many calls were dropped (0 or 1), so procmgr knows whether the thread was
  * still waiting on vfs or has been (or is being) answered already. */
@@ -95,6 +108,11 @@ void vfs_file_put(struct vfs_file *file);
 /* Console input from the device (interrupt-driven bytes): runs the line discipline (echo,
  * editing, signals) and may complete pending reads. */
 void vfs_console_input(vfs_t *vfs, const char *bytes, size_t n);
+
+/* procmgr answered the delegated read `id` with count bytes (0 for an error or a reader that
+ * died): a read at the file position advances it by count; the description is let go.
+ * -ENOENT for an unknown id. */
+int vfs_procfs_done(vfs_t *vfs, uint64_t id, int64_t count);
 
 /* Open file descriptions in existence (also /proc/sys/fs/file-nr's first field). */
 uint64_t vfs_open_descriptions(vfs_t *vfs);

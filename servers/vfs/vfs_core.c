@@ -35,6 +35,7 @@ void vfs_destroy(vfs_t *vfs)
         vfs_proc_exit(vfs, vfs->procs->pid);
     while (vfs->pending)
         vfs_pending_drop(vfs, vfs->pending);
+    vfs_procfs_destroy(vfs);   /* their descriptions go before the tree does */
     vfs_node_free_tree(vfs->root);
     free(vfs);
 }

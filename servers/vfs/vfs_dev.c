@@ -1,7 +1,9 @@
 /* The fixed part of the tree and its special files: /dev (null, zero, full, console, tty), /tmp
- * and /proc/sys/fs/file-nr, whose text is generated on each read.
+ * and /proc/sys/fs/file-nr, whose text is generated on each read (/proc/self and /proc/<pid>/
+ * are vfs_procfs.c's).
  *
- * Entry points: vfs_dev_populate, vfs_dev_read, vfs_dev_write, vfs_procfs_read. */
+ * Entry points: vfs_dev_populate, vfs_dev_read, vfs_dev_write, vfs_dev_proc_read,
+ * vfs_fmt_u64. */
 #include <string.h>
 #include "vfs_impl.h"
 
@@ -54,8 +56,10 @@ int vfs_dev_populate(vfs_t *vfs)
         rc = dev_mkdir(sys, "fs", 0555, &fs);
     if (rc == 0)
         rc = vfs_dir_create(fs, "file-nr", VFS_K_PROC, LX_S_IFREG | 0444, &filenr);
-    if (rc == 0)
-        filenr->u.proc = VFS_PROC_FILE_NR;
+    if (rc == 0) {
+        filenr->u.proc.file = VFS_PROC_FILE_NR;
+        rc = vfs_procfs_populate(vfs, proc);
+    }
     return rc;
 }
 
@@ -105,7 +109,7 @@ int64_t vfs_dev_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t
     return -LX_EINVAL;
 }
 
-static size_t fmt_u64(char *out, uint64_t v)
+size_t vfs_fmt_u64(char *out, uint64_t v)
 {
     char tmp[20];
     size_t n = 0;
@@ -118,20 +122,22 @@ static size_t fmt_u64(char *out, uint64_t v)
     return n;
 }
 
-int64_t vfs_procfs_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t off)
+int64_t vfs_dev_proc_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t off)
 {
     char text[64];
     size_t len = 0;
-    switch (f->node->u.proc) {
+    switch (f->node->u.proc.file) {
     case VFS_PROC_FILE_NR:
         /* "<allocated>\t<free>\t<max>\n", the free column is always 0 since Linux 2.6 */
-        len += fmt_u64(text + len, vfs->nfiles);
+        len += vfs_fmt_u64(text + len, vfs->nfiles);
         text[len++] = '\t';
         text[len++] = '0';
         text[len++] = '\t';
-        len += fmt_u64(text + len, VFS_FILES_MAX);
+        len += vfs_fmt_u64(text + len, VFS_FILES_MAX);
         text[len++] = '\n';
         break;
+    case VFS_PROC_PID:
+        return -LX_EINVAL;   /* procmgr's text: vfs_procfs_delegate */
     }
     if (off >= len)
         return 0;

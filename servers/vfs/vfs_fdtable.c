@@ -1,6 +1,7 @@
 /* Processes as vfs sees them: a descriptor table (slots pointing at shared, counted open file
  * descriptions, each with its own FD_CLOEXEC bit), a cwd and a umask; and their lifecycle as
- * told by procmgr (create as a copy of the parent, exec, exit, a new RLIMIT_NOFILE).
+ * told by procmgr (create as a copy of the parent, exec, exit, a new RLIMIT_NOFILE), which also
+ * makes and removes /proc/<pid>/.
  *
  * Entry points: vfs_proc_find, vfs_fd_get, vfs_fd_slot, vfs_fd_install, vfs_fd_install_at,
  * vfs_fd_close, vfs_proc_create, vfs_proc_set_fd_limit, vfs_proc_exec, vfs_proc_exit,
@@ -167,10 +168,14 @@ int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
         if (!parent)
             return -LX_ESRCH;
     }
+    int rc = vfs_procfs_add(vfs, pid);
+    if (rc < 0)
+        return rc;
     vfs_proc_t *p = proc_alloc(vfs, pid);
-    if (!p)
+    if (!p) {
+        vfs_procfs_remove(vfs, pid);
         return -LX_ENOMEM;
-    int rc;
+    }
     if (parent) {
         vfs_node_put(p->cwd);
         p->cwd = parent->cwd;
@@ -185,6 +190,7 @@ int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
     }
     if (rc < 0) {
         proc_free(p);
+        vfs_procfs_remove(vfs, pid);
         return rc;
     }
     p->next = vfs->procs;
@@ -228,6 +234,7 @@ void vfs_proc_exit(vfs_t *vfs, int32_t pid)
      * they hold do not keep a pipe end open */
     vfs_pending_cancel(vfs, pid, -1);
     proc_free(p);
+    vfs_procfs_remove(vfs, pid);
 }
 
 int vfs_thread_cancel(vfs_t *vfs, int32_t tid)

@@ -106,7 +106,10 @@ int64_t vfs_file_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t
         got = reg_read(vfs, n, uio, at_pos ? (uint64_t)f->pos : (uint64_t)off);
         break;
     case VFS_K_PROC:
-        got = vfs_procfs_read(vfs, f, uio, at_pos ? (uint64_t)f->pos : (uint64_t)off);
+        if (n->u.proc.file == VFS_PROC_PID)   /* procmgr answers, and moves pos later */
+            return vfs_procfs_delegate(vfs, req, f, uio,
+                                       at_pos ? (uint64_t)f->pos : (uint64_t)off, at_pos);
+        got = vfs_dev_proc_read(vfs, f, uio, at_pos ? (uint64_t)f->pos : (uint64_t)off);
         break;
     case VFS_K_PIPE:
         return at_pos ? vfs_pipe_read(vfs, req, f, uio) : -LX_ESPIPE;

@@ -65,7 +65,8 @@ void vfs_uio_free(vfs_uio_t *uio);
 
 enum vfs_kind { VFS_K_DIR, VFS_K_REG, VFS_K_LNK, VFS_K_DEV, VFS_K_PIPE, VFS_K_PROC };
 enum vfs_dev { VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_FULL, VFS_DEV_CONSOLE };
-enum vfs_procfile { VFS_PROC_FILE_NR };
+/* generated files: file-nr's text is vfs's own, a /proc/<pid>/ file's procmgr's (vfs_procfs.c) */
+enum vfs_procfile { VFS_PROC_FILE_NR, VFS_PROC_PID };
 
 typedef struct vfs_dirent {
     char *name;
@@ -83,6 +84,9 @@ struct vfs_node {
     uint64_t rdev;
     struct lx_timespec atime, mtime, ctime;
     uint32_t refs;
+    /* part of /proc: no name can be added to, removed from or moved out of it by a syscall,
+     * because vfs itself keeps /proc/<pid>/ in step with the processes */
+    bool procfs;
     union {
         struct {
             vfs_dirent_t *ents;
@@ -95,11 +99,15 @@ struct vfs_node {
             uint64_t size, cap;
         } reg;
         struct {
-            char *target;
+            char *target;   /* NULL: /proc/self, whose target is the caller's pid */
         } lnk;
         enum vfs_dev dev;
         vfs_pipe_t *pipe;
-        enum vfs_procfile proc;
+        struct {
+            enum vfs_procfile file;
+            int32_t pid;      /* VFS_PROC_PID: /proc/<pid>/ */
+            uint32_t which;   /* VFS_PROC_PID: enum vfs_procfs_file (proto/pm_vfs.h) */
+        } proc;
     } u;
 };
 
@@ -123,6 +131,9 @@ int vfs_dir_create(vfs_node_t *dir, const char *name, enum vfs_kind kind, uint32
                    vfs_node_t **out);
 bool vfs_dir_is_empty(const vfs_node_t *dir);
 int vfs_reg_resize(vfs_node_t *n, uint64_t size);
+/* A symlink's target: its text, or for /proc/self the decimal pid into buf ("" without a
+ * caller, which resolves to ENOENT as Linux's /proc/self does for a kernel thread). */
+const char *vfs_lnk_target(const vfs_node_t *n, int32_t pid, char buf[16]);
 int vfs_reg_reserve(vfs_node_t *n, uint64_t cap);
 void vfs_now(vfs_t *vfs, struct lx_timespec *ts);
 
@@ -184,7 +195,22 @@ int64_t vfs_file_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_
 int vfs_dev_populate(vfs_t *vfs);
 int64_t vfs_dev_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
 int64_t vfs_dev_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
-int64_t vfs_procfs_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t off);
+/* /proc/sys/fs/file-nr (text vfs makes itself) */
+int64_t vfs_dev_proc_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t off);
+size_t vfs_fmt_u64(char *out, uint64_t v);   /* decimal digits, no NUL; at most 20 */
+
+/* ---- /proc/self and /proc/<pid>/ (vfs_procfs.c) ---- */
+
+int vfs_procfs_populate(vfs_t *vfs, vfs_node_t *proc);   /* /proc/self; marks the tree */
+int vfs_procfs_add(vfs_t *vfs, int32_t pid);      /* /proc/<pid>/{stat,cmdline,comm} */
+void vfs_procfs_remove(vfs_t *vfs, int32_t pid);
+/* A read of a /proc/<pid>/ file: handed to procmgr through env->procfs_read with the caller's
+ * token (VFS_SUSPEND), or answered at once (0 for an empty request, -ESRCH for a process that
+ * is gone, or the hook's error). off is where the read starts; at_pos: advance f's position by
+ * what procmgr reports in vfs_procfs_done. */
+int64_t vfs_procfs_delegate(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f,
+                            const vfs_uio_t *uio, uint64_t off, bool at_pos);
+void vfs_procfs_destroy(vfs_t *vfs);              /* forget reads still with procmgr */
 
 /* ---- processes and fd tables (vfs_fdtable.c) ---- */
 
@@ -280,9 +306,15 @@ void vfs_console_attach(vfs_t *vfs, int32_t pid);   /* first process: becomes fo
 
 /* ---- the server state ---- */
 
+typedef struct vfs_procfs_op vfs_procfs_op_t;
+
 struct vfs {
     struct vfs_env env;
     vfs_node_t *root;
+    vfs_node_t *proc;            /* /proc (kept in place: procfs) */
+    vfs_procfs_op_t *procfs_ops; /* reads handed to procmgr, until vfs_procfs_done */
+    uint64_t procfs_next_id;
+    int32_t walk_pid;            /* whose /proc/self the walk in progress resolves (0: none) */
     vfs_proc_t *procs;
     vfs_pending_t *pending;      /* all deferred calls */
     vfs_console_t con;

@@ -1,6 +1,7 @@
 /* vfs's IPC glue: the struct vfs_env the logic uses (checked copies into the callers' address
- * spaces, replies, the console, signal notices for procmgr), the table of each process's
- * address-space capability, and the handlers of procmgr's calls (proto/pm_vfs.h).
+ * spaces, replies, the console, signal notices and delegated /proc reads for procmgr), the table
+ * of each process's address-space capability, and the handlers of procmgr's calls
+ * (proto/pm_vfs.h).
  * Entry points: vfs_ipc_env, vfs_ipc_handle, vfs_ipc_console. */
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,62 @@ static void g_raise_signal(void *c, int32_t pid, int32_t tid, int sig)
     k_notify(vfs_glue.pm_ep, PM_NOTIFY_VFS_EVENTS); /* never blocks: procmgr fetches them */
 }
 
+/* Delegated /proc reads waiting for procmgr's VFS_L_EVENTS, oldest first. Each holds the
+ * reader's reply capability, which the events reply moves to procmgr. */
+struct procfs_q {
+    struct procfs_q *next;
+    int64_t reply;
+    struct vfs_pm_procfs_read rd;
+};
+static struct procfs_q *procfs_head, *procfs_tail;
+
+static int g_procfs_read(void *c, vfs_token_t token, int32_t pid, int32_t tid, int32_t target,
+                         uint32_t which, uint64_t uaddr, uint64_t len, uint64_t off, uint64_t id)
+{
+    (void)c;
+    struct procfs_q *q = malloc(sizeof *q);
+    if (!q)
+        return -LX_ENOMEM;
+    q->next = NULL;
+    q->reply = (int64_t)token;
+    q->rd = (struct vfs_pm_procfs_read){pid, tid, target, which, uaddr, len, off, id};
+    if (procfs_tail)
+        procfs_tail->next = q;
+    else
+        procfs_head = q;
+    procfs_tail = q;
+    k_notify(vfs_glue.pm_ep, PM_NOTIFY_VFS_EVENTS); /* never blocks: procmgr fetches it */
+    return 0;
+}
+
+/* The VFS_L_EVENTS reply: queued signals, and up to IPC_CAPS_MAX delegated reads with their
+ * reply capabilities moved (caps[i] belongs to rd[i]); `more` asks procmgr to call again. */
+static void events_reply(struct ipc_buf *b)
+{
+    static struct vfs_pm_events out; /* large: not on the stack */
+    out = events;
+    events.count = 0;
+    b->ncaps = 0;
+    b->cap_move = 0;
+    out.nreads = 0;
+    while (procfs_head && out.nreads < VFS_PROCFS_READS_MAX) {
+        struct procfs_q *q = procfs_head;
+        procfs_head = q->next;
+        if (!procfs_head)
+            procfs_tail = NULL;
+        out.rd[out.nreads] = q->rd;
+        b->caps[out.nreads] = (int32_t)q->reply;
+        b->cap_move |= 1u << out.nreads;
+        out.nreads++;
+        free(q);
+    }
+    b->ncaps = out.nreads;
+    out.more = procfs_head != NULL;
+    memcpy(b->mr, &out, sizeof out);
+    b->label = 0;
+    b->len = PROTO_WORDS(sizeof out);
+}
+
 static void g_now(void *c, struct lx_timespec *ts)
 {
     (void)c;
@@ -158,6 +215,7 @@ const struct vfs_env *vfs_ipc_env(void)
         .console_write = g_console_write,
         .raise_signal = g_raise_signal,
         .now = g_now,
+        .procfs_read = g_procfs_read,
     };
     return &env;
 }
@@ -309,14 +367,16 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         break;
     }
     case VFS_L_EVENTS:
-        memcpy(b->mr, &events, sizeof events);
-        b->label = 0;
-        b->len = PROTO_WORDS(sizeof events);
-        b->ncaps = 0;
-        events.count = 0;
+        events_reply(b);
         if (reply > 0)
             k_reply(reply);
         return;
+    case VFS_L_PROCFS_DONE: {
+        struct pm_vfs_procfs_done m;
+        memcpy(&m, b->mr, sizeof m);
+        r = vfs_procfs_done(vfs, m.id, m.count);
+        break;
+    }
     case VFS_L_STATS: {
         struct vfs_pm_stats st = {vfs_open_descriptions(vfs)};
         kmsg_put(0, &st, sizeof st);

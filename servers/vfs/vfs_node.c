@@ -6,7 +6,7 @@
  * reference on its parent so ".." of a removed (but still used) directory stays valid.
  *
  * Entry points: vfs_node_new/get/put/free_tree/touch/stat/dtype, vfs_dir_lookup/link/unlink/
- * create/is_empty, vfs_reg_resize/reserve, vfs_now. */
+ * create/is_empty, vfs_reg_resize/reserve, vfs_lnk_target, vfs_now. */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -114,7 +114,8 @@ static int64_t node_size(const vfs_node_t *n)
     case VFS_K_REG:
         return (int64_t)n->u.reg.size;
     case VFS_K_LNK:
-        return (int64_t)strlen(n->u.lnk.target);
+        /* /proc/self has no stored target; procfs reports 0 for it */
+        return n->u.lnk.target ? (int64_t)strlen(n->u.lnk.target) : 0;
     case VFS_K_DIR:
         /* tmpfs's convention: a bogus 20 bytes per entry, "." and ".." included */
         return (int64_t)(n->u.dir.n + 2) * 20;
@@ -141,6 +142,15 @@ void vfs_node_stat(const vfs_node_t *n, struct lx_stat *st)
     st->st_atim = n->atime;
     st->st_mtim = n->mtime;
     st->st_ctim = n->ctime;
+}
+
+const char *vfs_lnk_target(const vfs_node_t *n, int32_t pid, char buf[16])
+{
+    if (n->u.lnk.target)
+        return n->u.lnk.target;
+    size_t len = pid > 0 ? vfs_fmt_u64(buf, (uint64_t)pid) : 0;
+    buf[len] = '\0';
+    return buf;
 }
 
 uint8_t vfs_node_dtype(const vfs_node_t *n)

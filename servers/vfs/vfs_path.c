@@ -6,7 +6,8 @@
  *
  * The walk works on a private copy of the path (vfs->walk) into which each symlink's target is
  * spliced in front of the unresolved rest; the walk never blocks and nothing else runs during
- * it, so it holds no references.
+ * it, so it holds no references. /proc/self's target is the pid of the caller the walk is made
+ * for (vfs->walk_pid, set by vfs_walk_at).
  *
  * Entry points: vfs_walk, vfs_walk_at, vfs_walk_user, vfs_walk_node, vfs_lookup_can_create,
  * vfs_dir_path. */
@@ -88,7 +89,8 @@ int vfs_walk(vfs_t *vfs, vfs_node_t *start, const char *path, unsigned flags, vf
         if (next && next->kind == VFS_K_LNK && follow) {
             if (++links > VFS_SYMLOOP_MAX)
                 return -LX_ELOOP;
-            int rc = walk_splice(buf, rest_at, next->u.lnk.target);
+            char self[16];
+            int rc = walk_splice(buf, rest_at, vfs_lnk_target(next, vfs->walk_pid, self));
             if (rc < 0)
                 return rc;
             pos = 0;
@@ -139,7 +141,9 @@ int vfs_walk_at(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, const char *path, unsi
     } else if (path[0] != '/' && start->kind != VFS_K_DIR) {
         rc = path[0] ? -LX_ENOTDIR : -LX_ENOENT;
     } else {
+        vfs->walk_pid = p->pid;   /* /proc/self is the caller */
         rc = vfs_walk(vfs, start, path, flags, lk);
+        vfs->walk_pid = 0;
     }
     if (f)
         vfs_file_put(f);
@@ -174,6 +178,8 @@ int vfs_lookup_can_create(const vfs_lookup_t *lk)
         return -LX_EEXIST;
     if (lk->parent->nlink == 0)
         return -LX_ENOENT;   /* the directory was removed while we sat in it */
+    if (lk->parent->procfs)
+        return -LX_EPERM;    /* procfs directories have no mkdir/symlink/link */
     return 0;
 }
 

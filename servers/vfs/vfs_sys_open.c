@@ -41,6 +41,8 @@ static int open_resolve(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath
             return -LX_ENOENT;
         if (lk.slash)
             return -LX_EISDIR;
+        if (lk.parent->procfs)
+            return -LX_EACCES;   /* Linux's answer for a directory without ->create */
         rc = vfs_lookup_can_create(&lk);
         if (rc < 0)
             return rc;

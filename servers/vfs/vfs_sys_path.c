@@ -53,6 +53,8 @@ static int64_t rmdir_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t u
         return -LX_ENOENT;
     if (n->kind != VFS_K_DIR)
         return -LX_ENOTDIR;
+    if (n->procfs)
+        return -LX_EPERM;   /* /proc/<pid>/ goes when its process does */
     if (!vfs_dir_is_empty(n))
         return -LX_ENOTEMPTY;
     vfs_dir_unlink(lk.parent, lk.name);
@@ -72,6 +74,8 @@ static int64_t unlink_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t 
         return -LX_ENOENT;
     if (n->kind == VFS_K_DIR)
         return -LX_EISDIR;
+    if (n->procfs)
+        return -LX_EPERM;
     vfs_dir_unlink(lk.parent, lk.name);
     return 0;
 }
@@ -151,6 +155,8 @@ static int64_t link_common(vfs_t *vfs, vfs_proc_t *p, int32_t olddirfd, uint64_t
         return -LX_EPERM;
     if (n->kind == VFS_K_PIPE || n->nlink == 0)
         return -LX_ENOENT;   /* an anonymous or deleted file cannot be given a name */
+    if (n->procfs)
+        return -LX_EXDEV;    /* procfs is another file system on Linux */
     vfs_lookup_t lk;
     rc = vfs_walk_user(vfs, p, newdirfd, unew, VFS_WALK_PARENT, &lk);
     if (rc < 0)
@@ -194,6 +200,8 @@ static int rename_check(const vfs_t *vfs, const vfs_lookup_t *lo, const vfs_look
     vfs_node_t *src = lo->node, *dst = ln->node;
     if (!src)
         return -LX_ENOENT;
+    if (src->procfs || (dst && dst->procfs) || ln->parent->procfs)
+        return -LX_EPERM;   /* vfs keeps /proc in step with the processes */
     if (ln->parent->nlink == 0)
         return -LX_ENOENT;
     if (src->kind != VFS_K_DIR && (lo->slash || ln->slash))

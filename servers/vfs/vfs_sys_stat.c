@@ -99,10 +99,12 @@ static int64_t readlink_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_
         return rc;
     if (n->kind != VFS_K_LNK)
         return vfs->path[0] ? -LX_EINVAL : -LX_ENOENT;
-    size_t len = strlen(n->u.lnk.target);
+    char self[16];
+    const char *target = vfs_lnk_target(n, p->pid, self);
+    size_t len = strlen(target);
     if ((uint64_t)size < len)
         len = (size_t)size;
-    if (vfs->env.copy_out(vfs->env.ctx, p->pid, ubuf, n->u.lnk.target, len) < 0)
+    if (vfs->env.copy_out(vfs->env.ctx, p->pid, ubuf, target, len) < 0)
         return -LX_EFAULT;
     return (int64_t)len;
 }

@@ -2,8 +2,15 @@
  * structs copied into the IPC buffer's message words, named sender_receiver_call.
  *
  * Direction: procmgr calls vfs and waits; vfs never calls procmgr (principle 6 of the design brief):
- * what vfs must tell procmgr (a signal to raise) is queued in vfs and announced with a
- * non-blocking notification, after which procmgr fetches it with VFS_L_EVENTS. */
+ * what vfs must tell procmgr (a signal to raise, a read of /proc/<pid>/... to answer) is queued in
+ * vfs and announced with a non-blocking notification, after which procmgr fetches it with
+ * VFS_L_EVENTS.
+ *
+ * Delegated /proc reads: vfs owns the shape of /proc, procmgr the process state. A read of
+ * /proc/<pid>/{stat,cmdline,comm} is queued by vfs with the reader's reply capability; procmgr
+ * fetches it (VFS_L_EVENTS moves the capability along), copies the slice [off, off+len) of the
+ * text into the reader's buffer, tells vfs how many bytes it gave (VFS_L_PROCFS_DONE, so vfs
+ * advances the description's offset and lets go of it), then answers the reader. */
 #ifndef PROTO_PM_VFS_H
 #define PROTO_PM_VFS_H
 #include <stdint.h>
@@ -21,6 +28,7 @@ enum vfs_label {
     VFS_L_EVENTS,       /* call: the signals vfs has queued for procmgr */
     VFS_L_STATS,        /* call: open descriptions (tests, /proc) */
     VFS_L_PROC_NOFILE,  /* call: a process's RLIMIT_NOFILE soft limit changed */
+    VFS_L_PROCFS_DONE,  /* call: a delegated /proc read was answered with this many bytes */
 };
 
 /* notification bits */
@@ -74,10 +82,39 @@ struct vfs_pm_result {
     int64_t result;
 };
 
+/* The generated files of /proc/<pid>/ whose text procmgr makes. */
+enum vfs_procfs_file {
+    VFS_PROCFS_STAT = 1, /* "pid (comm) S ppid pgid sid ...": Linux's 52 fields */
+    VFS_PROCFS_CMDLINE,  /* argv, each argument NUL-terminated */
+    VFS_PROCFS_COMM,     /* "comm\n" */
+};
+
+/* One delegated read: its reply capability is caps[i] of the VFS_L_EVENTS reply for rd[i]. */
+struct vfs_pm_procfs_read {
+    int32_t pid, tid;   /* the reader */
+    int32_t target;     /* /proc/<target>/ */
+    uint32_t which;     /* enum vfs_procfs_file */
+    uint64_t uaddr, len;/* the reader's buffer (the first non-empty segment of a readv) */
+    uint64_t off;       /* where in the text the read starts */
+    uint64_t id;        /* for VFS_L_PROCFS_DONE */
+};
+
 #define VFS_EVENTS_MAX 32
+#define VFS_PROCFS_READS_MAX IPC_CAPS_MAX
 struct vfs_pm_events {
     int64_t count;
     struct { int32_t pid, tid, sig, pad; } ev[VFS_EVENTS_MAX];
+    uint32_t nreads;    /* rd[0 .. nreads), with as many capabilities */
+    uint32_t more;      /* more reads are queued: call VFS_L_EVENTS again */
+    struct vfs_pm_procfs_read rd[VFS_PROCFS_READS_MAX];
+};
+
+/* procmgr -> vfs once a delegated read was answered: count bytes were given (0 for an error or
+ * a reader that died); vfs moves the description's offset by count if the read was at the
+ * file position, and releases the description. Reply: one result word (0, -ENOENT). */
+struct pm_vfs_procfs_done {
+    uint64_t id;
+    int64_t count;
 };
 
 struct vfs_pm_stats {

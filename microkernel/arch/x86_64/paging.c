@@ -3,7 +3,7 @@
  * space copies those slots, and they never change afterwards, so no address space ever needs an
  * update when the kernel allocates memory. User halves use 4 KiB pages.
  * Entry points: arch_paging_init, arch_kernel_pml4, arch_pml4_create, arch_pml4_destroy, arch_map,
- * arch_unmap, arch_lookup, arch_protect, arch_switch_pml4, arch_flush_page. */
+ * arch_unmap, arch_lookup, arch_protect, arch_switch_pml4, arch_flush_page, arch_pte_slot. */
 #include <string.h>
 #include "arch.h"
 #include "io.h"
@@ -104,6 +104,11 @@ static uint64_t *walk(uint64_t pml4, uint64_t va, int create)
         t = table(*e);
     }
     return &t[(va >> 12) & 511];
+}
+
+uint64_t *arch_pte_slot(uint64_t pml4, uint64_t va, int create)
+{
+    return walk(pml4, va, create);
 }
 
 int arch_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags)

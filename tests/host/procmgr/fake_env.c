@@ -338,6 +338,11 @@ static int fk_vfs_proc_nofile(void *ctx, int32_t pid, uint64_t limit)
     return 0;
 }
 
+static void fk_vfs_procfs_done(void *ctx, uint64_t id, int64_t count)
+{
+    fk_ev(ctx, FK_EV_VFS_PROCFS_DONE, id, (uint64_t)count, 0);
+}
+
 static int fk_vfs_exec_open(void *ctx, int32_t pid, const char *path, uint64_t *file,
                             uint64_t *size)
 {
@@ -488,6 +493,7 @@ fake_t *fk_new(void)
         .log = fk_log,
         .free_memory = fk_free_memory,
         .vfs_proc_nofile = fk_vfs_proc_nofile,
+        .vfs_procfs_done = fk_vfs_procfs_done,
     };
     fk->pm = pm_create(&fk->env);
     assert_non_null(fk->pm);
@@ -533,11 +539,17 @@ void fk_boot(fake_t *fk)
     assert_int_equal(pm_start_init(fk->pm, "/sbin/init", argv, envp), 0);
 }
 
-uint64_t fk_call_v(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6])
+uint64_t fk_tok_new(fake_t *fk)
 {
     uint64_t tok = fk->next_tok++;
     assert_true(tok < FK_MAX_TOKENS);
     fk->tok[tok] = FK_TOK_HELD;
+    return tok;
+}
+
+uint64_t fk_call_v(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6])
+{
+    uint64_t tok = fk_tok_new(fk);
     pm_syscall(fk->pm, badge, nr, a, tok);
     return tok;
 }

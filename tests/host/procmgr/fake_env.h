@@ -4,7 +4,7 @@
  * files from an in-memory table, and tracks every reply token (each must be consumed at most
  * once: a second reply/drop/forward fails the test on the spot).
  *
- * Entry points: fk_new, fk_free, fk_boot, fk_call, fk_tok_*, fk_mem_*, fk_file_add,
+ * Entry points: fk_new, fk_free, fk_boot, fk_call, fk_tok_* (fk_tok_new), fk_mem_*, fk_file_add,
  * fk_find_event, fk_count_events, user-memory builders (fk_ubuf_*). */
 #ifndef FAKE_ENV_H
 #define FAKE_ENV_H
@@ -29,6 +29,7 @@ enum fk_ev {
     FK_EV_THREAD_CREATE, FK_EV_THREAD_SET_REGS, FK_EV_THREAD_SET_AS, FK_EV_THREAD_DESTROY,
     FK_EV_VFS_CREATE, FK_EV_VFS_EXEC, FK_EV_VFS_EXIT, FK_EV_VFS_OPEN, FK_EV_VFS_CLOSE,
     FK_EV_TIMER_ARM, FK_EV_POWEROFF, FK_EV_VFS_NOFILE,
+    FK_EV_VFS_PROCFS_DONE,   /* (id, count) */
 };
 
 typedef struct fk_event {
@@ -107,6 +108,7 @@ uint64_t fk_call(fake_t *fk, uint64_t badge, uint64_t nr, uint64_t a0, uint64_t 
 #define FK_CALL(fk, badge, nr, ...) fk_call_v(fk, badge, nr, (uint64_t[6]){__VA_ARGS__})
 uint64_t fk_call_v(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6]);
 enum fk_tok_state fk_tok_state(fake_t *fk, uint64_t tok);
+uint64_t fk_tok_new(fake_t *fk);   /* a fresh held token, e.g. one vfs hands over */
 int64_t fk_tok_value(fake_t *fk, uint64_t tok);   /* asserts the token was replied */
 /* A call that must be answered at once: returns the value. */
 int64_t fk_sys(fake_t *fk, uint64_t badge, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,

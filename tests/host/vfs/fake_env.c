@@ -106,6 +106,25 @@ static void fake_raise_signal(void *ctx, int32_t pid, int32_t tid, int sig)
         fk->sigs[fk->nsigs++] = (fake_sig_t){.pid = pid, .tid = tid, .sig = sig};
 }
 
+static int fake_procfs_read(void *ctx, vfs_token_t token, int32_t pid, int32_t tid,
+                            int32_t target, uint32_t which, uint64_t uaddr, uint64_t len,
+                            uint64_t off, uint64_t id)
+{
+    fake_t *fk = ctx;
+    if (fk->procfs_fail) {
+        int e = fk->procfs_fail;
+        fk->procfs_fail = 0;
+        return e;
+    }
+    if (fk->nprocfs == sizeof(fk->procfs) / sizeof(fk->procfs[0])) {
+        fprintf(stderr, "fake_env: procfs log full\n");
+        abort();
+    }
+    fk->procfs[fk->nprocfs++] =
+        (fake_procfs_t){token, pid, tid, target, which, uaddr, len, off, id};
+    return 0;
+}
+
 static void fake_now(void *ctx, struct lx_timespec *ts)
 {
     fake_t *fk = ctx;
@@ -127,6 +146,7 @@ fake_t *fake_new(void)
         .console_write = fake_console_write,
         .raise_signal = fake_raise_signal,
         .now = fake_now,
+        .procfs_read = fake_procfs_read,
     };
     fk->clock.tv_sec = 1700000000;
     fk->next_token = 1000;

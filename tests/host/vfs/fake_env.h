@@ -1,6 +1,7 @@
 /* The fake world vfs runs in during host tests: per-process user memory (a flat arena per pid at
- * FAKE_UBASE; anything outside is EFAULT), and records of every reply, console write and signal
- * notice vfs makes, plus a settable clock. Also the thin syscall helpers the tests call.
+ * FAKE_UBASE; anything outside is EFAULT), and records of every reply, console write, signal
+ * notice and delegated /proc read vfs makes, plus a settable clock. Also the thin syscall helpers
+ * the tests call.
  *
  * Entry points: fake_new, fake_free, fake_alloc, fake_str, fake_ptr, fake_sys, fake_sys_tid,
  * fake_reply_find, fake_console_take, and the t_* syscall wrappers. */
@@ -31,6 +32,13 @@ typedef struct fake_sig {
     int sig;
 } fake_sig_t;
 
+typedef struct fake_procfs {   /* a /proc read vfs handed to "procmgr" */
+    vfs_token_t token;
+    int32_t pid, tid, target;
+    uint32_t which;
+    uint64_t uaddr, len, off, id;
+} fake_procfs_t;
+
 typedef struct fake {
     struct vfs_env env;
     vfs_t *vfs;
@@ -47,6 +55,9 @@ typedef struct fake {
     size_t console_len;
     fake_sig_t sigs[64];
     size_t nsigs;
+    fake_procfs_t procfs[64];
+    size_t nprocfs;
+    int procfs_fail;          /* non-zero: the next procfs_read hand-over fails with it */
     struct lx_timespec clock;
     vfs_token_t next_token;
     vfs_token_t last_token;   /* token of the latest fake_sys call */
