@@ -10,8 +10,12 @@
 #define USER_TOP 0x0000800000000000ull /* first non-canonical address of the lower half */
 
 struct aspace *aspace_create(void);
-/* zeroed anonymous pages over [va, va+len), page-aligned; -KE_EXIST if any page is mapped */
+/* zeroed anonymous pages over [va, va+len), page-aligned, demand-zero (a frame at first touch);
+ * -KE_EXIST if any page is mapped */
 int aspace_map(struct aspace *as, uint64_t va, uint64_t len, int prot);
+/* a user page fault at va: put the frame behind a demand-zero page; -KE_FAULT if va is not one */
+int aspace_fault_in(struct aspace *as, uint64_t va);
+int aspace_mapped(struct aspace *as, uint64_t va); /* present or demand-zero */
 /* maps physical frames [pa, pa+len) that the space does not own (the initrd, an IPC buffer) */
 int aspace_map_phys(struct aspace *as, uint64_t va, uint64_t pa, uint64_t len, int prot);
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len);

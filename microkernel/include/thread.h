@@ -15,5 +15,6 @@ int thread_set_regs(struct thread *t, const struct kregs *r);
 int thread_set_aspace(struct thread *t, struct aspace *as);
 
 extern uint64_t thread_count;
+void kstack_put(uint8_t *kstack); /* a kernel stack back to the cache */
 
 #endif

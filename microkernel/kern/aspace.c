@@ -7,6 +7,7 @@
 #include "pmm.h"
 
 #define PTE_OWNED (1ull << 9) /* an "available" bit: this space allocated the frame */
+#define PTE_LAZY (1ull << 10) /* not present yet: a zeroed frame is put there on first touch */
 
 uint64_t aspace_count;
 
@@ -54,24 +55,72 @@ static void drop_pte(struct aspace *as, uint64_t pte)
     }
 }
 
+/* The leaf entry of va, walking the tables only when va starts a new 2 MiB block (entries of
+ * one block are consecutive): *cursor carries the previous slot between calls. */
+static uint64_t *next_slot(struct aspace *as, uint64_t va, uint64_t **cursor, int create)
+{
+    if (*cursor && (va & 0x1FFFFF))
+        return ++*cursor;
+    *cursor = arch_pte_slot(as->pml4, va, create);
+    return *cursor;
+}
+
+int aspace_mapped(struct aspace *as, uint64_t va)
+{
+    uint64_t *e = arch_pte_slot(as->pml4, va, 0);
+    return e && (*e & (PTE_P | PTE_LAZY));
+}
+
+/* Anonymous memory is demand-zero: mapping only records the protection in not-present entries;
+ * the first touch (a user page fault, or a checked copy) puts a zeroed frame there. A 1 MiB
+ * stack of which a program touches three pages costs three frames. */
 int aspace_map(struct aspace *as, uint64_t va, uint64_t len, int prot)
 {
     if (!range_ok(va, len))
         return -KE_INVAL;
-    for (uint64_t off = 0; off < len; off += PAGE_SIZE)
-        if (arch_lookup(as->pml4, va + off))
-            return -KE_EXIST;
+    uint64_t *cur = NULL;
     for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-        uint64_t pa = frame_alloc();
-        if (!pa || arch_map(as->pml4, va + off, pa, prot_flags(prot) | PTE_OWNED) < 0) {
-            if (pa)
-                frame_free(pa);
+        if ((va + off) % 0x200000 == 0 || !cur)
+            cur = arch_pte_slot(as->pml4, va + off, 0);
+        else
+            cur++;
+        if (cur && (*cur & (PTE_P | PTE_LAZY)))
+            return -KE_EXIST;
+        if (!cur) /* no table for this 2 MiB block: nothing mapped in it */
+            off = ((va + off + 0x200000) & ~0x1FFFFFull) - va - PAGE_SIZE;
+    }
+    cur = NULL;
+    uint64_t flags = PTE_LAZY | PTE_OWNED | prot_flags(prot);
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+        uint64_t *e = next_slot(as, va + off, &cur, 1);
+        if (!e) {
             aspace_unmap(as, va, off); /* undo: all or nothing */
             return -KE_NOMEM;
         }
-        as->pages++;
+        *e = flags;
     }
     return 0;
+}
+
+/* Puts a zeroed frame behind a lazy entry; 0, or -KE_NOMEM. */
+static int materialize(struct aspace *as, uint64_t *e)
+{
+    uint64_t pa = frame_alloc();
+    if (!pa)
+        return -KE_NOMEM;
+    *e = pa | (*e & ~PTE_LAZY) | PTE_P;
+    as->pages++;
+    return 0;
+}
+
+int aspace_fault_in(struct aspace *as, uint64_t va)
+{
+    if (va >= USER_TOP)
+        return -KE_FAULT;
+    uint64_t *e = arch_pte_slot(as->pml4, va, 0);
+    if (!e || (*e & PTE_P) || !(*e & PTE_LAZY))
+        return -KE_FAULT;
+    return materialize(as, e);
 }
 
 int aspace_map_phys(struct aspace *as, uint64_t va, uint64_t pa, uint64_t len, int prot)
@@ -90,9 +139,16 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len)
         return 0;
     if (!range_ok(va, len))
         return -KE_INVAL;
+    uint64_t *cur = NULL;
     for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-        uint64_t old = arch_unmap(as->pml4, va + off);
-        if (old) {
+        uint64_t *e = next_slot(as, va + off, &cur, 0);
+        if (!e) { /* no table: skip to the next 2 MiB block */
+            off = ((va + off + 0x200000) & ~0x1FFFFFull) - va - PAGE_SIZE;
+            continue;
+        }
+        uint64_t old = *e;
+        *e = 0;
+        if (old & PTE_P) {
             drop_pte(as, old);
             arch_flush_page(va + off);
         }
@@ -104,12 +160,16 @@ int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, int prot)
 {
     if (!range_ok(va, len))
         return -KE_INVAL;
-    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-        uint64_t pte = arch_lookup(as->pml4, va + off);
-        if (!pte)
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+        if (!aspace_mapped(as, va + off))
             return -KE_FAULT;
-        arch_protect(as->pml4, va + off, prot_flags(prot) | (pte & PTE_OWNED));
-        arch_flush_page(va + off);
+    uint64_t *cur = NULL;
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+        uint64_t *e = next_slot(as, va + off, &cur, 0);
+        uint64_t keep = *e & (PTE_ADDR | PTE_OWNED | PTE_LAZY | PTE_P);
+        *e = keep | prot_flags(prot);
+        if (keep & PTE_P)
+            arch_flush_page(va + off);
     }
     return 0;
 }
@@ -119,9 +179,17 @@ static uint8_t *user_ptr(struct aspace *as, uint64_t uva, int write)
 {
     if (uva >= USER_TOP)
         return NULL;
-    uint64_t pte = arch_lookup(as->pml4, uva);
+    uint64_t *e = arch_pte_slot(as->pml4, uva, 0);
+    if (!e)
+        return NULL;
+    uint64_t pte = *e;
     if (!(pte & PTE_U) || (write && !(pte & PTE_W)))
         return NULL;
+    if (!(pte & PTE_P)) {
+        if (!(pte & PTE_LAZY) || materialize(as, e) < 0)
+            return NULL;
+        pte = *e;
+    }
     return (uint8_t *)phys_to_virt(pte & PTE_ADDR) + (uva & 0xFFF);
 }
 

@@ -394,6 +394,9 @@ void kern_user_exception(struct trap_frame *f)
     struct thread *t = current;
     stat_kernel_entries++;
     uint64_t addr = f->vector == 14 ? arch_fault_address() : 0;
+    /* first touch of demand-zero memory: not the thread's business, nor its server's */
+    if (f->vector == 14 && !(f->error & 1) && aspace_fault_in(t->as, addr) == 0)
+        return;
     if (!t->fault_ep) {
         kprintf("kernel: thread %lu: unhandled exception %lu at rip %lx (address %lx): killed\n",
                 t->id, f->vector, f->rip, addr);

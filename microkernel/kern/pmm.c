@@ -82,6 +82,11 @@ uint64_t pmm_alloc_contig(struct pmm *p, size_t n)
         return 0;
     uint64_t run = 0;
     for (uint64_t f = 1; f < p->nframes; f++) {
+        if ((f & 63) == 0 && p->bitmap[f / 64] == ~0ull) { /* a full word: skip 64 frames */
+            run = 0;
+            f += 63;
+            continue;
+        }
         if (p->bitmap[f / 64] & (1ull << (f & 63))) {
             run = 0;
             continue;

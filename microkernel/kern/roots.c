@@ -53,7 +53,7 @@ static uint64_t load_elf(struct aspace *as, const uint8_t *img, uint64_t size, c
         uint64_t start = ph[i].vaddr & ~0xFFFull;
         uint64_t end = (ph[i].vaddr + ph[i].memsz + 0xFFF) & ~0xFFFull;
         for (uint64_t va = start; va < end; va += PAGE_SIZE)
-            if (!arch_lookup(as->pml4, va) &&
+            if (!aspace_mapped(as, va) &&
                 aspace_map(as, va, PAGE_SIZE, KPROT_READ | KPROT_WRITE | KPROT_EXEC) < 0)
                 return 0;
         if (aspace_copy_out(as, ph[i].vaddr, img + ph[i].offset, ph[i].filesz) < 0)

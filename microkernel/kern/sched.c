@@ -7,6 +7,7 @@
 #include "kern.h"
 #include "kprintf.h"
 #include "sched.h"
+#include "thread.h"
 
 struct thread *current;
 int need_resched;
@@ -69,7 +70,7 @@ static void switch_to(struct thread *next)
     if (zombie && zombie != current) {
         struct thread *z = zombie;
         zombie = NULL;
-        kfree(z->kstack);
+        kstack_put(z->kstack);
         kfree(z->fpu);
         kfree(z);
     }

@@ -13,6 +13,25 @@
 uint64_t thread_count;
 static uint64_t next_id = 1;
 
+/* Kernel stacks are 16 KiB blocks (contiguous frames, slow to find): freed ones are kept for the
+ * next thread. Every process creation makes a thread, so this is on the spawn path. */
+#define KSTACK_CACHE 32
+static uint8_t *kstack_cache[KSTACK_CACHE];
+static int kstack_cached;
+
+static uint8_t *kstack_get(void)
+{
+    return kstack_cached ? kstack_cache[--kstack_cached] : kmalloc(KSTACK_SIZE);
+}
+
+void kstack_put(uint8_t *k)
+{
+    if (kstack_cached < KSTACK_CACHE)
+        kstack_cache[kstack_cached++] = k;
+    else
+        kfree(k);
+}
+
 #define RFLAGS_USER_MASK 0x0DD5ull /* CF PF AF ZF SF TF DF OF: what user code may set */
 #define RFLAGS_IF 0x200ull
 #define RFLAGS_FIXED 0x2ull
@@ -54,10 +73,12 @@ struct thread *thread_create(struct aspace *as, struct cspace *cs, const struct 
         return NULL;
     }
     struct thread *t = kzalloc(sizeof *t);
-    uint8_t *kstack = kmalloc(KSTACK_SIZE);
+    uint8_t *kstack = kstack_get();
     uint8_t *fpu = kmalloc(512);
     if (!t || !kstack || !fpu) {
-        kfree(t), kfree(kstack), kfree(fpu);
+        kfree(t), kfree(fpu);
+        if (kstack)
+            kstack_put(kstack);
         *err = -KE_NOMEM;
         return NULL;
     }
@@ -82,7 +103,8 @@ struct thread *thread_create(struct aspace *as, struct cspace *cs, const struct 
                                              KPROT_READ | KPROT_WRITE) < 0) {
             if (t->ipc_frame)
                 frame_free(t->ipc_frame);
-            kfree(t), kfree(kstack), kfree(fpu);
+            kfree(t), kfree(fpu);
+            kstack_put(kstack);
             *err = -KE_NOMEM;
             return NULL;
         }
@@ -145,7 +167,7 @@ void thread_destroy(struct thread *t)
         sched_defer_free(t); /* we are on its kernel stack */
         return;
     }
-    kfree(t->kstack);
+    kstack_put(t->kstack);
     kfree(t->fpu);
     kfree(t);
 }
