@@ -13,6 +13,11 @@ int64_t ipc_recv(struct endpoint *ep);
 /* Answers the reply capability at handle h of the current thread with its IPC buffer. */
 int64_t ipc_reply(int64_t h);
 void ipc_notify(struct endpoint *ep, uint64_t bits);
+/* reply_recv's fast path: the reply wakes a caller and nothing waits on ep, so the server blocks
+ * and the caller runs at once, with no run-queue traffic. IPC_NO_FASTPATH if the case is not the
+ * simple one (the caller then takes the general path, nothing done). */
+#define IPC_NO_FASTPATH INT64_MIN
+int64_t ipc_reply_recv_fast(int64_t reply, struct endpoint *ep);
 
 extern uint64_t endpoint_count, stat_ipc_messages;
 

@@ -1,6 +1,6 @@
 /* The scheduler: round robin within four priorities, preempted by the timer tick; a kernel that
  * never takes interrupts while it runs (IF is clear in kernel mode), so there are no locks.
- * Entry points: sched_init, sched_ready, schedule, sched_block, sched_handoff, tq_*. */
+ * Entry points: sched_init, sched_ready, schedule, sched_block, sched_handoff_blocked, tq_*. */
 #ifndef KERN_SCHED_H
 #define KERN_SCHED_H
 #include "obj.h"
@@ -19,8 +19,10 @@ void sched_unready(struct thread *t);   /* take a READY thread off its run queue
 void schedule(void);                    /* run the best ready thread (current goes back if ready) */
 /* current has set its blocked state; run someone else. Returns current->wake_result when woken. */
 int64_t sched_block(void);
-/* current blocks and `next` (just made runnable by an IPC) runs at once: the IPC fast path */
-int64_t sched_handoff(struct thread *next);
+/* current has blocked and `next`, blocked until now (on no run queue), runs at once: the IPC
+ * fast path, with no run-queue work. Returns current->wake_result when current is woken. */
+int64_t sched_handoff_blocked(struct thread *next);
+int sched_higher_ready(uint32_t prio); /* is a thread of priority > prio waiting to run? */
 void sched_tick(void);
 void sched_defer_free(struct thread *t); /* free t's memory once we are off its stack */
 __attribute__((noreturn)) void sched_start(void);

@@ -119,7 +119,7 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, enum send_kind kind)
             sched_ready(r);
             return 0;
         }
-        return sched_handoff(r); /* we wait for the reply; the server runs now */
+        return sched_handoff_blocked(r); /* we wait for the reply; the server runs now */
     }
     t->state = TS_SEND;
     t->send_badge = badge;
@@ -197,6 +197,31 @@ int64_t ipc_reply(int64_t h)
     }
     cspace_delete(t->cs, h); /* one-shot, whatever happened */
     return ret;
+}
+
+int64_t ipc_reply_recv_fast(int64_t h, struct endpoint *ep)
+{
+    struct thread *t = current;
+    if (ep->notify_bits || ep->senders.head)
+        return IPC_NO_FASTPATH; /* something to receive at once: general path */
+    int err;
+    struct cap *c = cspace_lookup(t->cs, h, KOBJ_REPLY, 0, &err);
+    if (!c)
+        return IPC_NO_FASTPATH;
+    struct thread *caller = (struct thread *)c->obj;
+    if (caller->state != TS_REPLY || caller->call_seq != c->seq || caller->send_kind != SK_SYSCALL ||
+        sched_higher_ready(caller->prio))
+        return IPC_NO_FASTPATH; /* not a plain syscall reply, or someone else should run first */
+    stat_ipc_messages++;
+    caller->wake_result = (int64_t)t->ipc->mr[0];
+    obj_get(&caller->o); /* the capability's reference goes with the delete below */
+    cspace_delete(t->cs, h);
+    t->state = TS_RECV;
+    t->queued_on = ep;
+    tq_push(&ep->receivers, t);
+    int64_t r = sched_handoff_blocked(caller);
+    obj_put(&caller->o);
+    return r;
 }
 
 void ipc_notify(struct endpoint *ep, uint64_t bits)

@@ -87,8 +87,12 @@ static int64_t sys_reply_recv(ARGS)
     UNUSED_ARGS;
     LOOKUP(ep, a1, KOBJ_ENDPOINT, KR_RECV);
     struct endpoint *e = (struct endpoint *)ep_cap->obj;
-    if ((int64_t)a0 > 0)
+    if ((int64_t)a0 > 0) {
+        int64_t fast = ipc_reply_recv_fast((int64_t)a0, e);
+        if (fast != IPC_NO_FASTPATH)
+            return fast;
         ipc_reply((int64_t)a0); /* a dead caller is not the server's problem: receive anyway */
+    }
     return ipc_recv(e);
 }
 

@@ -1,4 +1,4 @@
-/* Scheduler (see include/sched.h). Context switches happen only inside schedule()/sched_handoff(),
+/* Scheduler (see include/sched.h). Context switches happen only inside schedule()/sched_block()/sched_handoff_blocked(),
  * which run in the kernel with interrupts off; the outgoing thread's user registers are already in
  * its trap frame, so a switch saves just the callee-saved registers (arch_switch), the FPU image
  * and the FS base. */
@@ -97,14 +97,19 @@ int64_t sched_block(void)
     return current->wake_result;
 }
 
-int64_t sched_handoff(struct thread *next)
+int64_t sched_handoff_blocked(struct thread *next)
 {
-    sched_unready(next);
     next->state = TS_READY;
-    if (current->state == TS_READY)
-        tq_push(&runq[current->prio], current);
     switch_to(next);
     return current->wake_result;
+}
+
+int sched_higher_ready(uint32_t prio)
+{
+    for (uint32_t p = prio + 1; p < PRIO_LEVELS; p++)
+        if (runq[p].head)
+            return 1;
+    return 0;
 }
 
 void sched_tick(void)

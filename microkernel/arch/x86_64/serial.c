@@ -5,36 +5,40 @@
 
 #define COM1 0x3F8
 
-/* Bytes that arrived before the FIFO was switched on: enabling it resets the receiver, and the
- * first key a user typed ahead (held in the receive register) would be lost. */
-static char early[16];
-static int nearly, early_pos;
+static int uart_absent;
 
 void arch_serial_init(void)
 {
-    while ((inb(COM1 + 5) & 0x01) && nearly < (int)sizeof early)
-        early[nearly++] = (char)inb(COM1);
+    outb(COM1 + 7, 0x5A); /* the scratch register reads back only if a UART is there */
+    uart_absent = inb(COM1 + 7) != 0x5A;
+    if (uart_absent)
+        return;
     outb(COM1 + 1, 0x00); /* no interrupts until the console driver wants them */
     outb(COM1 + 3, 0x80); /* DLAB on */
     outb(COM1 + 0, 0x01); /* divisor 1: 115200 baud */
     outb(COM1 + 1, 0x00);
     outb(COM1 + 3, 0x03); /* 8N1, DLAB off */
-    outb(COM1 + 2, 0xC7); /* FIFO on, cleared, 14-byte threshold */
+    /* The FIFO control register is left alone: changing its enable bit resets the receiver (QEMU
+     * does so too), which loses what the user typed ahead while we boot. The interrupt handler
+     * drains whatever is there, FIFO or single holding register. */
     outb(COM1 + 4, 0x0B); /* DTR, RTS, OUT2 (OUT2 gates the IRQ line on PCs) */
 }
 
 void arch_serial_putc(char c)
 {
-    /* bounded wait: a missing UART must not hang the kernel */
-    for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+    if (uart_absent)
+        return;
+    /* wait for the transmitter, however long: writing before it is empty loses a byte (a slow
+     * host, many QEMUs on two cores) */
+    while (!(inb(COM1 + 5) & 0x20))
         ;
     outb(COM1, (uint8_t)c);
 }
 
 int arch_serial_getc(void)
 {
-    if (early_pos < nearly)
-        return (unsigned char)early[early_pos++];
+    if (uart_absent)
+        return -1;
     if (!(inb(COM1 + 5) & 0x01))
         return -1;
     return inb(COM1);

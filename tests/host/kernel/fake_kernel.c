@@ -62,7 +62,8 @@ void sched_ready(struct thread *t)
         ready_log[ready_count++] = t;
 }
 int64_t sched_block(void) { return current->wake_result; }
-int64_t sched_handoff(struct thread *next)
+int sched_higher_ready(uint32_t prio) { (void)prio; return 0; }
+int64_t sched_handoff_blocked(struct thread *next)
 {
     sched_ready(next);
     return current->wake_result;
