@@ -70,6 +70,23 @@ static void describe_status(const char *who, int st)
         say(who, "waitpid: status %#x", st);
 }
 
+static int show_ps; /* --ps: the child runs ps while the parent is parked */
+extern char **environ;
+
+/* Run from the vfork child: ps lists the parent with state V, "parked in vfork". */
+static void child_runs_ps(void)
+{
+    say("child", "running ps now, while the parent is parked:");
+    char *argv[] = {"ps", NULL};
+    pid_t ps;
+    if (posix_spawn(&ps, "/bin/ps", NULL, NULL, argv, environ) == 0) {
+        int st;
+        waitpid(ps, &st, 0);
+    } else {
+        say("child", "could not run /bin/ps");
+    }
+}
+
 static void round1(void)
 {
     plain("\nRound 1: vfork() then _exit()\n");
@@ -86,6 +103,8 @@ static void round1(void)
             "sleeping 1 s; meanwhile `ps` in another shell would show the parent (pid %d) "
             "parked in vfork",
             (int)getppid());
+        if (show_ps)
+            child_runs_ps();
         sleep_1s();
         say("child", "calling _exit(7)");
         _exit(7);
@@ -174,8 +193,10 @@ int main(int argc, char **argv)
     const char *hello = "/bin/hello";
     if (argc == 3 && strcmp(argv[1], "--hello") == 0) {
         hello = argv[2];
+    } else if (argc == 2 && strcmp(argv[1], "--ps") == 0) {
+        show_ps = 1;
     } else if (argc != 1) {
-        fprintf(stderr, "usage: vforkdemo [--hello PATH]\n");
+        fprintf(stderr, "usage: vforkdemo [--hello PATH | --ps]\n");
         return 2;
     }
     t_start = now_ns();
