@@ -109,8 +109,16 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
     }
     pm_call_t c = {.thr = t, .proc = t->proc, .nr = nr, .a = a, .tok = tok};
     pm->depth++;
+    pm->caller = t;
     int64_t r = e->handler(pm, &c);
+    pm->caller = NULL;
     if (r != PM_DEFERRED) {
+        /* a signal whose handler this thread can run starts now, on the way back */
+        int sig = !t->dead && t->proc->pending ? pm_signal_next(t) : 0;
+        if (sig && pm_signal_run_handler(pm, t, sig, r, false) == 0)
+            r = 0;
+        else if (sig)
+            pm_signal_send(pm, t->proc, LX_SIGSEGV, true);
         if (t->dead)
             pm->env.drop(pm->env.ctx, tok);
         else

@@ -80,6 +80,9 @@ struct pm_env {
     /* Optional (NULL: not told). The soft RLIMIT_NOFILE of pid changed: vfs enforces it (EMFILE,
        dup2's EBADF, F_DUPFD's EINVAL). Called after setrlimit/prlimit64 and after
        vfs_proc_create when a new process's limit is not the default 1024. */
+    /* Optional: if vfs holds a blocked call of thread tid (a read on an empty pipe...), it gives
+     * the call up and hands its reply back: 1 with *tok, else 0. */
+    int  (*vfs_interrupt)(void *ctx, int32_t tid, pm_token_t *tok);
     int  (*vfs_proc_nofile)(void *ctx, int32_t pid, uint64_t limit);
     /* Optional (NULL: not told). A read of /proc/<pid>/... that vfs handed over (pm_procfs_read)
        was answered with count bytes: vfs advances the file position by it and forgets `id`. */

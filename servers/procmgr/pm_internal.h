@@ -139,7 +139,8 @@ typedef struct pm_proc {
     pm_thr_t *threads;
     int nthreads;
     struct lx_sigaction act[LX_NSIG + 1];   /* index = signal number */
-    uint64_t pending;              /* signals raised while blocked or caught (no delivery yet) */
+    uint64_t pending;              /* signals raised while blocked, or caught and not yet run */
+    int32_t sig_from[LX_NSIG + 1]; /* pid that sent each pending signal (siginfo's si_pid) */
     struct lx_rlimit rlim[LX_RLIM_NLIMITS];
     char comm[PM_COMM_LEN];
     char cmdline[PM_CMDLINE_LEN];
@@ -158,6 +159,7 @@ struct pm {
     pm_thr_t *threads;
     int32_t last_pid;
     int depth;                     /* active entry points (thread_create may re-enter) */
+    struct pm_thr *caller;         /* the thread whose syscall is being handled, or NULL */
     pm_proc_t *grave_procs;        /* freed at depth 0 */
     pm_thr_t *grave_thrs;
     uint64_t timer_armed;          /* deadline handed to timer_arm, 0 if none pending */
@@ -226,6 +228,13 @@ void pm_vfork_abandon(pm_t *pm, pm_thr_t *parent_thr);
 /* Send sig to p as kill() does (from_kernel: a fault, neither blockable nor ignorable). */
 void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel);
 void pm_signal_deliver_pending(pm_t *pm, pm_proc_t *p);
+/* handlers (pm_sigframe.c) */
+int pm_signal_next(const pm_thr_t *t); /* a pending signal t can run a handler for, or 0 */
+/* builds the frame and points t (stopped, reply held) at the handler; result: what the
+ * interrupted syscall returns after the handler; restartable: under SA_RESTART the syscall (still
+ * in t's rax) runs again instead. 0, or -errno: the process must die of SIGSEGV. */
+int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, int64_t result, bool restartable);
+void pm_signal_wake(pm_t *pm, pm_proc_t *p, int sig); /* interrupt a blocked thread for sig */
 bool pm_signal_valid(int64_t sig);
 
 /* pm_time.c */

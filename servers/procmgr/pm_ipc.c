@@ -179,6 +179,20 @@ static void g_vfs_procfs_done(void *c, uint64_t id, int64_t count)
     vfs_call_result();
 }
 
+static int g_vfs_interrupt(void *c, int32_t tid, pm_token_t *tok)
+{
+    (void)c;
+    struct pm_vfs_interrupt m = {tid};
+    kmsg_put(VFS_L_INTERRUPT, &m, sizeof m);
+    if (k_call(pm_glue.vfs_ep) < 0)
+        return 0;
+    struct ipc_buf *b = kipc();
+    if (b->mr[0] != 1 || b->ncaps != 1)
+        return 0;
+    *tok = (pm_token_t)b->caps[0];
+    return 1;
+}
+
 static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *file, uint64_t *size)
 {
     (void)c;
@@ -332,6 +346,7 @@ const struct pm_env *pm_ipc_env(void)
         .log = g_log,
         .free_memory = g_free_memory,
         .vfs_proc_nofile = g_vfs_proc_nofile,
+        .vfs_interrupt = g_vfs_interrupt,
         .vfs_procfs_done = g_vfs_procfs_done,
     };
     return &env;

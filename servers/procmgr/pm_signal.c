@@ -1,17 +1,17 @@
-/* Signals, as bookkeeping plus default actions (no handler delivery yet).
+/* Signals: bookkeeping and default actions; handlers run through pm_sigframe.c.
  *
  * Stored and returned exactly as Linux does: dispositions per process (rt_sigaction), the
  * blocked mask and the alternate stack per thread (rt_sigprocmask, sigaltstack), the pending
  * set (rt_sigpending). Sending a signal (kill, tkill, tgkill, vfs's notices, faults) applies
  * the default action: terminate for most signals, nothing for the "ignore" ones (SIGCHLD,
  * SIGURG, SIGWINCH, SIGCONT); SIG_IGN discards; a blocked signal waits in the pending set and
- * acts when unblocked. A signal with a handler installed is left pending, since there is no
- * delivery: the process is not killed. Stop signals are accepted and ignored (no job control
+ * acts when unblocked. A signal with a handler installed is made pending and its handler is
+ * started as soon as a thread of the process can take it (pm_signal_wake, pm_sigframe.c). Stop signals are accepted and ignored (no job control
  * stops). Like Linux, init (pid 1) only receives signals it has a handler for, and SIGKILL
  * from user space cannot kill it. Faults are fatal whatever the disposition.
  *
  * Entry points: pm_sys_rt_sigaction, pm_sys_rt_sigprocmask, pm_sys_rt_sigpending,
- * pm_sys_sigaltstack, pm_sys_rt_sigreturn, pm_sys_kill, pm_sys_tkill, pm_sys_tgkill, pm_fault,
+ * pm_sys_sigaltstack, pm_sys_kill, pm_sys_tkill, pm_sys_tgkill, pm_fault,
  * pm_signal_notice, pm_signal_send, pm_signal_deliver_pending, pm_signal_valid. */
 #include <stdlib.h>
 #include "pm_internal.h"
@@ -66,7 +66,9 @@ void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel)
     if (sig == LX_SIGSTOP || act->sa_handler == LX_SIG_IGN)
         return;
     if (act->sa_handler != LX_SIG_DFL) {
-        p->pending |= LX_SIGBIT(sig);   /* caught: would run the handler */
+        p->pending |= LX_SIGBIT(sig);   /* caught: the handler runs (pm_sigframe.c) */
+        p->sig_from[sig] = pm->caller ? pm->caller->proc->pid : 0;
+        pm_signal_wake(pm, p, sig);
         return;
     }
     if (!pm_signal_default_kills(sig) || p->pid == 1)
@@ -192,13 +194,6 @@ int64_t pm_sys_sigaltstack(pm_t *pm, pm_call_t *c)
     }
     if (c->a[1] && pm_copy_out(pm, c->proc, c->a[1], &old, sizeof(old)))
         return -LX_EFAULT;
-    return 0;
-}
-
-/* No handler ever ran, so there is no frame to return through: Linux kills with SIGSEGV. */
-int64_t pm_sys_rt_sigreturn(pm_t *pm, pm_call_t *c)
-{
-    pm_signal_send(pm, c->proc, LX_SIGSEGV, true);
     return 0;
 }
 

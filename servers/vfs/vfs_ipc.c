@@ -113,9 +113,18 @@ static void g_reply(void *c, vfs_token_t token, int64_t value)
     kmsg_reply_value((int64_t)token, value);
 }
 
+/* While procmgr interrupts a thread, the reply of its cancelled call is kept here to be handed
+ * back to procmgr instead of deleted. */
+static int capture_drop;
+static int64_t captured;
+
 static void g_drop(void *c, vfs_token_t token)
 {
     (void)c;
+    if (capture_drop && !captured) {
+        captured = (int64_t)token;
+        return;
+    }
     k_cap_delete((int64_t)token); /* a cancelled caller: release its reply capability */
 }
 
@@ -340,6 +349,22 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         memcpy(&m, b->mr, sizeof m);
         r = vfs_proc_set_fd_limit(vfs, (int32_t)m.pid, m.limit);
         break;
+    }
+    case VFS_L_INTERRUPT: {
+        struct pm_vfs_interrupt m;
+        memcpy(&m, b->mr, sizeof m);
+        capture_drop = 1;
+        captured = 0;
+        vfs_thread_cancel(vfs, (int32_t)m.tid);
+        capture_drop = 0;
+        kmsg_put(0, NULL, 0);
+        b->len = 1;
+        b->mr[0] = captured ? 1 : 0;
+        if (captured)
+            kmsg_cap(captured, 1); /* the caller's reply goes back to procmgr */
+        if (reply > 0)
+            k_reply(reply);
+        return;
     }
     case VFS_L_EXEC_OPEN:
         exec_open(vfs, b);

@@ -15,6 +15,7 @@
  *   sigmask          print "sigmask:" and every blocked signal number
  *   sigdisp SIG      print "dfl", "ign" or "handler" for signal SIG
  *   segv|ill|fpe|abort   die by that signal
+ *   killparent SIG   send signal SIG to the parent
  *   argv             print every argv element as "argv[i]=<arg>" and exit 0 (ends the list)
  *   env              print every environment entry as "env=<entry>" and exit 0 (ends the list)
  *
@@ -146,6 +147,9 @@ int main(int argc, char **argv)
             outf("%s\n", sa.sa_handler == SIG_DFL   ? "dfl"
                          : sa.sa_handler == SIG_IGN ? "ign"
                                                     : "handler");
+        } else if (strcmp(a, "killparent") == 0 && i + 1 < argc) {
+            if (kill(getppid(), atoi(argv[++i])) != 0)
+                exit(9);
         } else if (strcmp(a, "argv") == 0) {
             for (int k = 0; k < argc; k++)
                 outf("argv[%d]=%s\n", k, argv[k]);

@@ -89,4 +89,47 @@ struct lx_stack {
 };
 _Static_assert(sizeof(struct lx_stack) == 24, "stack_t is 24 bytes");
 
+/* The signal frame Linux x86_64 builds on the user stack to run a handler (arch/x86/include/
+ * asm/sigframe.h and uapi sigcontext.h): the handler returns through pretcode (sa_restorer, musl's
+ * __restore_rt) into rt_sigreturn, which restores everything from uc. */
+struct lx_sigcontext {
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip;
+    uint64_t eflags;
+    uint16_t cs, gs, fs, ss;
+    uint64_t err, trapno, oldmask, cr2;
+    uint64_t fpstate; /* user address of the 512-byte FXSAVE image, or 0 */
+    uint64_t reserved1[8];
+};
+_Static_assert(sizeof(struct lx_sigcontext) == 256, "struct sigcontext is 256 bytes");
+
+struct lx_ucontext {
+    uint64_t uc_flags;
+    uint64_t uc_link;
+    struct lx_stack uc_stack;
+    struct lx_sigcontext uc_mcontext;
+    uint64_t uc_sigmask;
+};
+_Static_assert(sizeof(struct lx_ucontext) == 304, "the kernel's struct ucontext is 304 bytes");
+
+struct lx_siginfo {
+    int32_t si_signo, si_errno, si_code, pad0;
+    int32_t si_pid;   /* kill: the sender */
+    uint32_t si_uid;
+    uint8_t rest[104];
+};
+_Static_assert(sizeof(struct lx_siginfo) == 128, "siginfo_t is 128 bytes");
+
+struct lx_rt_sigframe {
+    uint64_t pretcode;
+    struct lx_ucontext uc;
+    struct lx_siginfo info;
+};
+_Static_assert(sizeof(struct lx_rt_sigframe) == 440, "rt_sigframe is 440 bytes");
+
+#define LX_SI_USER 0
+#define LX_SI_KERNEL 0x80
+#define LX_SS_ONSTACK 1
+#define LX_SS_DISABLE 2
+
 #endif

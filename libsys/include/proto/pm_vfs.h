@@ -28,6 +28,7 @@ enum vfs_label {
     VFS_L_EVENTS,       /* call: the signals vfs has queued for procmgr */
     VFS_L_STATS,        /* call: open descriptions (tests, /proc) */
     VFS_L_PROC_NOFILE,  /* call: a process's RLIMIT_NOFILE soft limit changed */
+    VFS_L_INTERRUPT,    /* call: give up thread tid's blocked call; its reply comes back in caps[0] */
     VFS_L_PROCFS_DONE,  /* call: a delegated /proc read was answered with this many bytes */
 };
 
@@ -47,6 +48,10 @@ struct pm_vfs_proc { /* PROC_CREATE, PROC_EXEC, PROC_EXIT */
 };
 
 #define VFS_PATH_MAX 3584 /* what fits in one message; longer exec paths get ENAMETOOLONG */
+struct pm_vfs_interrupt {
+    int64_t tid;
+};
+
 struct pm_vfs_nofile {
     int64_t pid;
     uint64_t limit;

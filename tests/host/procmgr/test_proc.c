@@ -296,12 +296,50 @@ static void test_kill_rules(void **state)
     assert_int_equal(SYS(fk, a, LX_SYS_rt_sigaction, LX_SIGTERM, ign_va, 0, 8), 0);
     assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGTERM), 0);
     assert_int_equal(SYS(fk, a, LX_SYS_getpid, 0), (int64_t)a);
-    /* a caught signal is left pending (no delivery yet): the process lives */
-    struct lx_sigaction h = {.sa_handler = 0x401000, .sa_flags = LX_SA_RESTORER};
+    /* a caught signal runs its handler on the way back from the thread's next syscall, on a
+     * frame that brings it back through rt_sigreturn with everything as it was */
+    struct lx_sigaction h = {.sa_handler = 0x401000, .sa_flags = LX_SA_RESTORER,
+                             .sa_restorer = 0x401100};
     uint64_t h_va = fk_ubuf_bytes(&u, &h, sizeof(h));
     assert_int_equal(SYS(fk, a, LX_SYS_rt_sigaction, LX_SIGUSR1, h_va, 0, 8), 0);
+    fk_thread_t *th = fk_thread_of(fk, a);
+    pm_regs_t before = th->regs;
     assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGUSR1), 0);
-    assert_int_equal(SYS(fk, a, LX_SYS_getpid, 0), (int64_t)a);
+    assert_int_equal(SYS(fk, a, LX_SYS_getpid, 0), 0); /* the handler starts with rax = 0 */
+    assert_int_equal(th->regs.rip, 0x401000);
+    assert_int_equal(th->regs.rdi, LX_SIGUSR1);
+    uint64_t frame = th->regs.rsp;
+    assert_int_equal(frame % 16, 8);                  /* as if called */
+    assert_true(frame < before.rsp - 128);            /* below the red zone */
+    uint64_t pret, uc_sigmask;
+    fk_mem_read(fk, a, &pret, frame, 8);
+    assert_int_equal(pret, 0x401100);                 /* returns into sa_restorer */
+    assert_int_equal(th->regs.rdx, frame + 8);        /* ucontext */
+    assert_int_equal(th->regs.rsi, frame + 8 + 304);  /* siginfo */
+    int32_t signo;
+    fk_mem_read(fk, a, &signo, th->regs.rsi, 4);
+    assert_int_equal(signo, LX_SIGUSR1);
+    fk_mem_read(fk, a, &uc_sigmask, frame + 8 + 296, 8);
+    assert_int_equal(uc_sigmask, 0);                  /* the mask to restore */
+    /* while the handler runs, the signal is blocked: another one waits */
+    assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGUSR1), 0);
+    th->regs.rsp = frame + 8;                         /* the handler's ret popped pretcode */
+    /* rt_sigreturn gives back getpid's result and registers; the waiting signal then runs */
+    assert_int_equal(SYS(fk, a, LX_SYS_rt_sigreturn, 0), 0);
+    assert_int_equal(th->regs.rip, 0x401000);
+    th->regs.rsp = th->regs.rsp + 8;
+    assert_int_equal(SYS(fk, a, LX_SYS_rt_sigreturn, 0), (int64_t)a);
+    assert_int_equal(th->regs.rip, before.rip);
+    assert_int_equal(th->regs.rsp, before.rsp);
+    assert_int_equal(th->regs.rbx, before.rbx);
+    /* a forged frame (nothing mapped at rsp) kills with SIGSEGV, as on Linux */
+    uint64_t b = spawn(fk, 1);
+    fk_thread_of(fk, b)->regs.rsp = 0x7000000;
+    uint64_t btok = fk_call(fk, b, LX_SYS_rt_sigreturn, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(fk_tok_state(fk, btok), FK_TOK_DROPPED);
+    int bst;
+    assert_int_equal(wait4_st(fk, 1, b, 0, &bst), (int64_t)b);
+    assert_int_equal(LX_WTERMSIG(bst), LX_SIGSEGV);
     /* a blocked signal waits; unblocking it kills, and the caller's token is dropped */
     uint64_t set = LX_SIGBIT(LX_SIGUSR2);
     uint64_t set_va = fk_ubuf_bytes(&u, &set, 8);

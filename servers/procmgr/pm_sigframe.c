@@ -1,0 +1,186 @@
+/* Running signal handlers: the frame Linux x86_64 builds on the user stack (struct
+ * lx_rt_sigframe: return address = sa_restorer, ucontext with the interrupted registers, FPU
+ * image and mask, siginfo), and rt_sigreturn, which restores all of it.
+ *
+ * A handler can only be started while procmgr holds the thread stopped, i.e. while it holds the
+ * thread's reply: (1) at the end of any syscall of that thread (the usual case: a signal sent to
+ * oneself, or unblocked by sigprocmask, or raised by another process while the thread was running);
+ * (2) at once if the thread is blocked in procmgr (wait4, nanosleep): the call is cut short with
+ * EINTR, or restarted after the handler under SA_RESTART; (3) at once if it is blocked in vfs (a
+ * read on an empty pipe or the console): vfs hands the caller's reply back (env.vfs_interrupt) and
+ * the same happens. A thread computing in user mode without syscalls gets its handler at its next
+ * syscall: the kernel has no way to stop a running thread for procmgr yet.
+ *
+ * Entry points: pm_signal_next, pm_signal_run_handler, pm_signal_wake, pm_sys_rt_sigreturn. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pm_internal.h"
+
+#define PM_UNBLOCKABLE (LX_SIGBIT(LX_SIGKILL) | LX_SIGBIT(LX_SIGSTOP))
+#define RFLAGS_DF 0x400ull
+#define RFLAGS_TF 0x100ull
+
+int pm_signal_next(const pm_thr_t *t)
+{
+    const pm_proc_t *p = t->proc;
+    uint64_t ready = p->pending & ~t->sigmask;
+    for (int sig = 1; ready && sig <= LX_NSIG; sig++) {
+        if (!(ready & LX_SIGBIT(sig)))
+            continue;
+        uint64_t h = p->act[sig].sa_handler;
+        if (h != LX_SIG_DFL && h != LX_SIG_IGN)
+            return sig;
+    }
+    return 0;
+}
+
+static bool on_stack(const struct lx_stack *ss, uint64_t sp)
+{
+    return ss->ss_size && sp > ss->ss_sp && sp <= ss->ss_sp + ss->ss_size;
+}
+
+int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, int64_t result, bool restartable)
+{
+    pm_proc_t *p = t->proc;
+    struct lx_sigaction act = p->act[sig];
+    p->pending &= ~LX_SIGBIT(sig);
+    if (!(act.sa_flags & LX_SA_RESTORER) || !act.sa_restorer || !t->has_handle)
+        return -LX_EFAULT; /* x86_64 has no default restorer: Linux kills with SIGSEGV too */
+    pm_regs_t *r = malloc(sizeof *r);
+    if (!r)
+        return -LX_ENOMEM;
+    int e = pm->env.thread_get_regs(pm->env.ctx, t->handle, r);
+    if (e) {
+        free(r);
+        return e;
+    }
+    /* what the interrupted code sees when the handler returns: the syscall's result, or (under
+     * SA_RESTART) the same syscall again */
+    uint64_t saved_rax = (uint64_t)result, saved_rip = r->rip;
+    if (restartable && (act.sa_flags & LX_SA_RESTART)) {
+        saved_rax = r->rax; /* still the syscall number: the thread is blocked inside it */
+        saved_rip = r->rip - 2; /* back onto the SYSCALL instruction */
+    }
+
+    uint64_t sp = r->rsp;
+    bool alt = (act.sa_flags & LX_SA_ONSTACK) && !(t->altstack.ss_flags & LX_SS_DISABLE) &&
+               t->altstack.ss_size && !on_stack(&t->altstack, sp);
+    if (alt)
+        sp = t->altstack.ss_sp + t->altstack.ss_size;
+    else
+        sp -= 128; /* the red zone of the interrupted function */
+    uint64_t fpstate = (sp - 512) & ~63ull;
+    uint64_t frame = ((fpstate - sizeof(struct lx_rt_sigframe)) & ~15ull) - 8;
+
+    struct lx_rt_sigframe f;
+    memset(&f, 0, sizeof f);
+    f.pretcode = act.sa_restorer;
+    f.uc.uc_stack = t->altstack;
+    if (on_stack(&t->altstack, r->rsp) || alt)
+        f.uc.uc_stack.ss_flags |= LX_SS_ONSTACK;
+    struct lx_sigcontext *mc = &f.uc.uc_mcontext;
+    mc->r8 = r->r8, mc->r9 = r->r9, mc->r10 = r->r10, mc->r11 = r->r11;
+    mc->r12 = r->r12, mc->r13 = r->r13, mc->r14 = r->r14, mc->r15 = r->r15;
+    mc->rdi = r->rdi, mc->rsi = r->rsi, mc->rbp = r->rbp, mc->rbx = r->rbx;
+    mc->rdx = r->rdx, mc->rax = saved_rax, mc->rcx = r->rcx, mc->rsp = r->rsp;
+    mc->rip = saved_rip;
+    mc->eflags = r->rflags;
+    mc->cs = 0x23;
+    mc->ss = 0x1b;
+    mc->oldmask = t->sigmask;
+    mc->fpstate = fpstate;
+    f.uc.uc_sigmask = t->sigmask;
+    f.info.si_signo = sig;
+    f.info.si_code = LX_SI_USER;
+    f.info.si_pid = p->sig_from[sig];
+
+    if (pm_copy_out(pm, p, fpstate, r->fpu, 512) || pm_copy_out(pm, p, frame, &f, sizeof f)) {
+        free(r);
+        return -LX_EFAULT; /* no room on the stack: SIGSEGV, as Linux */
+    }
+    r->rip = act.sa_handler;
+    r->rdi = (uint64_t)sig;
+    r->rsi = frame + offsetof(struct lx_rt_sigframe, info);
+    r->rdx = frame + offsetof(struct lx_rt_sigframe, uc);
+    r->rax = 0;
+    r->rsp = frame;
+    r->rflags &= ~(RFLAGS_DF | RFLAGS_TF);
+    e = pm->env.thread_set_regs(pm->env.ctx, t->handle, r);
+    free(r);
+    if (e)
+        return e;
+    t->sigmask |= act.sa_mask | ((act.sa_flags & LX_SA_NODEFER) ? 0 : LX_SIGBIT(sig));
+    t->sigmask &= ~PM_UNBLOCKABLE;
+    if (act.sa_flags & LX_SA_RESETHAND)
+        p->act[sig].sa_handler = LX_SIG_DFL;
+    return 0;
+}
+
+/* Starts sig's handler in thread t whose reply we hold (tok), cutting its blocked call short. */
+static void interrupt(pm_t *pm, pm_thr_t *t, int sig, pm_token_t tok, bool restartable)
+{
+    if (pm_signal_run_handler(pm, t, sig, -LX_EINTR, restartable) == 0) {
+        pm->env.reply(pm->env.ctx, tok, 0);
+        return;
+    }
+    pm->env.reply(pm->env.ctx, tok, -LX_EINTR);
+    pm_signal_send(pm, t->proc, LX_SIGSEGV, true);
+}
+
+void pm_signal_wake(pm_t *pm, pm_proc_t *p, int sig)
+{
+    for (pm_thr_t *t = p->threads; t; t = t->proc_next) {
+        if (t->dead || (t->sigmask & LX_SIGBIT(sig)) || t == pm->caller)
+            continue;
+        if (t->block == PM_BLK_WAIT || t->block == PM_BLK_SLEEP) {
+            pm_token_t tok = t->tok;
+            /* wait4/waitid restart under SA_RESTART; a sleep is cut short (Linux: EINTR) */
+            bool restartable = t->block == PM_BLK_WAIT;
+            t->block = PM_BLK_NONE;
+            interrupt(pm, t, sig, tok, restartable);
+            return;
+        }
+        if (t->block == PM_BLK_NONE && pm->env.vfs_interrupt) {
+            pm_token_t tok;
+            if (pm->env.vfs_interrupt(pm->env.ctx, t->tid, &tok) == 1) {
+                interrupt(pm, t, sig, tok, true); /* reads and writes restart, as on Linux */
+                return;
+            }
+        }
+    }
+    /* nobody to interrupt: the handler runs at the next syscall of a thread that takes it */
+}
+
+int64_t pm_sys_rt_sigreturn(pm_t *pm, pm_call_t *c)
+{
+    pm_thr_t *t = c->thr;
+    pm_proc_t *p = c->proc;
+    pm_regs_t *r = malloc(sizeof *r);
+    struct lx_ucontext uc;
+    if (!r)
+        return -LX_ENOMEM;
+    /* the handler's ret popped pretcode: rsp is the frame + 8, where uc starts */
+    if (!t->has_handle || pm->env.thread_get_regs(pm->env.ctx, t->handle, r) ||
+        pm_copy_in(pm, p, &uc, r->rsp, sizeof uc) ||
+        (uc.uc_mcontext.fpstate && pm_copy_in(pm, p, r->fpu, uc.uc_mcontext.fpstate, 512))) {
+        free(r);
+        pm_signal_send(pm, p, LX_SIGSEGV, true); /* a forged or trashed frame */
+        return 0;
+    }
+    const struct lx_sigcontext *mc = &uc.uc_mcontext;
+    r->r8 = mc->r8, r->r9 = mc->r9, r->r10 = mc->r10, r->r11 = mc->r11;
+    r->r12 = mc->r12, r->r13 = mc->r13, r->r14 = mc->r14, r->r15 = mc->r15;
+    r->rdi = mc->rdi, r->rsi = mc->rsi, r->rbp = mc->rbp, r->rbx = mc->rbx;
+    r->rdx = mc->rdx, r->rcx = mc->rcx, r->rsp = mc->rsp, r->rip = mc->rip;
+    r->rflags = mc->eflags; /* the kernel keeps only the flags user code may set */
+    r->rax = mc->rax;
+    int e = pm->env.thread_set_regs(pm->env.ctx, t->handle, r);
+    free(r);
+    if (e) {
+        pm_signal_send(pm, p, LX_SIGSEGV, true); /* e.g. a non-canonical rip */
+        return 0;
+    }
+    t->sigmask = uc.uc_sigmask & ~PM_UNBLOCKABLE;
+    return (int64_t)mc->rax; /* the reply sets RAX: the interrupted code's value */
+}
