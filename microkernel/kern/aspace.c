@@ -193,40 +193,35 @@ static uint8_t *user_ptr(struct aspace *as, uint64_t uva, int write)
     return (uint8_t *)phys_to_virt(pte & PTE_ADDR) + (uva & 0xFFF);
 }
 
-int aspace_copy_in(struct aspace *as, void *dst, uint64_t uva, uint64_t len)
+/* Copies between kernel memory k and user memory at uva, page by page (out: to the user). */
+static int copy_user(struct aspace *as, uint64_t uva, uint8_t *k, uint64_t len, int out)
 {
-    uint8_t *d = dst;
     if (len > USER_TOP || uva + len < uva)
         return -KE_FAULT;
     while (len) {
         uint64_t chunk = PAGE_SIZE - (uva & 0xFFF);
         if (chunk > len)
             chunk = len;
-        uint8_t *s = user_ptr(as, uva, 0);
-        if (!s)
+        uint8_t *u = user_ptr(as, uva, out);
+        if (!u)
             return -KE_FAULT;
-        memcpy(d, s, chunk);
-        d += chunk, uva += chunk, len -= chunk;
+        if (out)
+            memcpy(u, k, chunk);
+        else
+            memcpy(k, u, chunk);
+        k += chunk, uva += chunk, len -= chunk;
     }
     return 0;
 }
 
+int aspace_copy_in(struct aspace *as, void *dst, uint64_t uva, uint64_t len)
+{
+    return copy_user(as, uva, dst, len, 0);
+}
+
 int aspace_copy_out(struct aspace *as, uint64_t uva, const void *src, uint64_t len)
 {
-    const uint8_t *s = src;
-    if (len > USER_TOP || uva + len < uva)
-        return -KE_FAULT;
-    while (len) {
-        uint64_t chunk = PAGE_SIZE - (uva & 0xFFF);
-        if (chunk > len)
-            chunk = len;
-        uint8_t *d = user_ptr(as, uva, 1);
-        if (!d)
-            return -KE_FAULT;
-        memcpy(d, s, chunk);
-        s += chunk, uva += chunk, len -= chunk;
-    }
-    return 0;
+    return copy_user(as, uva, (uint8_t *)src, len, 1);
 }
 
 int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t dva, uint64_t len,

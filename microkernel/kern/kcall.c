@@ -51,22 +51,25 @@ static int64_t sys_yield(ARGS)
     return 0;
 }
 
+/* send and call: the message may carry capabilities only through a capability with KR_GRANT */
+static int64_t send_or_call(uint64_t h, enum send_kind kind)
+{
+    LOOKUP(ep, h, KOBJ_ENDPOINT, KR_SEND);
+    if (current->ipc->ncaps && !(ep_cap->rights & KR_GRANT))
+        return -KE_PERM;
+    return ipc_send((struct endpoint *)ep_cap->obj, ep_cap->badge, kind);
+}
+
 static int64_t sys_send(ARGS)
 {
     UNUSED_ARGS;
-    LOOKUP(ep, a0, KOBJ_ENDPOINT, KR_SEND);
-    if (current->ipc->ncaps && !(ep_cap->rights & KR_GRANT))
-        return -KE_PERM;
-    return ipc_send((struct endpoint *)ep_cap->obj, ep_cap->badge, SK_SEND);
+    return send_or_call(a0, SK_SEND);
 }
 
 static int64_t sys_call(ARGS)
 {
     UNUSED_ARGS;
-    LOOKUP(ep, a0, KOBJ_ENDPOINT, KR_SEND);
-    if (current->ipc->ncaps && !(ep_cap->rights & KR_GRANT))
-        return -KE_PERM;
-    return ipc_send((struct endpoint *)ep_cap->obj, ep_cap->badge, SK_CALL);
+    return send_or_call(a0, SK_CALL);
 }
 
 static int64_t sys_recv(ARGS)

@@ -11,14 +11,6 @@
 #include "rt.h"
 #include "sys/kmsg.h"
 
-static int find_root(const struct kboot_info *bi, const char *name)
-{
-    for (uint32_t i = 0; i < bi->nroots; i++)
-        if (strcmp(bi->names[i], name) == 0)
-            return ROOT_H_EP_BASE + (int)i;
-    return -1;
-}
-
 /* "init=/x -- a b" -> path "/x", argv {"/x", "a", "b"} */
 static void init_command(const char *cmdline, char *path, size_t psize, char **argv, int maxargs,
                          char *argbuf)
@@ -97,8 +89,8 @@ static void fetch_vfs_events(pm_t *pm)
 
 int main(const struct kboot_info *bi)
 {
-    pm_glue.ep = find_root(bi, "procmgr");
-    pm_glue.vfs_ep = find_root(bi, "vfs");
+    pm_glue.ep = kboot_root_ep(bi, "procmgr");
+    pm_glue.vfs_ep = kboot_root_ep(bi, "vfs");
     if (pm_glue.ep < 0 || pm_glue.vfs_ep < 0)
         rt_panic("procmgr needs the roots procmgr and vfs");
     pm_t *pm = pm_create(pm_ipc_env());
@@ -116,19 +108,7 @@ int main(const struct kboot_info *bi)
     }
 
     for (;;) {
-        int64_t reply;
-        if (pm_glue.deferred) {
-            struct ipc_buf *b = kipc();
-            b->label = 0;
-            b->len = 1;
-            b->ncaps = 0;
-            b->cap_move = 0;
-            b->mr[0] = (uint64_t)pm_glue.deferred_value;
-            reply = k_reply_recv(pm_glue.deferred, pm_glue.ep);
-            pm_glue.deferred = 0;
-        } else {
-            reply = k_recv(pm_glue.ep);
-        }
+        int64_t reply = kmsg_next(&pm_glue.deferred, pm_glue.deferred_value, pm_glue.ep);
         pm_glue.current = reply;
         struct ipc_buf *b = kipc();
         switch (b->label) {

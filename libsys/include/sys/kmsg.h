@@ -40,6 +40,32 @@ static inline int64_t kmsg_reply_value(int64_t reply, int64_t value)
     return k_reply(reply);
 }
 
+/* A server loop's receive: answers the reply held back from the last message (if any, with one
+ * result word) and waits for the next message in the same kernel entry. Returns what recv does. */
+static inline int64_t kmsg_next(int64_t *deferred, int64_t value, int ep)
+{
+    if (!*deferred)
+        return k_recv(ep);
+    struct ipc_buf *b = kipc();
+    b->label = 0;
+    b->len = 1;
+    b->ncaps = 0;
+    b->cap_move = 0;
+    b->mr[0] = (uint64_t)value;
+    int64_t r = k_reply_recv(*deferred, ep);
+    *deferred = 0;
+    return r;
+}
+
+/* The endpoint handle of root server `name` (kabi/boot.h), or -1. */
+static inline int kboot_root_ep(const struct kboot_info *bi, const char *name)
+{
+    for (uint32_t i = 0; i < bi->nroots; i++)
+        if (strcmp(bi->names[i], name) == 0)
+            return ROOT_H_EP_BASE + (int)i;
+    return -1;
+}
+
 static inline int ke_to_lx(int64_t ke)
 {
     switch (-ke) {
