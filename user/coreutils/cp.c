@@ -116,21 +116,11 @@ static int copy_any(const char *src, const char *dst)
 int main(int argc, char **argv)
 {
     util_prog = "cp";
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *o = argv[i] + 1; *o; o++) {
-            if (*o == 'r' || *o == 'R') {
-                recursive = true;
-            } else {
-                util_err("invalid option -- '%c'", *o);
-                return 2;
-            }
-        }
-    }
+    bool f[2];
+    int i = util_flags(argc, argv, "rR", f);
+    if (i < 0)
+        return 2;
+    recursive = f[0] || f[1];
     int n = argc - i;
     if (n < 2) {
         util_err("missing %s operand", n == 0 ? "file" : "destination file");

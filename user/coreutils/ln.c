@@ -27,23 +27,11 @@ static int make_link(const char *target, const char *name)
 int main(int argc, char **argv)
 {
     util_prog = "ln";
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *o = argv[i] + 1; *o; o++) {
-            if (*o == 's')
-                symbolic = true;
-            else if (*o == 'f')
-                force = true;
-            else {
-                util_err("invalid option -- '%c'", *o);
-                return 2;
-            }
-        }
-    }
+    bool f[2];
+    int i = util_flags(argc, argv, "sf", f);
+    if (i < 0)
+        return 2;
+    symbolic = f[0], force = f[1];
     int n = argc - i;
     if (n < 2) {
         util_err("missing %s operand", n == 0 ? "file" : "destination file");

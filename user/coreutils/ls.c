@@ -121,31 +121,11 @@ static int list_dir(const char *dir)
 int main(int argc, char **argv)
 {
     util_prog = "ls";
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *o = argv[i] + 1; *o; o++) {
-            switch (*o) {
-            case 'l':
-                opt_long = true;
-                break;
-            case 'a':
-                opt_all = true;
-                break;
-            case 'd':
-                opt_dir = true;
-                break;
-            case '1':
-                break;
-            default:
-                util_err("invalid option -- '%c'", *o);
-                return 2;
-            }
-        }
-    }
+    bool f[4];
+    int i = util_flags(argc, argv, "lad1", f); /* -1: one per line, what ls does anyway here */
+    if (i < 0)
+        return 2;
+    opt_long = f[0], opt_all = f[1], opt_dir = f[2];
     char *dot[] = {".", NULL};
     char **args = i < argc ? argv + i : dot;
     int nargs = i < argc ? argc - i : 1;

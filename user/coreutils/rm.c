@@ -60,23 +60,11 @@ static int remove_path(const char *path)
 int main(int argc, char **argv)
 {
     util_prog = "rm";
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *o = argv[i] + 1; *o; o++) {
-            if (*o == 'r' || *o == 'R')
-                recursive = true;
-            else if (*o == 'f')
-                force = true;
-            else {
-                util_err("invalid option -- '%c'", *o);
-                return 2;
-            }
-        }
-    }
+    bool f[3];
+    int i = util_flags(argc, argv, "rRf", f);
+    if (i < 0)
+        return 2;
+    recursive = f[0] || f[1], force = f[2];
     if (i >= argc) {
         if (force) return 0;
         util_err("missing operand");

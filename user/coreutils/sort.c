@@ -48,25 +48,11 @@ static int line_cmp(const void *pa, const void *pb)
 int main(int argc, char **argv)
 {
     util_prog = "sort";
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *o = argv[i] + 1; *o; o++) {
-            if (*o == 'r')
-                opt_r = true;
-            else if (*o == 'n')
-                opt_n = true;
-            else if (*o == 'u')
-                opt_u = true;
-            else {
-                util_err("invalid option -- '%c'", *o);
-                return 2;
-            }
-        }
-    }
+    bool f[3];
+    int i = util_flags(argc, argv, "rnu", f);
+    if (i < 0)
+        return 2;
+    opt_r = f[0], opt_n = f[1], opt_u = f[2];
     int st = 0;
     if (i >= argc) st = read_lines(stdin);
     for (; i < argc; i++) {

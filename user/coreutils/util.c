@@ -49,3 +49,23 @@ void *util_xrealloc(void *p, size_t n)
     }
     return p;
 }
+
+int util_flags(int argc, char **argv, const char *letters, bool *set)
+{
+    for (size_t k = 0; letters[k]; k++)
+        set[k] = false;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1;
+        for (const char *o = argv[i] + 1; *o; o++) {
+            const char *at = strchr(letters, *o);
+            if (!at) {
+                util_err("invalid option -- '%c'", *o);
+                return -1;
+            }
+            set[at - letters] = true;
+        }
+    }
+    return i;
+}

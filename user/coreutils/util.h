@@ -2,11 +2,12 @@
  * util.h - the little every utility in user/coreutils shares: error messages in the
  * "prog: what: reason" form on standard error, and checked allocation.
  *
- * Entry points: util_prog, util_err, util_perror, util_xmalloc, util_xrealloc.
+ * Entry points: util_prog, util_err, util_perror, util_xmalloc, util_xrealloc, util_flags.
  */
 #ifndef COREUTILS_UTIL_H
 #define COREUTILS_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 extern const char *util_prog; /* set by each program's main before anything else */
@@ -16,5 +17,9 @@ void util_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void util_perror(const char *what);
 void *util_xmalloc(size_t n);
 void *util_xrealloc(void *p, size_t n);
+/* Single-letter options, clustered or not ("-rf", "-r -f"), up to "--" or the first operand.
+ * set[k] becomes true when letters[k] is given. Returns the index of the first operand, or -1
+ * after "invalid option -- 'x'" on standard error (the caller exits 2). */
+int util_flags(int argc, char **argv, const char *letters, bool *set);
 
 #endif

@@ -55,25 +55,11 @@ static void print(const counts_t *c, const char *name)
 int main(int argc, char **argv)
 {
     util_prog = "wc";
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        }
-        for (const char *o = argv[i] + 1; *o; o++) {
-            if (*o == 'l')
-                opt_l = true;
-            else if (*o == 'w')
-                opt_w = true;
-            else if (*o == 'c')
-                opt_c = true;
-            else {
-                util_err("invalid option -- '%c'", *o);
-                return 2;
-            }
-        }
-    }
+    bool f[3];
+    int i = util_flags(argc, argv, "lwc", f);
+    if (i < 0)
+        return 2;
+    opt_l = f[0], opt_w = f[1], opt_c = f[2];
     if (!opt_l && !opt_w && !opt_c) opt_l = opt_w = opt_c = true;
     if (i >= argc) {
         counts_t c = {0};
