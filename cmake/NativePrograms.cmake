@@ -13,6 +13,7 @@ set(OS_NATIVE_C_FLAGS
     -fno-pic -fno-pie               # static executables at a fixed address
     -fno-stack-protector            # no TLS canary: FS base points at the IPC buffer
     -fno-omit-frame-pointer
+    -O2 -flto                       # servers: the libc and glue inline into the hot paths
     -g)
 
 add_library(libsys_rt STATIC
@@ -31,7 +32,7 @@ function(os_native_program name)
   target_link_libraries(${name} PRIVATE libsys_rt)
   # linked at 256 MiB, away from user programs (0x400000), so that an address in a profile or a
   # register dump says at once whether it is server code
-  target_link_options(${name} PRIVATE -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000
+  target_link_options(${name} PRIVATE -O2 -flto -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000
                       -Wl,--build-id=none -Wl,-e,_start -Wl,-Ttext-segment=0x10000000)
   set_property(GLOBAL APPEND PROPERTY OS_BOOT_MODULES "$<TARGET_FILE:${name}>=${name}")
   set_property(GLOBAL APPEND PROPERTY OS_BOOT_MODULE_TARGETS ${name})

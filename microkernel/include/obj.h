@@ -10,6 +10,7 @@
 #include "arch.h"
 #include "kabi/caps.h"
 #include "kabi/ipc.h"
+#include "kabi/kcalls.h"
 #include "kabi/thread.h"
 
 struct kobj {
@@ -111,8 +112,23 @@ int cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t type, uint32_t r
                   uint64_t badge, uint64_t seq);
 /* installs at a chosen handle (the fixed handles of a root server) */
 int cspace_insert_at(struct cspace *cs, int64_t h, struct kobj *obj, uint32_t type, uint32_t rights);
-/* the capability at handle h if it is of type `type` (0: any) and has every right in `need` */
-struct cap *cspace_lookup(struct cspace *cs, int64_t h, uint32_t type, uint32_t need, int *err);
+/* the capability at handle h if it is of type `type` (0: any) and has every right in `need`;
+ * else NULL with *err = -KE_BADH or -KE_PERM. Inline: every kernel call does it. */
+static inline struct cap *cspace_lookup(struct cspace *cs, int64_t h, uint32_t type, uint32_t need,
+                                        int *err)
+{
+    if (!cs || h <= 0 || h >= cs->nslots || !cs->slots[h].obj ||
+        (type && cs->slots[h].type != type)) {
+        *err = -KE_BADH;
+        return NULL;
+    }
+    struct cap *c = &cs->slots[h];
+    if ((c->rights & need) != need) {
+        *err = -KE_PERM;
+        return NULL;
+    }
+    return c;
+}
 void cspace_delete(struct cspace *cs, int64_t h);
 uint32_t cspace_used(const struct cspace *cs);
 

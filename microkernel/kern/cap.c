@@ -75,20 +75,6 @@ int cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t type, uint32_t r
     }
 }
 
-struct cap *cspace_lookup(struct cspace *cs, int64_t h, uint32_t type, uint32_t need, int *err)
-{
-    if (!cs || h <= 0 || h >= cs->nslots || !cs->slots[h].obj || (type && cs->slots[h].type != type)) {
-        *err = -KE_BADH;
-        return NULL;
-    }
-    struct cap *c = &cs->slots[h];
-    if ((c->rights & need) != need) {
-        *err = -KE_PERM;
-        return NULL;
-    }
-    return c;
-}
-
 void cspace_delete(struct cspace *cs, int64_t h)
 {
     if (!cs || h <= 0 || h >= cs->nslots || !cs->slots[h].obj)

@@ -214,14 +214,12 @@ int64_t ipc_reply_recv_fast(int64_t h, struct endpoint *ep)
         return IPC_NO_FASTPATH; /* not a plain syscall reply, or someone else should run first */
     stat_ipc_messages++;
     caller->wake_result = (int64_t)t->ipc->mr[0];
-    obj_get(&caller->o); /* the capability's reference goes with the delete below */
+    /* the capability's reference goes; the caller, alive (TS_REPLY), keeps its own */
     cspace_delete(t->cs, h);
     t->state = TS_RECV;
     t->queued_on = ep;
     tq_push(&ep->receivers, t);
-    int64_t r = sched_handoff_blocked(caller);
-    obj_put(&caller->o);
-    return r;
+    return sched_handoff_blocked(caller);
 }
 
 void ipc_notify(struct endpoint *ep, uint64_t bits)

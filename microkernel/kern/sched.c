@@ -104,12 +104,24 @@ int64_t sched_handoff_blocked(struct thread *next)
     return current->wake_result;
 }
 
+_Static_assert(PRIO_LEVELS == 4, "sched_higher_ready is unrolled for four levels");
+
 int sched_higher_ready(uint32_t prio)
 {
-    for (uint32_t p = prio + 1; p < PRIO_LEVELS; p++)
-        if (runq[p].head)
+    switch (prio) { /* unrolled: it is on the reply fast path */
+    case 0:
+        if (runq[1].head)
             return 1;
-    return 0;
+        /* fall through */
+    case 1:
+        if (runq[2].head)
+            return 1;
+        /* fall through */
+    case 2:
+        return runq[3].head != NULL;
+    default:
+        return 0;
+    }
 }
 
 void sched_tick(void)
