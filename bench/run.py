@@ -120,8 +120,7 @@ def ours_run(args, out_dir):
     log("booting our OS %s (iters %d)" % (args.our_iso, args.iters))
     # Our kernel puts the fw_cfg words (opt/os/cmdline) after its baked kernel words, where a
     # later init= wins, and before the baked " -- init args"; bench stops reading at the first
-    # "--". So this runs /bench/bench with our --iters on os-bench.iso (baked
-    # "init=/bench/bench -- --iters N") and equally on the plain os.iso.
+    # "--". So this runs /bench/bench with our --iters on the plain os.iso.
     extra = ["-cdrom", args.our_iso, "-boot", "d",
              "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
              "-fw_cfg", "name=opt/os/cmdline,string=init=/bench/bench -- --iters %d" % args.iters]
