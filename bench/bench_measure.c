@@ -5,7 +5,10 @@
  */
 #include "bench_measure.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,8 +49,47 @@ double bench_measure_median(double *values, size_t count)
     return values[count / 2];
 }
 
+/* Our OS's kernel counters (kernel entries, IPC messages, address-space switches) from
+ * /proc/kstat; false where there is no such file (Linux), and the extra lines are skipped. */
+static bool kstat_read(uint64_t c[3])
+{
+    int fd = open("/proc/kstat", O_RDONLY);
+    if (fd < 0)
+        return false;
+    char buf[160];
+    ssize_t r = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (r <= 0)
+        return false;
+    buf[r] = '\0';
+    unsigned long long a, b, d;
+    if (sscanf(buf, "kernel_entries %llu ipc_messages %llu as_switches %llu", &a, &b, &d) != 3)
+        return false;
+    c[0] = a, c[1] = b, c[2] = d;
+    return true;
+}
+
+/* What one kstat_read itself adds to the counters (measured once): subtracted from a figure. */
+static bool kstat_cost(uint64_t cost[3])
+{
+    static bool done, ok;
+    static uint64_t saved[3];
+    if (!done) {
+        uint64_t a[3], b[3];
+        done = true;
+        ok = kstat_read(a) && kstat_read(b);
+        for (int i = 0; ok && i < 3; i++)
+            saved[i] = b[i] - a[i];
+    }
+    for (int i = 0; i < 3; i++)
+        cost[i] = saved[i];
+    return ok;
+}
+
 int bench_measure_run(const char *name, bench_op_fn op, void *ctx, unsigned long n)
 {
+    uint64_t k0[3], k1[3], kcost[3];
+    bool counters = kstat_cost(kcost);
     double per_op[BENCH_BATCHES];
     int err;
 
@@ -58,6 +100,7 @@ int bench_measure_run(const char *name, bench_op_fn op, void *ctx, unsigned long
         bench_measure_print("BENCH_FAIL %s %s", name, strerror(err));
         return err;
     }
+    counters = counters && kstat_read(k0); /* after the warm-up: the timed batches only */
     for (int b = 0; b < BENCH_BATCHES; b++) {
         uint64_t t0 = bench_clock_read();
         err = op(ctx, n);
@@ -67,6 +110,15 @@ int bench_measure_run(const char *name, bench_op_fn op, void *ctx, unsigned long
             return err;
         }
         per_op[b] = (double)(t1 - t0) / (double)n;
+    }
+    if (counters && kstat_read(k1)) {
+        static const char *const what[3] = {"kernel_entries", "ipc_messages", "as_switches"};
+        double ops = (double)BENCH_BATCHES * (double)n;
+        for (int i = 0; i < 3; i++) {
+            uint64_t d = k1[i] - k0[i];
+            d = d > kcost[i] ? d - kcost[i] : 0;
+            bench_measure_print("BENCH %s_%s %.2f per-op", name, what[i], (double)d / ops);
+        }
     }
     double median = bench_measure_median(per_op, BENCH_BATCHES);
     bench_measure_print("BENCH %s %.0f instr", name, median);

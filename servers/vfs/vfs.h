@@ -55,7 +55,10 @@ struct vfs_env {
     /* non-blocking notice to procmgr: pid<0 means the process group -pid, pid 0 "whoever is
      * in the foreground" (unknown to vfs); tid 0 means any thread of the process */
     void (*raise_signal)(void *ctx, int32_t pid, int32_t tid, int sig);
-    void (*now)(void *ctx, struct lx_timespec *ts);              /* realtime clock */
+    void (*now)(void *ctx, struct lx_timespec *ts);
+    /* Optional: the kernel's counters since boot for /proc/kstat (kernel entries, IPC messages,
+     * address-space switches); NULL: the file reads as zeros. */
+    void (*kstat)(void *ctx, uint64_t counters[3]);              /* realtime clock */
     /* optional (NULL: such reads fail with -EIO): a non-blocking hand-over of a read of
      * /proc/<target>/<which> (enum vfs_procfs_file, proto/pm_vfs.h) to procmgr, with the
      * reader's token, its buffer, and the offset in the text where the read starts. procmgr

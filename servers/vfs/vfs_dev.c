@@ -56,8 +56,14 @@ int vfs_dev_populate(vfs_t *vfs)
         rc = dev_mkdir(sys, "fs", 0555, &fs);
     if (rc == 0)
         rc = vfs_dir_create(fs, "file-nr", VFS_K_PROC, LX_S_IFREG | 0444, &filenr);
+    vfs_node_t *kstat = NULL;
     if (rc == 0) {
         filenr->u.proc.file = VFS_PROC_FILE_NR;
+        /* Kestrel's own: the kernel's event counters, which the benchmark reads per operation */
+        rc = vfs_dir_create(proc, "kstat", VFS_K_PROC, LX_S_IFREG | 0444, &kstat);
+    }
+    if (rc == 0) {
+        kstat->u.proc.file = VFS_PROC_KSTAT;
         rc = vfs_procfs_populate(vfs, proc);
     }
     return rc;
@@ -124,7 +130,7 @@ size_t vfs_fmt_u64(char *out, uint64_t v)
 
 int64_t vfs_dev_proc_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t off)
 {
-    char text[64];
+    char text[128];
     size_t len = 0;
     switch (f->node->u.proc.file) {
     case VFS_PROC_FILE_NR:
@@ -136,6 +142,20 @@ int64_t vfs_dev_proc_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t of
         len += vfs_fmt_u64(text + len, VFS_FILES_MAX);
         text[len++] = '\n';
         break;
+    case VFS_PROC_KSTAT: {
+        static const char *const names[3] = {"kernel_entries ", "ipc_messages ", "as_switches "};
+        uint64_t c[3] = {0, 0, 0};
+        if (vfs->env.kstat)
+            vfs->env.kstat(vfs->env.ctx, c);
+        for (int i = 0; i < 3; i++) {
+            size_t n = strlen(names[i]);
+            memcpy(text + len, names[i], n);
+            len += n;
+            len += vfs_fmt_u64(text + len, c[i]);
+            text[len++] = '\n';
+        }
+        break;
+    }
     case VFS_PROC_PID:
         return -LX_EINVAL;   /* procmgr's text: vfs_procfs_delegate */
     }

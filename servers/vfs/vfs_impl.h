@@ -66,7 +66,7 @@ void vfs_uio_free(vfs_uio_t *uio);
 enum vfs_kind { VFS_K_DIR, VFS_K_REG, VFS_K_LNK, VFS_K_DEV, VFS_K_PIPE, VFS_K_PROC };
 enum vfs_dev { VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_FULL, VFS_DEV_CONSOLE };
 /* generated files: file-nr's text is vfs's own, a /proc/<pid>/ file's procmgr's (vfs_procfs.c) */
-enum vfs_procfile { VFS_PROC_FILE_NR, VFS_PROC_PID };
+enum vfs_procfile { VFS_PROC_FILE_NR, VFS_PROC_PID, VFS_PROC_KSTAT };
 
 typedef struct vfs_dirent {
     char *name;

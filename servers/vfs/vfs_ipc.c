@@ -212,6 +212,14 @@ static void g_now(void *c, struct lx_timespec *ts)
     ts->tv_nsec = (int64_t)(ns % 1000000000ull);
 }
 
+static void g_kstat(void *c, uint64_t out[3])
+{
+    (void)c;
+    struct kmem_info mi;
+    k_mem_info(&mi);
+    out[0] = mi.kernel_entries, out[1] = mi.ipc_messages, out[2] = mi.as_switches;
+}
+
 const struct vfs_env *vfs_ipc_env(void)
 {
     static const struct vfs_env env = {
@@ -224,6 +232,7 @@ const struct vfs_env *vfs_ipc_env(void)
         .console_write = g_console_write,
         .raise_signal = g_raise_signal,
         .now = g_now,
+        .kstat = g_kstat,
         .procfs_read = g_procfs_read,
     };
     return &env;

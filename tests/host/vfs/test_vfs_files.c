@@ -617,6 +617,20 @@ static void test_proc_file_nr(void **state)
     assert_int_equal(t_open(fk, P, "/proc/sys/fs/file-nr", LX_O_WRONLY, 0), -LX_EACCES);
 }
 
+/* /proc/kstat: the kernel's counters, as the env reports them, generated at each read. */
+static void test_proc_kstat(void **state)
+{
+    fake_t *fk = *state;
+    char buf[128];
+    int32_t fd = open_ok(fk, "/proc/kstat", LX_O_RDONLY, 0);
+    int64_t n = t_read(fk, P, fd, buf, sizeof(buf) - 1);
+    assert_true(n > 0);
+    buf[n] = '\0';
+    assert_string_equal(buf, "kernel_entries 1234\nipc_messages 56\nas_switches 7\n");
+    t_close(fk, P, fd);
+    assert_int_equal(t_open(fk, P, "/proc/kstat", LX_O_WRONLY, 0), -LX_EACCES);
+}
+
 static void test_dispatch_errors(void **state)
 {
     fake_t *fk = *state;
@@ -642,6 +656,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cwd, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_devices, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_proc_file_nr, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_proc_kstat, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_dispatch_errors, fake_setup, fake_teardown),
     };
     return cmocka_run_group_tests_name("vfs_files", tests, NULL, NULL);
