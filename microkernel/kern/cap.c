@@ -52,8 +52,9 @@ static int grow(struct cspace *cs)
     return 0;
 }
 
-int cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t type, uint32_t rights,
-                  uint64_t badge, uint64_t seq)
+__attribute__((always_inline)) inline int cspace_insert(struct cspace *cs, struct kobj *obj,
+                                                       uint32_t type, uint32_t rights,
+                                                       uint64_t badge, uint64_t seq)
 {
     for (;;) {
         for (uint32_t i = cs->free_hint; i < cs->nslots; i++) {
@@ -75,7 +76,7 @@ int cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t type, uint32_t r
     }
 }
 
-void cspace_delete(struct cspace *cs, int64_t h)
+__attribute__((always_inline)) inline void cspace_delete(struct cspace *cs, int64_t h)
 {
     if (!cs || h <= 0 || h >= cs->nslots || !cs->slots[h].obj)
         return;

@@ -125,5 +125,6 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
             pm->env.reply(pm->env.ctx, tok, r);
     }
     pm->depth--;
-    pm_gc(pm);
+    if (pm->grave_thrs || pm->grave_procs) /* the common case frees nothing: skip the call */
+        pm_gc(pm);
 }

@@ -370,7 +370,9 @@ static void test_forwarded_call(void)
     b->caps[0] = (int32_t)reply;
     b->cap_move = 1;
     CHECK_EQ(k_send(cfgv.ep3), 0);
-    CHECK_EQ(k_cap_info(reply), -KE_BADH); /* moved away */
+    /* moved away: the slot no longer holds the reply (the second server, sharing our capability
+     * table, may already have reused the slot for something else if a tick let it run) */
+    CHECK(k_cap_info(reply) != KOBJ_REPLY);
     b->ncaps = 0;
     b->cap_move = 0;
     k_recv(cfgv.ep2);
