@@ -16,24 +16,6 @@
 
 static bool recursive;
 
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = util_xmalloc(n);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
-static const char *base(const char *p)
-{
-    size_t n = strlen(p);
-    while (n > 1 && p[n - 1] == '/')
-        n--;
-    const char *s = p + n;
-    while (s > p && s[-1] != '/')
-        s--;
-    return s;
-}
 
 static int copy_file(const char *src, const char *dst, mode_t mode)
 {
@@ -104,7 +86,7 @@ static int copy_any(const char *src, const char *dst)
     struct dirent *e;
     while ((e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        char *s = join(src, e->d_name), *t = join(dst, e->d_name);
+        char *s = util_join(src, e->d_name), *t = util_join(dst, e->d_name);
         rc |= copy_any(s, t);
         free(s);
         free(t);
@@ -121,27 +103,5 @@ int main(int argc, char **argv)
     if (i < 0)
         return 2;
     recursive = f[0] || f[1];
-    int n = argc - i;
-    if (n < 2) {
-        util_err("missing %s operand", n == 0 ? "file" : "destination file");
-        return 1;
-    }
-    const char *dst = argv[argc - 1];
-    struct stat ds;
-    bool to_dir = stat(dst, &ds) == 0 && S_ISDIR(ds.st_mode);
-    if (n > 2 && !to_dir) {
-        util_err("target '%s' is not a directory", dst);
-        return 1;
-    }
-    int st = 0;
-    for (; i < argc - 1; i++) {
-        if (to_dir) {
-            char *t = join(dst, base(argv[i]));
-            st |= copy_any(argv[i], t);
-            free(t);
-        } else {
-            st |= copy_any(argv[i], dst);
-        }
-    }
-    return st;
+    return util_to_target(argc, argv, i, copy_any);
 }

@@ -13,16 +13,6 @@
 
 #include "util.h"
 
-static const char *base(const char *p)
-{
-    size_t n = strlen(p);
-    while (n > 1 && p[n - 1] == '/')
-        n--;
-    const char *s = p + n;
-    while (s > p && s[-1] != '/')
-        s--;
-    return s;
-}
 
 static int copy_remove(const char *src, const char *dst)
 {
@@ -69,29 +59,5 @@ int main(int argc, char **argv)
     util_prog = "mv";
     int i = 1;
     if (i < argc && strcmp(argv[i], "--") == 0) i++;
-    int n = argc - i;
-    if (n < 2) {
-        util_err("missing %s operand", n == 0 ? "file" : "destination file");
-        return 1;
-    }
-    const char *dst = argv[argc - 1];
-    struct stat ds;
-    bool to_dir = stat(dst, &ds) == 0 && S_ISDIR(ds.st_mode);
-    if (n > 2 && !to_dir) {
-        util_err("target '%s' is not a directory", dst);
-        return 1;
-    }
-    int st = 0;
-    for (; i < argc - 1; i++) {
-        if (to_dir) {
-            size_t len = strlen(dst) + strlen(argv[i]) + 2;
-            char *t = util_xmalloc(len);
-            snprintf(t, len, "%s/%s", dst, base(argv[i]));
-            st |= move(argv[i], t);
-            free(t);
-        } else {
-            st |= move(argv[i], dst);
-        }
-    }
-    return st;
+    return util_to_target(argc, argv, i, move);
 }

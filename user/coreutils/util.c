@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 const char *util_prog = "?";
@@ -68,4 +69,50 @@ int util_flags(int argc, char **argv, const char *letters, bool *set)
         }
     }
     return i;
+}
+
+char *util_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = util_xmalloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+const char *util_base(const char *p)
+{
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        n--;
+    const char *s = p + n;
+    while (s > p && s[-1] != '/')
+        s--;
+    return s;
+}
+
+int util_to_target(int argc, char **argv, int i, int (*act)(const char *src, const char *dst))
+{
+    int n = argc - i;
+    if (n < 2) {
+        util_err("missing %s operand", n == 0 ? "file" : "destination file");
+        return 1;
+    }
+    const char *dst = argv[argc - 1];
+    struct stat ds;
+    bool to_dir = stat(dst, &ds) == 0 && S_ISDIR(ds.st_mode);
+    if (n > 2 && !to_dir) {
+        util_err("target '%s' is not a directory", dst);
+        return 1;
+    }
+    int st = 0;
+    for (; i < argc - 1; i++) {
+        if (to_dir) {
+            char *t = util_join(dst, util_base(argv[i]));
+            st |= act(argv[i], t);
+            free(t);
+        } else {
+            st |= act(argv[i], dst);
+        }
+    }
+    return st;
 }
