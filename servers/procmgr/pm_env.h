@@ -83,6 +83,9 @@ struct pm_env {
     /* Optional: if vfs holds a blocked call of thread tid (a read on an empty pipe...), it gives
      * the call up and hands its reply back: 1 with *tok, else 0. */
     int  (*vfs_interrupt)(void *ctx, int32_t tid, pm_token_t *tok);
+    /* Optional: as as_write, but honouring the user's protection (a read-only page is -EFAULT):
+     * for syscall results written into user buffers. NULL: as_write is used. */
+    int  (*as_write_user)(void *ctx, pm_as_t as, uint64_t va, const void *src, uint64_t len);
     int  (*vfs_proc_nofile)(void *ctx, int32_t pid, uint64_t limit);
     /* Optional (NULL: not told). A read of /proc/<pid>/... that vfs handed over (pm_procfs_read)
        was answered with count bytes: vfs advances the file position by it and forgets `id`. */

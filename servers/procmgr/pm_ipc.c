@@ -62,6 +62,12 @@ static int g_as_write(void *c, pm_as_t as, uint64_t va, const void *src, uint64_
     return ke(k_as_write_force((int)as, va, src, len)); /* exec fills read-only segments */
 }
 
+static int g_as_write_user(void *c, pm_as_t as, uint64_t va, const void *src, uint64_t len)
+{
+    (void)c;
+    return ke(k_as_write((int)as, va, src, len)); /* not forced: read-only pages refuse */
+}
+
 static struct kthread_cfg thread_cfg; /* large (FPU image): not on the stack */
 
 static int g_thread_create(void *c, pm_as_t as, const pm_regs_t *regs, uint64_t badge,
@@ -347,6 +353,7 @@ const struct pm_env *pm_ipc_env(void)
         .free_memory = g_free_memory,
         .vfs_proc_nofile = g_vfs_proc_nofile,
         .vfs_interrupt = g_vfs_interrupt,
+        .as_write_user = g_as_write_user,
         .vfs_procfs_done = g_vfs_procfs_done,
     };
     return &env;

@@ -27,7 +27,10 @@ int pm_copy_out(pm_t *pm, pm_proc_t *p, uint64_t va, const void *src, uint64_t l
         return 0;
     if (!p->has_as || !pm_user_range_ok(va, len))
         return -LX_EFAULT;
-    return pm->env.as_write(pm->env.ctx, p->as, va, src, len) ? -LX_EFAULT : 0;
+    /* a syscall's result goes only where the program may write (Linux: EFAULT otherwise) */
+    int (*w)(void *, pm_as_t, uint64_t, const void *, uint64_t) =
+        pm->env.as_write_user ? pm->env.as_write_user : pm->env.as_write;
+    return w(pm->env.ctx, p->as, va, src, len) ? -LX_EFAULT : 0;
 }
 
 int64_t pm_copy_str_in(pm_t *pm, pm_proc_t *p, char *dst, uint64_t va, uint64_t max,

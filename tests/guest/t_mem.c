@@ -9,6 +9,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <time.h>
+#include <stdbool.h>
+#include <string.h>
 #include "gtest.h"
 
 #define PAGE 4096UL
@@ -210,9 +213,31 @@ static void test_errors(void)
     CHECK_EQ(munmap(p, 2 * PAGE), 0);
 }
 
+/* A syscall's result is never written into memory the program cannot write: EFAULT, and the
+ * page is left as it was (procmgr's results: uname, clock_gettime; vfs's: read). */
+static void test_results_into_readonly(void)
+{
+    unsigned char *ro =
+        mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(ro != MAP_FAILED);
+    memset(ro, 0x5A, PAGE);
+    CHECK_EQ(mprotect(ro, PAGE, PROT_READ), 0);
+    CHECK_ERRNO(syscall(SYS_uname, ro), EFAULT);
+    CHECK_ERRNO(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ro), EFAULT);
+    int fd = open("/dev/zero", O_RDONLY);
+    CHECK(fd >= 0);
+    CHECK_ERRNO(read(fd, ro, 16), EFAULT);
+    close(fd);
+    bool intact = true;
+    for (size_t i = 0; i < PAGE; i++)
+        intact &= ro[i] == 0x5A;
+    CHECK(intact);
+    CHECK_EQ(munmap(ro, PAGE), 0);
+}
+
 static const struct gt_test tests[] = {
     GT_TEST(page_size), GT_TEST(brk),        GT_TEST(mmap_anon), GT_TEST(map_fixed),
-    GT_TEST(mprotect),  GT_TEST(big_malloc), GT_TEST(errors),
+    GT_TEST(mprotect),  GT_TEST(big_malloc), GT_TEST(errors),    GT_TEST(results_into_readonly),
 };
 
 int main(int argc, char **argv)
