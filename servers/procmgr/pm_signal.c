@@ -14,6 +14,7 @@
  * pm_sys_sigaltstack, pm_sys_kill, pm_sys_tkill, pm_sys_tgkill, pm_fault,
  * pm_signal_notice, pm_signal_send, pm_signal_deliver_pending, pm_signal_valid. */
 #include <stdlib.h>
+#include "lx/mman.h"
 #include "pm_internal.h"
 
 #define PM_UNBLOCKABLE (LX_SIGBIT(LX_SIGKILL) | LX_SIGBIT(LX_SIGSTOP))
@@ -306,6 +307,8 @@ static const char *pm_signal_name(int sig)
         return "SIGTRAP";
     case LX_SIGBUS:
         return "SIGBUS";
+    case LX_SIGKILL:
+        return "SIGKILL";
     default:
         return "signal";
     }
@@ -318,10 +321,17 @@ void pm_fault(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t 
     pm->depth++;
     if (t) {
         int sig = pm_fault_signal(vector);
+        /* A page the process has mapped with this access allowed, yet not present: the kernel's
+         * demand-zero fault found no free frame. Linux's OOM killer sends SIGKILL. */
+        const pm_vma_t *v = vector == 14 && !(err & 1) && t->proc->mm ? pm_mm_find(t->proc->mm, addr)
+                                                                        : NULL;
+        bool oom = v && ((err & 2) ? (v->prot & LX_PROT_WRITE) : (v->prot & (LX_PROT_READ | LX_PROT_EXEC)));
+        if (oom)
+            sig = LX_SIGKILL;
         pm_line_t l = {0};
         pm_line_str(&l, "procmgr: ");
         pm_line_proc(&l, t->proc);
-        pm_line_str(&l, ": ");
+        pm_line_str(&l, oom ? ": out of memory, " : ": ");
         pm_line_str(&l, pm_signal_name(sig));
         pm_line_str(&l, " (vector ");
         pm_line_dec(&l, (int64_t)vector);

@@ -16,6 +16,7 @@
  *   sigdisp SIG      print "dfl", "ign" or "handler" for signal SIG
  *   segv|ill|fpe|abort   die by that signal
  *   killparent SIG   send signal SIG to the parent
+ *   hog MIB          allocate and touch MIB MiB, 1 MiB at a time; exit 3 if malloc fails
  *   argv             print every argv element as "argv[i]=<arg>" and exit 0 (ends the list)
  *   env              print every environment entry as "env=<entry>" and exit 0 (ends the list)
  *
@@ -147,6 +148,14 @@ int main(int argc, char **argv)
             outf("%s\n", sa.sa_handler == SIG_DFL   ? "dfl"
                          : sa.sa_handler == SIG_IGN ? "ign"
                                                     : "handler");
+        } else if (strcmp(a, "hog") == 0 && i + 1 < argc) {
+            long mib = atol(argv[++i]);
+            for (long k = 0; k < mib; k++) {
+                char *m = malloc(1 << 20);
+                if (!m)
+                    exit(3);
+                memset(m, 1, 1 << 20);
+            }
         } else if (strcmp(a, "killparent") == 0 && i + 1 < argc) {
             if (kill(getppid(), atoi(argv[++i])) != 0)
                 exit(9);

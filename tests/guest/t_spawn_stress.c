@@ -3,7 +3,9 @@
  * before; on Linux they move for unrelated reasons, so they are only reported. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
@@ -95,8 +97,42 @@ static void test_spawn_1000(void)
     }
 }
 
+/* KESTREL: a child that touches more memory than the machine has dies of SIGKILL (Linux's OOM
+ * killer), nobody else is hurt, and its memory comes back. (On Linux the host's memory and
+ * overcommit policy decide: not run there.) */
+static void test_memory_exhaustion(void)
+{
+    if (!os_is_kestrel()) {
+        gt_note("not on Kestrel: skipped");
+        return;
+    }
+    struct sysinfo before, after;
+    CHECK_EQ(sysinfo(&before), 0);
+    char *argv[] = {"t_child", "hog", "4096", NULL};
+    extern char **environ;
+    pid_t pid;
+    CHECK_EQ(posix_spawn(&pid, child_path, NULL, NULL, argv, environ), 0);
+    int st = 0;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFSIGNALED(st));
+    CHECK_EQ(WTERMSIG(st), SIGKILL);
+    CHECK_EQ(sysinfo(&after), 0);
+    /* everything it had is free again (a few pages of servers' bookkeeping may stay) */
+    CHECK(after.freeram + 64 * 4096 >= before.freeram);
+    /* and the survivor can still allocate and touch memory */
+    size_t n = 16u << 20;
+    char *m = malloc(n);
+    CHECK(m != NULL);
+    if (m) {
+        memset(m, 7, n);
+        CHECK_EQ(m[n - 1], 7);
+        free(m);
+    }
+}
+
 static const struct gt_test tests[] = {
     GT_TEST(spawn_1000),
+    GT_TEST(memory_exhaustion),
 };
 
 int main(int argc, char **argv)
