@@ -173,17 +173,10 @@ static int64_t con_take(vfs_t *vfs, const vfs_uio_t *uio)
         if ((fl & CON_EOL) && canon)
             break;
     }
-    size_t first = VFS_CON_RING - con->rhead;
-    if (first > n)
-        first = n;
-    int64_t got = vfs_uio_copy_out(vfs, uio, 0, con->ring + con->rhead, first);
+    int64_t got = vfs_uio_copy_out_ring(vfs, uio, con->ring, VFS_CON_RING,
+                                        con->rhead, n);
     if (got < 0)
         return got;
-    if ((size_t)got == first && n > first) {
-        int64_t more = vfs_uio_copy_out(vfs, uio, first, con->ring, n - first);
-        if (more > 0)
-            got += more;
-    }
     for (int64_t i = 0; i < got; i++) {
         if (con->rflag[con->rhead]) {
             con->rflag[con->rhead] = 0;

@@ -59,6 +59,10 @@ int vfs_uio_vector(vfs_t *vfs, vfs_uio_t *uio, int32_t pid, uint64_t uiov, uint6
 int64_t vfs_uio_copy_out(vfs_t *vfs, const vfs_uio_t *uio, uint64_t off, const void *src,
                          uint64_t len);
 int64_t vfs_uio_copy_in(vfs_t *vfs, const vfs_uio_t *uio, uint64_t off, void *dst, uint64_t len);
+/* n bytes of a ring buffer (size bytes, data starting at head, possibly wrapping) to the start
+ * of the vector: bytes copied, or -LX_EFAULT if nothing could be */
+int64_t vfs_uio_copy_out_ring(vfs_t *vfs, const vfs_uio_t *uio, const uint8_t *ring, uint64_t size,
+                              uint64_t head, uint64_t n);
 void vfs_uio_free(vfs_uio_t *uio);
 
 /* ---- nodes and directories (vfs_node.c) ---- */

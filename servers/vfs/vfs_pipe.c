@@ -63,17 +63,10 @@ uint64_t vfs_pipe_nread(const vfs_pipe_t *pipe)
 static int64_t pipe_pull(vfs_t *vfs, vfs_pipe_t *pipe, const vfs_uio_t *uio, uint64_t max)
 {
     uint64_t n = pipe->count < max ? pipe->count : max;
-    uint64_t first = VFS_PIPE_SIZE - pipe->head;
-    if (first > n)
-        first = n;
-    int64_t got = vfs_uio_copy_out(vfs, uio, 0, pipe->buf + pipe->head, first);
+    int64_t got = vfs_uio_copy_out_ring(vfs, uio, (const uint8_t *)pipe->buf, VFS_PIPE_SIZE,
+                                        pipe->head, n);
     if (got < 0)
         return got;
-    if ((uint64_t)got == first && n > first) {
-        int64_t more = vfs_uio_copy_out(vfs, uio, first, pipe->buf, n - first);
-        if (more > 0)
-            got += more;
-    }
     pipe->head = (pipe->head + (uint64_t)got) % VFS_PIPE_SIZE;
     pipe->count -= (uint64_t)got;
     return got;

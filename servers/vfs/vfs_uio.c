@@ -3,7 +3,8 @@
  * checked copies. A vector outlives its syscall when the call is deferred, so it holds user
  * addresses only, never pointers into the caller.
  *
- * Entry points: vfs_uio_single, vfs_uio_vector, vfs_uio_copy_out, vfs_uio_copy_in, vfs_uio_free. */
+ * Entry points: vfs_uio_single, vfs_uio_vector, vfs_uio_copy_out, vfs_uio_copy_in,
+ * vfs_uio_copy_out_ring, vfs_uio_free. */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -102,4 +103,21 @@ void vfs_uio_free(vfs_uio_t *uio)
     uio->many = NULL;
     uio->iovcnt = 0;
     uio->total = 0;
+}
+
+int64_t vfs_uio_copy_out_ring(vfs_t *vfs, const vfs_uio_t *uio, const uint8_t *ring, uint64_t size,
+                              uint64_t head, uint64_t n)
+{
+    uint64_t first = size - head;
+    if (first > n)
+        first = n;
+    int64_t got = vfs_uio_copy_out(vfs, uio, 0, ring + head, first);
+    if (got < 0)
+        return got;
+    if ((uint64_t)got == first && n > first) { /* the wrapped part, from the ring's start */
+        int64_t more = vfs_uio_copy_out(vfs, uio, first, ring, n - first);
+        if (more > 0)
+            got += more;
+    }
+    return got;
 }
