@@ -29,6 +29,11 @@ static bool parse_count(const char *s, long *n)
     return true;
 }
 
+static int head_one(FILE *f, void *ctx)
+{
+    return head_stream(f, *(long *)ctx);
+}
+
 int main(int argc, char **argv)
 {
     util_prog = "head";
@@ -51,19 +56,5 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if (i >= argc) return head_stream(stdin, n);
-    int st = 0;
-    bool headers = argc - i > 1;
-    for (int k = i; k < argc; k++) {
-        FILE *f = strcmp(argv[k], "-") == 0 ? stdin : fopen(argv[k], "r");
-        if (!f) {
-            util_perror(argv[k]);
-            st = 1;
-            continue;
-        }
-        if (headers) printf("%s==> %s <==\n", k > i ? "\n" : "", argv[k]);
-        st |= head_stream(f, n);
-        if (f != stdin) fclose(f);
-    }
-    return st;
+    return util_each_file(argc, argv, i, head_one, &n);
 }

@@ -42,6 +42,17 @@ static int tail_stream(FILE *f, long n, bool from_start)
     return ferror(f) ? 1 : 0;
 }
 
+struct tail_args {
+    long n;
+    bool from_start;
+};
+
+static int tail_one(FILE *f, void *ctx)
+{
+    struct tail_args *a = ctx;
+    return tail_stream(f, a->n, a->from_start);
+}
+
 int main(int argc, char **argv)
 {
     util_prog = "tail";
@@ -71,20 +82,6 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if (i >= argc) return tail_stream(stdin, n, from_start);
-    int st = 0;
-    bool headers = argc - i > 1;
-    for (int k = i; k < argc; k++) {
-        FILE *f = strcmp(argv[k], "-") == 0 ? stdin : fopen(argv[k], "r");
-        if (!f) {
-            util_perror(argv[k]);
-            st = 1;
-            continue;
-        }
-        if (headers) printf("%s==> %s <==\n", k > i ? "\n" : "", argv[k]);
-        fflush(stdout);
-        st |= tail_stream(f, n, from_start);
-        if (f != stdin) fclose(f);
-    }
-    return st;
+    struct tail_args args = {n, from_start};
+    return util_each_file(argc, argv, i, tail_one, &args);
 }

@@ -116,3 +116,26 @@ int util_to_target(int argc, char **argv, int i, int (*act)(const char *src, con
     }
     return st;
 }
+
+int util_each_file(int argc, char **argv, int i, int (*fn)(FILE *f, void *ctx), void *ctx)
+{
+    if (i >= argc)
+        return fn(stdin, ctx);
+    int st = 0;
+    bool headers = argc - i > 1;
+    for (int k = i; k < argc; k++) {
+        FILE *f = strcmp(argv[k], "-") == 0 ? stdin : fopen(argv[k], "r");
+        if (!f) {
+            util_perror(argv[k]);
+            st = 1;
+            continue;
+        }
+        if (headers)
+            printf("%s==> %s <==\n", k > i ? "\n" : "", argv[k]);
+        fflush(stdout); /* the header before what fn writes, whatever fn writes with */
+        st |= fn(f, ctx);
+        if (f != stdin)
+            fclose(f);
+    }
+    return st;
+}

@@ -3,13 +3,14 @@
  * "prog: what: reason" form on standard error, and checked allocation.
  *
  * Entry points: util_prog, util_err, util_perror, util_xmalloc, util_xrealloc, util_flags,
- * util_join, util_base, util_to_target.
+ * util_join, util_base, util_to_target, util_each_file.
  */
 #ifndef COREUTILS_UTIL_H
 #define COREUTILS_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 extern const char *util_prog; /* set by each program's main before anything else */
 
@@ -22,6 +23,10 @@ void *util_xrealloc(void *p, size_t n);
  * set[k] becomes true when letters[k] is given. Returns the index of the first operand, or -1
  * after "invalid option -- 'x'" on standard error (the caller exits 2). */
 int util_flags(int argc, char **argv, const char *letters, bool *set);
+/* The file operands argv[i..argc-1] ("-" is stdin; none: stdin alone), each opened and given to
+ * fn with ctx, with a "==> name <==" header before each when there are several (head, tail).
+ * An unopenable file is reported and skipped. Returns the OR of fn's results, 1 for a failure. */
+int util_each_file(int argc, char **argv, int i, int (*fn)(FILE *f, void *ctx), void *ctx);
 /* "dir/name", allocated */
 char *util_join(const char *dir, const char *name);
 /* the last component of a path (trailing slashes kept out of the count) */
