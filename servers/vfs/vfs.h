@@ -21,6 +21,7 @@
 #ifndef VFS_H
 #define VFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <lx/fs.h>
@@ -98,6 +99,10 @@ void vfs_proc_exit(vfs_t *vfs, int32_t pid);
  * Returns how many calls were dropped (0 or 1), so procmgr knows whether the thread was
  * still waiting on vfs or has been (or is being) answered already. */
 int vfs_thread_cancel(vfs_t *vfs, int32_t tid);
+/* A thread is being interrupted by a signal: its pending call (if any) is removed unanswered and
+ * its token handed back in *token (not dropped), for procmgr to answer after the handler is set
+ * up. true if there was one. */
+bool vfs_thread_withdraw(vfs_t *vfs, int32_t tid, vfs_token_t *token);
 
 /* exec support for procmgr: resolve path relative to pid's cwd with Linux exec rules.
  * -ENOENT, -ENOTDIR, -EACCES (not a regular file or no x bit for anyone), -ELOOP,

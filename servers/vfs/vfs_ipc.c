@@ -113,18 +113,9 @@ static void g_reply(void *c, vfs_token_t token, int64_t value)
     kmsg_reply_value((int64_t)token, value);
 }
 
-/* While procmgr interrupts a thread, the reply of its cancelled call is kept here to be handed
- * back to procmgr instead of deleted. */
-static int capture_drop;
-static int64_t captured;
-
 static void g_drop(void *c, vfs_token_t token)
 {
     (void)c;
-    if (capture_drop && !captured) {
-        captured = (int64_t)token;
-        return;
-    }
     k_cap_delete((int64_t)token); /* a cancelled caller: release its reply capability */
 }
 
@@ -362,15 +353,13 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
     case VFS_L_INTERRUPT: {
         struct pm_vfs_interrupt m;
         memcpy(&m, b->mr, sizeof m);
-        capture_drop = 1;
-        captured = 0;
-        vfs_thread_cancel(vfs, (int32_t)m.tid);
-        capture_drop = 0;
+        vfs_token_t token;
+        bool held = vfs_thread_withdraw(vfs, (int32_t)m.tid, &token);
         kmsg_put(0, NULL, 0);
         b->len = 1;
-        b->mr[0] = captured ? 1 : 0;
-        if (captured)
-            kmsg_cap(captured, 1); /* the caller's reply goes back to procmgr */
+        b->mr[0] = held ? 1 : 0;
+        if (held)
+            kmsg_cap((int64_t)token, 1); /* the caller's reply goes back to procmgr */
         if (reply > 0)
             k_reply(reply);
         return;

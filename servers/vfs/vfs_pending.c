@@ -84,23 +84,41 @@ void vfs_pending_drop(vfs_t *vfs, vfs_pending_t *pc)
     pending_release(pc);
 }
 
+/* The first pending call of tid (tid >= 0) or else of pid, removed without an answer: its token
+ * is returned for the caller to drop or hand on. false if there is none. */
+static bool pending_withdraw(vfs_t *vfs, int32_t pid, int32_t tid, vfs_token_t *token)
+{
+    vfs_pending_t *pc = vfs->pending;
+    while (pc && !(tid >= 0 ? pc->tid == tid : pc->pid == pid))
+        pc = pc->all_next;
+    if (!pc)
+        return false;
+    *token = pc->token;
+    /* a removed head writer may have been holding back the writers behind it */
+    vfs_node_t *node = pc->file->node;
+    vfs_node_get(node);
+    pending_unlink(vfs, pc);
+    pending_release(pc);
+    if (node->kind == VFS_K_PIPE)
+        vfs_pipe_kick(vfs, node->u.pipe);
+    vfs_node_put(node);
+    return true;
+}
+
 int vfs_pending_cancel(vfs_t *vfs, int32_t pid, int32_t tid)
 {
     int dropped = 0;
-    /* restart from the head after each drop: a release may finish or drop other records */
-    for (;;) {
-        vfs_pending_t *pc = vfs->pending;
-        while (pc && !(tid >= 0 ? pc->tid == tid : pc->pid == pid))
-            pc = pc->all_next;
-        if (!pc)
-            return dropped;
+    vfs_token_t token;
+    /* restart from the head after each removal: a release may finish or drop other records */
+    while (pending_withdraw(vfs, pid, tid, &token)) {
         dropped++;
-        /* a cancelled head writer may have been holding back the writers behind it */
-        vfs_node_t *node = pc->file->node;
-        vfs_node_get(node);
-        vfs_pending_drop(vfs, pc);
-        if (node->kind == VFS_K_PIPE)
-            vfs_pipe_kick(vfs, node->u.pipe);
-        vfs_node_put(node);
+        if (vfs->env.drop)
+            vfs->env.drop(vfs->env.ctx, token);
     }
+    return dropped;
+}
+
+bool vfs_thread_withdraw(vfs_t *vfs, int32_t tid, vfs_token_t *token)
+{
+    return pending_withdraw(vfs, -1, tid, token);
 }

@@ -406,6 +406,18 @@ static void test_cancellation(void **state)
     assert_int_equal(c, 'y');
     assert_int_equal(fk->nreplies, 0);
     assert_int_equal(vfs_thread_cancel(fk->vfs, 9999), 0);   /* nothing pending: harmless */
+    /* withdrawing (a signal interrupts the reader): the call goes unanswered and undropped, its
+     * token comes back, and later data is not consumed for it */
+    uint64_t b4 = fake_alloc(fk, P, 8);
+    vfs_token_t t4 = deferred_read(fk, P, 304, fds[0], b4, 8), back = 0;
+    assert_true(vfs_thread_withdraw(fk->vfs, 304, &back));
+    assert_int_equal(back, t4);
+    assert_false(fake_dropped(fk, t4));
+    assert_false(vfs_thread_withdraw(fk->vfs, 304, &back)); /* only once */
+    assert_int_equal(t_write(fk, P, fds[1], "z", 1), 1);
+    no_reply(fk, t4);
+    assert_int_equal(t_read(fk, P, fds[0], &c, 1), 1);
+    assert_int_equal(c, 'z');
     assert_int_equal(vfs_thread_cancel(fk->vfs, 302), 0);    /* already answered */
     assert_int_equal(vfs_open_descriptions(fk->vfs), base);
 
