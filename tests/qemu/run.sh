@@ -4,14 +4,21 @@
 # the guest's verdict into this script's exit status.
 #
 #   run.sh --iso os.iso --log out.log [--cmdline "words"] [--expect-status N] [--timeout S]
-#          [--marker REGEX]... [--stdin FILE]
+#          [--marker REGEX]... [--stdin FILE] [--rtc DATE]
+#
+# The guest's clock is pinned so that no test depends on the day it runs: the RTC starts at --rtc
+# if given (a test of date formatting), else at $OS_TEST_DATE, else at 2026-03-04T10:00:00 (a
+# one-digit day: `ls -l` pads it). `OS_TEST_DATE=2026-03-24T10:00:00 make test` runs the suite on
+# another day.
 #
 # Pass iff QEMU's exit status equals --expect-status (default 0: the guest powered off cleanly; a
 # guest halting with status n via isa-debug-exit makes QEMU exit 2n+1) AND every --marker regex
 # appears in the serial log AND the log has no kernel PANIC unless a marker asks for it.
+# On failure the first lines printed are the reasons and the guest's own FAIL lines (each names a
+# failing case and its first difference), then the tail of the serial log.
 set -uo pipefail
 
-iso="" log="" cmdline="" expect=0 timeout=120 stdin_file=""
+iso="" log="" cmdline="" expect=0 timeout=120 stdin_file="" rtc=""
 markers=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -22,6 +29,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift 2 ;;
     --marker) markers+=("$2"); shift 2 ;;
     --stdin) stdin_file=$2; shift 2 ;;
+    --rtc) rtc=$2; shift 2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -38,6 +46,7 @@ else
 fi
 args=(-machine pc -accel tcg -cpu qemu64 -smp 1 -m 1G -no-reboot -display none
       -device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom "$iso" -boot d
+      -rtc "base=${rtc:-${OS_TEST_DATE:-2026-03-04T10:00:00}}"
       "${serial[@]}" -monitor none)
 [ -n "$cmdline" ] && args+=(-fw_cfg "name=opt/os/cmdline,string=$cmdline")
 timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" < "$input" > /dev/null
@@ -64,6 +73,10 @@ if [ $want_panic -eq 0 ] && grep -q "PANIC" "$log"; then
     fail=1
 fi
 if [ $fail -ne 0 ]; then
+    if grep -aq '^FAIL' "$log"; then
+        echo "---- failing cases (serial log) ----"
+        grep -a '^FAIL' "$log" | head -n 20 | tr -d '\r'
+    fi
     echo "---- serial log ($log), last 60 lines ----"
     tail -n 60 "$log"
     exit 1

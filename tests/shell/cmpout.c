@@ -1,8 +1,9 @@
 /*
  * cmpout.c - cmpout expected actual: the comparison step of tests/shell/run.sh.
- * Exits 0 if the two files are byte-for-byte equal; otherwise prints the first line
- * that differs (both versions) and the whole actual output, and exits 1 (2 if a file
- * cannot be read). Installed in the initrd as /tests/cmpout.
+ * Exits 0 if the two files are byte-for-byte equal; otherwise prints, as its first line,
+ * "line N: expected 'X', got 'Y'" for the first line that differs (run.sh puts it on the
+ * FAIL line, which the QEMU runner shows first), then the whole actual output, and exits 1
+ * (2 if a file cannot be read). Installed in the initrd as /tests/cmpout.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,20 +41,28 @@ static char *slurp(const char *path, size_t *len)
     return data;
 }
 
-/* Prints line number n (1-based) of s, or "(end of file)". */
-static void print_line(const char *label, const char *s, size_t len, long n)
+/* Line number n (1-based) of s as a pointer and a length; NULL past the end of the text. */
+static const char *nth_line(const char *s, size_t len, long n, int *linelen)
 {
     const char *p = s, *end = s + len;
     for (long k = 1; k < n && p < end; k++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         p = nl ? nl + 1 : end;
     }
-    if (p >= end) {
-        printf("  %s: (end of file)\n", label);
-        return;
-    }
+    if (p >= end)
+        return NULL;
     const char *nl = memchr(p, '\n', (size_t)(end - p));
-    printf("  %s: %.*s\n", label, (int)((nl ? nl : end) - p), p);
+    *linelen = (int)((nl ? nl : end) - p);
+    return p;
+}
+
+/* "'text'" or "(end of file)" */
+static void print_quoted(const char *p, int n)
+{
+    if (p)
+        printf("'%.*s'", n, p);
+    else
+        printf("(end of file)");
 }
 
 int main(int argc, char **argv)
@@ -72,9 +81,13 @@ int main(int argc, char **argv)
         if (e[i] == '\n') line++;
         i++;
     }
-    printf("  first difference at line %ld:\n", line);
-    print_line("expected", e, el, line);
-    print_line("actual  ", a, al, line);
+    int elen = 0, alen = 0;
+    const char *ep = nth_line(e, el, line, &elen), *ap = nth_line(a, al, line, &alen);
+    printf("line %ld: expected ", line);
+    print_quoted(ep, elen);
+    printf(", got ");
+    print_quoted(ap, alen);
+    printf("\n");
     printf("  --- actual output ---\n%s", a);
     if (al && a[al - 1] != '\n') printf("\n");
     printf("  ---------------------\n");

@@ -34,7 +34,8 @@ ls -l lsdir/a | while read mode links uid gid size rest; do echo "$mode $links $
 ls -l lsdir | while read mode links uid gid size rest; do echo "$mode ${rest##* }"; done
 echo "== ln"
 ln -s a sym; cat sym
-ls -l sym | while read mode links uid gid size rest; do echo "${mode%${mode#?}} ${rest#* * * }"; done
+# the date fields are read as fields: "Mar  4" (a padded one-digit day) and "Mar 24" alike
+ls -l sym | while read mode links uid gid size mon day time rest; do echo "${mode%${mode#?}} $rest"; done
 ln -s a sym; echo "status $?"
 ln -s a missing_dir_zz/sym; echo "status $?"
 echo "== cp"

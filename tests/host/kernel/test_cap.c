@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include "fake_kernel.h"
 #include "kabi/kcalls.h"
 
@@ -91,5 +93,5 @@ int main(void)
         cmocka_unit_test_setup(test_lookup_checks_type_rights_and_range, setup),
         cmocka_unit_test_setup(test_insert_at_fixed_handles, setup),
     };
-    return cmocka_run_group_tests(tests, NULL, fake_kernel_release);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, fake_kernel_release));
 }

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include "cmdline.h"
 
 static void test_get_last_wins(void **s)
@@ -53,5 +55,5 @@ int main(void)
         cmocka_unit_test(test_init_args_after_dashdash),
         cmocka_unit_test(test_has),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

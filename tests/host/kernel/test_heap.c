@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include "heap.h"
 
 /* The page source remembers what it handed out: the heap keeps small-class pages for good (by
@@ -111,5 +113,5 @@ int main(void)
         cmocka_unit_test_teardown(test_big_blocks_return_pages, release_pages),
         cmocka_unit_test_teardown(test_out_of_memory, release_pages),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

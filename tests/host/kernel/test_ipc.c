@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include "fake_kernel.h"
 #include "ipc.h"
 #include "kabi/kcalls.h"
@@ -235,5 +237,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_foreign_syscall_becomes_a_message, setup, teardown),
         cmocka_unit_test_setup_teardown(test_endpoint_death_wakes_blocked_threads, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, fake_kernel_release);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, fake_kernel_release));
 }

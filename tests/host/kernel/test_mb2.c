@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include "mb2.h"
 
 static uint8_t blk[1024] __attribute__((aligned(8)));
@@ -101,5 +103,5 @@ int main(void)
         cmocka_unit_test(test_rejects_missing_end_and_tiny_tags),
         cmocka_unit_test(test_rejects_unterminated_cmdline),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include "pmm.h"
 
 #define MIB (1ull << 20)
@@ -90,5 +92,5 @@ int main(void)
         cmocka_unit_test(test_free_and_reuse),
         cmocka_unit_test(test_contiguous),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <lx/errno.h>
 #include <lx/sched.h>
 #include <lx/signal.h>
@@ -559,5 +561,5 @@ int main(void)
         cmocka_unit_test(test_child_fault_releases_parent),
         cmocka_unit_test(test_commit_failure_kills_child),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cpuid.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <lx/auxv.h>
 #include <lx/errno.h>
 #include <lx/mman.h>
@@ -626,5 +628,5 @@ int main(void)
         cmocka_unit_test(test_exec_stack_exec_flag),
         cmocka_unit_test(test_init_start_failure_cleans_up),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

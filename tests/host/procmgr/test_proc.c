@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <lx/errno.h>
 #include <lx/mman.h>
 #include <lx/reboot.h>
@@ -1015,5 +1017,5 @@ int main(void)
         cmocka_unit_test(test_faults_map_to_signals),
         cmocka_unit_test(test_zombie_listing_and_stats),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <lx/errno.h>
 #include <lx/mman.h>
 #include <lx/signal.h>
@@ -381,5 +383,5 @@ int main(void)
         cmocka_unit_test(test_read_answers_reader),
         cmocka_unit_test(test_long_cmdline),
     };
-    return cmocka_run_group_tests_name("procmgr_procfs", tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests_name("procmgr_procfs", tests, NULL, NULL));
 }

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <asm/unistd_64.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <lx/syscalls.h>
 #include "procmgr.h"
 
@@ -139,5 +141,5 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_list_is_complete),
         cmocka_unit_test(test_index_is_current),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "host_test.h"
+
 #include "arith.h"
 
 static char var_a[32] = "6";
@@ -171,5 +173,5 @@ int main(void)
         cmocka_unit_test_setup(test_conditional_and_short_circuit, reset),
         cmocka_unit_test_setup(test_errors, reset),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

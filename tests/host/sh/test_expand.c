@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "host_test.h"
+
 #include "expand.h"
 
 /* ---- fake shell ---------------------------------------------------------------- */
@@ -472,5 +474,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_patterns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heredoc_bodies, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "host_test.h"
+
 #include "parse.h"
 #include "shell.h"
 
@@ -406,5 +408,5 @@ int main(void)
         cmocka_unit_test(test_unparse_round_trip),
         cmocka_unit_test(test_unparse_function),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <stdlib.h>
 #include <string.h>
 #include "fake_env.h"
@@ -371,5 +373,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ctrl_c, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_nonblocking_and_cancel, fake_setup, fake_teardown),
     };
-    return cmocka_run_group_tests_name("vfs_console", tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests_name("vfs_console", tests, NULL, NULL));
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <string.h>
 #include "fake_env.h"
 
@@ -266,5 +268,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_exit_releases_everything, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_exec_open, fake_setup, fake_teardown),
     };
-    return cmocka_run_group_tests_name("vfs_fd", tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests_name("vfs_fd", tests, NULL, NULL));
 }

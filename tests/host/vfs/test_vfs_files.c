@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -659,5 +661,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_proc_kstat, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_dispatch_errors, fake_setup, fake_teardown),
     };
-    return cmocka_run_group_tests_name("vfs_files", tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests_name("vfs_files", tests, NULL, NULL));
 }

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <stdlib.h>
 #include <string.h>
 #include "fake_env.h"
@@ -494,5 +496,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pending_reader_bad_buffer, fake_setup,
                                         fake_teardown),
     };
-    return cmocka_run_group_tests_name("vfs_pipe", tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests_name("vfs_pipe", tests, NULL, NULL));
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,5 +323,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_names_are_fixed, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_open_dir_of_gone_process, fake_setup, fake_teardown),
     };
-    return cmocka_run_group_tests_name("vfs_procfs", tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests_name("vfs_procfs", tests, NULL, NULL));
 }

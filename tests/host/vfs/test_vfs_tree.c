@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "host_test.h"
 #include <stdio.h>
 #include <string.h>
 #include "cpio_build.h"
@@ -374,5 +376,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_path_dirfd, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_path_bad_address, fake_setup, fake_teardown),
     };
-    return cmocka_run_group_tests_name("vfs_tree", tests, NULL, NULL);
+    return host_test_exit(cmocka_run_group_tests_name("vfs_tree", tests, NULL, NULL));
 }
