@@ -240,6 +240,16 @@ int vfs_proc_set_fd_limit(vfs_t *vfs, int32_t pid, uint64_t limit)
 
 void vfs_proc_exec_opened(vfs_proc_t *p, vfs_node_t *node, char *path)
 {
+    if (!p->exe || p->exe_first) {
+        /* the first process starts without an exec commit (procmgr loads it directly): what
+         * it opens last is its program (a #! script's interpreter after the script) */
+        char *copy = vfs_strdup(path);
+        if (copy) {
+            vfs_node_get(node);
+            proc_set_exe(&p->exe, &p->exe_path, node, copy);
+            p->exe_first = true;
+        }
+    }
     vfs_node_get(node);
     proc_set_exe(&p->exec_node, &p->exec_path, node, path);
 }
@@ -254,6 +264,7 @@ int vfs_proc_exec(vfs_t *vfs, int32_t pid)
         proc_set_exe(&p->exe, &p->exe_path, p->exec_node, p->exec_path);
         p->exec_node = NULL;
         p->exec_path = NULL;
+        p->exe_first = false;
     }
     for (int fd = 0; fd < p->nfds; fd++)
         if (p->fds[fd].file && p->fds[fd].cloexec)

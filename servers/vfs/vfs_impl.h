@@ -315,6 +315,7 @@ struct vfs_proc {
      * exec_* is the latest vfs_exec_open, which becomes exe at vfs_proc_exec */
     vfs_node_t *exe, *exec_node;
     char *exe_path, *exec_path;
+    bool exe_first;    /* exe is the first process's, set at each open until an exec commits */
 };
 
 vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid);

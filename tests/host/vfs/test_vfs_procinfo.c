@@ -183,11 +183,10 @@ static void test_exe_and_maps(void **state)
     assert_int_equal(t_chdir(fk, P, "/bin"), 0);
     struct vfs_file *f;
     uint64_t size;
-    /* opened by a relative path through a symlink: exe shows where it really is */
+    /* the first process has no exec commit (procmgr loads it): its exe is what it opened, by a
+     * relative path through a symlink: exe shows where the file really is */
     assert_int_equal(vfs_exec_open(fk->vfs, P, "alias", &f, &size), 0);
     vfs_file_put(f);
-    assert_int_equal(t_readlink(fk, P, "/proc/self/exe", link, sizeof link), -LX_ENOENT);
-    assert_int_equal(vfs_proc_exec(fk->vfs, P), 0);   /* the commit */
     assert_int_equal(t_readlink(fk, P, "/proc/self/exe", link, sizeof link), 9);
     assert_string_equal(link, "/bin/prog");
     /* a clone runs the same program; following exe reaches the file */
@@ -195,6 +194,20 @@ static void test_exe_and_maps(void **state)
     assert_int_equal(t_readlink(fk, C, "/proc/self/exe", link, sizeof link), 9);
     char buf[8];
     assert_int_equal(t_get_file(fk, C, "/proc/self/exe", buf, sizeof buf), 4);
+    /* its own exec changes exe only when it commits */
+    assert_int_equal(t_put_file(fk, P, "/bin/other", "\177ELF"), 4);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_chmod, fake_str(fk, P, "/bin/other"), 0755), 0);
+    assert_int_equal(vfs_exec_open(fk->vfs, C, "/bin/other", &f, &size), 0);
+    vfs_file_put(f);
+    assert_int_equal(t_readlink(fk, C, "/proc/self/exe", link, sizeof link), 9);
+    assert_string_equal(link, "/bin/prog");
+    assert_int_equal(vfs_proc_exec(fk->vfs, C), 0);   /* the commit */
+    assert_int_equal(t_readlink(fk, C, "/proc/2/exe", link, sizeof link), 10);
+    assert_string_equal(link, "/bin/other");
+    /* deleted: Linux's suffix */
+    assert_int_equal(t_unlink(fk, P, "/bin/other"), 0);
+    assert_int_equal(t_readlink(fk, P, "/proc/2/exe", link, sizeof link), 20);
+    assert_string_equal(link, "/bin/other (deleted)");
     vfs_proc_exit(fk->vfs, C);
     /* maps is procmgr's text: the read is handed over */
     int64_t fd = t_open(fk, P, "/proc/self/maps", LX_O_RDONLY, 0);
