@@ -13,7 +13,7 @@
  * Any other return value is the syscall's result (>= 0) or a negated LX_E* error, for the glue
  * to send back at once.
  *
- * Delegated replies: a read of /proc/<pid>/{stat,cmdline,comm} also returns VFS_SUSPEND, but its
+ * Delegated replies: a read of /proc/<pid>/{stat,cmdline,comm,maps} also returns VFS_SUSPEND, but its
  * token leaves vfs: env->procfs_read hands it to procmgr, which owns process state, answers the
  * caller itself and then reports the byte count with vfs_procfs_done (see docs/vfs.md).
  *
