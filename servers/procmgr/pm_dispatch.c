@@ -104,7 +104,8 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
     pm->depth++;
     pm->caller = t;
     /* a ppoll's temporary mask ends with the next syscall (pm_sigmask.c) */
-    pm_sigmask_restore(pm, t);
+    if (t->has_saved_mask)
+        pm_sigmask_restore(pm, t);
     int64_t r = PM_FORWARD;
     if (t->dead) {
         r = 0;   /* a pending signal the restored mask let in ended the process */
