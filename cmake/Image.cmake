@@ -20,9 +20,18 @@ foreach(e ${rootfs_entries})
     list(APPEND static_rootfs_files ${src})
   endif()
 endforeach()
+# The extra tree's files and directories (a directory's time changes when an entry is added,
+# removed or renamed in it). Not its symlinks: make would follow them, and an absolute one
+# (usr/bin/awk -> /bin/busybox) names a file of the image, not of this machine, so the build
+# would stop at "No rule to make target". mkinitrd.sh keeps them as symlinks.
 set(extra_deps "")
 if(OS_EXTRA_ROOTFS)
-  file(GLOB_RECURSE extra_deps ${OS_EXTRA_ROOTFS}/*)
+  file(GLOB_RECURSE extra_all LIST_DIRECTORIES true ${OS_EXTRA_ROOTFS}/*)
+  foreach(f ${extra_all})
+    if(NOT IS_SYMLINK ${f})
+      list(APPEND extra_deps ${f})
+    endif()
+  endforeach()
 endif()
 
 set(INITRD ${CMAKE_BINARY_DIR}/initrd.cpio)

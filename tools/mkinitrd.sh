@@ -18,6 +18,22 @@ while IFS= read -r line; do
 done < "$list"
 if [ -n "$extra" ]; then
     [ -d "$extra" ] || { echo "mkinitrd: EXTRA_ROOTFS $extra is not a directory" >&2; exit 1; }
+    # Symlinks stay symlinks, absolute or relative (cp -a, and cpio without -L): their targets
+    # are paths of the image. Where the extra tree has a symlink and the staging tree a
+    # directory (a merged-/usr root: bin -> usr/bin), the directory's files move to where the
+    # link points, inside the image, and the link takes its place.
+    while IFS= read -r -d '' link; do
+        rel=${link#"$extra"/}
+        { [ -d "$stage/$rel" ] && [ ! -L "$stage/$rel" ]; } || continue
+        target=$(readlink "$link")
+        case $target in
+            /*) dest=$stage$target ;;
+            *) dest=$(dirname "$stage/$rel")/$target ;;
+        esac
+        mkdir -p "$dest"
+        cp -a "$stage/$rel"/. "$dest"/
+        rm -rf "${stage:?}/$rel"
+    done < <(find "$extra" -type l -print0 | sort -z)
     cp -a "$extra"/. "$stage"/
 fi
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) > "$out.tmp"

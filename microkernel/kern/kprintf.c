@@ -1,12 +1,15 @@
-/* Kernel log output: every character goes to COM1 and the VGA text console.
+/* Kernel log output: every character goes to COM1 and the VGA text console, and into the log
+ * ring servers read (klog.c).
  * Entry points: kprintf, kvprintf, kputs, panic. */
 #include <stdio.h>
 #include "arch.h"
+#include "klog.h"
 #include "kprintf.h"
 
 static void log_putc(char c, void *ctx)
 {
     (void)ctx;
+    klog_putc(c);
     if (c == '\n')
         arch_serial_putc('\r'); /* terminals expect CRLF */
     arch_serial_putc(c);

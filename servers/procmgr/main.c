@@ -49,7 +49,8 @@ static void init_command(const char *cmdline, char *path, size_t psize, char **a
 
 _Static_assert((int)PM_PROCFS_STAT == (int)VFS_PROCFS_STAT &&
                    (int)PM_PROCFS_CMDLINE == (int)VFS_PROCFS_CMDLINE &&
-                   (int)PM_PROCFS_COMM == (int)VFS_PROCFS_COMM,
+                   (int)PM_PROCFS_COMM == (int)VFS_PROCFS_COMM &&
+                   (int)PM_PROCFS_MAPS == (int)VFS_PROCFS_MAPS,
                "procmgr's /proc file numbers are the protocol's");
 
 /* Fetch what vfs queued until nothing is left: signals, then delegated /proc reads. Everything

@@ -25,7 +25,9 @@
     F(faccessat) F(pselect6) F(ppoll) F(splice) F(tee) F(sync_file_range) F(utimensat)        \
     F(fallocate) F(dup3) F(pipe2) F(preadv) F(pwritev) F(syncfs) F(renameat2)                 \
     F(copy_file_range) F(preadv2) F(pwritev2) F(statx) F(close_range) F(openat2)             \
-    F(faccessat2)
+    F(faccessat2) F(syslog) F(epoll_create) F(epoll_wait) F(epoll_ctl) F(epoll_pwait)         \
+    F(epoll_pwait2) F(epoll_create1) F(eventfd) F(eventfd2) F(timerfd_create)                 \
+    F(timerfd_settime) F(timerfd_gettime)
 /* clang-format on */
 
 typedef struct pm_sysent {
@@ -98,19 +100,28 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
         return;
     }
     const pm_sysent_t *e = nr < LX_SYS_TABLE_SIZE ? &pm_systab[nr] : NULL;
-    if (e && e->forward) {
-        pm->env.vfs_forward(pm->env.ctx, t->proc->pid, t->tid, nr, a, tok);
-        return;
-    }
-    if (!e || !e->handler) {
-        pm_log_unknown(pm, t, nr);
-        pm->env.reply(pm->env.ctx, tok, -LX_ENOSYS);
-        return;
-    }
     pm_call_t c = {.thr = t, .proc = t->proc, .nr = nr, .a = a, .tok = tok};
     pm->depth++;
     pm->caller = t;
-    int64_t r = e->handler(pm, &c);
+    /* a ppoll's temporary mask ends with the next syscall (pm_sigmask.c) */
+    if (t->has_saved_mask)
+        pm_sigmask_restore(pm, t);
+    int64_t r = PM_FORWARD;
+    if (t->dead) {
+        r = 0;   /* a pending signal the restored mask let in ended the process */
+    } else if (e && e->forward) {
+        /* ppoll & co install their mask first; an error or a signal it lets in answers here */
+        r = pm_sigmask_enter(pm, t, nr, a);
+        if (r == PM_FORWARD) {
+            pm->env.vfs_forward(pm->env.ctx, t->proc->pid, t->tid, nr, a, tok);
+            r = PM_DEFERRED;   /* vfs answers the caller */
+        }
+    } else if (!e || !e->handler) {
+        pm_log_unknown(pm, t, nr);
+        r = -LX_ENOSYS;
+    } else {
+        r = e->handler(pm, &c);
+    }
     pm->caller = NULL;
     if (r != PM_DEFERRED) {
         /* a signal whose handler this thread can run starts now, on the way back */

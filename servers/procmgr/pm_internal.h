@@ -113,6 +113,10 @@ typedef struct pm_thr {
     struct pm_proc *vfork_child;   /* PM_BLK_VFORK */
     pm_wait_req_t wait;
     uint64_t wake_ns;              /* PM_BLK_SLEEP deadline, monotonic */
+    /* ppoll/pselect6/epoll_pwait's mask is in force: the caller's own, put back at its next
+     * syscall or into the frame of a handler that interrupts the call (pm_sigmask.c) */
+    bool has_saved_mask;
+    uint64_t saved_mask;
     struct pm_thr *next;           /* pm->threads */
     struct pm_thr *proc_next;      /* proc->threads */
 } pm_thr_t;
@@ -146,6 +150,8 @@ typedef struct pm_proc {
     char cmdline[PM_CMDLINE_LEN];
     bool did_exec;                 /* exec'd since clone (setpgid's EACCES) */
     uint64_t start_ns;
+    int nice;                      /* -20..19 (setpriority), inherited */
+    uint16_t ioprio;               /* ioprio_set's value, inherited; 0: none set */
     struct {
         enum pm_vfork_state state;
         pm_token_t tok;
@@ -243,6 +249,13 @@ void pm_sleep_rearm(pm_t *pm);
 /* pm_exec.c */
 void pm_exec_reset_signals(pm_proc_t *p);
 
+/* pm_sigmask.c: the temporary signal mask of ppoll, pselect6, epoll_pwait(2) */
+#define PM_FORWARD INT64_MAX   /* pm_sigmask_enter: go on, forward the call */
+int64_t pm_sigmask_enter(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6]);
+void pm_sigmask_restore(pm_t *pm, pm_thr_t *t);   /* at t's next syscall */
+uint64_t pm_sigmask_frame(pm_thr_t *t);           /* the mask a signal frame saves */
+bool pm_syscall_restarts(uint64_t nr);            /* may SA_RESTART restart nr? */
+
 /* ---- syscall handlers, one per file concern ---- */
 /* clang-format off */
 #define PM_HANDLERS(H)                                                                       \
@@ -258,7 +271,9 @@ void pm_exec_reset_signals(pm_proc_t *p);
     H(setsid) H(getsid) H(setpgid) H(getpgid) H(getpgrp)                                      \
     H(getrlimit) H(setrlimit) H(prlimit64) H(getrusage)                                       \
     H(set_tid_address) H(arch_prctl) H(prctl)                                                 \
-    H(uname) H(sysinfo) H(reboot) H(getrandom) H(sched_yield)
+    H(uname) H(sysinfo) H(reboot) H(getrandom) H(sched_yield)                                 \
+    H(getpriority) H(setpriority) H(sched_getaffinity) H(sched_setaffinity)                   \
+    H(ioprio_get) H(ioprio_set)
 /* clang-format on */
 
 #define PM_DECLARE_HANDLER(name) int64_t pm_sys_##name(pm_t *pm, pm_call_t *c);

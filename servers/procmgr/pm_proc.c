@@ -130,6 +130,10 @@ pm_proc_t *pm_proc_new(pm_t *pm, pm_proc_t *parent)
     p->exit_signal = LX_SIGCHLD;
     p->start_ns = pm->env.clock_mono_ns(pm->env.ctx);
     pm_rlimit_defaults(p->rlim);
+    if (parent) {   /* fork copies the scheduling attributes (pm_prio.c) */
+        p->nice = parent->nice;
+        p->ioprio = parent->ioprio;
+    }
     if (pm->procs_tail)
         pm->procs_tail->next = p;
     else

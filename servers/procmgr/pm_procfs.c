@@ -1,5 +1,5 @@
-/* /proc/<pid>/{stat,cmdline,comm}: their text, made from the process table, and the reads of it
- * that vfs hands over.
+/* /proc/<pid>/{stat,cmdline,comm,maps}: their text, made from the process table, and the reads of
+ * it that vfs hands over.
  *
  * vfs owns the /proc tree but not process state, and may not call procmgr and wait, so it queues
  * a read with the reader's token and notifies procmgr (docs/vfs.md, "/proc"). procmgr makes the
@@ -9,7 +9,9 @@
  *
  * The text is made afresh for every chunk of a read; nothing runs between the chunks, so they
  * agree. cmdline is read from the process's own memory between arg_start and arg_end, as on
- * Linux, so a program that rewrites its argv strings shows the new text.
+ * Linux, so a program that rewrites its argv strings shows the new text. maps is one line per
+ * mapping in Linux's format; every mapping here is anonymous memory (exec copies the ELF image
+ * in), so none has a file name, offset or inode; the heap and stack are named as on Linux.
  *
  * Entry points: pm_procfs_format, pm_procfs_read. */
 #include <string.h>
@@ -115,8 +117,8 @@ static void pm_format_stat(pm_t *pm, const pm_proc_t *p, pm_text_t *t)
     pm_text_field_signed(t, -1);                            /* 8 tpgid: no terminal */
     for (int f = 9; f <= 17; f++)                           /* 9 flags .. 17 cstime */
         pm_text_field(t, 0);
-    pm_text_field(t, 20);                                   /* 18 priority (nice 0) */
-    pm_text_field(t, 0);                                    /* 19 nice */
+    pm_text_field_signed(t, 20 + p->nice);                  /* 18 priority */
+    pm_text_field_signed(t, p->nice);                       /* 19 nice */
     pm_text_field(t, (uint64_t)(p->nthreads ? p->nthreads : 1));   /* 20 num_threads */
     pm_text_field(t, 0);                                    /* 21 itrealvalue */
     pm_text_field(t, p->start_ns / (1000000000ull / PM_USER_HZ));   /* 22 starttime */
@@ -176,6 +178,59 @@ static int64_t pm_cmdline_slice(pm_t *pm, const pm_proc_t *p, uint64_t off, char
     return (int64_t)n;
 }
 
+/* One mapping as Linux's show_map_vma prints it: "start-end perms offset dev inode ", then,
+ * for a named one, spaces to column 73 and the name. */
+static void pm_maps_line(const pm_vma_t *v, pm_text_t *t)
+{
+    char hex[2][17];
+    uint64_t ends[2] = {v->start, v->end};
+    for (int k = 0; k < 2; k++) {
+        int n = 0;
+        for (int shift = 60; shift >= 0; shift -= 4)
+            if ((ends[k] >> shift) || shift < 32 || n)   /* at least 8 digits, as %08lx */
+                hex[k][n++] = "0123456789abcdef"[(ends[k] >> shift) & 0xf];
+        hex[k][n] = 0;
+    }
+    char perms[5] = {v->prot & LX_PROT_READ ? 'r' : '-', v->prot & LX_PROT_WRITE ? 'w' : '-',
+                     v->prot & LX_PROT_EXEC ? 'x' : '-', 'p', 0};
+    const char *name = v->kind == PM_VMA_BRK     ? "[heap]"
+                       : v->kind == PM_VMA_STACK ? "[stack]"
+                                                 : NULL;
+    size_t start = t->n;
+    pm_text_str(t, hex[0]);
+    pm_text_str(t, "-");
+    pm_text_str(t, hex[1]);
+    pm_text_str(t, " ");
+    pm_text_str(t, perms);
+    pm_text_str(t, " 00000000 00:00 0 ");
+    if (name) {
+        while (t->n - start < 73 && t->n < sizeof(t->b))
+            t->b[t->n++] = ' ';
+        pm_text_str(t, name);
+    }
+    pm_text_str(t, "\n");
+}
+
+/* The maps text from byte off on: made a line at a time, only the slice asked for kept. */
+static int64_t pm_maps_slice(const pm_proc_t *p, uint64_t off, char *buf, size_t size)
+{
+    uint64_t at = 0;   /* text offset of the line in hand */
+    size_t done = 0;
+    for (size_t i = 0; p->mm && i < p->mm->n && done < size; i++) {
+        pm_text_t line;
+        line.n = 0;
+        pm_maps_line(&p->mm->v[i], &line);
+        if (at + line.n > off) {
+            size_t from = off > at ? (size_t)(off - at) : 0;
+            size_t n = line.n - from < size - done ? line.n - from : size - done;
+            memcpy(buf + done, line.b + from, n);
+            done += n;
+        }
+        at += line.n;
+    }
+    return (int64_t)done;
+}
+
 int64_t pm_procfs_format(pm_t *pm, int32_t pid, int which, uint64_t off, char *buf, size_t size)
 {
     pm_proc_t *p = pm_proc_find(pm, pid);
@@ -193,6 +248,8 @@ int64_t pm_procfs_format(pm_t *pm, int32_t pid, int which, uint64_t off, char *b
         return pm_text_slice(&t, off, buf, size);
     case PM_PROCFS_CMDLINE:
         return pm_cmdline_slice(pm, p, off, buf, size);
+    case PM_PROCFS_MAPS:
+        return pm_maps_slice(p, off, buf, size);
     default:
         return -LX_EINVAL;
     }

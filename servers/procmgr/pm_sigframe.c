@@ -58,7 +58,7 @@ int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, int64_t result, bool r
     /* what the interrupted code sees when the handler returns: the syscall's result, or (under
      * SA_RESTART) the same syscall again */
     uint64_t saved_rax = (uint64_t)result, saved_rip = r->rip;
-    if (restartable && (act.sa_flags & LX_SA_RESTART)) {
+    if (restartable && (act.sa_flags & LX_SA_RESTART) && pm_syscall_restarts(r->rax)) {
         saved_rax = r->rax; /* still the syscall number: the thread is blocked inside it */
         saved_rip = r->rip - 2; /* back onto the SYSCALL instruction */
     }
@@ -88,9 +88,11 @@ int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, int64_t result, bool r
     mc->eflags = r->rflags;
     mc->cs = 0x23;
     mc->ss = 0x1b;
-    mc->oldmask = t->sigmask;
+    /* the mask the handler's return restores: a ppoll's caller's own, not ppoll's */
+    uint64_t oldmask = pm_sigmask_frame(t);
+    mc->oldmask = oldmask;
     mc->fpstate = fpstate;
-    f.uc.uc_sigmask = t->sigmask;
+    f.uc.uc_sigmask = oldmask;
     f.info.si_signo = sig;
     f.info.si_code = LX_SI_USER;
     f.info.si_pid = p->sig_from[sig];

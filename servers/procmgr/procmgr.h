@@ -51,11 +51,12 @@ int pm_proc_list(pm_t *pm, struct pm_proc_info *out, int max);
 
 /* /proc/<pid>/ files whose text procmgr makes (the values of proto/pm_vfs.h's
  * enum vfs_procfs_file, which vfs passes along). */
-enum pm_procfs_file { PM_PROCFS_STAT = 1, PM_PROCFS_CMDLINE, PM_PROCFS_COMM };
+enum pm_procfs_file { PM_PROCFS_STAT = 1, PM_PROCFS_CMDLINE, PM_PROCFS_COMM, PM_PROCFS_MAPS };
 /* The text of /proc/<pid>/<which> from byte off on: up to size bytes into buf. Returns the
  * bytes written (0 past the end), -ESRCH if no process (live or zombie) has that pid, -EINVAL
  * for an unknown file. stat is Linux's 52 fields "pid (comm) S ppid pgid sid ...", cmdline the
- * argument strings as they are in the process's memory (empty for a zombie), comm "name\n". */
+ * argument strings as they are in the process's memory (empty for a zombie), comm "name\n",
+ * maps a line per mapping (empty for a zombie). */
 int64_t pm_procfs_format(pm_t *pm, int32_t pid, int which, uint64_t off, char *buf, size_t size);
 
 /* A read of /proc/<target>/<which> that vfs handed over with the reader's token: the slice

@@ -1,6 +1,7 @@
 /* vfs's main loop: load the initrd, then serve procmgr's calls, the file syscalls procmgr forwards
- * (with their callers' reply capabilities, so vfs answers the callers directly, now or later), and
- * console input. vfs never blocks except in its receive.
+ * (with their callers' reply capabilities, so vfs answers the callers directly, now or later),
+ * console input and the timer notification (timeouts of poll/select/epoll_wait, timerfds). vfs
+ * never blocks except in its receive.
  * Entry point: main (from libsys/rt). */
 #include <string.h>
 #include "proto/pm_vfs.h"
@@ -29,8 +30,11 @@ int main(const struct kboot_info *bi)
         int64_t reply = kmsg_next(&vfs_glue.deferred, vfs_glue.deferred_value, vfs_glue.ep);
         struct ipc_buf *b = kipc();
         if (b->label == IPC_LABEL_NOTIFY) {
-            if (b->mr[0] & VFS_NOTIFY_CONSOLE)
+            uint64_t bits = b->mr[0];
+            if (bits & VFS_NOTIFY_CONSOLE)
                 vfs_ipc_console(vfs);
+            if (bits & VFS_NOTIFY_TIMER)
+                vfs_timer_fired(vfs);
             continue;
         }
         vfs_ipc_handle(vfs, reply, b);

@@ -13,7 +13,7 @@
  * Any other return value is the syscall's result (>= 0) or a negated LX_E* error, for the glue
  * to send back at once.
  *
- * Delegated replies: a read of /proc/<pid>/{stat,cmdline,comm} also returns VFS_SUSPEND, but its
+ * Delegated replies: a read of /proc/<pid>/{stat,cmdline,comm,maps} also returns VFS_SUSPEND, but its
  * token leaves vfs: env->procfs_read hands it to procmgr, which owns process state, answers the
  * caller itself and then reports the byte count with vfs_procfs_done (see docs/vfs.md).
  *
@@ -31,6 +31,16 @@ typedef uint64_t vfs_token_t;         /* opaque reply token of a deferred call, 
 #define VFS_SUSPEND (INT64_MIN)       /* returned by vfs_syscall when the reply is deferred */
 
 struct vfs_file;                      /* an open file description (used by exec) */
+
+/* Facts about the machine for /proc/meminfo, /proc/stat, /proc/uptime and /proc/cpuinfo. */
+struct vfs_sysinfo {
+    uint64_t mem_total, mem_free;   /* bytes of RAM the kernel manages, and free now */
+    uint64_t ctxt;                  /* context switches since boot (0: not counted) */
+    /* CPU time since boot, ns: user, system, idle. The kernel does not account CPU time yet:
+     * the glue reports 0 (the hook for when it does). */
+    uint64_t cpu_ns[3];
+    uint64_t tsc_hz;                /* cpuinfo's "cpu MHz" */
+};
 
 typedef struct vfs_req {
     int32_t pid;          /* caller process (procmgr's pid) */
@@ -67,6 +77,21 @@ struct vfs_env {
      * be queued (the read then fails with it and the token stays with vfs). */
     int (*procfs_read)(void *ctx, vfs_token_t token, int32_t pid, int32_t tid, int32_t target,
                        uint32_t which, uint64_t uaddr, uint64_t len, uint64_t off, uint64_t id);
+    /* Optional (NULL: the clock reads 0 and timeouts never end): monotonic ns since boot. */
+    uint64_t (*clock_mono)(void *ctx);
+    /* Optional: one call of vfs_timer_fired at or after this monotonic deadline (a later
+     * request replaces it; 0 cancels). The kernel's timer_set on vfs's endpoint. */
+    void (*timer_arm)(void *ctx, uint64_t deadline_ns);
+    /* Optional: a line for the serial log (no newline needed). */
+    void (*log)(void *ctx, const char *line);
+    /* Optional (NULL: zeros): machine facts for /proc; CPUID of the CPU (cpuinfo). */
+    void (*sysinfo)(void *ctx, struct vfs_sysinfo *out);
+    void (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
+    /* Optional (NULL: an empty log): the kernel log ring. Copies up to len bytes of the log
+     * from byte position pos (counted since boot; older bytes are gone: the copy starts at the
+     * oldest kept), sets *end to the position after the last byte logged, and returns the bytes
+     * copied. */
+    int64_t (*klog_read)(void *ctx, void *buf, uint64_t len, uint64_t pos, uint64_t *end);
 };
 
 /* Creation: an empty root with /dev (null, zero, full, console, tty), /tmp (1777),
@@ -124,5 +149,9 @@ int vfs_procfs_done(vfs_t *vfs, uint64_t id, int64_t count);
 
 /* Open file descriptions in existence (also /proc/sys/fs/file-nr's first field). */
 uint64_t vfs_open_descriptions(vfs_t *vfs);
+
+/* The notification asked for with env->timer_arm: ends the timeouts that are due (polls,
+ * epoll_wait, timerfd expirations). Harmless at any time. */
+void vfs_timer_fired(vfs_t *vfs);
 
 #endif

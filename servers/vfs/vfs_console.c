@@ -17,7 +17,7 @@
  * waiting readers oldest first.
  *
  * Entry points: vfs_console_init, vfs_console_attach, vfs_console_read, vfs_console_write,
- * vfs_console_ioctl, vfs_console_input. */
+ * vfs_console_ioctl, vfs_console_input, vfs_console_poll. */
 #include <string.h>
 #include "vfs_impl.h"
 
@@ -330,6 +330,7 @@ void vfs_console_input(vfs_t *vfs, const char *bytes, size_t n)
     for (size_t i = 0; i < n; i++)
         con_input_byte(vfs, (uint8_t)bytes[i]);
     con_serve(vfs);
+    vfs_pollq_wake(vfs, &vfs->con_pollq, LX_POLLIN | LX_POLLRDNORM);
 }
 
 /* ---- ioctls ---- */
@@ -440,4 +441,17 @@ int64_t vfs_console_ioctl(vfs_t *vfs, const vfs_req_t *req, uint64_t cmd, uint64
     default:
         return -LX_ENOTTY;
     }
+}
+
+/* ---- readiness (poll, select, epoll) ---- */
+
+/* Linux's n_tty_poll: readable with a whole line (or an end-of-file mark) in canonical mode, with
+ * any byte in raw mode; output never waits. Changes are announced on vfs->con_pollq. */
+uint32_t vfs_console_poll(vfs_t *vfs)
+{
+    const vfs_console_t *con = &vfs->con;
+    uint32_t mask = LX_POLLOUT | LX_POLLWRNORM;
+    if (con_canon(con) ? con->rlines > 0 : con->rcount > 0)
+        mask |= LX_POLLIN | LX_POLLRDNORM;
+    return mask;
 }

@@ -3,6 +3,7 @@
  *
  * Entry points: vfs_create, vfs_destroy, vfs_open_descriptions, vfs_exec_open. */
 #include <stdlib.h>
+#include <string.h>
 #include "vfs_impl.h"
 
 vfs_t *vfs_create(const struct vfs_env *env)
@@ -65,6 +66,20 @@ int vfs_exec_open(vfs_t *vfs, int32_t pid, const char *path, struct vfs_file **o
     rc = vfs_file_new(vfs, n, LX_O_RDONLY | LX_O_LARGEFILE, &f);
     if (rc < 0)
         return rc;
+    /* the path /proc/<pid>/exe will show if this exec commits: where the walk ended, with the
+     * symlinks resolved (as Linux's d_path of the file exec opened) */
+    int64_t len = vfs_dir_path(lk.parent, NULL, vfs->path2, sizeof vfs->path2);
+    size_t nlen = strlen(lk.name);
+    char *exe = NULL;
+    if (len > 0 && (size_t)len + nlen + 1 <= sizeof vfs->path2) {
+        char *end = vfs->path2 + len - 1;   /* at the NUL */
+        if (end[-1] != '/')
+            *end++ = '/';
+        memcpy(end, lk.name, nlen + 1);
+        exe = vfs_strdup(vfs->path2);
+    }
+    if (exe)
+        vfs_proc_exec_opened(p, n, exe);
     *out = f;
     *size = n->u.reg.size;
     return 0;

@@ -1,9 +1,11 @@
 /* The fixed part of the tree and its special files: /dev (null, zero, full, console, tty), /tmp
  * and /proc/sys/fs/file-nr, whose text is generated on each read (/proc/self and /proc/<pid>/
- * are vfs_procfs.c's).
+ * are vfs_procfs.c's; the reads of the other generated /proc files come here too and are made
+ * by vfs_procinfo.c).
  *
  * Entry points: vfs_dev_populate, vfs_dev_read, vfs_dev_write, vfs_dev_proc_read,
  * vfs_fmt_u64. */
+#include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
 
@@ -96,6 +98,8 @@ int64_t vfs_dev_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t 
         return dev_zero_fill(vfs, uio);
     case VFS_DEV_CONSOLE:
         return vfs_console_read(vfs, req, f, uio);
+    case VFS_DEV_NONE:   /* a node no driver answers: it cannot have been opened */
+        break;
     }
     return -LX_EINVAL;
 }
@@ -111,6 +115,8 @@ int64_t vfs_dev_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t
         return -LX_ENOSPC;
     case VFS_DEV_CONSOLE:
         return vfs_console_write(vfs, uio);
+    case VFS_DEV_NONE:
+        break;
     }
     return -LX_EINVAL;
 }
@@ -126,6 +132,19 @@ size_t vfs_fmt_u64(char *out, uint64_t v)
     for (size_t i = 0; i < n; i++)
         out[i] = tmp[n - 1 - i];
     return n;
+}
+
+#define DEV_PROC_TEXT 8192   /* the largest generated text (cpuinfo's flags make it long) */
+
+/* The slice of a text a read at off gets. */
+static int64_t dev_slice(vfs_t *vfs, vfs_uio_t *uio, const char *text, size_t len, uint64_t off)
+{
+    if (off >= len)
+        return 0;
+    uint64_t n = len - off;
+    if (n > uio->total)
+        n = uio->total;
+    return vfs_uio_copy_out(vfs, uio, 0, text + off, n);
 }
 
 int64_t vfs_dev_proc_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t off)
@@ -158,11 +177,16 @@ int64_t vfs_dev_proc_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t of
     }
     case VFS_PROC_PID:
         return -LX_EINVAL;   /* procmgr's text: vfs_procfs_delegate */
+    default: {
+        /* the machine-wide files (vfs_procinfo.c) */
+        char *big = malloc(DEV_PROC_TEXT);
+        if (!big)
+            return -LX_ENOMEM;
+        size_t blen = vfs_procinfo_text(vfs, f->node->u.proc.file, big, DEV_PROC_TEXT);
+        int64_t r = dev_slice(vfs, uio, big, blen, off);
+        free(big);
+        return r;
     }
-    if (off >= len)
-        return 0;
-    uint64_t n = len - off;
-    if (n > uio->total)
-        n = uio->total;
-    return vfs_uio_copy_out(vfs, uio, 0, text + off, n);
+    }
+    return dev_slice(vfs, uio, text, len, off);
 }

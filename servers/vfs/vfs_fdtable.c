@@ -1,7 +1,7 @@
 /* Processes as vfs sees them: a descriptor table (slots pointing at shared, counted open file
- * descriptions, each with its own FD_CLOEXEC bit), a cwd and a umask; and their lifecycle as
- * told by procmgr (create as a copy of the parent, exec, exit, a new RLIMIT_NOFILE), which also
- * makes and removes /proc/<pid>/.
+ * descriptions, each with its own FD_CLOEXEC bit), a cwd, a root (chroot), a umask and the
+ * program it runs (/proc/<pid>/exe); and their lifecycle as told by procmgr (create as a copy of
+ * the parent, exec, exit, a new RLIMIT_NOFILE), which also makes and removes /proc/<pid>/.
  *
  * Entry points: vfs_proc_find, vfs_fd_get, vfs_fd_slot, vfs_fd_install, vfs_fd_install_at,
  * vfs_fd_close, vfs_proc_create, vfs_proc_set_fd_limit, vfs_proc_exec, vfs_proc_exit,
@@ -107,7 +107,19 @@ static vfs_proc_t *proc_alloc(vfs_t *vfs, int32_t pid)
     p->fd_limit = VFS_FD_LIMIT;
     p->cwd = vfs->root;
     vfs_node_get(p->cwd);
+    p->root = vfs->root;
+    vfs_node_get(p->root);
     return p;
+}
+
+/* The program a process runs: node (counted) and the path it was opened by (owned), or none. */
+static void proc_set_exe(vfs_node_t **node, char **path, vfs_node_t *nn, char *np)
+{
+    if (*node)
+        vfs_node_put(*node);
+    free(*path);
+    *node = nn;
+    *path = np;
 }
 
 static void proc_free(vfs_proc_t *p)
@@ -117,6 +129,9 @@ static void proc_free(vfs_proc_t *p)
             vfs_fd_close(p, fd);
     free(p->fds);
     vfs_node_put(p->cwd);
+    vfs_node_put(p->root);
+    proc_set_exe(&p->exe, &p->exe_path, NULL, NULL);
+    proc_set_exe(&p->exec_node, &p->exec_path, NULL, NULL);
     free(p);
 }
 
@@ -180,8 +195,19 @@ int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
         vfs_node_put(p->cwd);
         p->cwd = parent->cwd;
         vfs_node_get(p->cwd);
+        vfs_node_put(p->root);
+        p->root = parent->root;
+        vfs_node_get(p->root);
         p->umask = parent->umask;
         p->fd_limit = parent->fd_limit;
+        /* a clone runs its parent's program until it execs (it shares the memory) */
+        char *path = parent->exe_path ? vfs_strdup(parent->exe_path) : NULL;
+        if (parent->exe && path) {
+            vfs_node_get(parent->exe);
+            proc_set_exe(&p->exe, &p->exe_path, parent->exe, path);
+        } else {
+            free(path);
+        }
         rc = proc_copy_fds(p, parent);
     } else {
         rc = proc_attach_console(vfs, p);
@@ -195,6 +221,8 @@ int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
     }
     p->next = vfs->procs;
     vfs->procs = p;
+    vfs->procs_created++;
+    vfs->last_pid = pid;
     return 0;
 }
 
@@ -210,11 +238,34 @@ int vfs_proc_set_fd_limit(vfs_t *vfs, int32_t pid, uint64_t limit)
     return 0;
 }
 
+void vfs_proc_exec_opened(vfs_proc_t *p, vfs_node_t *node, char *path)
+{
+    if (!p->exe || p->exe_first) {
+        /* the first process starts without an exec commit (procmgr loads it directly): what
+         * it opens last is its program (a #! script's interpreter after the script) */
+        char *copy = vfs_strdup(path);
+        if (copy) {
+            vfs_node_get(node);
+            proc_set_exe(&p->exe, &p->exe_path, node, copy);
+            p->exe_first = true;
+        }
+    }
+    vfs_node_get(node);
+    proc_set_exe(&p->exec_node, &p->exec_path, node, path);
+}
+
 int vfs_proc_exec(vfs_t *vfs, int32_t pid)
 {
     vfs_proc_t *p = vfs_proc_find(vfs, pid);
     if (!p)
         return -LX_ESRCH;
+    /* the last file exec opened is the program (a #! script's interpreter, as on Linux) */
+    if (p->exec_node) {
+        proc_set_exe(&p->exe, &p->exe_path, p->exec_node, p->exec_path);
+        p->exec_node = NULL;
+        p->exec_path = NULL;
+        p->exe_first = false;
+    }
     for (int fd = 0; fd < p->nfds; fd++)
         if (p->fds[fd].file && p->fds[fd].cloexec)
             vfs_fd_close(p, fd);

@@ -3,7 +3,7 @@
  * exec). Reads and writes are routed here by node kind; regular file data is handled here too.
  *
  * Entry points: vfs_file_new, vfs_file_get, vfs_file_put, vfs_file_readable/writable,
- * vfs_file_read, vfs_file_write, vfs_file_pread. */
+ * vfs_file_read, vfs_file_write, vfs_file_pread, vfs_anon_fd. */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -37,10 +37,15 @@ void vfs_file_put(vfs_file_t *f)
     vfs_t *vfs = f->vfs;
     vfs_node_t *node = f->node;
     vfs->nfiles--;
+    if (f->epitems)
+        vfs_epoll_file_gone(vfs, f);
     /* the node reference is dropped last: the pipe must outlive the wake-ups its release
      * causes, which can re-enter pipe code through other descriptions */
-    if (node->kind == VFS_K_PIPE)
+    if (f->piped) {
         vfs_pipe_release(vfs, node->u.pipe, vfs_file_readable(f), vfs_file_writable(f));
+        if (node->fifo)
+            vfs_fifo_release(node);   /* after: the pipe must outlive its own release */
+    }
     free(f);
     vfs_node_put(node);
 }
@@ -117,6 +122,10 @@ int64_t vfs_file_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t
         if (!at_pos && n->u.dev == VFS_DEV_CONSOLE)
             return -LX_ESPIPE;
         return vfs_dev_read(vfs, req, f, uio);
+    case VFS_K_EVENTFD:   /* anonymous files have no pread (ESPIPE) */
+        return at_pos ? vfs_eventfd_read(vfs, req, f, uio) : -LX_ESPIPE;
+    case VFS_K_TIMERFD:
+        return at_pos ? vfs_timerfd_read(vfs, req, f, uio) : -LX_ESPIPE;
     default:
         return -LX_EINVAL;
     }
@@ -151,6 +160,8 @@ int64_t vfs_file_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_
             return -LX_ESPIPE;
         got = vfs_dev_write(vfs, req, f, uio);
         return got;
+    case VFS_K_EVENTFD:
+        return at_pos ? vfs_eventfd_write(vfs, req, f, uio) : -LX_ESPIPE;
     case VFS_K_DIR:
         return -LX_EISDIR;
     default:
@@ -169,4 +180,28 @@ int64_t vfs_file_pread(struct vfs_file *f, void *buf, uint64_t off, uint64_t len
         len = n->u.reg.size - off;
     memcpy(buf, n->u.reg.data + off, len);
     return (int64_t)len;
+}
+
+int64_t vfs_anon_fd(vfs_t *vfs, vfs_proc_t *p, enum vfs_kind kind, uint32_t flags,
+                    bool cloexec, int (*init)(vfs_t *, vfs_node_t *, void *), void *arg)
+{
+    vfs_node_t *node = vfs_node_new(vfs, kind, 0600);   /* Linux's anon inode: no type bits */
+    if (!node)
+        return -LX_ENOMEM;
+    int rc = init(vfs, node, arg);
+    if (rc < 0) {
+        free(node);   /* nothing of the kind's was made */
+        return rc;
+    }
+    vfs_file_t *f;
+    rc = vfs_file_new(vfs, node, flags, &f);
+    if (rc < 0) {
+        vfs_node_get(node);
+        vfs_node_put(node);   /* frees the node and its state */
+        return rc;
+    }
+    int fd = vfs_fd_install(p, f, 0, cloexec);
+    if (fd < 0)
+        vfs_file_put(f);
+    return fd;
 }

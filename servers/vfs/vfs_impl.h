@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <lx/errno.h>
 #include <lx/fs.h>
+#include <lx/poll.h>
 #include <lx/termios.h>
 #include "vfs.h"
 
@@ -39,6 +40,53 @@ typedef struct vfs_file vfs_file_t;
 typedef struct vfs_proc vfs_proc_t;
 typedef struct vfs_pending vfs_pending_t;
 typedef struct vfs_pipe vfs_pipe_t;
+typedef struct vfs_eventfd vfs_eventfd_t;
+typedef struct vfs_timerfd vfs_timerfd_t;
+typedef struct vfs_epoll vfs_epoll_t;
+typedef struct vfs_epitem vfs_epitem_t;
+
+/* ---- the timer queue (vfs_timer.c) ---- */
+
+typedef struct vfs_timer vfs_timer_t;
+typedef void (*vfs_timer_fn)(vfs_t *vfs, vfs_timer_t *t);
+struct vfs_timer {             /* embedded in its owner */
+    vfs_timer_t *next, *prev;  /* vfs->timers, by deadline */
+    uint64_t deadline;         /* monotonic ns */
+    vfs_timer_fn fn;
+    bool queued;
+};
+/* Run fn(t) once the monotonic clock reaches deadline (restarts a queued timer). */
+void vfs_timer_start(vfs_t *vfs, vfs_timer_t *t, uint64_t deadline, vfs_timer_fn fn);
+void vfs_timer_stop(vfs_t *vfs, vfs_timer_t *t);   /* no-op if not queued */
+uint64_t vfs_clock_mono(vfs_t *vfs);               /* ns since boot (env->clock_mono) */
+uint64_t vfs_clock_real(vfs_t *vfs);               /* ns since the epoch (env->now) */
+
+/* ---- readiness notifications (vfs_wait.c) ---- */
+
+typedef struct vfs_waker vfs_waker_t;
+typedef struct vfs_pollreg vfs_pollreg_t;
+/* A waiter re-checks what it waits for; keys: the LX_POLL* events the wakes may have made true. */
+typedef void (*vfs_wake_fn)(vfs_t *vfs, vfs_waker_t *w, uint32_t keys);
+struct vfs_waker {             /* embedded in a poll call or an epoll item */
+    vfs_wake_fn fn;
+    vfs_waker_t *dirty_next;
+    uint32_t keys;
+    bool dirty;
+};
+typedef struct vfs_pollq {     /* one per object that can become ready */
+    vfs_pollreg_t *head;
+} vfs_pollq_t;
+struct vfs_pollreg {           /* one waiter on one queue */
+    vfs_pollreg_t *next, *prev;
+    vfs_pollq_t *q;            /* NULL while not registered */
+    vfs_waker_t *w;
+};
+void vfs_pollreg_add(vfs_pollreg_t *r, vfs_pollq_t *q, vfs_waker_t *w);
+void vfs_pollreg_del(vfs_pollreg_t *r);            /* no-op if not registered */
+/* The object behind q changed: every waiter on it runs (soon, never nested in another run). */
+void vfs_pollq_wake(vfs_t *vfs, vfs_pollq_t *q, uint32_t keys);
+void vfs_waker_forget(vfs_t *vfs, vfs_waker_t *w); /* before a waker is freed */
+void vfs_wake_run(vfs_t *vfs);
 
 /* ---- user I/O vectors (vfs_uio.c) ---- */
 
@@ -67,10 +115,18 @@ void vfs_uio_free(vfs_uio_t *uio);
 
 /* ---- nodes and directories (vfs_node.c) ---- */
 
-enum vfs_kind { VFS_K_DIR, VFS_K_REG, VFS_K_LNK, VFS_K_DEV, VFS_K_PIPE, VFS_K_PROC };
-enum vfs_dev { VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_FULL, VFS_DEV_CONSOLE };
-/* generated files: file-nr's text is vfs's own, a /proc/<pid>/ file's procmgr's (vfs_procfs.c) */
-enum vfs_procfile { VFS_PROC_FILE_NR, VFS_PROC_PID, VFS_PROC_KSTAT };
+/* EVENTFD, TIMERFD, EPOLL: anonymous nodes (in no directory), as Linux's anon inodes */
+enum vfs_kind { VFS_K_DIR, VFS_K_REG, VFS_K_LNK, VFS_K_DEV, VFS_K_PIPE, VFS_K_PROC,
+                VFS_K_EVENTFD, VFS_K_TIMERFD, VFS_K_EPOLL };
+/* NONE: a device node made by mknod whose numbers no driver here answers (open: ENXIO) */
+enum vfs_dev { VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_FULL, VFS_DEV_CONSOLE, VFS_DEV_NONE };
+/* generated files: file-nr's text is vfs's own, a /proc/<pid>/ file's procmgr's (vfs_procfs.c),
+ * the machine-wide /proc files vfs_procinfo.c's */
+enum vfs_procfile { VFS_PROC_FILE_NR, VFS_PROC_PID, VFS_PROC_KSTAT, VFS_PROC_MOUNTS,
+                    VFS_PROC_MEMINFO, VFS_PROC_STAT, VFS_PROC_UPTIME, VFS_PROC_LOADAVG,
+                    VFS_PROC_CPUINFO };
+/* symlinks whose target vfs computes: /proc/self, /proc/<pid>/exe, /proc/<pid>/fd/<n> */
+enum vfs_magic { VFS_LNK_TEXT, VFS_LNK_SELF, VFS_LNK_EXE, VFS_LNK_FD };
 
 typedef struct vfs_dirent {
     char *name;
@@ -91,22 +147,29 @@ struct vfs_node {
     /* part of /proc: no name can be added to, removed from or moved out of it by a syscall,
      * because vfs itself keeps /proc/<pid>/ in step with the processes */
     bool procfs;
+    bool fifo;         /* a named pipe (mknod S_IFIFO): VFS_K_PIPE with a name, u.pipe while open */
     union {
         struct {
             vfs_dirent_t *ents;
             size_t n, cap;
             uint64_t next_cookie;
             vfs_node_t *parent;   /* counted reference, except the root's (itself) */
+            int32_t fd_pid;       /* /proc/<pid>/fd: entries follow pid's fd table; else 0 */
         } dir;
         struct {
             uint8_t *data;
             uint64_t size, cap;
         } reg;
         struct {
-            char *target;   /* NULL: /proc/self, whose target is the caller's pid */
+            char *target;         /* VFS_LNK_TEXT's; NULL for the others */
+            enum vfs_magic magic;
+            int32_t pid, fd;      /* EXE, FD: whose; FD: which descriptor */
         } lnk;
         enum vfs_dev dev;
-        vfs_pipe_t *pipe;
+        vfs_pipe_t *pipe;         /* NULL for a FIFO nobody has open */
+        vfs_eventfd_t *efd;
+        vfs_timerfd_t *tfd;
+        vfs_epoll_t *ep;
         struct {
             enum vfs_procfile file;
             int32_t pid;      /* VFS_PROC_PID: /proc/<pid>/ */
@@ -135,11 +198,14 @@ int vfs_dir_create(vfs_node_t *dir, const char *name, enum vfs_kind kind, uint32
                    vfs_node_t **out);
 bool vfs_dir_is_empty(const vfs_node_t *dir);
 int vfs_reg_resize(vfs_node_t *n, uint64_t size);
-/* A symlink's target: its text, or for /proc/self the decimal pid into buf ("" without a
- * caller, which resolves to ENOENT as Linux's /proc/self does for a kernel thread). */
-const char *vfs_lnk_target(const vfs_node_t *n, int32_t pid, char buf[16]);
+/* A symlink's target as readlink shows it: its text, or what a /proc link names for the caller
+ * pid, made in buf (size bytes): /proc/self the decimal pid ("" without a caller, which resolves
+ * to ENOENT as Linux's /proc/self does for a kernel thread), exe and fd/<n> a path or
+ * "pipe:[ino]" (vfs_procfd.c). */
+const char *vfs_lnk_target(vfs_t *vfs, const vfs_node_t *n, int32_t pid, char *buf, size_t size);
 int vfs_reg_reserve(vfs_node_t *n, uint64_t cap);
 void vfs_now(vfs_t *vfs, struct lx_timespec *ts);
+char *vfs_strdup(const char *s);   /* NULL when out of memory */
 
 /* ---- path resolution (vfs_path.c) ---- */
 
@@ -170,8 +236,15 @@ int vfs_walk_node(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath, unsi
                   vfs_node_t **out);
 /* Check a lookup can create its last component: -EEXIST, -ENOENT (dead parent), ... */
 int vfs_lookup_can_create(const vfs_lookup_t *lk);
-/* Absolute path of a directory into buf: length including NUL, -ERANGE or -ENOENT. */
-int64_t vfs_dir_path(const vfs_node_t *dir, char *buf, size_t size);
+/* The walk of a call that makes a name (mkdir, symlink, link, mknod): the parent and the
+ * name, checked for creation. */
+int vfs_walk_new(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath, vfs_lookup_t *lk);
+/* Point *slot (a process's cwd or root) at the directory path names: chdir, chroot. */
+int vfs_proc_set_dir(vfs_t *vfs, vfs_proc_t *p, uint64_t upath, vfs_node_t **slot);
+/* Absolute path of a directory into buf: length including NUL, -ERANGE or -ENOENT. Seen from
+ * root (a process's root after chroot; NULL: the real one): a directory outside it is
+ * "(unreachable)/..." as Linux's getcwd shows it. */
+int64_t vfs_dir_path(const vfs_node_t *dir, const vfs_node_t *root, char *buf, size_t size);
 
 /* ---- open file descriptions (vfs_file.c) ---- */
 
@@ -181,6 +254,9 @@ struct vfs_file {
     uint32_t flags;   /* access mode, O_APPEND, O_NONBLOCK, O_PATH, ... (F_GETFL) */
     int64_t pos;
     vfs_node_t *node;
+    bool piped;       /* counted as a reader/writer of its node's pipe (released at the end) */
+    uint64_t wseen;   /* a pipe's writer opens counted when this read end was opened (POLLHUP) */
+    vfs_epitem_t *epitems;   /* epoll instances watching this description (not counted) */
 };
 
 int vfs_file_new(vfs_t *vfs, vfs_node_t *node, uint32_t flags, vfs_file_t **out);
@@ -193,6 +269,9 @@ int64_t vfs_file_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t
                       int64_t off);
 int64_t vfs_file_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio,
                        int64_t off);
+/* The LX_POLL* events f is ready for now, and in *q (if q) the queue whose wakes announce a
+ * change (NULL: its readiness never changes: regular files, /dev/null, ...). vfs_poll.c */
+uint32_t vfs_file_poll(vfs_t *vfs, vfs_file_t *f, vfs_pollq_t **q);
 
 /* ---- devices and generated files (vfs_dev.c) ---- */
 
@@ -230,7 +309,13 @@ struct vfs_proc {
     int nfds;          /* slots allocated, grows as needed */
     int fd_limit;      /* RLIMIT_NOFILE's soft limit: fds must be below it */
     vfs_node_t *cwd;   /* counted */
+    vfs_node_t *root;  /* counted: "/" for this process (chroot) */
     uint32_t umask;
+    /* /proc/<pid>/exe: the program exec committed (counted) and its path when it was opened;
+     * exec_* is the latest vfs_exec_open, which becomes exe at vfs_proc_exec */
+    vfs_node_t *exe, *exec_node;
+    char *exe_path, *exec_path;
+    bool exe_first;    /* exe is the first process's, set at each open until an exec commits */
 };
 
 vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid);
@@ -241,6 +326,8 @@ int vfs_fd_install(vfs_proc_t *p, vfs_file_t *f, int minfd, bool cloexec);
 /* Put f in slot fd, closing what was there; consumes the reference on success. */
 int vfs_fd_install_at(vfs_proc_t *p, int fd, vfs_file_t *f, bool cloexec);
 int vfs_fd_close(vfs_proc_t *p, int32_t fd);
+/* exec opened node by path (owned by p from now): /proc/<pid>/exe once exec commits */
+void vfs_proc_exec_opened(vfs_proc_t *p, vfs_node_t *node, char *path);
 vfs_fd_t *vfs_fd_slot(vfs_proc_t *p, int32_t fd);   /* the open slot or NULL */
 
 /* ---- deferred calls (vfs_pending.c) ---- */
@@ -249,20 +336,36 @@ typedef struct vfs_waitq {
     vfs_pending_t *head, *tail;
 } vfs_waitq_t;
 
+/* how a record ends: answered, dropped (its caller died), withdrawn (a signal interrupts it) */
+enum vfs_pc_end { VFS_PC_REPLIED, VFS_PC_DROPPED, VFS_PC_WITHDRAWN };
+typedef struct vfs_pending_ops {
+    /* the record is off every list and its token used: undo the kind's registrations, free
+     * ext (the record itself and its file and uio are freed after) */
+    void (*release)(vfs_t *vfs, vfs_pending_t *pc, enum vfs_pc_end how);
+} vfs_pending_ops_t;
+
 struct vfs_pending {
     vfs_pending_t *all_next, *all_prev;   /* every pending call, for cancellation */
     vfs_pending_t *q_next, *q_prev;       /* the wait queue it sleeps on (FIFO) */
-    vfs_waitq_t *q;
+    vfs_waitq_t *q;      /* NULL: a kind that waits on several things (ops, ext) */
     vfs_token_t token;
     int32_t pid, tid;
-    vfs_file_t *file;    /* counted */
+    uint64_t nr;         /* the syscall */
+    vfs_file_t *file;    /* counted (or NULL) */
     vfs_uio_t uio;       /* owned */
     uint64_t done;       /* bytes already transferred (a big pipe write across deferrals) */
+    uint64_t arg;        /* a kind's own word: an eventfd write's value, a FIFO open's flags */
+    const vfs_pending_ops_t *ops;   /* NULL for a plain read or write on q */
+    void *ext;
 };
 
 /* Defer req: keeps the token, takes a reference on f, moves *uio. -ENOMEM or 0. */
 int vfs_pending_add(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio,
                     uint64_t done, vfs_waitq_t *q);
+/* The general form: f, uio and q may be NULL; ops/ext for kinds with their own state. */
+vfs_pending_t *vfs_pending_add_ext(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f,
+                                   vfs_uio_t *uio, vfs_waitq_t *q, const vfs_pending_ops_t *ops,
+                                   void *ext);
 /* Answer and forget a pending call. May re-enter pipe/console code through the reference it
  * drops, so callers re-read queue heads after each call. */
 void vfs_pending_finish(vfs_t *vfs, vfs_pending_t *pc, int64_t value);
@@ -276,10 +379,17 @@ struct vfs_pipe {
     uint8_t *buf;
     size_t head, count;
     uint32_t readers, writers;   /* open descriptions of each end */
+    uint32_t files;              /* open descriptions of a FIFO (its pipe goes with the last) */
+    uint64_t r_counter, w_counter;   /* reader / writer opens ever (Linux's, for FIFOs) */
     vfs_waitq_t rq, wq;          /* pending readers / writers, FIFO */
+    vfs_waitq_t openq;           /* FIFO opens waiting for the other end */
+    vfs_pollq_t pollq;
+    uint32_t wkeys;              /* events this call may have made true, announced at its end */
 };
 
 int vfs_pipe_open(vfs_t *vfs, uint32_t flags, vfs_file_t **rd, vfs_file_t **wr);
+vfs_pipe_t *vfs_pipe_new(void);
+uint32_t vfs_pipe_poll(const vfs_file_t *f);
 int64_t vfs_pipe_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
 int64_t vfs_pipe_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
 void vfs_pipe_release(vfs_t *vfs, vfs_pipe_t *pipe, bool reader, bool writer);
@@ -307,6 +417,55 @@ int64_t vfs_console_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_ui
 int64_t vfs_console_write(vfs_t *vfs, vfs_uio_t *uio);
 int64_t vfs_console_ioctl(vfs_t *vfs, const vfs_req_t *req, uint64_t cmd, uint64_t arg);
 void vfs_console_attach(vfs_t *vfs, int32_t pid);   /* first process: becomes foreground */
+uint32_t vfs_console_poll(vfs_t *vfs);   /* LX_POLL* readiness; changes wake vfs->con_pollq */
+
+/* ---- FIFOs (vfs_fifo.c): open of a pipe node with Linux's blocking rules ---- */
+
+/* f is a new description of a pipe node; fd-install it (cloexec) now or when the other end
+ * opens: the fd, -errno, or VFS_SUSPEND. Consumes the caller's reference on f. */
+int64_t vfs_fifo_open(vfs_t *vfs, const vfs_req_t *req, vfs_proc_t *p, vfs_file_t *f,
+                      bool cloexec);
+void vfs_fifo_release(vfs_node_t *node);   /* a description of it went (vfs_file_put) */
+
+/* ---- eventfd, timerfd, epoll (vfs_eventfd.c, vfs_timerfd.c, vfs_epoll.c) ---- */
+
+int64_t vfs_eventfd_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
+int64_t vfs_eventfd_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
+uint32_t vfs_eventfd_poll(vfs_eventfd_t *e);
+vfs_pollq_t *vfs_eventfd_pollq(vfs_eventfd_t *e);
+vfs_pollq_t *vfs_timerfd_pollq(vfs_timerfd_t *t);
+vfs_pollq_t *vfs_epoll_pollq(vfs_epoll_t *ep);
+void vfs_eventfd_free(vfs_eventfd_t *e);
+int64_t vfs_timerfd_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
+uint32_t vfs_timerfd_poll(vfs_t *vfs, vfs_timerfd_t *t);
+void vfs_timerfd_free(vfs_t *vfs, vfs_timerfd_t *t);
+uint32_t vfs_epoll_poll(vfs_t *vfs, vfs_epoll_t *ep);
+/* epoll_wait's answer: up to max ready events to uevents; the count, 0, or -EFAULT. */
+int64_t vfs_epoll_collect(vfs_t *vfs, vfs_epoll_t *ep, int32_t pid, uint64_t uevents,
+                          int32_t max);
+/* Wait (vfs_poll.c) until epf, an epoll instance, has events (span ns; UINT64_MAX: forever). */
+int64_t vfs_poll_epoll_wait(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *epf, uint64_t uevents,
+                            int32_t maxevents, uint64_t span);
+/* A timespec timeout from the caller: *span ns (UINT64_MAX if uts is NULL); -EFAULT, -EINVAL. */
+int64_t vfs_poll_timespec(vfs_t *vfs, int32_t pid, uint64_t uts, uint64_t *span);
+void vfs_epoll_free(vfs_t *vfs, vfs_epoll_t *ep);
+/* the description is going: every epoll instance forgets it (Linux's eventpoll_release) */
+void vfs_epoll_file_gone(vfs_t *vfs, vfs_file_t *f);
+vfs_pollq_t *vfs_node_pollq(vfs_t *vfs, vfs_node_t *n);   /* vfs_poll.c */
+
+/* ---- /proc beyond the per-pid files (vfs_procinfo.c, vfs_procfd.c) ---- */
+
+int vfs_procinfo_populate(vfs_t *vfs, vfs_node_t *proc);  /* mounts, meminfo, stat, ... */
+/* The text of a machine-wide /proc file into buf (at most size bytes): its length. */
+size_t vfs_procinfo_text(vfs_t *vfs, enum vfs_procfile file, char *buf, size_t size);
+int vfs_procfd_add(vfs_t *vfs, vfs_node_t *piddir, int32_t pid);   /* exe, fd/, mounts */
+/* /proc/<pid>/fd is listed or looked up: make its entries those of pid's fd table now. */
+void vfs_procfd_sync(vfs_t *vfs, vfs_node_t *dir);
+/* Where a /proc magic link (exe, fd/<n>) leads for the walk: the node itself, or NULL. */
+vfs_node_t *vfs_procfd_follow(vfs_t *vfs, const vfs_node_t *lnk);
+/* readlink's text of an exe or fd/<n> link (a path, "pipe:[ino]", "anon_inode:[eventfd]"...)
+ * into buf: its length (< size; the caller adds the NUL). */
+size_t vfs_procfd_describe(vfs_t *vfs, const vfs_node_t *lnk, char *buf, size_t size);
 
 /* ---- the server state ---- */
 
@@ -315,6 +474,20 @@ typedef struct vfs_procfs_op vfs_procfs_op_t;
 struct vfs {
     struct vfs_env env;
     vfs_node_t *root;
+    vfs_node_t *walk_root;       /* the root of the walk in progress (a chroot); NULL: root */
+    vfs_timer_t *timers;         /* sorted by deadline (vfs_timer.c) */
+    uint64_t timer_armed;        /* deadline handed to env->timer_arm, 0: none */
+    bool timer_busy;             /* vfs_timer_fired is running the due timers */
+    vfs_waker_t *dirty_head, *dirty_tail;   /* woken waiters to run (vfs_wait.c) */
+    bool waking;                 /* vfs_wake_run is running them */
+    vfs_pollq_t con_pollq;       /* the console's readiness */
+    uint64_t procs_created;      /* vfs_proc_create calls: /proc/stat's processes */
+    int32_t last_pid;            /* /proc/loadavg's last field */
+    uint64_t reg_bytes;          /* bytes held by regular files' data (meminfo's Cached) */
+    struct {                     /* syslog(2): kernel log positions and console level */
+        uint64_t seen, clear;    /* READ stopped here; CLEAR was here */
+        int32_t level, saved;    /* CONSOLE_LEVEL; CONSOLE_OFF's saved level (0: none) */
+    } klog;
     vfs_node_t *proc;            /* /proc (kept in place: procfs) */
     vfs_procfs_op_t *procfs_ops; /* reads handed to procmgr, until vfs_procfs_done */
     uint64_t procfs_next_id;
@@ -361,6 +534,33 @@ VFS_SYS_DECL(fchmod);
 VFS_SYS_DECL(fchown);
 VFS_SYS_DECL(fchdir);
 VFS_SYS_DECL(fstat);
+/* vfs_poll.c */
+VFS_SYS_DECL(poll);
+VFS_SYS_DECL(ppoll);
+VFS_SYS_DECL(select);
+VFS_SYS_DECL(pselect6);
+/* vfs_epoll.c */
+VFS_SYS_DECL(epoll_create);
+VFS_SYS_DECL(epoll_create1);
+VFS_SYS_DECL(epoll_ctl);
+VFS_SYS_DECL(epoll_wait);
+VFS_SYS_DECL(epoll_pwait);
+VFS_SYS_DECL(epoll_pwait2);
+/* vfs_eventfd.c, vfs_timerfd.c */
+VFS_SYS_DECL(eventfd);
+VFS_SYS_DECL(eventfd2);
+VFS_SYS_DECL(timerfd_create);
+VFS_SYS_DECL(timerfd_settime);
+VFS_SYS_DECL(timerfd_gettime);
+/* vfs_fifo.c */
+VFS_SYS_DECL(mknod);
+VFS_SYS_DECL(mknodat);
+/* vfs_sys_fs.c */
+VFS_SYS_DECL(chroot);
+VFS_SYS_DECL(statfs);
+VFS_SYS_DECL(fstatfs);
+/* vfs_syslog.c */
+VFS_SYS_DECL(syslog);
 /* vfs_sys_open.c */
 VFS_SYS_DECL(open);
 VFS_SYS_DECL(openat);
@@ -404,6 +604,22 @@ VFS_SYS_DECL(utimensat);
 static inline int32_t vfs_arg_fd(uint64_t a)
 {
     return (int32_t)(uint32_t)a;
+}
+
+/* A new anonymous object (eventfd, timerfd, epoll) on a new fd: 0600, in no directory. The
+ * node's state is set by init(node, arg) before the fd exists; -errno leaves nothing behind. */
+int64_t vfs_anon_fd(vfs_t *vfs, vfs_proc_t *p, enum vfs_kind kind, uint32_t flags,
+                    bool cloexec, int (*init)(vfs_t *, vfs_node_t *, void *), void *arg);
+
+/* Checked user copies, -EFAULT on failure (the env's, by pid). */
+static inline int vfs_copy_in(vfs_t *vfs, int32_t pid, void *dst, uint64_t uaddr, size_t len)
+{
+    return vfs->env.copy_in(vfs->env.ctx, pid, dst, uaddr, len) < 0 ? -LX_EFAULT : 0;
+}
+static inline int vfs_copy_out(vfs_t *vfs, int32_t pid, uint64_t uaddr, const void *src,
+                               size_t len)
+{
+    return vfs->env.copy_out(vfs->env.ctx, pid, uaddr, src, len) < 0 ? -LX_EFAULT : 0;
 }
 
 #endif

@@ -203,6 +203,52 @@ static void g_now(void *c, struct lx_timespec *ts)
     ts->tv_nsec = (int64_t)(ns % 1000000000ull);
 }
 
+static uint64_t g_clock_mono(void *c)
+{
+    (void)c;
+    return k_clock_ns();
+}
+
+static void g_timer_arm(void *c, uint64_t deadline)
+{
+    (void)c;
+    k_timer_set(vfs_glue.ep, VFS_NOTIFY_TIMER, deadline);
+}
+
+static void g_log(void *c, const char *line)
+{
+    (void)c;
+    k_debug_write(line, strlen(line));
+    k_debug_write("\n", 1);
+}
+
+static void g_sysinfo(void *c, struct vfs_sysinfo *si)
+{
+    (void)c;
+    struct kmem_info mi;
+    k_mem_info(&mi);
+    si->mem_total = mi.total_frames * 4096;
+    si->mem_free = mi.free_frames * 4096;
+    /* the kernel counts address-space switches, not context switches: the nearest it has */
+    si->ctxt = mi.as_switches;
+    /* CPU time: the kernel does not account it yet (cpu_ns stays 0) */
+    si->tsc_hz = rt_boot->tsc_hz;
+}
+
+static void g_cpuid(void *c, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    (void)c;
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(leaf), "c"(sub));
+}
+
+static int64_t g_klog_read(void *c, void *buf, uint64_t len, uint64_t pos, uint64_t *end)
+{
+    (void)c;
+    int64_t n = k_log_read(buf, len, pos, end);
+    return n < 0 ? 0 : n;
+}
+
 static void g_kstat(void *c, uint64_t out[3])
 {
     (void)c;
@@ -225,6 +271,12 @@ const struct vfs_env *vfs_ipc_env(void)
         .now = g_now,
         .kstat = g_kstat,
         .procfs_read = g_procfs_read,
+        .clock_mono = g_clock_mono,
+        .timer_arm = g_timer_arm,
+        .log = g_log,
+        .sysinfo = g_sysinfo,
+        .cpuid = g_cpuid,
+        .klog_read = g_klog_read,
     };
     return &env;
 }

@@ -6,10 +6,19 @@
  * reference on its parent so ".." of a removed (but still used) directory stays valid.
  *
  * Entry points: vfs_node_new/get/put/free_tree/touch/stat/dtype, vfs_dir_lookup/link/unlink/
- * create/is_empty, vfs_reg_resize/reserve, vfs_lnk_target, vfs_now. */
+ * create/is_empty, vfs_reg_resize/reserve, vfs_lnk_target, vfs_now, vfs_strdup. */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
+
+char *vfs_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    if (c)
+        memcpy(c, s, n);
+    return c;
+}
 
 void vfs_now(vfs_t *vfs, struct lx_timespec *ts)
 {
@@ -49,13 +58,24 @@ static void node_free(vfs_node_t *n)
             vfs_node_put(n->u.dir.parent);
         break;
     case VFS_K_REG:
+        n->vfs->reg_bytes -= n->u.reg.cap;
         free(n->u.reg.data);
         break;
     case VFS_K_LNK:
         free(n->u.lnk.target);
         break;
     case VFS_K_PIPE:
-        vfs_pipe_free(n->u.pipe);
+        if (n->u.pipe)
+            vfs_pipe_free(n->u.pipe);
+        break;
+    case VFS_K_EVENTFD:
+        vfs_eventfd_free(n->u.efd);
+        break;
+    case VFS_K_TIMERFD:
+        vfs_timerfd_free(n->vfs, n->u.tfd);
+        break;
+    case VFS_K_EPOLL:
+        vfs_epoll_free(n->vfs, n->u.ep);
         break;
     default:
         break;
@@ -114,7 +134,9 @@ static int64_t node_size(const vfs_node_t *n)
     case VFS_K_REG:
         return (int64_t)n->u.reg.size;
     case VFS_K_LNK:
-        /* /proc/self has no stored target; procfs reports 0 for it */
+        /* /proc/self and exe have no stored target (procfs reports 0), fd links 64 */
+        if (n->u.lnk.magic == VFS_LNK_FD)
+            return 64;
         return n->u.lnk.target ? (int64_t)strlen(n->u.lnk.target) : 0;
     case VFS_K_DIR:
         /* tmpfs's convention: a bogus 20 bytes per entry, "." and ".." included */
@@ -127,10 +149,13 @@ static int64_t node_size(const vfs_node_t *n)
 void vfs_node_stat(const vfs_node_t *n, struct lx_stat *st)
 {
     memset(st, 0, sizeof(*st));
-    st->st_dev = n->kind == VFS_K_PIPE ? 0xc : VFS_STDEV;
+    /* pipes and the anonymous files (eventfd, timerfd, epoll) are in no directory yet count as
+     * linked once, on file systems of their own (Linux's pipefs and anon_inodefs) */
+    bool anon = (n->kind == VFS_K_PIPE && !n->fifo) || n->kind == VFS_K_EVENTFD ||
+                n->kind == VFS_K_TIMERFD || n->kind == VFS_K_EPOLL;
+    st->st_dev = !anon ? VFS_STDEV : n->kind == VFS_K_PIPE ? 0xc : 0xd;
     st->st_ino = n->ino;
-    /* a pipe is in no directory yet counts as linked once, as on Linux's pipefs */
-    st->st_nlink = n->kind == VFS_K_PIPE ? 1 : n->nlink;
+    st->st_nlink = anon ? 1 : n->nlink;
     st->st_mode = n->mode;
     st->st_uid = n->uid;
     st->st_gid = n->gid;
@@ -144,11 +169,20 @@ void vfs_node_stat(const vfs_node_t *n, struct lx_stat *st)
     st->st_ctim = n->ctime;
 }
 
-const char *vfs_lnk_target(const vfs_node_t *n, int32_t pid, char buf[16])
+const char *vfs_lnk_target(vfs_t *vfs, const vfs_node_t *n, int32_t pid, char *buf, size_t size)
 {
-    if (n->u.lnk.target)
+    size_t len = 0;
+    switch (n->u.lnk.magic) {
+    case VFS_LNK_TEXT:
         return n->u.lnk.target;
-    size_t len = pid > 0 ? vfs_fmt_u64(buf, (uint64_t)pid) : 0;
+    case VFS_LNK_SELF:
+        len = pid > 0 ? vfs_fmt_u64(buf, (uint64_t)pid) : 0;
+        break;
+    case VFS_LNK_EXE:
+    case VFS_LNK_FD:
+        len = vfs_procfd_describe(vfs, n, buf, size);
+        break;
+    }
     buf[len] = '\0';
     return buf;
 }
@@ -166,6 +200,10 @@ uint8_t vfs_node_dtype(const vfs_node_t *n)
         return LX_DT_CHR;
     case LX_S_IFIFO:
         return LX_DT_FIFO;
+    case LX_S_IFBLK:
+        return LX_DT_BLK;
+    case LX_S_IFSOCK:
+        return LX_DT_SOCK;
     default:
         return LX_DT_UNKNOWN;
     }
@@ -283,6 +321,7 @@ int vfs_reg_reserve(vfs_node_t *n, uint64_t cap)
     if (!data)
         return -LX_ENOSPC;
     n->u.reg.data = data;
+    n->vfs->reg_bytes += want - n->u.reg.cap;
     n->u.reg.cap = want;
     return 0;
 }

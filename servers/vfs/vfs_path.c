@@ -7,10 +7,13 @@
  * The walk works on a private copy of the path (vfs->walk) into which each symlink's target is
  * spliced in front of the unresolved rest; the walk never blocks and nothing else runs during
  * it, so it holds no references. /proc/self's target is the pid of the caller the walk is made
- * for (vfs->walk_pid, set by vfs_walk_at).
+ * for (vfs->walk_pid, set by vfs_walk_at), and "/" is that caller's root (vfs->walk_root, after
+ * chroot). /proc/<pid>/exe and /proc/<pid>/fd/<n> are Linux's "magic" links: following one
+ * goes straight to the file it stands for (even a pipe or a deleted file), not through its
+ * text.
  *
- * Entry points: vfs_walk, vfs_walk_at, vfs_walk_user, vfs_walk_node, vfs_lookup_can_create,
- * vfs_dir_path. */
+ * Entry points: vfs_walk, vfs_walk_at, vfs_walk_user, vfs_walk_node, vfs_walk_new,
+ * vfs_lookup_can_create, vfs_dir_path. */
 #include <string.h>
 #include "vfs_impl.h"
 
@@ -40,11 +43,12 @@ int vfs_walk(vfs_t *vfs, vfs_node_t *start, const char *path, unsigned flags, vf
     char *buf = vfs->walk;
     memcpy(buf, path, len + 1);
 
+    vfs_node_t *root = vfs->walk_root ? vfs->walk_root : vfs->root;
     vfs_node_t *cur = start;
     unsigned links = 0;
     size_t pos = 0;
     if (buf[0] == '/')
-        cur = vfs->root;
+        cur = root;
     for (;;) {
         while (buf[pos] == '/')
             pos++;
@@ -78,9 +82,11 @@ int vfs_walk(vfs_t *vfs, vfs_node_t *start, const char *path, unsigned flags, vf
             next = cur;
             type = VFS_LAST_DOT;
         } else if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
-            next = cur == vfs->root ? cur : cur->u.dir.parent;
+            next = cur == root || cur == vfs->root ? cur : cur->u.dir.parent;
             type = VFS_LAST_DOTDOT;
         } else {
+            if (cur->u.dir.fd_pid)
+                vfs_procfd_sync(vfs, cur);   /* /proc/<pid>/fd: the fds open now */
             next = vfs_dir_lookup(cur, comp, clen);
         }
 
@@ -89,14 +95,23 @@ int vfs_walk(vfs_t *vfs, vfs_node_t *start, const char *path, unsigned flags, vf
         if (next && next->kind == VFS_K_LNK && follow) {
             if (++links > VFS_SYMLOOP_MAX)
                 return -LX_ELOOP;
-            char self[16];
-            int rc = walk_splice(buf, rest_at, vfs_lnk_target(next, vfs->walk_pid, self));
-            if (rc < 0)
-                return rc;
-            pos = 0;
-            if (buf[0] == '/')
-                cur = vfs->root;
-            continue;
+            if (next->u.lnk.magic == VFS_LNK_EXE || next->u.lnk.magic == VFS_LNK_FD) {
+                next = vfs_procfd_follow(vfs, next);
+                if (!next)
+                    return -LX_ENOENT;
+                type = VFS_LAST_NORM;
+                /* the file itself: go on as if the component had named it */
+            } else {
+                char self[16];
+                int rc = walk_splice(buf, rest_at,
+                                     vfs_lnk_target(vfs, next, vfs->walk_pid, self, sizeof self));
+                if (rc < 0)
+                    return rc;
+                pos = 0;
+                if (buf[0] == '/')
+                    cur = root;
+                continue;
+            }
         }
         if (last) {
             lk->parent = cur;
@@ -141,9 +156,11 @@ int vfs_walk_at(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, const char *path, unsi
     } else if (path[0] != '/' && start->kind != VFS_K_DIR) {
         rc = path[0] ? -LX_ENOTDIR : -LX_ENOENT;
     } else {
-        vfs->walk_pid = p->pid;   /* /proc/self is the caller */
+        vfs->walk_pid = p->pid;   /* /proc/self is the caller, "/" its root */
+        vfs->walk_root = p->root;
         rc = vfs_walk(vfs, start, path, flags, lk);
         vfs->walk_pid = 0;
+        vfs->walk_root = NULL;
     }
     if (f)
         vfs_file_put(f);
@@ -172,6 +189,12 @@ int vfs_walk_node(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath, unsi
     return 0;
 }
 
+int vfs_walk_new(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath, vfs_lookup_t *lk)
+{
+    int rc = vfs_walk_user(vfs, p, dirfd, upath, VFS_WALK_PARENT, lk);
+    return rc < 0 ? rc : vfs_lookup_can_create(lk);
+}
+
 int vfs_lookup_can_create(const vfs_lookup_t *lk)
 {
     if (lk->node || lk->last != VFS_LAST_NORM)
@@ -193,15 +216,18 @@ static const char *dir_name_in_parent(const vfs_node_t *dir)
     return NULL;
 }
 
-int64_t vfs_dir_path(const vfs_node_t *dir, char *buf, size_t size)
+int64_t vfs_dir_path(const vfs_node_t *dir, const vfs_node_t *root, char *buf, size_t size)
 {
-    const vfs_node_t *root = dir->vfs->root;
+    const vfs_node_t *top = dir->vfs->root;
+    if (!root)
+        root = top;
     /* build right to left at the end of buf, then slide it to the front */
     if (size < 2)
         return -LX_ERANGE;
     size_t at = size - 1;
     buf[at] = '\0';
-    for (const vfs_node_t *d = dir; d != root; d = d->u.dir.parent) {
+    const vfs_node_t *d = dir;
+    for (; d != root && d != top; d = d->u.dir.parent) {
         if (d->nlink == 0)
             return -LX_ENOENT;
         const char *name = dir_name_in_parent(d);
@@ -213,6 +239,17 @@ int64_t vfs_dir_path(const vfs_node_t *dir, char *buf, size_t size)
         at -= len;
         memcpy(buf + at, name, len);
         buf[--at] = '/';
+    }
+    if (d != root) {
+        /* outside the caller's root (a cwd left behind by chroot): Linux's prefix */
+        static const char unreachable[] = "(unreachable)";
+        size_t len = sizeof unreachable - 1;
+        if (len + (at == size - 1 ? 1 : 0) > at)
+            return -LX_ERANGE;
+        if (at == size - 1)
+            buf[--at] = '/';
+        at -= len;
+        memcpy(buf + at, unreachable, len);
     }
     if (at == size - 1)
         buf[--at] = '/';

@@ -13,24 +13,79 @@
  * after anything that adds data or space. Invariants after a pump: readers wait only on an
  * empty pipe; writers wait only while the head writer cannot proceed.
  *
- * Entry points: vfs_pipe_open, vfs_pipe_read, vfs_pipe_write, vfs_pipe_release, vfs_pipe_kick,
- * vfs_pipe_nread, vfs_pipe_free. */
+ * Readiness (vfs_pipe_poll) is Linux's pipe_poll: a read end is readable with data, and hangs up
+ * (POLLHUP) once it has had a writer and has none left; a write end is writable with room for
+ * PIPE_BUF bytes and in error (POLLERR) without readers. What a call changes is collected in
+ * pipe->wkeys and announced on pipe->pollq when the public function returns.
+ *
+ * A named pipe (FIFO) uses the same ring, made at its first open (vfs_fifo.c).
+ *
+ * Entry points: vfs_pipe_new, vfs_pipe_open, vfs_pipe_read, vfs_pipe_write, vfs_pipe_release,
+ * vfs_pipe_kick, vfs_pipe_nread, vfs_pipe_poll, vfs_pipe_free. */
 #include <stdlib.h>
 #include "vfs_impl.h"
 
-int vfs_pipe_open(vfs_t *vfs, uint32_t flags, vfs_file_t **rd, vfs_file_t **wr)
+#define PIPE_KEYS_IN  (LX_POLLIN | LX_POLLRDNORM)
+#define PIPE_KEYS_OUT (LX_POLLOUT | LX_POLLWRNORM)
+#define PIPE_KEYS_ALL (PIPE_KEYS_IN | PIPE_KEYS_OUT | LX_POLLHUP | LX_POLLERR)
+
+vfs_pipe_t *vfs_pipe_new(void)
 {
     vfs_pipe_t *pipe = calloc(1, sizeof(*pipe));
     uint8_t *buf = malloc(VFS_PIPE_SIZE);
-    vfs_node_t *node = vfs_node_new(vfs, VFS_K_PIPE, LX_S_IFIFO | 0600);
-    if (!pipe || !buf || !node) {
+    if (!pipe || !buf) {
         free(pipe);
         free(buf);
+        return NULL;
+    }
+    pipe->buf = buf;
+    return pipe;
+}
+
+/* Tell the pollers what this call changed. Last thing a public function does with the pipe: a
+ * poller's answer can drop the last description of a FIFO, which frees its pipe. */
+static void pipe_announce(vfs_t *vfs, vfs_pipe_t *pipe)
+{
+    uint32_t keys = pipe->wkeys;
+    pipe->wkeys = 0;
+    if (keys)
+        vfs_pollq_wake(vfs, &pipe->pollq, keys);
+}
+
+uint32_t vfs_pipe_poll(const vfs_file_t *f)
+{
+    const vfs_pipe_t *pipe = f->node->u.pipe;
+    uint32_t mask = 0;
+    if (!pipe)
+        return 0;
+    if (vfs_file_readable(f)) {
+        if (pipe->count > 0)
+            mask |= PIPE_KEYS_IN;
+        /* a FIFO reader that never saw a writer is not hung up (Linux's f_version check) */
+        if (pipe->writers == 0 && pipe->w_counter != f->wseen)
+            mask |= LX_POLLHUP;
+    }
+    if (vfs_file_writable(f)) {
+        if (VFS_PIPE_SIZE - pipe->count >= LX_PIPE_BUF)
+            mask |= PIPE_KEYS_OUT;
+        if (pipe->readers == 0)
+            mask |= LX_POLLERR;
+    }
+    return mask;
+}
+
+int vfs_pipe_open(vfs_t *vfs, uint32_t flags, vfs_file_t **rd, vfs_file_t **wr)
+{
+    vfs_pipe_t *pipe = vfs_pipe_new();
+    vfs_node_t *node = vfs_node_new(vfs, VFS_K_PIPE, LX_S_IFIFO | 0600);
+    if (!pipe || !node) {
+        if (pipe)
+            vfs_pipe_free(pipe);
         free(node);
         return -LX_ENOMEM;
     }
-    pipe->buf = buf;
     node->u.pipe = pipe;
+    pipe->r_counter = pipe->w_counter = 1;
     uint32_t st = flags & LX_O_NONBLOCK;
     int rc = vfs_file_new(vfs, node, LX_O_RDONLY | st, rd);
     if (rc < 0) {
@@ -39,12 +94,14 @@ int vfs_pipe_open(vfs_t *vfs, uint32_t flags, vfs_file_t **rd, vfs_file_t **wr)
         return rc;
     }
     pipe->readers = 1;
+    (*rd)->piped = true;
     rc = vfs_file_new(vfs, node, LX_O_WRONLY | st, wr);
     if (rc < 0) {
         vfs_file_put(*rd);    /* the last reference: frees node and pipe */
         return rc;
     }
     pipe->writers = 1;
+    (*wr)->piped = true;
     return 0;
 }
 
@@ -69,6 +126,8 @@ static int64_t pipe_pull(vfs_t *vfs, vfs_pipe_t *pipe, const vfs_uio_t *uio, uin
         return got;
     pipe->head = (pipe->head + (uint64_t)got) % VFS_PIPE_SIZE;
     pipe->count -= (uint64_t)got;
+    if (got > 0)
+        pipe->wkeys |= PIPE_KEYS_OUT;
     return got;
 }
 
@@ -89,6 +148,8 @@ static int64_t pipe_push(vfs_t *vfs, vfs_pipe_t *pipe, const vfs_uio_t *uio, uin
             got += more;
     }
     pipe->count += (uint64_t)got;
+    if (got > 0)
+        pipe->wkeys |= PIPE_KEYS_IN;
     return got;
 }
 
@@ -147,6 +208,7 @@ static void pipe_pump(vfs_t *vfs, vfs_pipe_t *pipe)
 void vfs_pipe_kick(vfs_t *vfs, vfs_pipe_t *pipe)
 {
     pipe_pump(vfs, pipe);
+    pipe_announce(vfs, pipe);
 }
 
 int64_t vfs_pipe_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio)
@@ -157,6 +219,7 @@ int64_t vfs_pipe_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t
     if (pipe->count > 0) {
         int64_t got = pipe_pull(vfs, pipe, uio, uio->total);
         pipe_pump(vfs, pipe);   /* space for waiting writers */
+        pipe_announce(vfs, pipe);
         return got;
     }
     if (pipe->writers == 0)
@@ -167,7 +230,7 @@ int64_t vfs_pipe_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t
     return rc < 0 ? rc : VFS_SUSPEND;
 }
 
-int64_t vfs_pipe_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio)
+static int64_t pipe_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio)
 {
     vfs_pipe_t *pipe = f->node->u.pipe;
     bool nonblock = f->flags & LX_O_NONBLOCK;
@@ -202,17 +265,28 @@ int64_t vfs_pipe_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_
     return rc < 0 ? (done ? (int64_t)done : rc) : VFS_SUSPEND;
 }
 
+int64_t vfs_pipe_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio)
+{
+    vfs_pipe_t *pipe = f->node->u.pipe;
+    int64_t r = pipe_write(vfs, req, f, uio);
+    pipe_announce(vfs, pipe);
+    return r;
+}
+
 void vfs_pipe_release(vfs_t *vfs, vfs_pipe_t *pipe, bool reader, bool writer)
 {
     vfs_pending_t *pc;
     if (reader && --pipe->readers == 0) {
+        pipe->wkeys |= PIPE_KEYS_ALL;
         while ((pc = pipe->wq.head)) {
             pipe_sigpipe(vfs, pc->pid, pc->tid);
             vfs_pending_finish(vfs, pc, pc->done ? (int64_t)pc->done : -LX_EPIPE);
         }
     }
     if (writer && --pipe->writers == 0) {
+        pipe->wkeys |= PIPE_KEYS_ALL;
         while ((pc = pipe->rq.head))
             vfs_pending_finish(vfs, pc, 0);   /* EOF */
     }
+    pipe_announce(vfs, pipe);
 }

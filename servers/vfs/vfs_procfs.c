@@ -1,5 +1,6 @@
 /* /proc as vfs keeps it: the symlink /proc/self, one directory per live process holding stat,
- * cmdline and comm, and the reads of those three files, which vfs does not answer itself.
+ * cmdline, comm and maps (whose reads vfs does not answer itself), and exe, fd/ and mounts
+ * (vfs_procfd.c); the machine-wide files are vfs_procinfo.c's.
  *
  * vfs owns the shape of /proc (it hears of every process from procmgr: vfs_proc_create and
  * vfs_proc_exit), so lookups, stat, open and getdents64 of /proc are ordinary tree operations.
@@ -31,6 +32,7 @@ static const struct {
     {"stat", VFS_PROCFS_STAT},
     {"cmdline", VFS_PROCFS_CMDLINE},
     {"comm", VFS_PROCFS_COMM},
+    {"maps", VFS_PROCFS_MAPS},
 };
 
 static void pid_name(int32_t pid, char buf[16])
@@ -54,8 +56,11 @@ int vfs_procfs_populate(vfs_t *vfs, vfs_node_t *proc)
         int rc = vfs_dir_create(proc, "self", VFS_K_LNK, LX_S_IFLNK | 0777, &self);
         if (rc < 0)
             return rc;
-        self->u.lnk.target = NULL;   /* resolved per caller: vfs_lnk_target */
+        self->u.lnk.magic = VFS_LNK_SELF;   /* resolved per caller: vfs_lnk_target */
     }
+    int rc = vfs_procinfo_populate(vfs, proc);
+    if (rc < 0)
+        return rc;
     mark_tree(proc);
     return 0;
 }
@@ -83,7 +88,10 @@ int vfs_procfs_add(vfs_t *vfs, int32_t pid)
         f->u.proc.pid = pid;
         f->u.proc.which = pid_files[i].which;
     }
-    return 0;
+    rc = vfs_procfd_add(vfs, dir, pid);
+    if (rc < 0)
+        vfs_procfs_remove(vfs, pid);
+    return rc;
 }
 
 /* The nodes lose their names; one still open (an fd, a cwd) lives on unlinked, which is how a
@@ -98,6 +106,11 @@ void vfs_procfs_remove(vfs_t *vfs, int32_t pid)
     while (dir->u.dir.n) {
         /* a copy: unlinking frees the entry's own name */
         strcpy(ent, dir->u.dir.ents[0].name);
+        vfs_node_t *sub = dir->u.dir.ents[0].node;
+        if (sub->kind == VFS_K_DIR && sub->u.dir.fd_pid) {
+            sub->nlink = 0;   /* fd/ first loses its links (a cwd there then lists nothing) */
+            vfs_procfd_sync(vfs, sub);
+        }
         vfs_dir_unlink(dir, ent);
     }
     vfs_dir_unlink(vfs->proc, name);

@@ -151,8 +151,12 @@ VFS_SYS_DECL(ioctl)
         return 0;
     }
     }
-    if (n->kind == VFS_K_DEV && n->u.dev == VFS_DEV_CONSOLE)
-        return vfs_console_ioctl(vfs, req, cmd, arg);
+    if (n->kind == VFS_K_DEV && n->u.dev == VFS_DEV_CONSOLE) {
+        int64_t r = vfs_console_ioctl(vfs, req, cmd, arg);
+        /* a mode change can make typed input readable (raw mode: a partial line) */
+        vfs_pollq_wake(vfs, &vfs->con_pollq, LX_POLLIN | LX_POLLRDNORM);
+        return r;
+    }
     if (n->kind == VFS_K_PIPE && cmd == LX_FIONREAD) {
         int32_t count = (int32_t)vfs_pipe_nread(n->u.pipe);
         if (vfs->env.copy_out(vfs->env.ctx, p->pid, arg, &count, sizeof(count)) < 0)

@@ -4,7 +4,9 @@
  * Linux's order of checks is kept where programs can tell: EMFILE before anything is created;
  * O_CREAT|O_EXCL never follows a final symlink; O_NOFOLLOW on a symlink is ELOOP (unless
  * O_PATH); directories cannot be opened for writing, with O_CREAT or with O_TRUNC (EISDIR);
- * O_TRUNC truncates even a read-only open, as Linux does.
+ * O_TRUNC truncates even a read-only open, as Linux does. A pipe node (a FIFO, or a pipe reached
+ * through /proc/<pid>/fd) opens by vfs_fifo_open's rules, which may make the open wait; a device
+ * node no driver here answers is ENXIO.
  *
  * Entry points: vfs_sys_open, vfs_sys_openat, vfs_sys_creat. */
 #include "vfs_impl.h"
@@ -61,6 +63,8 @@ static int open_resolve(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath
             return -LX_EISDIR;
         if (n->kind == VFS_K_PROC && (flags & LX_O_ACCMODE) != LX_O_RDONLY)
             return -LX_EACCES;
+        if (n->kind == VFS_K_DEV && n->u.dev == VFS_DEV_NONE)
+            return -LX_ENXIO;
         if ((flags & LX_O_TRUNC) && n->kind == VFS_K_REG && n->u.reg.size > 0) {
             rc = vfs_reg_resize(n, 0);
             if (rc < 0)
@@ -72,8 +76,8 @@ static int open_resolve(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath
     return 0;
 }
 
-static int64_t open_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath,
-                           uint32_t flags, uint32_t mode)
+static int64_t open_common(vfs_t *vfs, vfs_proc_t *p, const vfs_req_t *req, int32_t dirfd,
+                           uint64_t upath, uint32_t flags, uint32_t mode)
 {
     if ((flags & LX_O_TMPFILE) == LX_O_TMPFILE)
         return -LX_EOPNOTSUPP;
@@ -90,6 +94,8 @@ static int64_t open_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t up
     rc = vfs_file_new(vfs, n, (flags & OPEN_KEPT_FLAGS) | LX_O_LARGEFILE, &f);
     if (rc < 0)
         return rc;
+    if (n->kind == VFS_K_PIPE)
+        return vfs_fifo_open(vfs, req, p, f, flags & LX_O_CLOEXEC);
     int fd = vfs_fd_install(p, f, 0, flags & LX_O_CLOEXEC);
     if (fd < 0)
         vfs_file_put(f);
@@ -98,17 +104,18 @@ static int64_t open_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t up
 
 VFS_SYS_DECL(open)
 {
-    return open_common(vfs, p, LX_AT_FDCWD, req->a[0], (uint32_t)req->a[1], (uint32_t)req->a[2]);
+    return open_common(vfs, p, req, LX_AT_FDCWD, req->a[0], (uint32_t)req->a[1],
+                       (uint32_t)req->a[2]);
 }
 
 VFS_SYS_DECL(openat)
 {
-    return open_common(vfs, p, vfs_arg_fd(req->a[0]), req->a[1], (uint32_t)req->a[2],
+    return open_common(vfs, p, req, vfs_arg_fd(req->a[0]), req->a[1], (uint32_t)req->a[2],
                        (uint32_t)req->a[3]);
 }
 
 VFS_SYS_DECL(creat)
 {
-    return open_common(vfs, p, LX_AT_FDCWD, req->a[0], LX_O_CREAT | LX_O_WRONLY | LX_O_TRUNC,
-                       (uint32_t)req->a[1]);
+    return open_common(vfs, p, req, LX_AT_FDCWD, req->a[0],
+                       LX_O_CREAT | LX_O_WRONLY | LX_O_TRUNC, (uint32_t)req->a[1]);
 }

@@ -12,10 +12,7 @@ static int64_t mkdir_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t u
                             uint32_t mode)
 {
     vfs_lookup_t lk;
-    int rc = vfs_walk_user(vfs, p, dirfd, upath, VFS_WALK_PARENT, &lk);
-    if (rc < 0)
-        return rc;
-    rc = vfs_lookup_can_create(&lk);
+    int rc = vfs_walk_new(vfs, p, dirfd, upath, &lk);
     if (rc < 0)
         return rc;
     return vfs_dir_create(lk.parent, lk.name, VFS_K_DIR,
@@ -109,10 +106,7 @@ static int64_t symlink_common(vfs_t *vfs, vfs_proc_t *p, uint64_t utarget, int32
     if (tlen == 0)
         return -LX_ENOENT;
     vfs_lookup_t lk;
-    int rc = vfs_walk_user(vfs, p, dirfd, upath, VFS_WALK_PARENT, &lk);
-    if (rc < 0)
-        return rc;
-    rc = vfs_lookup_can_create(&lk);
+    int rc = vfs_walk_new(vfs, p, dirfd, upath, &lk);
     if (rc < 0)
         return rc;
     char *target = malloc((size_t)tlen + 1);
@@ -153,15 +147,12 @@ static int64_t link_common(vfs_t *vfs, vfs_proc_t *p, int32_t olddirfd, uint64_t
         return rc;
     if (n->kind == VFS_K_DIR)
         return -LX_EPERM;
-    if (n->kind == VFS_K_PIPE || n->nlink == 0)
+    if ((n->kind == VFS_K_PIPE && !n->fifo) || n->nlink == 0)
         return -LX_ENOENT;   /* an anonymous or deleted file cannot be given a name */
     if (n->procfs)
         return -LX_EXDEV;    /* procfs is another file system on Linux */
     vfs_lookup_t lk;
-    rc = vfs_walk_user(vfs, p, newdirfd, unew, VFS_WALK_PARENT, &lk);
-    if (rc < 0)
-        return rc;
-    rc = vfs_lookup_can_create(&lk);
+    rc = vfs_walk_new(vfs, p, newdirfd, unew, &lk);
     if (rc < 0)
         return rc;
     if (lk.slash)

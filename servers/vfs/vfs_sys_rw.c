@@ -137,6 +137,8 @@ VFS_SYS_DECL(lseek)
     int64_t r;
     if (n->kind == VFS_K_PIPE || (n->kind == VFS_K_DEV && n->u.dev == VFS_DEV_CONSOLE)) {
         r = -LX_ESPIPE;
+    } else if (n->kind == VFS_K_EVENTFD || n->kind == VFS_K_TIMERFD || n->kind == VFS_K_EPOLL) {
+        r = f->pos;   /* Linux's noop_llseek: the position stays (0) */
     } else if (n->kind == VFS_K_DEV) {
         r = whence <= LX_SEEK_END ? 0 : -LX_EINVAL;   /* null, zero, full: always at 0 */
         if (r == 0)
@@ -254,8 +256,11 @@ VFS_SYS_DECL(getdents64)
         r = -LX_ENOTDIR;
     else if (f->node->nlink == 0)
         r = -LX_ENOENT;   /* removed while open */
-    else
+    else {
+        if (f->node->u.dir.fd_pid)
+            vfs_procfd_sync(vfs, f->node);   /* /proc/<pid>/fd: the fds open now */
         r = dents_fill(vfs, p, f, req->a[1], req->a[2]);
+    }
     vfs_file_put(f);
     return r;
 }

@@ -99,9 +99,10 @@ static int64_t readlink_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_
         return rc;
     if (n->kind != VFS_K_LNK)
         return vfs->path[0] ? -LX_EINVAL : -LX_ENOENT;
-    char self[16];
-    const char *target = vfs_lnk_target(n, p->pid, self);
+    const char *target = vfs_lnk_target(vfs, n, p->pid, vfs->path2, sizeof vfs->path2);
     size_t len = strlen(target);
+    if (len == 0)
+        return -LX_ENOENT;   /* a /proc link whose process or descriptor is gone */
     if ((uint64_t)size < len)
         len = (size_t)size;
     if (vfs->env.copy_out(vfs->env.ctx, p->pid, ubuf, target, len) < 0)
@@ -123,7 +124,7 @@ VFS_SYS_DECL(readlinkat)
 VFS_SYS_DECL(getcwd)
 {
     uint64_t ubuf = req->a[0], size = req->a[1];
-    int64_t len = vfs_dir_path(p->cwd, vfs->path, sizeof(vfs->path));
+    int64_t len = vfs_dir_path(p->cwd, p->root, vfs->path, sizeof(vfs->path));
     if (len == -LX_ERANGE)
         return -LX_ENAMETOOLONG;
     if (len < 0)
@@ -135,18 +136,23 @@ VFS_SYS_DECL(getcwd)
     return len;
 }
 
-VFS_SYS_DECL(chdir)
+int vfs_proc_set_dir(vfs_t *vfs, vfs_proc_t *p, uint64_t upath, vfs_node_t **slot)
 {
     vfs_node_t *n;
-    int rc = vfs_walk_node(vfs, p, LX_AT_FDCWD, req->a[0], VFS_WALK_FOLLOW, &n);
+    int rc = vfs_walk_node(vfs, p, LX_AT_FDCWD, upath, VFS_WALK_FOLLOW, &n);
     if (rc < 0)
         return rc;
     if (n->kind != VFS_K_DIR)
         return -LX_ENOTDIR;
     vfs_node_get(n);
-    vfs_node_put(p->cwd);
-    p->cwd = n;
+    vfs_node_put(*slot);
+    *slot = n;
     return 0;
+}
+
+VFS_SYS_DECL(chdir)
+{
+    return vfs_proc_set_dir(vfs, p, req->a[0], &p->cwd);
 }
 
 VFS_SYS_DECL(umask)

@@ -14,6 +14,7 @@
     X(4, stat, stat)                                                                             \
     X(5, fstat, fstat)                                                                           \
     X(6, lstat, lstat)                                                                           \
+    X(7, poll, poll)                                                                             \
     X(8, lseek, lseek)                                                                           \
     X(16, ioctl, ioctl)                                                                          \
     X(17, pread64, pread64)                                                                      \
@@ -22,6 +23,7 @@
     X(20, writev, writev)                                                                        \
     X(21, access, access)                                                                        \
     X(22, pipe, pipe)                                                                            \
+    X(23, select, select)                                                                        \
     X(32, dup, dup)                                                                              \
     X(33, dup2, dup2)                                                                            \
     X(72, fcntl, fcntl)                                                                          \
@@ -46,10 +48,19 @@
     X(93, fchown, fchown)                                                                        \
     X(94, lchown, lchown)                                                                        \
     X(95, umask, umask)                                                                          \
+    X(103, syslog, syslog)                                                                       \
+    X(133, mknod, mknod)                                                                         \
+    X(137, statfs, statfs)                                                                       \
+    X(138, fstatfs, fstatfs)                                                                     \
+    X(161, chroot, chroot)                                                                       \
     X(162, sync, sync)                                                                           \
+    X(213, epoll_create, epoll_create)                                                           \
     X(217, getdents64, getdents64)                                                               \
+    X(232, epoll_wait, epoll_wait)                                                               \
+    X(233, epoll_ctl, epoll_ctl)                                                                 \
     X(257, openat, openat)                                                                       \
     X(258, mkdirat, mkdirat)                                                                     \
+    X(259, mknodat, mknodat)                                                                     \
     X(260, fchownat, fchownat)                                                                   \
     X(262, newfstatat, newfstatat)                                                               \
     X(263, unlinkat, unlinkat)                                                                   \
@@ -59,7 +70,16 @@
     X(267, readlinkat, readlinkat)                                                               \
     X(268, fchmodat, fchmodat)                                                                   \
     X(269, faccessat, faccessat)                                                                 \
+    X(270, pselect6, pselect6)                                                                   \
+    X(271, ppoll, ppoll)                                                                         \
     X(280, utimensat, utimensat)                                                                 \
+    X(281, epoll_pwait, epoll_pwait)                                                             \
+    X(283, timerfd_create, timerfd_create)                                                       \
+    X(284, eventfd, eventfd)                                                                     \
+    X(286, timerfd_settime, timerfd_settime)                                                     \
+    X(287, timerfd_gettime, timerfd_gettime)                                                     \
+    X(290, eventfd2, eventfd2)                                                                   \
+    X(291, epoll_create1, epoll_create1)                                                         \
     X(292, dup3, dup3)                                                                           \
     X(293, pipe2, pipe2)                                                                         \
     X(295, preadv, preadv)                                                                       \
@@ -67,7 +87,8 @@
     X(306, syncfs, fsync)                                                                        \
     X(316, renameat2, renameat2)                                                                 \
     X(332, statx, statx)                                                                         \
-    X(439, faccessat2, faccessat2)
+    X(439, faccessat2, faccessat2)                                                               \
+    X(441, epoll_pwait2, epoll_pwait2)
 
 enum vfs_nr {
 #define VFS_NR_ENUM(nr, name, handler) VFS_NR_##name = nr,

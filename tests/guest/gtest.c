@@ -288,6 +288,29 @@ int gt_spawn_wait(const char *path, char *const argv[], char *const envp[])
     return wait_for(pid, path);
 }
 
+pid_t gt_spawn_child(const char *const *actions)
+{
+    static char path[256];
+    char *argv[16];
+    int n = 0;
+    argv[n++] = gt_test_prog(path, sizeof path, "t_child");
+    for (; *actions && n < 15; actions++)
+        argv[n++] = (char *)*actions;
+    argv[n] = NULL;
+    pid_t pid;
+    int e = posix_spawn(&pid, path, NULL, NULL, argv, environ);
+    if (e != 0) {
+        gt_fail(__FILE__, __LINE__, "posix_spawn(%s) failed: %s", path, strerror(e));
+        return -1;
+    }
+    return pid;
+}
+
+int gt_reap(pid_t pid)
+{
+    return pid > 0 ? wait_for(pid, "t_child") : -1;
+}
+
 int gt_spawn_capture(const char *path, char *const argv[], char *const envp[], char *out,
                      size_t cap)
 {

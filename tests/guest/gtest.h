@@ -86,6 +86,10 @@ int gt_spawn_wait(const char *path, char *const argv[], char *const envp[]);
  * (NUL-terminated). */
 int gt_spawn_capture(const char *path, char *const argv[], char *const envp[], char *out,
                      size_t cap);
+/* t_child with these actions (a NULL-terminated list, at most 14), running beside the caller,
+ * which waits for it later with gt_reap: its pid, or -1 (and a failure). */
+pid_t gt_spawn_child(const char *const *actions);
+int gt_reap(pid_t pid);   /* its wait status, or -1 (and a failure) */
 
 #define GT_STR_(x) #x
 #define GT_STR(x) GT_STR_(x)

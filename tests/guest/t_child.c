@@ -17,6 +17,13 @@
  *   segv|ill|fpe|abort   die by that signal
  *   killparent SIG   send signal SIG to the parent
  *   hog MIB          allocate and touch MIB MiB, 1 MiB at a time; exit 3 if malloc fails
+ *   touch PATH       create PATH (empty, mode 0644); exit 4 if that fails
+ *   openw PATH TEXT  open PATH write-only (a FIFO: waits for a reader), write TEXT, close it
+ *   openr PATH       open PATH read-only (a FIFO: waits for a writer), read it to the end and
+ *                    exit with the number of bytes read modulo 256; exit 4 if open fails
+ *   chroot DIR       chroot(DIR) and chdir("/"); exit 8 if that fails
+ *   exists PATH      exit 1 now unless PATH exists (stat)
+ *   missing PATH     exit 1 now if PATH exists
  *   argv             print every argv element as "argv[i]=<arg>" and exit 0 (ends the list)
  *   env              print every environment entry as "env=<entry>" and exit 0 (ends the list)
  *
@@ -27,9 +34,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -159,6 +168,37 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "killparent") == 0 && i + 1 < argc) {
             if (kill(getppid(), atoi(argv[++i])) != 0)
                 exit(9);
+        } else if (strcmp(a, "touch") == 0) {
+            need(i, argc, 1, a);
+            int fd = open(argv[++i], O_WRONLY | O_CREAT, 0644);
+            if (fd < 0) exit(4);
+            close(fd);
+        } else if (strcmp(a, "openw") == 0) {
+            need(i, argc, 2, a);
+            int fd = open(argv[i + 1], O_WRONLY);
+            const char *t = argv[i + 2];
+            if (fd < 0) exit(4);
+            if (write(fd, t, strlen(t)) != (ssize_t)strlen(t)) exit(3);
+            close(fd);
+            i += 2;
+        } else if (strcmp(a, "openr") == 0) {
+            need(i, argc, 1, a);
+            int fd = open(argv[++i], O_RDONLY);
+            if (fd < 0) exit(4);
+            unsigned long total = 0;
+            char buf[256];
+            ssize_t r;
+            while ((r = read(fd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
+                total += r > 0 ? (unsigned long)r : 0;
+            exit((int)(total % 256));
+        } else if (strcmp(a, "chroot") == 0) {
+            need(i, argc, 1, a);
+            if (chroot(argv[++i]) != 0 || chdir("/") != 0) exit(8);
+        } else if (strcmp(a, "exists") == 0 || strcmp(a, "missing") == 0) {
+            need(i, argc, 1, a);
+            struct stat st;
+            bool there = stat(argv[++i], &st) == 0;
+            if (there != (a[0] == 'e')) exit(1);
         } else if (strcmp(a, "argv") == 0) {
             for (int k = 0; k < argc; k++)
                 outf("argv[%d]=%s\n", k, argv[k]);

@@ -39,7 +39,8 @@
     X(27, poweroff)        /* (ctl, status): halt the machine (needs the control capability) */  \
     X(28, mem_info)        /* (info): struct kmem_info: free frames, totals, counters */          \
     X(29, as_copy)         /* (src_as, src_va, dst_as, dst_va, len, flags): checked copy between two spaces */ \
-    X(30, cap_info)        /* (h): object type (KOBJ_*) or an error: for tests and debugging */
+    X(30, cap_info)        /* (h): object type (KOBJ_*) or an error: for tests and debugging */ \
+    X(37, log_read)        /* (buf, len, pos): kernel log bytes from position pos; rdx = end */
 
 enum kcall_nr {
 #define KCALL_ENUM(n, name) KCALL_##name = n,
@@ -58,6 +59,9 @@ enum kcall_nr {
 #define KE_BUSY 7    /* the thread is not in a state that allows this */
 #define KE_EXIST 8   /* already mapped */
 #define KE_NOSYS 9   /* no such call */
+
+/* log_read: the kernel keeps the last KLOG_RING_SIZE bytes of its log */
+#define KLOG_RING_SIZE 16384
 
 /* as_write / as_copy flags */
 #define KAS_FORCE 1  /* write even to read-only user pages (the holder of KR_MAP could unprotect them anyway): exec loading */

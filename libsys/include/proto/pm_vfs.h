@@ -7,7 +7,7 @@
  * VFS_L_EVENTS.
  *
  * Delegated /proc reads: vfs owns the shape of /proc, procmgr the process state. A read of
- * /proc/<pid>/{stat,cmdline,comm} is queued by vfs with the reader's reply capability; procmgr
+ * /proc/<pid>/{stat,cmdline,comm,maps} is queued by vfs with the reader's reply capability; procmgr
  * fetches it (VFS_L_EVENTS moves the capability along), copies the slice [off, off+len) of the
  * text into the reader's buffer, tells vfs how many bytes it gave (VFS_L_PROCFS_DONE, so vfs
  * advances the description's offset and lets go of it), then answers the reader. */
@@ -36,6 +36,7 @@ enum vfs_label {
 #define PM_NOTIFY_TIMER 0x1      /* kernel timer -> procmgr: a deadline passed */
 #define PM_NOTIFY_VFS_EVENTS 0x2 /* vfs -> procmgr: call VFS_L_EVENTS */
 #define VFS_NOTIFY_CONSOLE 0x1   /* kernel console -> vfs: input arrived */
+#define VFS_NOTIFY_TIMER 0x2     /* kernel timer -> vfs: a timeout of vfs's is due */
 
 struct pm_vfs_syscall {
     int64_t pid, tid;
@@ -92,6 +93,7 @@ enum vfs_procfs_file {
     VFS_PROCFS_STAT = 1, /* "pid (comm) S ppid pgid sid ...": Linux's 52 fields */
     VFS_PROCFS_CMDLINE,  /* argv, each argument NUL-terminated */
     VFS_PROCFS_COMM,     /* "comm\n" */
+    VFS_PROCFS_MAPS,     /* one line per mapping, Linux's format */
 };
 
 /* One delegated read: its reply capability is caps[i] of the VFS_L_EVENTS reply for rd[i]. */

@@ -67,6 +67,20 @@ static inline int64_t k_console_bind(int ep, uint64_t bits) { return KC(console_
 static inline int64_t k_poweroff(int ctl, int status) { return KC(poweroff, ctl, status, 0, 0, 0, 0); }
 static inline int64_t k_mem_info(struct kmem_info *mi) { return KC(mem_info, mi, 0, 0, 0, 0, 0); }
 static inline uint64_t k_clock_ns(void) { return (uint64_t)KC(clock, 0, 0, 0, 0, 0, 0); }
+/* Kernel log bytes from position pos (since boot) into buf: the count (< 0: -KE_*), *end = the
+ * position after the last byte logged. Older bytes than the ring keeps are skipped. */
+static inline int64_t k_log_read(void *buf, uint64_t len, uint64_t pos, uint64_t *end)
+{
+    int64_t ret;
+    uint64_t rdx = pos;
+    __asm__ volatile("syscall"
+                     : "=a"(ret), "+d"(rdx)
+                     : "a"((uint64_t)KCALL_log_read), "D"(buf), "S"(len)
+                     : "rcx", "r11", "r8", "r9", "r10", "memory");
+    *end = rdx;
+    return ret;
+}
+
 static inline uint64_t k_rdtsc(void)
 {
     uint32_t lo, hi;

@@ -303,10 +303,22 @@ static void fk_vfs_forward(void *ctx, int32_t pid, int32_t tid, uint64_t nr, con
                            pm_token_t tok)
 {
     fake_t *fk = ctx;
-    (void)tid;
     (void)a;
     fk_consume(fk, tok, FK_TOK_FORWARDED, 0);
     fk_ev(fk, FK_EV_FORWARD, tok, nr, (uint64_t)pid);
+    fk->vfs_blocked_tid = fk->vfs_blocks ? tid : 0;
+}
+
+/* vfs gives back the call it holds for tid (when the test made forwarded calls block): the
+ * caller's reply capability comes back as a new token */
+static int fk_vfs_interrupt(void *ctx, int32_t tid, pm_token_t *tok)
+{
+    fake_t *fk = ctx;
+    if (!fk->vfs_blocked_tid || fk->vfs_blocked_tid != tid)
+        return 0;
+    fk->vfs_blocked_tid = 0;
+    *tok = fk_tok_new(fk);
+    return 1;
 }
 
 /* ---- vfs ---- */
@@ -494,6 +506,7 @@ fake_t *fk_new(void)
         .free_memory = fk_free_memory,
         .vfs_proc_nofile = fk_vfs_proc_nofile,
         .vfs_procfs_done = fk_vfs_procfs_done,
+        .vfs_interrupt = fk_vfs_interrupt,
     };
     fk->pm = pm_create(&fk->env);
     assert_non_null(fk->pm);
@@ -545,6 +558,11 @@ uint64_t fk_tok_new(fake_t *fk)
     assert_true(tok < FK_MAX_TOKENS);
     fk->tok[tok] = FK_TOK_HELD;
     return tok;
+}
+
+uint64_t fk_last_tok(fake_t *fk)
+{
+    return fk->next_tok - 1;
 }
 
 uint64_t fk_call_v(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6])

@@ -95,6 +95,10 @@ struct fake {
     int fail_thread_create;        /* error for the next thread_create, 0 none */
     int fail_vfs_proc_exec;
     int fail_as_map_after;         /* as_map fails once this many more succeeded, -1 never */
+    /* vfs_interrupt: with vfs_blocks set, the last forwarded call stays "blocked in vfs" and a
+     * signal's interruption gives its reply back (a new token) */
+    bool vfs_blocks;
+    int32_t vfs_blocked_tid;
 };
 
 fake_t *fk_new(void);
@@ -108,6 +112,7 @@ uint64_t fk_call(fake_t *fk, uint64_t badge, uint64_t nr, uint64_t a0, uint64_t 
 #define FK_CALL(fk, badge, nr, ...) fk_call_v(fk, badge, nr, (uint64_t[6]){__VA_ARGS__})
 uint64_t fk_call_v(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6]);
 enum fk_tok_state fk_tok_state(fake_t *fk, uint64_t tok);
+uint64_t fk_last_tok(fake_t *fk);   /* the token handed out last (fk_tok_new) */
 uint64_t fk_tok_new(fake_t *fk);   /* a fresh held token, e.g. one vfs hands over */
 int64_t fk_tok_value(fake_t *fk, uint64_t tok);   /* asserts the token was replied */
 /* A call that must be answered at once: returns the value. */

@@ -1,4 +1,4 @@
-/* Host tests of /proc/<pid>/{stat,cmdline,comm} in procmgr: the text pm_procfs_format makes
+/* Host tests of /proc/<pid>/{stat,cmdline,comm,maps} in procmgr: the text pm_procfs_format makes
  * from the process table (Linux's 52 stat fields, the state letters R/V/Z, cmdline read from the
  * process's own argument area, comm), slices at offsets, and pm_procfs_read, the answer to a
  * read vfs handed over: the bytes land in the reader's memory, vfs hears the count before the
@@ -372,6 +372,54 @@ static void test_long_cmdline(void **state)
     fk_free(fk);
 }
 
+/* maps: Linux's line format, one per mapping in address order, the stack and heap named at
+ * column 74, a slice at any offset agreeing with the whole text */
+static void test_maps(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    char text[8192];
+    int64_t n = text_of(fk, 1, PM_PROCFS_MAPS, text, sizeof text);
+    assert_true(n > 0);
+    assert_int_equal(text[n - 1], '\n');
+    int lines = 0, stack = 0;
+    unsigned long prev_end = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        unsigned long start, end, off, ino;
+        char perms[8];
+        unsigned maj, min;
+        int name = 0;
+        assert_int_equal(sscanf(line, "%lx-%lx %4s %lx %x:%x %lu %n", &start, &end, perms, &off,
+                                &maj, &min, &ino, &name),
+                         7);
+        assert_true(start < end && start >= prev_end);
+        assert_int_equal(strlen(perms), 4);
+        assert_int_equal(perms[3], 'p');
+        assert_int_equal(off + maj + min + ino, 0);
+        if (line[name]) {
+            assert_int_equal(name, 73);   /* padded to column 74, as show_map_vma */
+            stack += strcmp(line + name, "[stack]") == 0;
+        } else {
+            assert_int_equal(line[strlen(line) - 1], ' ');   /* "... 0 " */
+        }
+        prev_end = end;
+        lines++;
+    }
+    assert_true(lines >= 2);
+    assert_int_equal(stack, 1);
+    /* slices agree with the whole */
+    char whole[8192], part[16];
+    n = text_of(fk, 1, PM_PROCFS_MAPS, whole, sizeof whole);
+    for (int64_t at = 0; at < n; at += 13) {
+        int64_t k = pm_procfs_format(fk->pm, 1, PM_PROCFS_MAPS, (uint64_t)at, part, sizeof part);
+        assert_true(k > 0);
+        assert_memory_equal(part, whole + at, (size_t)k);
+    }
+    assert_int_equal(pm_procfs_format(fk->pm, 1, PM_PROCFS_MAPS, (uint64_t)n, part, sizeof part),
+                     0);
+    fk_free(fk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_prctl_name_shows),
         cmocka_unit_test(test_read_answers_reader),
         cmocka_unit_test(test_long_cmdline),
+        cmocka_unit_test(test_maps),
     };
     return host_test_exit(cmocka_run_group_tests_name("procmgr_procfs", tests, NULL, NULL));
 }

@@ -1,12 +1,14 @@
 /* The syscall list and the docs index cannot drift: this host test checks every entry of the
  * X-macro list in lx/syscalls.h against the build machine's <asm/unistd_64.h> (same number,
- * same name, at compile time), and checks that docs/syscalls/index.md is exactly what the list
- * and procmgr's dispatch table generate now.
+ * same name, at compile time), and checks that docs/syscalls/index.md is exactly what the list,
+ * procmgr's dispatch table and vfs's table (vfs_sysnr.h: a call procmgr forwards that vfs has no
+ * handler for answers ENOSYS too) generate now.
  *
  * Regenerate the index after changing the list, the dispatch table or adding a page:
  *   procmgr_syscall_index --print > docs/syscalls/index.md
  * (PM_DOCS_DIR is docs/syscalls, set by the CMakeLists.) */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -19,6 +21,21 @@
 #include "host_test.h"
 #include <lx/syscalls.h>
 #include "procmgr.h"
+#include "vfs_sysnr.h"
+
+/* The numbers vfs has a handler for. */
+static const bool vfs_serves[LX_SYS_TABLE_SIZE] = {
+#define VFS_SERVES(nr, name, handler) [nr] = true,
+    VFS_SYSCALLS(VFS_SERVES)
+#undef VFS_SERVES
+};
+
+/* ENOSYS for a call procmgr forwards to vfs without vfs serving it. */
+static enum pm_route route_of(uint64_t nr)
+{
+    enum pm_route r = pm_syscall_route(nr);
+    return r == PM_ROUTE_VFS && !vfs_serves[nr] ? PM_ROUTE_ENOSYS : r;
+}
 
 #ifndef PM_DOCS_DIR
 #error "PM_DOCS_DIR must name docs/syscalls"
@@ -29,15 +46,15 @@
 LX_SYSCALLS(PM_CHECK_NR)
 #undef PM_CHECK_NR
 
-static const char *route_name(enum pm_route r)
+static const char *route_name(uint64_t nr)
 {
-    switch (r) {
+    switch (route_of(nr)) {
     case PM_ROUTE_PROCMGR:
         return "procmgr";
     case PM_ROUTE_VFS:
         return "vfs";
     default:
-        return "ENOSYS";
+        return pm_syscall_route(nr) == PM_ROUTE_VFS ? "ENOSYS (vfs)" : "ENOSYS";
     }
 }
 
@@ -56,10 +73,13 @@ static char *index_generate(void)
 {
     size_t cap = 1 << 16, n = 0;
     char *out = malloc(cap);
-    int count[3] = {0, 0, 0};
-    for (uint64_t nr = 0; nr < LX_SYS_TABLE_SIZE; nr++)
-        if (pm_syscall_name(nr))
-            count[pm_syscall_route(nr)]++;
+    int count[3] = {0, 0, 0}, vfs_enosys = 0;
+    for (uint64_t nr = 0; nr < LX_SYS_TABLE_SIZE; nr++) {
+        if (!pm_syscall_name(nr))
+            continue;
+        count[route_of(nr)]++;
+        vfs_enosys += pm_syscall_route(nr) == PM_ROUTE_VFS && !vfs_serves[nr];
+    }
 #define EMIT(...)                                                                            \
     do {                                                                                     \
         int k = snprintf(out + n, cap - n, __VA_ARGS__);                                     \
@@ -78,21 +98,22 @@ static char *index_generate(void)
     EMIT("Every syscall of a Linux thread reaches procmgr first (see [../procmgr.md]"
          "(../procmgr.md)). **procmgr**: answered by procmgr. **vfs**: forwarded to vfs with the "
          "caller's reply token; vfs answers. **ENOSYS**: not implemented, -ENOSYS (-38), "
-         "logged with its name in debug builds.\n\n");
-    EMIT("%d calls: %d procmgr, %d vfs, %d ENOSYS.\n\n",
+         "logged with its name in debug builds; **ENOSYS (vfs)**: procmgr forwards it to vfs "
+         "(`PM_VFS_CALLS`), which has no handler for it (`vfs_sysnr.h`) and answers -ENOSYS, "
+         "logging the same line in debug builds.\n\n");
+    EMIT("%d calls: %d procmgr, %d vfs, %d ENOSYS (%d of them forwarded to vfs).\n\n",
          count[0] + count[1] + count[2], count[PM_ROUTE_PROCMGR], count[PM_ROUTE_VFS],
-         count[PM_ROUTE_ENOSYS]);
+         count[PM_ROUTE_ENOSYS], vfs_enosys);
     EMIT("| nr | name | handled by | reference |\n|---:|---|---|---|\n");
     for (uint64_t nr = 0; nr < LX_SYS_TABLE_SIZE; nr++) {
         const char *name = pm_syscall_name(nr);
         if (!name)
             continue;
         if (page_exists(name))
-            EMIT("| %lu | %s | %s | [%s.md](%s.md) |\n", (unsigned long)nr, name,
-                 route_name(pm_syscall_route(nr)), name, name);
+            EMIT("| %lu | %s | %s | [%s.md](%s.md) |\n", (unsigned long)nr, name, route_name(nr),
+                 name, name);
         else
-            EMIT("| %lu | %s | %s | |\n", (unsigned long)nr, name,
-                 route_name(pm_syscall_route(nr)));
+            EMIT("| %lu | %s | %s | |\n", (unsigned long)nr, name, route_name(nr));
     }
 #undef EMIT
     return out;

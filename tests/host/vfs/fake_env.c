@@ -1,5 +1,11 @@
 /* The fake vfs_env for host tests: user memory arenas per pid, and records of replies, console
  * output and signals (see fake_env.h). Also the t_* syscall wrappers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +144,103 @@ static void fake_now(void *ctx, struct lx_timespec *ts)
     *ts = fk->clock;
 }
 
+static uint64_t fake_clock_mono(void *ctx)
+{
+    return ((fake_t *)ctx)->mono;
+}
+
+static void fake_timer_arm(void *ctx, uint64_t deadline)
+{
+    ((fake_t *)ctx)->armed = deadline;
+}
+
+static void fake_log(void *ctx, const char *line)
+{
+    fake_t *fk = ctx;
+    size_t n = strlen(line);
+    if (n + 2 > sizeof(fk->log) - fk->log_len)
+        return;
+    memcpy(fk->log + fk->log_len, line, n);
+    fk->log_len += n;
+    fk->log[fk->log_len++] = '\n';
+    fk->log[fk->log_len] = '\0';
+}
+
+/* fixed machine facts the /proc tests can recognise: 64 MiB, 16 MiB free, a 2 GHz TSC */
+static void fake_sysinfo(void *ctx, struct vfs_sysinfo *si)
+{
+    (void)ctx;
+    si->mem_total = 64ull << 20;
+    si->mem_free = 16ull << 20;
+    si->ctxt = 4321;
+    si->tsc_hz = 2000000000ull;
+}
+
+/* a "GenuineIntel" family 6 model 0x3a stepping 9 CPU with fpu, tsc, sse2 and an L2 of 4 MiB */
+static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    (void)ctx, (void)sub;
+    r[0] = r[1] = r[2] = r[3] = 0;
+    switch (leaf) {
+    case 0:
+        r[0] = 0xd;
+        memcpy(&r[1], "Genu", 4);
+        memcpy(&r[3], "ineI", 4);
+        memcpy(&r[2], "ntel", 4);
+        break;
+    case 1:
+        r[0] = 0x000306a9;
+        r[1] = 8u << 8;                                  /* clflush 64 */
+        r[3] = (1u << 0) | (1u << 4) | (1u << 26);       /* fpu tsc sse2 */
+        r[2] = 1u << 31;                                 /* hypervisor */
+        break;
+    case 0x80000000u:
+        r[0] = 0x80000008u;
+        break;
+    case 0x80000001u:
+        r[3] = (1u << 29) | (1u << 11);                  /* lm syscall */
+        break;
+    case 0x80000002u:
+        memcpy(r, "  Fake CPU @ 2.0", 16);   /* right-justified, as Intel's */
+        break;
+    case 0x80000003u:
+        memcpy(r, "0GHz", 5);
+        break;
+    case 0x80000006u:
+        r[2] = 4096u << 16;
+        break;
+    case 0x80000008u:
+        r[0] = 0x3028;                                   /* 40 physical, 48 virtual */
+        break;
+    }
+}
+
+static int64_t fake_klog_read(void *ctx, void *buf, uint64_t len, uint64_t pos, uint64_t *end)
+{
+    fake_t *fk = ctx;
+    uint64_t size = strlen(fk->klog);
+    *end = fk->klog_start + size;
+    if (pos < fk->klog_start)
+        pos = fk->klog_start;
+    if (pos > *end)
+        pos = *end;
+    uint64_t n = *end - pos < len ? *end - pos : len;
+    memcpy(buf, fk->klog + (pos - fk->klog_start), n);
+    return (int64_t)n;
+}
+
+void fake_advance(fake_t *fk, uint64_t ns)
+{
+    fk->mono += ns;
+    fk->clock.tv_nsec += (int64_t)(ns % 1000000000ull);
+    fk->clock.tv_sec += (int64_t)(ns / 1000000000ull) + fk->clock.tv_nsec / 1000000000;
+    fk->clock.tv_nsec %= 1000000000;
+    if (fk->armed && fk->armed <= fk->mono) {
+        fk->armed = 0;
+        vfs_timer_fired(fk->vfs);
+    }
+}
+
 fake_t *fake_new(void)
 {
     fake_t *fk = calloc(1, sizeof(*fk));
@@ -155,8 +258,15 @@ fake_t *fake_new(void)
         .now = fake_now,
         .kstat = fake_kstat,
         .procfs_read = fake_procfs_read,
+        .clock_mono = fake_clock_mono,
+        .timer_arm = fake_timer_arm,
+        .log = fake_log,
+        .sysinfo = fake_sysinfo,
+        .cpuid = fake_cpuid,
+        .klog_read = fake_klog_read,
     };
     fk->clock.tv_sec = 1700000000;
+    fk->mono = 5000000000ull;   /* 5 s after boot */
     fk->next_token = 1000;
     fk->vfs = vfs_create(&fk->env);
     if (!fk->vfs)
@@ -224,6 +334,19 @@ bool fake_reply_find(fake_t *fk, vfs_token_t token, int64_t *value)
         }
     }
     return false;
+}
+
+int64_t fake_reply_of(fake_t *fk, vfs_token_t token)
+{
+    int64_t v;
+    assert_true(fake_reply_find(fk, token, &v));
+    return v;
+}
+
+void fake_no_reply(fake_t *fk, vfs_token_t token)
+{
+    int64_t v;
+    assert_false(fake_reply_find(fk, token, &v));
 }
 
 const char *fake_console_take(fake_t *fk)

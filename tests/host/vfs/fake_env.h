@@ -59,11 +59,20 @@ typedef struct fake {
     size_t nprocfs;
     int procfs_fail;          /* non-zero: the next procfs_read hand-over fails with it */
     struct lx_timespec clock;
+    uint64_t mono;            /* the monotonic clock, ns (tests move it, then vfs_timer_fired) */
+    uint64_t armed;           /* the deadline vfs asked for with timer_arm (0: none) */
+    char log[4096];           /* env->log lines, '\n'-separated */
+    size_t log_len;
+    char klog[256];           /* the kernel log ring's contents (klog_read) */
+    uint64_t klog_start;      /* its position since boot */
     vfs_token_t next_token;
     vfs_token_t last_token;   /* token of the latest fake_sys call */
 } fake_t;
 
 fake_t *fake_new(void);            /* with a fresh vfs */
+/* Move the monotonic (and the realtime) clock on by ns and deliver the timer notification vfs
+ * asked for, if it is due. */
+void fake_advance(fake_t *fk, uint64_t ns);
 void fake_free(fake_t *fk);        /* destroys the vfs too */
 uint64_t fake_alloc(fake_t *fk, int32_t pid, size_t len);   /* zeroed user buffer */
 uint64_t fake_str(fake_t *fk, int32_t pid, const char *s);  /* a user copy of s */
@@ -73,6 +82,9 @@ int64_t fake_sys_tid(fake_t *fk, int32_t pid, int32_t tid, uint64_t nr, const ui
     fake_sys_tid((fk), (pid), (pid), (nr), (const uint64_t[6]){__VA_ARGS__})
 /* The reply sent for token, if any (removes it from the record so it counts once). */
 bool fake_reply_find(fake_t *fk, vfs_token_t token, int64_t *value);
+/* The reply sent for token, which must exist (cmocka assertion); and that there is none. */
+int64_t fake_reply_of(fake_t *fk, vfs_token_t token);
+void fake_no_reply(fake_t *fk, vfs_token_t token);
 /* Was token dropped (cancelled without a reply)? */
 bool fake_dropped(fake_t *fk, vfs_token_t token);
 /* Console output so far as a string, then forgotten. */

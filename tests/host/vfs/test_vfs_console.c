@@ -26,13 +26,6 @@ static vfs_token_t deferred_read(fake_t *fk, int32_t tid, uint64_t buf, uint64_t
     return fk->last_token;
 }
 
-static int64_t reply_of(fake_t *fk, vfs_token_t token)
-{
-    int64_t v;
-    assert_true(fake_reply_find(fk, token, &v));
-    return v;
-}
-
 static void get_termios(fake_t *fk, struct lx_termios *t)
 {
     assert_int_equal(t_ioctl(fk, P, 0, LX_TCGETS, t, sizeof(*t)), 0);
@@ -128,7 +121,7 @@ static void test_canonical_deferred_read_with_echo(void **state)
     assert_int_equal(fk->nreplies, 0);   /* no line yet */
     assert_string_equal(fake_console_take(fk), "hi");
     type(fk, "\r");                      /* ICRNL: Enter arrives as CR */
-    assert_int_equal(reply_of(fk, tok), 3);
+    assert_int_equal(fake_reply_of(fk, tok), 3);
     assert_memory_equal(fake_ptr(fk, P, ubuf), "hi\n", 3);
     assert_string_equal(fake_console_take(fk), "\r\n");
 }
@@ -171,7 +164,7 @@ static void test_eof_handling(void **state)
     uint64_t ubuf = fake_alloc(fk, P, 64);
     vfs_token_t tok = deferred_read(fk, 10, ubuf, 64);
     type(fk, "\004");
-    assert_int_equal(reply_of(fk, tok), 0);
+    assert_int_equal(fake_reply_of(fk, tok), 0);
     deferred_read(fk, 10, ubuf, 64);
     vfs_thread_cancel(fk->vfs, 10);
     /* ^D mid-line pushes the line without a newline, and is not echoed */
@@ -205,7 +198,7 @@ static void test_one_line_per_read(void **state)
     uint64_t ubuf = fake_alloc(fk, P, 64);
     vfs_token_t tok = deferred_read(fk, 10, ubuf, 64);
     type(fk, "!\n");
-    assert_int_equal(reply_of(fk, tok), 7);
+    assert_int_equal(fake_reply_of(fk, tok), 7);
     assert_memory_equal(fake_ptr(fk, P, ubuf), "third!\n", 7);
 }
 
@@ -223,7 +216,7 @@ static void test_raw_mode(void **state)
     uint64_t ubuf = fake_alloc(fk, P, 64);
     vfs_token_t tok = deferred_read(fk, 10, ubuf, 64);
     type(fk, "x");
-    assert_int_equal(reply_of(fk, tok), 1);
+    assert_int_equal(fake_reply_of(fk, tok), 1);
     assert_memory_equal(fake_ptr(fk, P, ubuf), "x", 1);
     assert_string_equal(fake_console_take(fk), "");   /* no echo */
     /* no line structure: erase and newline are ordinary bytes; CR still maps to NL */
@@ -303,7 +296,7 @@ static void test_ctrl_c(void **state)
     assert_string_equal(fake_console_take(fk), "doomed^C");
     assert_int_equal(fk->nreplies, 0);   /* the reader is left to procmgr's signal */
     type(fk, "kept\n");
-    assert_int_equal(reply_of(fk, tok), 5);   /* the discarded line is gone */
+    assert_int_equal(fake_reply_of(fk, tok), 5);   /* the discarded line is gone */
     assert_memory_equal(fake_ptr(fk, P, ubuf), "kept\n", 5);
     /* ^\ is SIGQUIT; with ISIG off ^C is an ordinary byte */
     type(fk, "\034");
@@ -340,8 +333,8 @@ static void test_nonblocking_and_cancel(void **state)
     type(fk, "a\nb\n");
     int64_t v;
     assert_false(fake_reply_find(fk, t1, &v));
-    assert_int_equal(reply_of(fk, t2), 2);
-    assert_int_equal(reply_of(fk, t3), 2);
+    assert_int_equal(fake_reply_of(fk, t2), 2);
+    assert_int_equal(fake_reply_of(fk, t3), 2);
     assert_memory_equal(fake_ptr(fk, P, b2), "a\n", 2);
     assert_memory_equal(fake_ptr(fk, P, b3), "b\n", 2);
     /* a pending console read goes away with its process */

@@ -25,19 +25,6 @@ static vfs_token_t deferred_read(fake_t *fk, int32_t pid, int32_t tid, int32_t f
     return fk->last_token;
 }
 
-static int64_t reply_of(fake_t *fk, vfs_token_t token)
-{
-    int64_t v;
-    assert_true(fake_reply_find(fk, token, &v));
-    return v;
-}
-
-static void no_reply(fake_t *fk, vfs_token_t token)
-{
-    int64_t v;
-    assert_false(fake_reply_find(fk, token, &v));
-}
-
 static void test_pipe_basics(void **state)
 {
     fake_t *fk = *state;
@@ -90,13 +77,13 @@ static void test_blocked_read_woken_by_write(void **state)
     vfs_token_t tok = deferred_read(fk, C, 20, fds[0], ubuf, 64);
     assert_int_equal(fk->nreplies, 0);
     assert_int_equal(t_write(fk, P, fds[1], "wake up", 7), 7);
-    assert_int_equal(reply_of(fk, tok), 7);
+    assert_int_equal(fake_reply_of(fk, tok), 7);
     assert_memory_equal(fake_ptr(fk, C, ubuf), "wake up", 7);   /* in the reader's memory */
     assert_int_equal(fk->nreplies, 0);
     /* the pipe is empty again: the next read blocks too */
     tok = deferred_read(fk, C, 20, fds[0], ubuf, 64);
     assert_int_equal(t_write(fk, P, fds[1], "ab", 2), 2);
-    assert_int_equal(reply_of(fk, tok), 2);
+    assert_int_equal(fake_reply_of(fk, tok), 2);
 }
 
 static void test_eof_when_last_writer_closes(void **state)
@@ -111,10 +98,10 @@ static void test_eof_when_last_writer_closes(void **state)
     vfs_token_t t1 = deferred_read(fk, P, 11, fds[0], b1, 8);
     vfs_token_t t2 = deferred_read(fk, P, 12, fds[0], b2, 8);
     assert_int_equal(t_close(fk, P, fds[1]), 0);
-    no_reply(fk, t1);   /* a writer remains */
+    fake_no_reply(fk, t1);   /* a writer remains */
     assert_int_equal(t_close(fk, P, (int32_t)wdup), 0);
-    assert_int_equal(reply_of(fk, t1), 0);
-    assert_int_equal(reply_of(fk, t2), 0);
+    assert_int_equal(fake_reply_of(fk, t1), 0);
+    assert_int_equal(fake_reply_of(fk, t2), 0);
     char buf[4];
     assert_int_equal(t_read(fk, P, fds[0], buf, 4), 0);
 }
@@ -135,7 +122,7 @@ static void test_eof_via_proc_exit(void **state)
     uint64_t ubuf = fake_alloc(fk, P, 8);
     vfs_token_t tok = deferred_read(fk, P, P, fds[0], ubuf, 8);
     vfs_proc_exit(fk->vfs, C);   /* the last writer dies without closing */
-    assert_int_equal(reply_of(fk, tok), 0);
+    assert_int_equal(fake_reply_of(fk, tok), 0);
     assert_int_equal(vfs_open_descriptions(fk->vfs), base - 1);
 }
 
@@ -215,7 +202,7 @@ static void test_blocked_reader_gets_big_write(void **state)
     char *big = calloc(1, 100000);
     memset(big, 'q', 100000);
     assert_int_equal(t_write(fk, P, fds[1], big, 100000), 100000);
-    assert_int_equal(reply_of(fk, rtok), 65536);
+    assert_int_equal(fake_reply_of(fk, rtok), 65536);
     int32_t n;
     assert_int_equal(t_ioctl(fk, P, fds[0], LX_FIONREAD, &n, sizeof(n)), 0);
     assert_int_equal(n, 100000 - 65536);
@@ -267,9 +254,9 @@ static void test_atomic_small_write_waits(void **state)
     assert_int_equal(n, 65536 - 100);
     char buf[100];
     assert_int_equal(t_read(fk, P, fds[0], buf, 50), 50);
-    no_reply(fk, tok);   /* 150 free: still not enough */
+    fake_no_reply(fk, tok);   /* 150 free: still not enough */
     assert_int_equal(t_read(fk, P, fds[0], buf, 50), 50);
-    assert_int_equal(reply_of(fk, tok), 200);
+    assert_int_equal(fake_reply_of(fk, tok), 200);
     assert_int_equal(t_ioctl(fk, P, fds[0], LX_FIONREAD, &n, sizeof(n)), 0);
     assert_int_equal(n, 65536 - 100 - 100 + 200);
 }
@@ -284,12 +271,12 @@ static void test_fifo_order(void **state)
     vfs_token_t r2 = deferred_read(fk, P, 102, fds[0], b2, 8);
     vfs_token_t r3 = deferred_read(fk, P, 103, fds[0], b3, 8);
     assert_int_equal(t_write(fk, P, fds[1], "one", 3), 3);
-    assert_int_equal(reply_of(fk, r1), 3);
-    no_reply(fk, r2);
+    assert_int_equal(fake_reply_of(fk, r1), 3);
+    fake_no_reply(fk, r2);
     assert_int_equal(t_write(fk, P, fds[1], "two", 3), 3);
-    assert_int_equal(reply_of(fk, r2), 3);
+    assert_int_equal(fake_reply_of(fk, r2), 3);
     assert_int_equal(t_write(fk, P, fds[1], "three", 5), 5);
-    assert_int_equal(reply_of(fk, r3), 5);
+    assert_int_equal(fake_reply_of(fk, r3), 5);
     assert_memory_equal(fake_ptr(fk, P, b1), "one", 3);
     assert_memory_equal(fake_ptr(fk, P, b2), "two", 3);
     assert_memory_equal(fake_ptr(fk, P, b3), "three", 5);
@@ -306,8 +293,8 @@ static void test_fifo_order(void **state)
     vfs_token_t wt2 = fk->last_token;
     /* 3 bytes of room: the head writer needs 4, and the one behind may not overtake it */
     assert_int_equal(t_read(fk, P, fds[0], fill, 3), 3);
-    no_reply(fk, wt1);
-    no_reply(fk, wt2);
+    fake_no_reply(fk, wt1);
+    fake_no_reply(fk, wt2);
     /* a new blocking writer queues behind the waiting ones although its byte would fit */
     assert_int_equal(fake_sys_tid(fk, P, 203, VFS_NR_write,
                                   (const uint64_t[6]){(uint64_t)fds[1], fake_str(fk, P, "C"), 1}),
@@ -315,11 +302,11 @@ static void test_fifo_order(void **state)
     vfs_token_t wt3 = fk->last_token;
     /* 6 bytes of room: the first two fit exactly, the third still waits */
     assert_int_equal(t_read(fk, P, fds[0], fill, 3), 3);
-    assert_int_equal(reply_of(fk, wt1), 4);
-    assert_int_equal(reply_of(fk, wt2), 2);
-    no_reply(fk, wt3);
+    assert_int_equal(fake_reply_of(fk, wt1), 4);
+    assert_int_equal(fake_reply_of(fk, wt2), 2);
+    fake_no_reply(fk, wt3);
     assert_int_equal(t_read(fk, P, fds[0], fill, 1), 1);
-    assert_int_equal(reply_of(fk, wt3), 1);
+    assert_int_equal(fake_reply_of(fk, wt3), 1);
     char *rest = calloc(1, 65536);
     assert_int_equal(t_read(fk, P, fds[0], rest, 65536 - 7), 65536 - 7);
     char tail[8];
@@ -345,8 +332,8 @@ static void test_last_reader_close_fails_writers(void **state)
     vfs_token_t small = fk->last_token;
     assert_int_equal(t_close(fk, P, fds[0]), 0);
     /* progress already made is reported, as Linux does; the other gets EPIPE */
-    assert_int_equal(reply_of(fk, big), 65536);
-    assert_int_equal(reply_of(fk, small), -LX_EPIPE);
+    assert_int_equal(fake_reply_of(fk, big), 65536);
+    assert_int_equal(fake_reply_of(fk, small), -LX_EPIPE);
     assert_int_equal(fk->nsigs, 2);
     assert_int_equal(fk->sigs[0].tid, 70);
     assert_int_equal(fk->sigs[1].tid, 71);
@@ -374,7 +361,7 @@ static void test_vectors_on_pipes(void **state)
     w[0] = (struct lx_iovec){fake_str(fk, P, "hello "), 6};
     w[1] = (struct lx_iovec){fake_str(fk, P, "vector"), 6};
     assert_int_equal(fake_sys(fk, P, VFS_NR_writev, fds[1], wiov, 2), 12);
-    assert_int_equal(reply_of(fk, tok), 12);
+    assert_int_equal(fake_reply_of(fk, tok), 12);
     assert_memory_equal(fake_ptr(fk, P, a), "hel", 3);
     assert_memory_equal(fake_ptr(fk, P, b), "lo vector", 9);
 }
@@ -392,17 +379,17 @@ static void test_cancellation(void **state)
     vfs_token_t t3 = deferred_read(fk, C, 303, fds[0], b3, 8);
     /* a thread interrupted: its call disappears without a reply, the others keep their turn */
     assert_int_equal(vfs_thread_cancel(fk->vfs, 301), 1);
-    no_reply(fk, t1);
+    fake_no_reply(fk, t1);
     assert_true(fake_dropped(fk, t1));   /* the glue is told to release the handle */
     assert_false(fake_dropped(fk, t2));
     assert_int_equal(t_write(fk, P, fds[1], "x", 1), 1);
-    no_reply(fk, t1);
-    assert_int_equal(reply_of(fk, t2), 1);
+    fake_no_reply(fk, t1);
+    assert_int_equal(fake_reply_of(fk, t2), 1);
     /* a process exiting takes its blocked calls with it */
     vfs_proc_exit(fk->vfs, C);
     assert_true(fake_dropped(fk, t3));
     assert_int_equal(t_write(fk, P, fds[1], "y", 1), 1);
-    no_reply(fk, t3);
+    fake_no_reply(fk, t3);
     char c;
     assert_int_equal(t_read(fk, P, fds[0], &c, 1), 1);   /* the byte was not consumed */
     assert_int_equal(c, 'y');
@@ -417,7 +404,7 @@ static void test_cancellation(void **state)
     assert_false(fake_dropped(fk, t4));
     assert_false(vfs_thread_withdraw(fk->vfs, 304, &back)); /* only once */
     assert_int_equal(t_write(fk, P, fds[1], "z", 1), 1);
-    no_reply(fk, t4);
+    fake_no_reply(fk, t4);
     assert_int_equal(t_read(fk, P, fds[0], &c, 1), 1);
     assert_int_equal(c, 'z');
     assert_int_equal(vfs_thread_cancel(fk->vfs, 302), 0);    /* already answered */
@@ -433,8 +420,8 @@ static void test_cancellation(void **state)
                      VFS_SUSPEND);
     vfs_token_t small = fk->last_token;
     vfs_thread_cancel(fk->vfs, 401);
-    no_reply(fk, big);
-    assert_int_equal(reply_of(fk, small), 5);
+    fake_no_reply(fk, big);
+    assert_int_equal(fake_reply_of(fk, small), 5);
     free(fill);
 }
 
@@ -451,7 +438,7 @@ static void test_pending_call_holds_description(void **state)
     assert_int_equal(t_close(fk, P, fds[0]), 0);
     assert_int_equal(vfs_open_descriptions(fk->vfs), base);   /* still held by the call */
     assert_int_equal(t_write(fk, P, fds[1], "late", 4), 4);
-    assert_int_equal(reply_of(fk, tok), 4);
+    assert_int_equal(fake_reply_of(fk, tok), 4);
     assert_int_equal(vfs_open_descriptions(fk->vfs), base - 1);
     /* now the reader is gone for real */
     assert_int_equal(t_write(fk, P, fds[1], "x", 1), -LX_EPIPE);
@@ -466,8 +453,8 @@ static void test_pending_reader_bad_buffer(void **state)
     uint64_t b = fake_alloc(fk, P, 8);
     vfs_token_t good = deferred_read(fk, P, 602, fds[0], b, 8);
     assert_int_equal(t_write(fk, P, fds[1], "keep", 4), 4);
-    assert_int_equal(reply_of(fk, bad), -LX_EFAULT);
-    assert_int_equal(reply_of(fk, good), 4);   /* the data was not lost to the fault */
+    assert_int_equal(fake_reply_of(fk, bad), -LX_EFAULT);
+    assert_int_equal(fake_reply_of(fk, good), 4);   /* the data was not lost to the fault */
     assert_memory_equal(fake_ptr(fk, P, b), "keep", 4);
 }
 

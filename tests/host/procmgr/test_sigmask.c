@@ -1,0 +1,298 @@
+/* Host tests of the temporary signal mask of ppoll, pselect6 and epoll_pwait (pm_sigmask.c):
+ * installed before the call is forwarded to vfs, put back at the thread's next syscall, or, when
+ * a signal interrupts the call, left in force for the handler while the frame's uc_sigmask holds
+ * the caller's own; a pending signal the mask lets in answers EINTR at once (or acts by default);
+ * Linux's EINVAL/EFAULT; the poll family is not restarted under SA_RESTART, read is. Also the
+ * scheduling attributes (pm_prio.c): nice, affinity, I/O priority. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "host_test.h"
+#include <lx/errno.h>
+#include <lx/signal.h>
+#include <lx/syscalls.h>
+#include <lx/wait.h>
+#include "fake_env.h"
+
+#define SYS(fk, badge, nr, ...) fk_tok_value(fk, fk_call_v(fk, badge, nr, (uint64_t[6]){__VA_ARGS__}))
+#define USR1 LX_SIGBIT(LX_SIGUSR1)
+#define USR2 LX_SIGBIT(LX_SIGUSR2)
+
+static fake_t *boot(void)
+{
+    fake_t *fk = fk_new();
+    fk_boot(fk);
+    return fk;
+}
+
+/* Field n (1-based) of /proc/<pid>/stat. */
+static uint64_t stat_field(fake_t *fk, int32_t pid, int n)
+{
+    char buf[1024];
+    int64_t len = pm_procfs_format(fk->pm, pid, PM_PROCFS_STAT, 0, buf, sizeof buf - 1);
+    assert_true(len > 0);
+    buf[len] = 0;
+    char *p = strrchr(buf, ')') + 2;   /* field 3 starts here */
+    for (int f = 3; f < n; f++)
+        p = strchr(p, ' ') + 1;
+    return strtoull(p, NULL, 10);
+}
+
+static uint64_t blocked(fake_t *fk)
+{
+    return stat_field(fk, 1, 32);
+}
+
+static void set_mask(fake_t *fk, fk_ubuf_t *u, uint64_t mask)
+{
+    uint64_t va = fk_ubuf_bytes(u, &mask, sizeof mask);
+    assert_int_equal(SYS(fk, 1, LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, va, 0, 8), 0);
+}
+
+static void set_handler(fake_t *fk, fk_ubuf_t *u, int sig, uint64_t flags)
+{
+    struct lx_sigaction h = {.sa_handler = 0x401000, .sa_flags = LX_SA_RESTORER | flags,
+                             .sa_restorer = 0x401100};
+    uint64_t va = fk_ubuf_bytes(u, &h, sizeof h);
+    assert_int_equal(SYS(fk, 1, LX_SYS_rt_sigaction, sig, va, 0, 8), 0);
+}
+
+/* The frame a handler was started with: its uc_sigmask and saved rax. */
+static void frame_of(fake_t *fk, uint64_t *uc_sigmask, uint64_t *rax)
+{
+    fk_thread_t *th = fk_thread_of(fk, 1);
+    assert_int_equal(th->regs.rip, 0x401000);
+    uint64_t frame = th->regs.rsp;
+    fk_mem_read(fk, 1, uc_sigmask, frame + offsetof(struct lx_rt_sigframe, uc.uc_sigmask), 8);
+    fk_mem_read(fk, 1, rax, frame + offsetof(struct lx_rt_sigframe, uc.uc_mcontext.rax), 8);
+}
+
+static void test_mask_installed_and_restored(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    set_mask(fk, &u, USR1);
+    uint64_t tmp = USR2 | LX_SIGBIT(LX_SIGKILL);   /* KILL cannot be blocked: dropped */
+    uint64_t mva = fk_ubuf_bytes(&u, &tmp, 8);
+    uint64_t tok = FK_CALL(fk, 1, LX_SYS_ppoll, 0, 0, 0, mva, 8, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_FORWARDED);
+    assert_int_equal(blocked(fk), USR2);
+    /* vfs answered; the next syscall finds the caller's own mask back */
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpid, 0), 1);
+    assert_int_equal(blocked(fk), USR1);
+    /* pselect6's {mask, size} pair; epoll_pwait's and epoll_pwait2's mask */
+    uint64_t pack[2] = {mva, 8};
+    uint64_t pva = fk_ubuf_bytes(&u, pack, sizeof pack);
+    tok = FK_CALL(fk, 1, LX_SYS_pselect6, 0, 0, 0, 0, 0, pva);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_FORWARDED);
+    assert_int_equal(blocked(fk), USR2);
+    tok = FK_CALL(fk, 1, LX_SYS_epoll_pwait, 3, 0, 1, 0, mva, 8);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_FORWARDED);
+    assert_int_equal(blocked(fk), USR2);
+    tok = FK_CALL(fk, 1, LX_SYS_epoll_pwait2, 3, 0, 1, 0, mva, 8);
+    assert_int_equal(blocked(fk), USR2);
+    assert_int_equal(SYS(fk, 1, LX_SYS_getppid, 0), 0);
+    assert_int_equal(blocked(fk), USR1);
+    /* no mask: the caller's stays */
+    tok = FK_CALL(fk, 1, LX_SYS_ppoll, 0, 0, 0, 0, 8, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_FORWARDED);
+    assert_int_equal(blocked(fk), USR1);
+    fk_free(fk);
+}
+
+static void test_mask_errors(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    uint64_t m = USR2, mva = fk_ubuf_bytes(&u, &m, 8);
+    /* answered by procmgr, not forwarded, the mask untouched */
+    assert_int_equal(SYS(fk, 1, LX_SYS_ppoll, 0, 0, 0, mva, 16, 0), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ppoll, 0, 0, 0, 0x10, 8, 0), -LX_EFAULT);
+    assert_int_equal(SYS(fk, 1, LX_SYS_epoll_pwait, 3, 0, 1, 0, mva, 4), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_pselect6, 0, 0, 0, 0, 0, 0x10), -LX_EFAULT);
+    uint64_t pack[2] = {mva, 7};
+    assert_int_equal(SYS(fk, 1, LX_SYS_pselect6, 0, 0, 0, 0, 0, fk_ubuf_bytes(&u, pack, 16)),
+                     -LX_EINVAL);
+    assert_int_equal(blocked(fk), 0);
+    assert_int_equal(fk_count_events(fk, FK_EV_FORWARD, false, 0), 0);
+    fk_free(fk);
+}
+
+static void test_pending_signal_let_in(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    set_handler(fk, &u, LX_SIGUSR1, 0);
+    set_mask(fk, &u, USR1);
+    assert_int_equal(SYS(fk, 1, LX_SYS_kill, 1, LX_SIGUSR1), 0);   /* pending, blocked */
+    uint64_t none = 0, mva = fk_ubuf_bytes(&u, &none, 8);
+    /* the mask lets it in: not forwarded, EINTR; the handler runs with the temporary mask
+     * (plus its own signal), the frame restores the caller's */
+    uint64_t tok = FK_CALL(fk, 1, LX_SYS_ppoll, 0, 0, 0, mva, 8, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_REPLIED);
+    assert_int_equal(fk_count_events(fk, FK_EV_FORWARD, false, 0), 0);
+    uint64_t uc_mask, rax;
+    frame_of(fk, &uc_mask, &rax);
+    assert_int_equal(uc_mask, USR1);
+    assert_int_equal((int64_t)rax, -LX_EINTR);
+    assert_int_equal(blocked(fk), USR1);   /* temporary (none) + the signal being handled */
+    fk_free(fk);
+}
+
+static void test_signal_during_call(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk->vfs_blocks = true;
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    /* SA_RESTART does not restart the poll family */
+    set_handler(fk, &u, LX_SIGUSR1, LX_SA_RESTART);
+    set_mask(fk, &u, USR1 | USR2);
+    uint64_t tmp = USR2, mva = fk_ubuf_bytes(&u, &tmp, 8);
+    fk_thread_of(fk, 1)->regs.rax = LX_SYS_ppoll;   /* the thread is inside ppoll */
+    uint64_t tok = FK_CALL(fk, 1, LX_SYS_ppoll, 0, 0, 0, mva, 8, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_FORWARDED);
+    /* a signal blocked by the temporary mask does not interrupt */
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR2);
+    assert_int_equal(fk->vfs_blocked_tid, 1);
+    /* one it lets in does: the call is taken back from vfs and ends with EINTR */
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR1);
+    assert_int_equal(fk->vfs_blocked_tid, 0);
+    uint64_t back = fk_last_tok(fk);
+    assert_int_equal(fk_tok_state(fk, back), FK_TOK_REPLIED);
+    uint64_t uc_mask, rax;
+    frame_of(fk, &uc_mask, &rax);
+    assert_int_equal(uc_mask, USR1 | USR2);        /* the caller's own, for rt_sigreturn */
+    assert_int_equal((int64_t)rax, -LX_EINTR);     /* not restarted */
+    assert_int_equal(blocked(fk), USR1 | USR2);    /* temporary USR2, plus USR1 being handled */
+    /* the handler's own syscalls do not bring the old mask back a second time */
+    fk_thread_t *th = fk_thread_of(fk, 1);
+    uint64_t frame = th->regs.rsp;
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpid, 0), 1);
+    assert_int_equal(blocked(fk), USR1 | USR2);
+    th->regs.rsp = frame + 8;
+    assert_int_equal(SYS(fk, 1, LX_SYS_rt_sigreturn, 0), -LX_EINTR);
+    assert_int_equal(blocked(fk), USR1 | USR2);
+    /* a read interrupted the same way restarts under SA_RESTART */
+    set_mask(fk, &u, 0);
+    th->regs.rax = LX_SYS_read;
+    tok = FK_CALL(fk, 1, LX_SYS_read, 0, 0, 1, 0, 0, 0);
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR1);
+    frame_of(fk, &uc_mask, &rax);
+    assert_int_equal(rax, LX_SYS_read);
+    fk_free(fk);
+}
+
+static void test_default_action_let_in(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    /* a child blocks SIGTERM, gets one, and lets it in with ppoll's mask: it dies */
+    int mark = fk->nev;
+    uint64_t ctok = FK_CALL(fk, 1, LX_SYS_clone, 0x4111, 0x7ffff0000000, 0, 0, 0, 0);
+    int i = fk_find_event(fk, mark, FK_EV_THREAD_CREATE, false, 0);
+    uint64_t child = fk->ev[i].y;
+    fk_ubuf_t cu;
+    fk_ubuf_init(&cu, fk, child, 4096);
+    uint64_t term = LX_SIGBIT(LX_SIGTERM), va = fk_ubuf_bytes(&cu, &term, 8);
+    assert_int_equal(SYS(fk, child, LX_SYS_rt_sigprocmask, LX_SIG_SETMASK, va, 0, 8), 0);
+    assert_int_equal(SYS(fk, child, LX_SYS_kill, child, LX_SIGTERM), 0);
+    uint64_t none = 0, nva = fk_ubuf_bytes(&cu, &none, 8);
+    uint64_t tok = FK_CALL(fk, child, LX_SYS_ppoll, 0, 0, 0, nva, 8, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_DROPPED);
+    assert_int_equal(fk_tok_value(fk, ctok), (int64_t)child);   /* the vfork parent goes on */
+    uint64_t st = fk_ubuf_zero(&u, 4);
+    assert_int_equal(SYS(fk, 1, LX_SYS_wait4, child, st, 0, 0), (int64_t)child);
+    int status;
+    fk_mem_read(fk, 1, &status, st, 4);
+    assert_int_equal(LX_WTERMSIG(status), LX_SIGTERM);
+    fk_free(fk);
+}
+
+static void test_priorities(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    /* the raw syscall returns 20 - nice */
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpriority, 0, 0), 20);
+    assert_int_equal(SYS(fk, 1, LX_SYS_setpriority, 0, 0, 5), 0);
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpriority, 0, 1), 15);
+    assert_int_equal(stat_field(fk, 1, 19), 5);    /* nice in /proc/<pid>/stat */
+    assert_int_equal(stat_field(fk, 1, 18), 25);   /* priority */
+    assert_int_equal(SYS(fk, 1, LX_SYS_setpriority, 0, 0, 100), 0);   /* clamped */
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpriority, 0, 0), 1);
+    assert_int_equal(SYS(fk, 1, LX_SYS_setpriority, 0, 0, -100), 0);
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpriority, 2, 0), 40);      /* PRIO_USER, uid 0 */
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpriority, 1, 0), 40);      /* PRIO_PGRP, own */
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpriority, 3, 0), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpriority, 0, 999), -LX_ESRCH);
+    assert_int_equal(SYS(fk, 1, LX_SYS_setpriority, 2, 12345, 0), -LX_ESRCH);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_get, 1, 0), 0);   /* none set */
+    /* a child inherits nice and the I/O priority */
+    assert_int_equal(SYS(fk, 1, LX_SYS_setpriority, 0, 0, 3), 0);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_set, 1, 0, (2 << 13) | 3), 0);
+    int mark = fk->nev;
+    uint64_t ctok = FK_CALL(fk, 1, LX_SYS_clone, 0x4111, 0x7ffff0000000, 0, 0, 0, 0);
+    int i = fk_find_event(fk, mark, FK_EV_THREAD_CREATE, false, 0);
+    uint64_t child = fk->ev[i].y;
+    assert_int_equal(SYS(fk, child, LX_SYS_getpriority, 0, 0), 17);
+    assert_int_equal(SYS(fk, child, LX_SYS_ioprio_get, 1, 0), (2 << 13) | 3);
+    uint64_t etok = FK_CALL(fk, child, LX_SYS_exit_group, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(fk_tok_state(fk, etok), FK_TOK_DROPPED);
+    assert_int_equal(fk_tok_value(fk, ctok), (int64_t)child);
+    /* affinity: one CPU */
+    uint64_t mask = ~0ull, mva = fk_ubuf_bytes(&u, &mask, 8);
+    assert_int_equal(SYS(fk, 1, LX_SYS_sched_getaffinity, 0, 128, mva), 8);
+    fk_mem_read(fk, 1, &mask, mva, 8);
+    assert_int_equal(mask, 1);
+    assert_int_equal(SYS(fk, 1, LX_SYS_sched_getaffinity, 0, 4, mva), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_sched_getaffinity, 0, 12, mva), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_sched_getaffinity, 999, 8, mva), -LX_ESRCH);
+    assert_int_equal(SYS(fk, 1, LX_SYS_sched_getaffinity, 0, 8, 0x10), -LX_EFAULT);
+    assert_int_equal(SYS(fk, 1, LX_SYS_sched_setaffinity, 1, 8, mva), 0);
+    assert_int_equal(SYS(fk, 1, LX_SYS_sched_setaffinity, 999, 8, mva), -LX_ESRCH);
+    mask = 2;
+    uint64_t two = fk_ubuf_bytes(&u, &mask, 8);
+    assert_int_equal(SYS(fk, 1, LX_SYS_sched_setaffinity, 0, 8, two), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_sched_setaffinity, 0, 8, 0x10), -LX_EFAULT);
+    /* I/O priority: classes checked */
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_get, 1, 1), (2 << 13) | 3);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_set, 1, 0, (0 << 13) | 4), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_set, 1, 0, (4 << 13)), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_set, 1, 0, (3 << 13) | 5), 0);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_get, 1, 0), (3 << 13) | 5);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_set, 1, 0, 0), 0);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_get, 4, 0), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_ioprio_get, 1, 999), -LX_ESRCH);
+    fk_free(fk);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mask_installed_and_restored),
+        cmocka_unit_test(test_mask_errors),
+        cmocka_unit_test(test_pending_signal_let_in),
+        cmocka_unit_test(test_signal_during_call),
+        cmocka_unit_test(test_default_action_let_in),
+        cmocka_unit_test(test_priorities),
+    };
+    return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
+}
