@@ -149,7 +149,7 @@ static int64_t sys_cap_info(ARGS)
 static int64_t sys_as_create(ARGS)
 {
     UNUSED_ARGS;
-    struct aspace *as = aspace_create();
+    struct aspace *as = aspace_create(PMM_USER); /* never a system space: see docs/memory.md */
     if (!as)
         return -KE_NOMEM;
     int h = cspace_insert(current->cs, &as->o, KOBJ_ASPACE, KR_MAP, 0, 0);
@@ -161,7 +161,7 @@ static int64_t sys_as_map(ARGS)
 {
     UNUSED_ARGS;
     LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_map((struct aspace *)as_cap->obj, a1, a2, (int)a3);
+    return aspace_map((struct aspace *)as_cap->obj, a1, a2, (uint32_t)a3);
 }
 
 static int64_t sys_as_unmap(ARGS)
@@ -175,7 +175,7 @@ static int64_t sys_as_protect(ARGS)
 {
     UNUSED_ARGS;
     LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_protect((struct aspace *)as_cap->obj, a1, a2, (int)a3);
+    return aspace_protect((struct aspace *)as_cap->obj, a1, a2, (uint32_t)a3);
 }
 
 static int64_t sys_as_read(ARGS)
@@ -401,9 +401,19 @@ void kern_user_exception(struct trap_frame *f)
     struct thread *t = current;
     stat_kernel_entries++;
     uint64_t addr = f->vector == 14 ? arch_fault_address() : 0;
-    /* first touch of demand-zero memory: not the thread's business, nor its server's */
-    if (f->vector == 14 && !(f->error & 1) && aspace_fault_in(t->as, addr) == 0)
-        return;
+    uint64_t error = f->error, cause = KFAULT_NONE;
+    if (f->vector == 14) {
+        /* first touch, copy-on-write: not the thread's business, nor its server's */
+        int r = aspace_fault(t->as, addr, error);
+        if (r == 0)
+            return;
+        if (r == -KE_NOMEM) {
+            cause = KFAULT_NOMEM;
+            error &= ~1ull; /* the page could not be made present */
+        } else if (r == -KE_RANGE) {
+            cause = KFAULT_RANGE;
+        }
+    }
     if (!t->fault_ep) {
         kprintf("kernel: thread %lu: unhandled exception %lu at rip %lx (address %lx): killed\n",
                 t->id, f->vector, f->rip, addr);
@@ -412,9 +422,10 @@ void kern_user_exception(struct trap_frame *f)
         return;
     }
     t->fault[0] = f->vector;
-    t->fault[1] = f->error;
+    t->fault[1] = error;
     t->fault[2] = addr;
     t->fault[3] = f->rip;
+    t->fault[4] = cause;
     int64_t r = ipc_send(t->fault_ep, t->badge, SK_FAULT);
     if (r < 0) { /* the handler is gone */
         thread_kill(t);
