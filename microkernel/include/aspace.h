@@ -2,7 +2,7 @@
  * and the one routine that resolves a missing or read-only page (aspace_touch) for user faults and
  * for the checked copies, the only way the kernel touches user memory. See docs/memory.md.
  * Entry points: aspace_create, aspace_map, aspace_map_phys, aspace_unmap, aspace_protect,
- * aspace_touch, aspace_fault, aspace_mapped, aspace_copy_in, aspace_copy_out, aspace_copy. */
+ * aspace_fork, aspace_touch, aspace_fault, aspace_mapped, aspace_copy_in, aspace_copy_out, aspace_copy. */
 #ifndef KERN_ASPACE_H
 #define KERN_ASPACE_H
 #include <stddef.h>
@@ -26,6 +26,9 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len);
 /* -KE_FAULT if a page of the range is not mapped */
 int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
 int aspace_mapped(struct aspace *as, uint64_t va);
+/* A new (user) space, a copy-on-write snapshot of as: regions copied, leaf tables shared (see
+ * docs/memory.md). NULL with *err = -KE_NOMEM. */
+struct aspace *aspace_fork(struct aspace *as, int *err);
 
 /* access kinds for aspace_touch */
 #define AT_READ 0

@@ -36,6 +36,18 @@ void aspace_destroy(struct aspace *as)
     kfree(as);
 }
 
+struct aspace *aspace_fork(struct aspace *as, int *err)
+{
+    struct aspace *c = aspace_create(PMM_USER); /* a fork is never a system space */
+    if (!c || region_copy(&c->regions, &as->regions) < 0 || pt_fork(as, c) < 0) {
+        if (c)
+            obj_put(&c->o);
+        *err = -KE_NOMEM;
+        return NULL;
+    }
+    return c;
+}
+
 static int range_ok(uint64_t va, uint64_t len)
 {
     return (va & 0xFFF) == 0 && (len & 0xFFF) == 0 && len && va < USER_TOP && len <= USER_TOP - va;
