@@ -1,8 +1,9 @@
 /* Address spaces: regions that say what backs each range, page tables that hold what was touched,
  * and the one routine that resolves a missing or read-only page (aspace_touch) for user faults and
  * for the checked copies, the only way the kernel touches user memory. See docs/memory.md.
- * Entry points: aspace_create, aspace_map, aspace_map_phys, aspace_unmap, aspace_protect,
- * aspace_fork, aspace_touch, aspace_fault, aspace_mapped, aspace_copy_in, aspace_copy_out, aspace_copy. */
+ * Entry points: aspace_create, aspace_map, aspace_map_mem, aspace_map_phys, aspace_unmap,
+ * aspace_protect, aspace_fork, aspace_touch, aspace_fault, aspace_mapped, aspace_copy_in,
+ * aspace_copy_out, aspace_copy. */
 #ifndef KERN_ASPACE_H
 #define KERN_ASPACE_H
 #include <stddef.h>
@@ -16,8 +17,15 @@
 /* an empty space whose pages and tables are allocations of class cls */
 struct aspace *aspace_create(enum pmm_class cls);
 /* anonymous memory over [va, va+len) (page-aligned): only a region, pages arrive at first touch;
- * -KE_EXIST if any page is mapped, -KE_NOMEM at the region limit; nothing changed on error */
+ * with KMAP_SHARED in prot, a new memory object's pages (shared with forks). -KE_EXIST if any page
+ * is mapped, -KE_NOMEM at the region limit; nothing changed on error */
 int aspace_map(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot);
+/* Memory object m over [va, va+len) from offset (a page multiple): flags KREG_SHARED (its pages
+ * themselves; KREG_NOWRITE: never writable) or 0 (private: copy-on-write over its pages). The
+ * range may run past the object's end (a fault there: -KE_RANGE). -KE_EXIST if taken. */
+struct kmem;
+int aspace_map_mem(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot, uint32_t flags,
+                   struct kmem *m, uint64_t offset);
 /* A window on physical frames [pa, pa+len) (the initrd, an IPC buffer), its entries made now;
  * ref: they hold references on the frames (RAM the kernel allocated). -KE_EXIST if taken. */
 int aspace_map_phys(struct aspace *as, uint64_t va, uint64_t pa, uint64_t len, uint32_t prot,

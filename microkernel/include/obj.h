@@ -141,5 +141,7 @@ uint32_t cspace_used(const struct cspace *cs);
 void thread_destroy(struct thread *t);
 void aspace_destroy(struct aspace *as);
 void endpoint_destroy(struct endpoint *ep);
+struct kmem;
+void memobj_destroy(struct kmem *m);
 
 #endif

@@ -5,6 +5,7 @@
 #include "aspace.h"
 #include "heap.h"
 #include "kabi/kcalls.h"
+#include "memobj.h"
 #include "ptable.h"
 
 uint64_t aspace_count, stat_zero_fill, stat_cow_copied, stat_cow_reused;
@@ -70,8 +71,33 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 {
     if (!range_ok(va, len))
         return -KE_INVAL;
+    if (prot & KMAP_SHARED) { /* shared anonymous memory: an object of its own */
+        struct kmem *m = memobj_create(len, (enum pmm_class)as->cls);
+        if (!m)
+            return -KE_NOMEM;
+        int e = aspace_map_mem(as, va, len, prot, KREG_SHARED, m, 0);
+        obj_put(&m->o); /* the region holds it now (or nobody does) */
+        return e;
+    }
     struct kregion r = {va, va + len, prot & (KPROT_READ | KPROT_WRITE | KPROT_EXEC), 0, NULL, 0};
     return add_region(as, &r);
+}
+
+int aspace_map_mem(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot, uint32_t flags,
+                   struct kmem *m, uint64_t offset)
+{
+    if (!range_ok(va, len) || (offset & 0xFFF) || offset > MEMOBJ_MAX_SIZE)
+        return -KE_INVAL;
+    struct kregion r = {va, va + len, prot & (KPROT_READ | KPROT_WRITE | KPROT_EXEC),
+                        flags & (KREG_SHARED | KREG_NOWRITE), m, offset};
+    if (region_overlaps(&as->regions, va, va + len))
+        return -KE_EXIST;
+    if (region_hold(&as->regions, &r) < 0)
+        return -KE_NOMEM;
+    int e = region_insert(&as->regions, &r);
+    if (e < 0)
+        region_drop(&as->regions, &r);
+    return e;
 }
 
 int aspace_map_phys(struct aspace *as, uint64_t va, uint64_t pa, uint64_t len, uint32_t prot,
@@ -171,18 +197,39 @@ static int break_cow(struct aspace *as, const struct kregion *r, uint64_t *slot,
     return 0;
 }
 
-/* the entry for a missing page of region r at va */
+/* The entry for a missing page of region r at va, its frame reference taken: a zeroed frame
+ * (anonymous), the object's page (shared, or a private read: copy-on-write over it), or a copy of
+ * the object's page (a private write). */
 static int fill(struct aspace *as, const struct kregion *r, uint64_t va, unsigned acc,
                 uint64_t *entry)
 {
-    (void)va, (void)acc;
+    enum pmm_class cls = (enum pmm_class)as->cls;
+    uint64_t bits = PTE_P | PTE_REF | pt_bits(r->prot), pa;
     if (r->flags & KREG_PHYS)
         return -KE_FAULT; /* windows are complete from the start */
-    uint64_t pa = frame_alloc_class((enum pmm_class)as->cls);
-    if (!pa)
+    if (!r->mem) {
+        if (!(pa = frame_alloc_class(cls)))
+            return -KE_NOMEM;
+        stat_zero_fill++;
+        *entry = pa | bits;
+        return 0;
+    }
+    uint64_t off = r->offset + (va - r->start);
+    if (off >= r->mem->size)
+        return -KE_RANGE;
+    if ((r->flags & KREG_SHARED) || !(acc & AT_WRITE)) {
+        if (!(pa = memobj_page(r->mem, off, 1, cls)))
+            return -KE_NOMEM;
+        frame_ref(pa);
+        *entry = pa | (r->flags & KREG_SHARED ? bits | PTE_SHARED : (bits & ~PTE_W) | PTE_COW);
+        return 0;
+    }
+    uint64_t src = memobj_page(r->mem, off, 0, cls);
+    if (!(pa = src ? pmm_alloc_class(&kernel_pmm, cls) : frame_alloc_class(cls)))
         return -KE_NOMEM;
-    stat_zero_fill++;
-    *entry = pa | PTE_P | PTE_REF | pt_bits(r->prot);
+    if (src)
+        memcpy(phys_to_virt(pa), phys_to_virt(src), PAGE_SIZE);
+    *entry = pa | bits;
     return 0;
 }
 
@@ -285,16 +332,4 @@ int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t d
         sva += chunk, dva += chunk, len -= chunk;
     }
     return 0;
-}
-
-/* no memory objects yet: regions never name one */
-int region_hold(struct region_set *rs, const struct kregion *r)
-{
-    (void)rs, (void)r;
-    return 0;
-}
-
-void region_drop(struct region_set *rs, const struct kregion *r)
-{
-    (void)rs, (void)r;
 }

@@ -5,6 +5,7 @@
 #include "heap.h"
 #include "ipc.h"
 #include "kcall.h"
+#include "memobj.h"
 #include "ptable.h"
 #include "thread.h"
 
@@ -78,6 +79,52 @@ int64_t sys_as_fork(ARGS)
     return c ? hand_out(&c->o, KOBJ_ASPACE, KR_MAP) : err;
 }
 
+/* Rights on the object: a shared writable mapping needs KR_MAP; a read-only or private one
+ * KR_READ (or KR_MAP). A shared one made without KR_MAP can never become writable. */
+int64_t sys_as_map_mem(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    LOOKUP(m, a4, KOBJ_MEM, 0);
+    uint32_t prot = (uint32_t)a3, flags = 0;
+    if (prot & KMAP_SHARED) {
+        flags = KREG_SHARED | (m_cap->rights & KR_MAP ? 0 : KREG_NOWRITE);
+        if ((prot & KPROT_WRITE) && !(m_cap->rights & KR_MAP))
+            return -KE_PERM;
+    }
+    if (!(m_cap->rights & (KR_READ | KR_MAP)))
+        return -KE_PERM;
+    return aspace_map_mem((struct aspace *)as_cap->obj, a1, a2, prot, flags,
+                          (struct kmem *)m_cap->obj, a5);
+}
+
+int64_t sys_mem_create(ARGS)
+{
+    UNUSED_ARGS;
+    if ((a0 & 0xFFF) || a0 > MEMOBJ_MAX_SIZE || a1)
+        return -KE_INVAL;
+    struct kmem *m = memobj_create(a0, PMM_USER);
+    return hand_out(m ? &m->o : NULL, KOBJ_MEM, KR_MAP | KR_READ | KR_CONTROL);
+}
+
+int64_t sys_mem_resize(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(m, a0, KOBJ_MEM, KR_CONTROL);
+    if ((a1 & 0xFFF) || a1 > MEMOBJ_MAX_SIZE)
+        return -KE_INVAL;
+    return memobj_resize((struct kmem *)m_cap->obj, a1);
+}
+
+int64_t sys_mem_commit(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(m, a0, KOBJ_MEM, KR_CONTROL);
+    if ((a1 & 0xFFF) || (a2 & 0xFFF))
+        return -KE_INVAL;
+    return memobj_commit((struct kmem *)m_cap->obj, a1, a2);
+}
+
 int64_t sys_as_info(ARGS)
 {
     UNUSED_ARGS;
@@ -110,6 +157,7 @@ int64_t sys_mem_info(ARGS)
         .cow_reused = stat_cow_reused,
         .zero_fill = stat_zero_fill,
         .reserve_frames = kernel_pmm.reserve,
+        .mem_objects = memobj_count,
     };
     return aspace_copy_out(current->as, a0, &mi, sizeof mi) < 0 ? -KE_FAULT : 0;
 }

@@ -20,6 +20,9 @@ void obj_put(struct kobj *o)
     case KOBJ_ENDPOINT:
         endpoint_destroy((struct endpoint *)o);
         break;
+    case KOBJ_MEM:
+        memobj_destroy((struct kmem *)o);
+        break;
     case KOBJ_CONTROL:
         break; /* static */
     default:

@@ -211,8 +211,9 @@ static void test_fork_user_faults_copy_on_write(void)
     uint64_t f0 = free_frames();
     int ep_p = (int)k_ep_create(), ep_c = (int)k_ep_create();
     int p = clone_space();
-    const uint64_t a = 0x70000000, b = a + 4096;
+    const uint64_t a = 0x70000000, b = a + 4096, sh = a + 0x100000;
     CHECK_EQ(k_as_map(p, a, 2 * 4096, RW), 0);
+    CHECK_EQ(k_as_map(p, sh, 4096, RW | KMAP_SHARED), 0);
     int64_t tp = spawn_native(p, poker, (uint64_t)ep_p);
     CHECK_EQ(ask(ep_p, a, 1, 1), 1); /* touched in the parent before the fork */
     int c = (int)k_as_fork(p);
@@ -230,6 +231,10 @@ static void test_fork_user_faults_copy_on_write(void)
     CHECK_EQ(ask(ep_c, b, 0, 0), 5);
     CHECK_EQ(peek(p, a), 2);
     CHECK_EQ(peek(c, a), 3);
+    CHECK_EQ(ask(ep_c, sh, 8, 1), 8); /* shared: each sees the other's stores */
+    CHECK_EQ(ask(ep_p, sh, 0, 0), 8);
+    CHECK_EQ(ask(ep_p, sh, 9, 1), 9);
+    CHECK_EQ(ask(ep_c, sh, 0, 0), 9);
     k_thread_kill(tp), k_thread_kill(tc);
     k_cap_delete(tp), k_cap_delete(tc), k_cap_delete(p), k_cap_delete(c);
     k_cap_delete(ep_p), k_cap_delete(ep_c);
@@ -278,6 +283,132 @@ static void test_fork_shares_page_tables(void)
     CHECK_EQ(free_frames(), f0);
 }
 
+/* ---- memory objects -------------------------------------------------------------------- */
+
+static void test_shared_anonymous_memory_survives_fork(void)
+{
+    uint64_t f0 = free_frames();
+    int p = warm_space();
+    const uint64_t a = 0x40000000, b = a + 4096;
+    CHECK_EQ(k_as_map(p, a, 2 * 4096, RW | KMAP_SHARED), 0);
+    CHECK_EQ(poke(p, a, 1), 0); /* touched before the fork */
+    int c = (int)k_as_fork(p);
+    CHECK_EQ(peek(c, a), 1);
+    CHECK_EQ(poke(c, a, 2), 0);
+    CHECK_EQ(peek(p, a), 2); /* the same page in both */
+    CHECK_EQ(poke(c, b, 3), 0); /* first touched after the fork, in the child */
+    CHECK_EQ(peek(p, b), 3);
+    CHECK_EQ(poke(p, b, 4), 0);
+    CHECK_EQ(peek(c, b), 4);
+    int g = (int)k_as_fork(c); /* and a fork of the fork */
+    CHECK_EQ(poke(g, a, 5), 0);
+    CHECK_EQ(peek(p, a), 5);
+    k_cap_delete(p);
+    CHECK_EQ(peek(c, a), 5);
+    k_cap_delete(c);
+    k_cap_delete(g);
+    CHECK_EQ(free_frames(), f0);
+}
+
+static void test_memory_object_mappings_and_rights(void)
+{
+    struct kmem_info m0, m1;
+    k_mem_info(&m0);
+    int m = (int)k_mem_create(4 * 4096, 0);
+    CHECK(m > 0);
+    CHECK_EQ(k_cap_info(m), KOBJ_MEM);
+    CHECK_EQ(k_mem_create(4097, 0), -KE_INVAL);
+    CHECK_EQ(k_mem_create(4096, 1), -KE_INVAL);
+    int x = warm_space(), y = warm_space();
+    const uint64_t va = 0x40000000, vb = 0x50000000;
+    CHECK_EQ(k_as_map_mem(x, va, 4 * 4096, RW | KMAP_SHARED, m, 0), 0);
+    CHECK_EQ(k_as_map_mem(y, vb, 2 * 4096, RW | KMAP_SHARED, m, 2 * 4096), 0); /* pages 2, 3 */
+    CHECK_EQ(k_as_map_mem(y, vb, 4096, RW, m, 0), -KE_EXIST);
+    CHECK_EQ(poke(x, va + 2 * 4096, 11), 0);
+    CHECK_EQ(peek(y, vb), 11); /* the object's page in both */
+    CHECK_EQ(poke(y, vb + 4096, 12), 0);
+    CHECK_EQ(peek(x, va + 3 * 4096), 12);
+    /* private: copy-on-write over the object's pages */
+    const uint64_t vc = 0x60000000;
+    CHECK_EQ(k_as_map_mem(y, vc, 4 * 4096, RW, m, 0), 0);
+    CHECK_EQ(peek(y, vc + 2 * 4096), 11);
+    CHECK_EQ(poke(y, vc + 2 * 4096, 13), 0);
+    CHECK_EQ(peek(x, va + 2 * 4096), 11); /* the object is unchanged */
+    CHECK_EQ(peek(y, vc + 2 * 4096), 13);
+    CHECK_EQ(poke(y, vc, 14), 0); /* a page the object never had: zeroes, then ours */
+    CHECK_EQ(peek(x, va), 0);
+    /* rights: read-only capability */
+    int ro = (int)k_cap_copy(m, KR_READ, 0);
+    int none = (int)k_cap_copy(m, KR_CONTROL, 0);
+    const uint64_t vd = 0x70000000;
+    CHECK_EQ(k_as_map_mem(y, vd, 4096, RW | KMAP_SHARED, ro, 0), -KE_PERM);
+    CHECK_EQ(k_as_map_mem(y, vd, 4096, KPROT_READ, none, 0), -KE_PERM);
+    CHECK_EQ(k_as_map_mem(y, vd, 4096, KPROT_READ | KMAP_SHARED, ro, 2 * 4096), 0);
+    CHECK_EQ(peek(y, vd), 11);
+    CHECK_EQ(k_as_protect(y, vd, 4096, RW), -KE_PERM); /* never writable */
+    uint64_t v = 1;
+    CHECK_EQ(k_as_write_force(y, vd, &v, 8), -KE_FAULT); /* not even by force */
+    CHECK_EQ(k_as_map_mem(y, vd + 4096, 4096, RW, ro, 2 * 4096), 0); /* private: fine */
+    CHECK_EQ(poke(y, vd + 4096, 15), 0);
+    CHECK_EQ(peek(x, va + 2 * 4096), 11);
+    CHECK_EQ(k_mem_resize(ro, 4096), -KE_PERM);
+    CHECK_EQ(k_mem_commit(ro, 0, 4096), -KE_PERM);
+    k_cap_delete(ro), k_cap_delete(none);
+    k_cap_delete(m); /* the mappings keep the object */
+    CHECK_EQ(peek(y, vb), 11);
+    k_cap_delete(x), k_cap_delete(y);
+    k_mem_info(&m1);
+    CHECK_EQ(m1.mem_objects, m0.mem_objects);
+    CHECK_EQ(m1.free_frames, m0.free_frames);
+}
+
+static void test_memory_object_shrink_and_commit(void)
+{
+    struct kmem_info m0, m1;
+    k_mem_info(&m0);
+    int ep = (int)k_ep_create();
+    int s = clone_space();
+    const uint64_t at = 0x50000000; /* where fault_code stores */
+    int m = (int)k_mem_create(4 * 4096, 0);
+    CHECK_EQ(k_as_map_mem(s, at - 2 * 4096, 4 * 4096, RW | KMAP_SHARED, m, 0), 0);
+    int f = (int)k_as_fork(s); /* a second space mapping it, through the fork */
+    CHECK_EQ(poke(s, at, 1), 0);
+    CHECK_EQ(poke(s, at - 4096, 2), 0);
+    CHECK_EQ(peek(f, at), 1);
+    CHECK_EQ(k_mem_resize(m, 2 * 4096), 0); /* pages 2, 3 leave the object and both spaces */
+    CHECK_EQ(peek(s, at), BAD);
+    CHECK_EQ(peek(f, at), BAD);
+    CHECK_EQ(peek(f, at - 4096), 2);
+    int64_t t = spawn_foreign(s, fault_code, ep, ep, 0xB5, 0); /* stores at `at`: past the end */
+    int64_t r = k_recv(ep);
+    struct ipc_buf *b = kipc();
+    CHECK_EQ(b->label, IPC_LABEL_FAULT);
+    CHECK_EQ(b->mr[0], 14);
+    CHECK_EQ(b->mr[2], at);
+    CHECK_EQ(b->mr[4], KFAULT_RANGE); /* a server raises SIGBUS for this */
+    CHECK_EQ(k_mem_resize(m, 4 * 4096), 0); /* grown back: a fresh zero page there */
+    msg(0, 0);
+    CHECK_EQ(k_reply(r), 0);
+    r = k_recv(ep); /* the store went through, then exit(value read back) */
+    CHECK_EQ(b->label, IPC_LABEL_SYSCALL);
+    CHECK_EQ(b->mr[1], 0x77);
+    CHECK_EQ(peek(f, at), 0x77);
+    k_thread_kill(t);
+    k_cap_delete(r), k_cap_delete(t);
+    /* commit: allocated now, or -KE_NOMEM for more than the machine has */
+    uint64_t f1 = free_frames();
+    int c = (int)k_mem_create(64 * 4096, 0);
+    CHECK_EQ(k_mem_commit(c, 0, 64 * 4096), 0);
+    CHECK(f1 - free_frames() >= 64);
+    CHECK_EQ(k_mem_commit(c, 4096, 64 * 4096), -KE_INVAL);
+    k_cap_delete(c);
+    CHECK_EQ(free_frames(), f1);
+    k_cap_delete(m), k_cap_delete(s), k_cap_delete(f), k_cap_delete(ep);
+    k_mem_info(&m1);
+    CHECK_EQ(m1.mem_objects, m0.mem_objects);
+    CHECK_EQ(m1.free_frames, m0.free_frames);
+}
+
 const struct kcore_test kcore_mem_tests[] = {
     {"huge_map_commits_nothing", test_huge_map_commits_nothing},
     {"map_unmap_64g_100_times", test_map_unmap_64g_100_times},
@@ -286,5 +417,8 @@ const struct kcore_test kcore_mem_tests[] = {
     {"fork_isolates_both_ways", test_fork_isolates_both_ways},
     {"fork_user_faults_copy_on_write", test_fork_user_faults_copy_on_write},
     {"fork_shares_page_tables", test_fork_shares_page_tables},
+    {"shared_anonymous_memory_survives_fork", test_shared_anonymous_memory_survives_fork},
+    {"memory_object_mappings_and_rights", test_memory_object_mappings_and_rights},
+    {"memory_object_shrink_and_commit", test_memory_object_shrink_and_commit},
     {NULL, NULL},
 };

@@ -446,6 +446,7 @@ static void test_page_fault_handler(void)
     CHECK_EQ(b->mr[1] & 2, 2);               /* a write */
     CHECK_EQ(b->mr[2], 0x50000000);          /* CR2 */
     CHECK_EQ(b->mr[3], (uint64_t)fault_insn);
+    CHECK_EQ(b->mr[4], KFAULT_NONE);          /* nothing mapped there */
     CHECK_EQ(k_as_map(as, 0x50000000, 4096, KPROT_READ | KPROT_WRITE), 0);
     msg(0, 0);
     CHECK_EQ(k_reply(r), 0); /* resume: the store is retried and succeeds */
