@@ -409,6 +409,66 @@ static void test_memory_object_shrink_and_commit(void)
     CHECK_EQ(m1.free_frames, m0.free_frames);
 }
 
+/* ---- exhaustion: the reserve --------------------------------------------------------------- */
+
+static void test_reserve_is_kept_for_the_system(void)
+{
+    struct kmem_info m0, mi;
+    k_mem_info(&m0);
+    struct kas_info ai;
+    CHECK_EQ(k_as_info(ROOT_H_SELF_AS, &ai), 0);
+    CHECK_EQ(ai.system, 1); /* a root server's space */
+    int forked = (int)k_as_fork(ROOT_H_SELF_AS);
+    CHECK_EQ(k_as_info(forked, &ai), 0);
+    CHECK_EQ(ai.system, 0); /* never a system space through a call */
+    k_cap_delete(forked);
+    CHECK(m0.reserve_frames >= 512);                      /* at least 2 MiB */
+    CHECK(m0.reserve_frames >= m0.total_frames / 64 - 64); /* about 1/64 of RAM */
+
+    int ep = (int)k_ep_create();
+    int p = clone_space();
+    const uint64_t at = 0x50000000; /* where fault_code stores */
+    CHECK_EQ(k_as_map(p, at, 4096, RW), 0);
+    CHECK_EQ(poke(p, at, 1), 0);
+    int c = (int)k_as_fork(p); /* the page is copy-on-write in c */
+
+    /* a user allocation takes every frame but the reserve */
+    int hog = (int)k_mem_create(4 * GIB, 0);
+    CHECK_EQ(k_mem_commit(hog, 0, 4 * GIB), -KE_NOMEM);
+    k_mem_info(&mi);
+    CHECK_EQ(mi.free_frames, mi.reserve_frames);
+    CHECK_EQ(poke(p, at, 2), -KE_FAULT); /* p's write needs a table and a page of its own */
+    /* a copy-on-write fault in user space finds no frame: the fault message says so */
+    int64_t t = spawn_foreign(c, fault_code, ep, ep, 0xC0, 0);
+    int64_t r = k_recv(ep);
+    struct ipc_buf *b = kipc();
+    CHECK_EQ(b->label, IPC_LABEL_FAULT);
+    CHECK_EQ(b->mr[2], at);
+    CHECK_EQ(b->mr[4], KFAULT_NOMEM);
+    CHECK_EQ(b->mr[1] & 3, 2); /* a write, reported not present (procmgr's OOM kill) */
+    /* the system still gets frames: this server's own new memory */
+    const uint64_t mine = 0x7000000000ull;
+    CHECK_EQ(k_as_map(ROOT_H_SELF_AS, mine, 16 * 4096, RW), 0);
+    int bad = 0;
+    for (int i = 0; i < 16; i++)
+        bad += poke(ROOT_H_SELF_AS, mine + 4096 * (uint64_t)i, 1) != 0;
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(k_as_unmap(ROOT_H_SELF_AS, mine, 16 * 4096), 0);
+    k_cap_delete(hog); /* memory back: the faulting thread goes on */
+    msg(0, 0);
+    CHECK_EQ(k_reply(r), 0);
+    r = k_recv(ep);
+    CHECK_EQ(b->label, IPC_LABEL_SYSCALL);
+    CHECK_EQ(b->mr[1], 0x77);
+    CHECK_EQ(peek(p, at), 1);
+    CHECK_EQ(peek(c, at), 0x77);
+    k_thread_kill(t);
+    k_cap_delete(r), k_cap_delete(t), k_cap_delete(p), k_cap_delete(c), k_cap_delete(ep);
+    k_mem_info(&mi);
+    CHECK_EQ(mi.free_frames, m0.free_frames);
+    CHECK_EQ(mi.mem_objects, m0.mem_objects);
+}
+
 const struct kcore_test kcore_mem_tests[] = {
     {"huge_map_commits_nothing", test_huge_map_commits_nothing},
     {"map_unmap_64g_100_times", test_map_unmap_64g_100_times},
@@ -420,5 +480,6 @@ const struct kcore_test kcore_mem_tests[] = {
     {"shared_anonymous_memory_survives_fork", test_shared_anonymous_memory_survives_fork},
     {"memory_object_mappings_and_rights", test_memory_object_mappings_and_rights},
     {"memory_object_shrink_and_commit", test_memory_object_shrink_and_commit},
+    {"reserve_is_kept_for_the_system", test_reserve_is_kept_for_the_system},
     {NULL, NULL},
 };
