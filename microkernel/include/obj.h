@@ -101,6 +101,8 @@ struct thread {
     uint64_t call_seq;          /* bumped at every call: a reply cap matches one call only */
     uint64_t fault[5];          /* vector, error, address, rip, cause: the pending fault message */
     int64_t wake_result;        /* what the blocking kernel call returns when it resumes */
+    uint8_t msg_unread;         /* woken with a message (capabilities, a reply handle) it has not
+                                 * run to read yet: killed now, the kernel deletes those */
 };
 
 #define KSTACK_SIZE 16384

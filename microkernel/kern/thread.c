@@ -138,6 +138,19 @@ struct thread *thread_create(struct aspace *as, struct cspace *cs, const struct 
     return t;
 }
 
+/* The handles of a message t was woken with but never ran to read: nobody else knows them. */
+static void drop_unread(struct thread *t)
+{
+    if (!t->msg_unread || !t->cs || !t->ipc)
+        return;
+    t->msg_unread = 0;
+    if (t->wake_result > 0) /* a call's reply capability */
+        cspace_delete(t->cs, t->wake_result);
+    for (uint32_t i = 0; i < t->ipc->ncaps && i < IPC_CAPS_MAX; i++)
+        cspace_delete(t->cs, t->ipc->caps[i]);
+    t->ipc->ncaps = 0;
+}
+
 void thread_kill(struct thread *t)
 {
     if (t->state == TS_DEAD)
@@ -148,6 +161,14 @@ void thread_kill(struct thread *t)
         tq_remove(t->state == TS_SEND ? &t->queued_on->senders : &t->queued_on->receivers, t);
     t->queued_on = NULL;
     t->state = TS_DEAD; /* a reply cap to it now finds it dead */
+    drop_unread(t);
+    if (t->cs) {
+        /* a dead thread makes no more calls: its capability table goes with the last live thread
+         * using it, whatever the table holds (even capabilities to that thread: no cycle) */
+        struct cspace *cs = t->cs;
+        t->cs = NULL;
+        cspace_put(cs);
+    }
     obj_put(&t->o);     /* the alive reference */
     if (t == current)
         schedule();     /* never returns to a dead thread */

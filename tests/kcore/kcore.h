@@ -36,6 +36,8 @@ int64_t spawn_foreign(int as, void (*code)(void), int sys_ep, int fault_ep, uint
 extern struct kthread_cfg cfg; /* the last thread configuration (big: kept off the stack) */
 void park(void);               /* blocks the calling thread for good (until the test kills it) */
 void msg(uint32_t label, uint64_t w0); /* a one-word message in the IPC buffer */
+/* the kernel objects (threads, spaces, endpoints, memory objects) and free frames are as in a */
+void check_all_back(const struct kmem_info *a);
 void fault_code(void); /* foreign code: stores 0x77 at 0x50000000, then exit(what it reads back) */
 
 /* the memory tests (kcore_mem.c), run one by one by the runner */

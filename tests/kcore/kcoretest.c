@@ -483,15 +483,22 @@ static void test_preemption(void)
 static void test_no_leaks(void)
 {
     /* everything above was torn down: the objects are gone and their memory is back */
-    struct kmem_info a, b;
+    struct kmem_info a;
     k_mem_info(&a);
     test_ipc_pingpong();
     test_foreign_syscall_and_register_copy();
+    check_all_back(&a);
+}
+
+void check_all_back(const struct kmem_info *a)
+{
+    struct kmem_info b;
     k_mem_info(&b);
-    CHECK_EQ(b.threads, a.threads);
-    CHECK_EQ(b.aspaces, a.aspaces);
-    CHECK_EQ(b.endpoints, a.endpoints);
-    CHECK_EQ(b.free_frames, a.free_frames);
+    CHECK_EQ(b.threads, a->threads);
+    CHECK_EQ(b.aspaces, a->aspaces);
+    CHECK_EQ(b.endpoints, a->endpoints);
+    CHECK_EQ(b.mem_objects, a->mem_objects);
+    CHECK_EQ(b.free_frames, a->free_frames);
 }
 
 static void run(const char *name, void (*fn)(void))
