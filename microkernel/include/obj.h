@@ -42,6 +42,8 @@ struct aspace {
     uint64_t pages;    /* resident pages: present leaf entries (in shared tables too) */
     uint64_t ptables;  /* page-table frames it uses (a shared leaf table counts in each space) */
     struct region_set regions;
+    uint32_t last;     /* index of the region the last fault found: tried first */
+    uint32_t forked;   /* it took part in a fork: it may hold shared leaf tables */
 };
 
 struct thread;
@@ -101,15 +103,26 @@ struct thread {
     uint64_t call_seq;          /* bumped at every call: a reply cap matches one call only */
     uint64_t fault[5];          /* vector, error, address, rip, cause: the pending fault message */
     int64_t wake_result;        /* what the blocking kernel call returns when it resumes */
-    uint8_t msg_unread;         /* woken with a message (capabilities, a reply handle) it has not
-                                 * run to read yet: killed now, the kernel deletes those */
+    uint8_t msg_unread;         /* woken with a message carrying capabilities it has not run to
+                                 * read yet: killed now, the kernel deletes those */
 };
 
 #define KSTACK_SIZE 16384
 
 /* object lifetime (kern/obj.c) */
 static inline void obj_get(struct kobj *o) { o->refs++; }
-void obj_put(struct kobj *o);
+void obj_put_last(struct kobj *o); /* the last reference (or none: a panic) */
+/* drops a reference; the last one runs the type's destructor. Inline: the common case (not the
+ * last) is on every IPC path. */
+static inline void obj_put(struct kobj *o)
+{
+    if (!o)
+        return;
+    if (o->refs > 1)
+        o->refs--;
+    else
+        obj_put_last(o);
+}
 
 /* capability tables (kern/cap.c) */
 struct cspace *cspace_create(uint32_t nslots);

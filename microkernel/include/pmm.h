@@ -3,8 +3,9 @@
  * per frame (reference count; for a page-table frame its used entries and summary word). A
  * reserve of frames is kept for system allocations (docs/memory.md, "Exhaustion"). Pure logic,
  * host-testable: the caller gives it the regions and the memory for its bitmap and table.
- * Entry points: pmm_init, pmm_reserve, pmm_set_reserve, pmm_alloc, pmm_alloc_class,
- * pmm_alloc_contig, pmm_free, pmm_free_contig, pmm_ref, pmm_unref, pmm_frame, pmm_free_count. */
+ * Entry points: pmm_init, pmm_reserve, pmm_set_reserve, pmm_alloc, pmm_alloc_class, pmm_alloc_zero,
+ * pmm_alloc_contig, pmm_free, pmm_free_zero, pmm_free_contig, pmm_ref, pmm_unref, pmm_frame,
+ * pmm_free_count. */
 #ifndef KERN_PMM_H
 #define KERN_PMM_H
 #include <stddef.h>
@@ -30,6 +31,9 @@ _Static_assert(sizeof(struct frame) == 16, "the frame table costs 16 bytes a fra
 /* allocation classes: user allocations may not take the reserve */
 enum pmm_class { PMM_SYSTEM = 0, PMM_USER = 1 };
 
+#define FRAME_ZERO 0x1 /* flags: a free frame known to hold zeroes (on the zero stack) */
+#define PMM_ZERO_STACK 64
+
 struct pmm {
     uint64_t *bitmap;     /* bit set = frame used (or not RAM) */
     struct frame *frames; /* nframes entries */
@@ -37,6 +41,11 @@ struct pmm {
     uint64_t free;        /* frames currently free */
     uint64_t hint;        /* word index where the last allocation found space */
     uint64_t reserve;     /* free frames only system allocations may take */
+    /* free frames known to be zero (empty page tables), handed out first by pmm_alloc_zero so
+     * that a table freed when empty and needed again is not cleared twice; an entry whose frame
+     * was taken meanwhile by another allocation has lost FRAME_ZERO and is skipped */
+    uint64_t zero[PMM_ZERO_STACK];
+    uint32_t nzero;
 };
 
 /* Number of bytes the bitmap and the frame table need for physical memory up to max_phys. */
@@ -54,7 +63,10 @@ void pmm_set_reserve(struct pmm *p, uint64_t min_frames, uint64_t divisor);
 uint64_t pmm_alloc_class(struct pmm *p, enum pmm_class cls);
 static inline uint64_t pmm_alloc(struct pmm *p) { return pmm_alloc_class(p, PMM_SYSTEM); }
 uint64_t pmm_alloc_contig(struct pmm *p, size_t n); /* n contiguous frames (system), or 0 */
+/* as pmm_alloc_class, preferring a frame known to be zero: *zero says whether it is */
+uint64_t pmm_alloc_zero(struct pmm *p, enum pmm_class cls, int *zero);
 void pmm_free(struct pmm *p, uint64_t pa);          /* whatever its count */
+void pmm_free_zero(struct pmm *p, uint64_t pa);     /* the same, for a frame that holds zeroes */
 void pmm_free_contig(struct pmm *p, uint64_t pa, size_t n);
 uint64_t pmm_free_count(const struct pmm *p);
 
@@ -73,6 +85,14 @@ uint64_t frame_alloc_class(enum pmm_class cls);    /* zeroed frame of a class or
 void frame_free(uint64_t pa);                      /* drops a reference (frees at 0) */
 static inline struct frame *frame_of(uint64_t pa) { return pmm_frame(&kernel_pmm, pa); }
 static inline void frame_ref(uint64_t pa) { frame_of(pa)->refs++; }
-static inline int frame_unref(uint64_t pa) { return pmm_unref(&kernel_pmm, pa); }
+static inline int frame_unref(uint64_t pa)
+{
+    struct frame *f = frame_of(pa);
+    if (f->refs > 1) { /* the common case of a shared frame, inline */
+        f->refs--;
+        return 0;
+    }
+    return pmm_unref(&kernel_pmm, pa);
+}
 
 #endif

@@ -235,25 +235,26 @@ static int fill(struct aspace *as, const struct kregion *r, uint64_t va, unsigne
 
 int aspace_touch(struct aspace *as, uint64_t va, unsigned acc)
 {
-    int ri = va < USER_TOP ? region_find(&as->regions, va) : -1;
-    if (ri < 0)
-        return -KE_FAULT;
-    const struct kregion *r = &as->regions.v[ri];
+    const struct kregion *r = as->last < as->regions.n ? &as->regions.v[as->last] : NULL;
+    if (!r || va < r->start || va >= r->end) { /* not the region of the last touch */
+        int ri = va < USER_TOP ? region_find(&as->regions, va) : -1;
+        if (ri < 0)
+            return -KE_FAULT;
+        as->last = (uint32_t)ri;
+        r = &as->regions.v[ri];
+    }
     if (!access_ok(r, acc))
         return -KE_FAULT;
     va &= ~0xFFFull;
-    uint64_t cur = pt_peek(as, va);
-    if ((cur & PTE_P) && !(acc & AT_WRITE))
-        return 0; /* present: a read or fetch finds it now (a stale TLB entry) */
-    uint64_t *slot = pt_slot(as, va, 1);
+    uint64_t *slot = pt_slot(as, va, acc & AT_WRITE);
     if (!slot)
         return -KE_NOMEM;
-    if (*slot) /* present: a write */
-        return *slot & PTE_W ? 0 : break_cow(as, r, slot, va);
+    if (*slot) /* present: a read finds it now (a stale TLB entry); a write may need a copy */
+        return !(acc & AT_WRITE) || (*slot & PTE_W) ? 0 : break_cow(as, r, slot, va);
     uint64_t e;
     int err = fill(as, r, va, acc, &e);
     if (err == 0)
-        pt_install(as, slot, va, e);
+        pt_install_new(as, slot, e);
     return err;
 }
 

@@ -104,11 +104,13 @@ static int64_t transfer(struct thread *s, struct thread *r, uint64_t badge, enum
         rb->label = sb->label;
         rb->len = len;
         memcpy(rb->mr, sb->mr, len * sizeof(uint64_t));
-        if (sb->ncaps)
+        if (sb->ncaps) {
             transfer_caps(s, sb, r, rb);
+            if (r != current)
+                r->msg_unread = 1; /* it reads them when it runs (see thread_kill) */
+        }
     }
     }
-    r->msg_unread = r != current; /* a blocked receiver reads it when it runs */
     if (kind == SK_SEND)
         return 0;
     s->call_seq++;
@@ -198,9 +200,10 @@ int64_t ipc_reply(int64_t h)
             rb->badge = 0;
             rb->ncaps = 0;
             memcpy(rb->mr, sb->mr, len * sizeof(uint64_t));
-            if (sb->ncaps)
+            if (sb->ncaps) {
                 transfer_caps(t, sb, caller, rb);
-            caller->msg_unread = rb->ncaps != 0;
+                caller->msg_unread = 1;
+            }
             caller->wake_result = 0;
         }
         sched_ready(caller);

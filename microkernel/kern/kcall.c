@@ -282,6 +282,11 @@ static int64_t sys_poweroff(ARGS)
 
 typedef int64_t (*kcall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+/* the numbers are 0 .. KCALL_COUNT - 1 with no gap: every slot of the table is a call */
+#define KCALL_ONE(n, name) +1
+_Static_assert((0 KCALLS(KCALL_ONE)) == KCALL_COUNT, "a gap in the kernel call numbers");
+#undef KCALL_ONE
+
 static const kcall_fn kcall_table[KCALL_COUNT] = {
 #define KCALL_ENTRY(n, name) [n] = sys_##name,
     KCALLS(KCALL_ENTRY)
@@ -301,7 +306,7 @@ void syscall_dispatch(struct trap_frame *f)
     if (t->flags & KTHREAD_FOREIGN) {
         /* the POSIX personality: the whole call goes to the thread's server as a message */
         f->rax = (uint64_t)ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
-    } else if (f->rax < KCALL_COUNT && kcall_table[f->rax]) {
+    } else if (f->rax < KCALL_COUNT) {
         f->rax = (uint64_t)kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
     } else {
         kprintf("kernel: thread %lu: no kernel call %lu\n", t->id, f->rax);

@@ -15,8 +15,9 @@ extern char _kernel_start[], _kernel_end[];
 
 uint64_t frame_alloc_class(enum pmm_class cls)
 {
-    uint64_t pa = pmm_alloc_class(&kernel_pmm, cls);
-    if (pa)
+    int zero;
+    uint64_t pa = pmm_alloc_zero(&kernel_pmm, cls, &zero);
+    if (pa && !zero)
         memset(phys_to_virt(pa), 0, PAGE_SIZE);
     return pa;
 }

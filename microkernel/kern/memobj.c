@@ -17,7 +17,7 @@ uint64_t *pgindex_node_alloc(int cls)
 
 void pgindex_node_free(uint64_t *node)
 {
-    frame_free(virt_to_phys(node));
+    pmm_free_zero(&kernel_pmm, virt_to_phys(node)); /* only empty nodes are freed */
 }
 
 struct kmem *memobj_create(uint64_t size, enum pmm_class cls)

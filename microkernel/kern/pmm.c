@@ -41,6 +41,7 @@ void pmm_init(struct pmm *p, uint64_t *bitmap, struct frame *frames, uint64_t ma
     p->nframes = max_phys / PMM_FRAME;
     p->hint = 0;
     p->reserve = 0;
+    p->nzero = 0;
     memset(bitmap, 0xFF, pmm_bitmap_bytes(max_phys));
     memset(frames, 0, pmm_table_bytes(max_phys));
     p->free = 0;
@@ -79,11 +80,16 @@ static uint64_t take(struct pmm *p, uint64_t f)
     return f * PMM_FRAME;
 }
 
-uint64_t pmm_alloc_class(struct pmm *p, enum pmm_class cls)
+/* may an allocation of class cls take a frame now? */
+static inline int allowed(const struct pmm *p, enum pmm_class cls)
+{
+    return p->free > (cls == PMM_USER ? p->reserve : 0);
+}
+
+/* the first free frame from the hint on (the caller checked that one is allowed) */
+static inline uint64_t scan(struct pmm *p)
 {
     uint64_t words = (p->nframes + 63) / 64;
-    if (p->free <= (cls == PMM_USER ? p->reserve : 0))
-        return 0;
     for (uint64_t i = 0; i < words; i++) {
         uint64_t w = (p->hint + i) % words;
         if (p->bitmap[w] != ~0ull) {
@@ -95,6 +101,36 @@ uint64_t pmm_alloc_class(struct pmm *p, enum pmm_class cls)
         }
     }
     return 0;
+}
+
+uint64_t pmm_alloc_class(struct pmm *p, enum pmm_class cls)
+{
+    return allowed(p, cls) ? scan(p) : 0;
+}
+
+uint64_t pmm_alloc_zero(struct pmm *p, enum pmm_class cls, int *zero)
+{
+    *zero = 0;
+    if (!allowed(p, cls))
+        return 0;
+    while (p->nzero) {
+        uint64_t f = p->zero[--p->nzero];
+        if ((p->frames[f].flags & FRAME_ZERO) && !(p->bitmap[f / 64] & (1ull << (f & 63)))) {
+            *zero = 1;
+            return take(p, f);
+        }
+    }
+    return scan(p);
+}
+
+void pmm_free_zero(struct pmm *p, uint64_t pa)
+{
+    pmm_free(p, pa);
+    uint64_t f = pa / PMM_FRAME;
+    if (!f || f >= p->nframes || p->nzero == PMM_ZERO_STACK)
+        return;
+    p->frames[f].flags |= FRAME_ZERO;
+    p->zero[p->nzero++] = f;
 }
 
 uint64_t pmm_alloc_contig(struct pmm *p, size_t n)

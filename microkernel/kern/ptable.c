@@ -62,11 +62,12 @@ static uint64_t table_alloc(struct aspace *as)
     return pa;
 }
 
-/* a table of this space (an upper one, or a private leaf) whose entries are all gone */
+/* a table of this space (an upper one, or a private leaf) whose entries are all gone: a frame of
+ * zeroes, which the next table may take as it is */
 static void table_free(struct aspace *as, uint64_t pa)
 {
     as->ptables--;
-    pmm_free(&kernel_pmm, pa);
+    pmm_free_zero(&kernel_pmm, pa);
 }
 
 /* Drops this space's reference on a leaf table (its whole 2 MiB leaves the space); the last
@@ -78,11 +79,14 @@ static void leaf_put(struct aspace *as, uint64_t pa)
     as->ptables--;
     if (--f->refs)
         return;
-    const uint64_t *t = tbl(pa);
-    for (unsigned i = next_used(t, f, 0, 511); i < 512; i = next_used(t, f, i + 1, 511))
-        if (t[i] & PTE_REF)
-            frame_unref(t[i] & PTE_ADDR);
-    pmm_free(&kernel_pmm, pa);
+    uint64_t *t = tbl(pa);
+    for (uint64_t groups = f->summary; groups; groups &= groups - 1)
+        for (unsigned i = (unsigned)__builtin_ctzll(groups) * 8, e = i + 8; i < e; i++) {
+            if (t[i] & PTE_REF)
+                frame_unref(t[i] & PTE_ADDR);
+            t[i] = 0; /* as we go: the table leaves as a frame of zeroes */
+        }
+    pmm_free_zero(&kernel_pmm, pa);
 }
 
 /* Makes the leaf table behind *pde (a PD entry with W clear) private to as: a table nobody else
@@ -145,16 +149,7 @@ static uint64_t *pd_entry(struct aspace *as, uint64_t va, int create)
     return &tbl(tpa)[(va >> 21) & 511];
 }
 
-uint64_t pt_peek(struct aspace *as, uint64_t va)
-{
-    uint64_t *pde = pd_entry(as, va, 0);
-    if (!pde || !*pde)
-        return 0;
-    uint64_t e = tbl(*pde)[(va >> 12) & 511];
-    return *pde & PTE_W ? e : e & ~PTE_W;
-}
-
-uint64_t *pt_slot(struct aspace *as, uint64_t va, int modify)
+uint64_t *pt_slot_make(struct aspace *as, uint64_t va, int write)
 {
     uint64_t *pde = pd_entry(as, va, 1);
     if (!pde)
@@ -165,8 +160,12 @@ uint64_t *pt_slot(struct aspace *as, uint64_t va, int modify)
             return NULL;
         uint64_t pd_pa = virt_to_phys(pde) & ~0xFFFull;
         ent_set(tbl(pd_pa), frame_of(pd_pa), ((uint64_t)pde & 0xFFF) / 8, n | PT_UPPER);
-    } else if (modify && !(*pde & PTE_W) && unshare(as, pde, va) < 0) {
-        return NULL;
+    } else if (!(*pde & PTE_W)) {
+        uint64_t *slot = &tbl(*pde)[(va >> 12) & 511];
+        if (!write && *slot)
+            return slot; /* read through the shared table: nothing to change */
+        if (unshare(as, pde, va) < 0)
+            return NULL;
     }
     return &tbl(*pde)[(va >> 12) & 511];
 }
@@ -199,28 +198,95 @@ static void changed(struct walk *w, uint64_t va)
         arch_flush_page(va);
 }
 
-/* the entries of the leaf table at pa (va base) that lie in the walk's range */
+/* summary bits of the groups holding entries first..last */
+static inline uint64_t group_mask(unsigned first, unsigned last)
+{
+    return (~0ull >> (63 - (last >> 3))) & (~0ull << (first >> 3));
+}
+
+/* the entries of the leaf table at pa (va base) that lie in the walk's range, a group of eight
+ * at a time (a cleared group's summary bit is checked once) */
 static void walk_leaf(struct walk *w, uint64_t pa, uint64_t base, unsigned first, unsigned last)
 {
     uint64_t *t = tbl(pa);
     struct frame *f = frame_of(pa);
-    for (unsigned i = next_used(t, f, first, last); i <= last && i < 512;
-         i = next_used(t, f, i + 1, last)) {
-        uint64_t e = t[i];
-        if (w->op == OP_CLEAR) {
-            ent_set(t, f, i, 0);
-            w->as->pages--;
-            if (e & PTE_REF)
-                frame_unref(e & PTE_ADDR);
-        } else {
-            uint64_t v = (e & PT_KEEP) | w->bits;
-            t[i] = e & PTE_COW ? v & ~PTE_W : v;
+    for (uint64_t groups = f->summary & group_mask(first, last); groups; groups &= groups - 1) {
+        unsigned g = (unsigned)__builtin_ctzll(groups) * 8;
+        unsigned lo = g > first ? g : first, hi = g + 7 < last ? g + 7 : last;
+        for (unsigned i = lo; i <= hi; i++) {
+            uint64_t e = t[i];
+            if (!e)
+                continue;
+            if (w->op == OP_CLEAR) {
+                t[i] = 0;
+                f->used--;
+                w->as->pages--;
+                if (e & PTE_REF)
+                    frame_unref(e & PTE_ADDR);
+            } else {
+                uint64_t v = (e & PT_KEEP) | w->bits;
+                t[i] = e & PTE_COW ? v & ~PTE_W : v;
+            }
+            changed(w, base + ((uint64_t)i << 12));
         }
-        changed(w, base + ((uint64_t)i << 12));
+        const uint64_t *q = &t[g];
+        if (w->op == OP_CLEAR && !(q[0] | q[1] | q[2] | q[3] | q[4] | q[5] | q[6] | q[7]))
+            f->summary &= ~(1ull << (g / 8));
     }
 }
 
-/* entries of table pa at `level` (4: PML4, 3: PDPT, 2: PD) whose span meets the range */
+static void walk_level(struct walk *w, uint64_t pa, int level, uint64_t base);
+
+/* After a clear: the table entry i of t (frame f) points at, at va, goes if it has emptied. */
+static void collapse(struct walk *w, uint64_t *t, struct frame *f, unsigned i, uint64_t va)
+{
+    uint64_t cpa = t[i] & PTE_ADDR;
+    if (w->op == OP_CLEAR && t[i] && !frame_of(cpa)->used) {
+        ent_set(t, f, i, 0);
+        table_free(w->as, cpa);
+        changed(w, va);
+    }
+}
+
+/* The entry i of table t (frame f) at `level` (4: PML4, 3: PDPT, 2: PD), which covers [va,
+ * va + span) and is not empty: the walk's work under it. */
+static inline __attribute__((always_inline)) void
+walk_entry(struct walk *w, uint64_t *t, struct frame *f, unsigned i, int level, uint64_t va,
+           uint64_t span)
+{
+    uint64_t e = t[i], cpa = e & PTE_ADDR;
+    if (level > 2) {
+        walk_level(w, cpa, level - 1, va);
+    } else {
+        int whole = w->start <= va && va + span <= w->end;
+        unsigned lf = whole || w->start <= va ? 0 : (unsigned)((w->start - va) >> 12);
+        unsigned ll = whole || w->end >= va + span ? 511 : (unsigned)((w->end - 1 - va) >> 12);
+        int shared = !(e & PTE_W);
+        if (w->op == OP_CLEAR && whole) {
+            leaf_put(w->as, cpa);
+            ent_set(t, f, i, 0);
+            if (w->current)
+                w->flushed += FLUSH_PAGES + 1; /* up to 512 pages gone: reload CR3 */
+            return;
+        }
+        if (shared && next_used(tbl(cpa), frame_of(cpa), lf, ll) == 512)
+            return; /* nothing of the range in it: no need to touch it */
+        if (w->op == OP_PREPARE) {
+            if (shared && !(whole && w->whole_drop))
+                w->err = unshare(w->as, &t[i], va);
+            return;
+        }
+        if (shared) {
+            if (frame_of(cpa)->refs > 1)
+                panic("ptable: change of a shared table at %lx without pt_prepare", va);
+            t[i] |= PTE_W;
+        }
+        walk_leaf(w, cpa, va, lf, ll);
+    }
+    collapse(w, t, f, i, va);
+}
+
+/* entries of table pa at `level` whose span meets the range */
 static void walk_level(struct walk *w, uint64_t pa, int level, uint64_t base)
 {
     uint64_t *t = tbl(pa);
@@ -231,48 +297,35 @@ static void walk_level(struct walk *w, uint64_t pa, int level, uint64_t base)
     uint64_t top = base + (span << 9);
     unsigned last = (unsigned)(((w->end < top ? w->end : top) - 1 - base) >> shift);
     for (unsigned i = next_used(t, f, first, last); i <= last && i < 512 && !w->err;
-         i = next_used(t, f, i + 1, last)) {
-        uint64_t va = base + ((uint64_t)i << shift), e = t[i], cpa = e & PTE_ADDR;
-        int whole = w->start <= va && va + span <= w->end;
-        if (level > 2) {
-            walk_level(w, cpa, level - 1, va);
-        } else {
-            unsigned lf = whole || w->start <= va ? 0 : (unsigned)((w->start - va) >> 12);
-            unsigned ll = whole || w->end >= va + span ? 511 : (unsigned)((w->end - 1 - va) >> 12);
-            int shared = !(e & PTE_W);
-            if (w->op == OP_CLEAR && whole) {
-                leaf_put(w->as, cpa);
-                ent_set(t, f, i, 0);
-                changed(w, va);
-                continue;
-            }
-            if (shared && next_used(tbl(cpa), frame_of(cpa), lf, ll) == 512)
-                continue; /* nothing of the range in it: no need to touch it */
-            if (w->op == OP_PREPARE) {
-                if (shared && !(whole && w->whole_drop))
-                    w->err = unshare(w->as, &t[i], va);
-                continue;
-            }
-            if (shared) {
-                if (frame_of(cpa)->refs > 1)
-                    panic("ptable: change of a shared table at %lx without pt_prepare", va);
-                t[i] |= PTE_W;
-            }
-            walk_leaf(w, cpa, va, lf, ll);
-        }
-        if (w->op == OP_CLEAR && !frame_of(cpa)->used) { /* emptied: the table goes */
-            ent_set(t, f, i, 0);
-            table_free(w->as, cpa);
-            changed(w, va);
-        }
-    }
+         i = next_used(t, f, i + 1, last))
+        walk_entry(w, t, f, i, level, base + ((uint64_t)i << shift), span);
+}
+
+/* A range inside one 2 MiB block (most unmaps and protects): straight to its PD entry, then the
+ * upper entries are visited on the way back only to free what emptied. */
+static void walk_block(struct walk *w)
+{
+    uint64_t va = w->start, *t4 = tbl(w->as->pml4);
+    unsigned i4 = (va >> 39) & 511, i3 = (va >> 30) & 511, i2 = (va >> 21) & 511;
+    if (!t4[i4])
+        return;
+    uint64_t *t3 = tbl(t4[i4]);
+    if (!t3[i3])
+        return;
+    uint64_t *t2 = tbl(t3[i3]);
+    if (t2[i2])
+        walk_entry(w, t2, frame_of(t3[i3]), i2, 2, va & ~0x1FFFFFull, 1ull << 21);
+    collapse(w, t3, frame_of(t4[i4]), i3, va);
+    collapse(w, t4, frame_of(w->as->pml4), i4, va);
 }
 
 static int walk_range(struct aspace *as, uint64_t start, uint64_t end, int op, int whole_drop,
                       uint64_t bits)
 {
     struct walk w = {as, start, end, op, whole_drop, 0, is_current(as), bits, 0};
-    if (start < end)
+    if (start < end && start >> 21 == (end - 1) >> 21)
+        walk_block(&w);
+    else if (start < end)
         walk_level(&w, as->pml4, 4, 0);
     if (w.flushed > FLUSH_PAGES)
         arch_flush_all();
@@ -281,6 +334,8 @@ static int walk_range(struct aspace *as, uint64_t start, uint64_t end, int op, i
 
 int pt_prepare(struct aspace *as, uint64_t start, uint64_t end, int whole_drop)
 {
+    if (!as->forked)
+        return 0; /* never shared a table: nothing to unshare */
     return walk_range(as, start, end, OP_PREPARE, whole_drop, 0);
 }
 
@@ -327,6 +382,7 @@ static int fork_level(struct aspace *child, uint64_t pa, uint64_t cpa, int level
 
 int pt_fork(struct aspace *parent, struct aspace *child)
 {
+    parent->forked = child->forked = 1;
     int r = fork_level(child, parent->pml4, child->pml4, 4);
     if (is_current(parent))
         arch_flush_all(); /* its TLB may still allow writes through the tables now shared */

@@ -1,9 +1,21 @@
 /* Region arrays (see include/region.h). Sorted by address; lookups are binary searches, changes
- * move the tail of the array (memmove), and the array grows by doubling. */
+ * move the tail of the array, and the array grows by doubling. */
 #include <string.h>
 #include "heap.h"
 #include "kabi/kcalls.h"
 #include "region.h"
+
+/* Moves n regions from src to dst (the ranges may overlap), a whole region at a time: the
+ * library's backward memmove goes byte by byte. */
+static void move(struct kregion *dst, const struct kregion *src, uint32_t n)
+{
+    if (dst < src)
+        for (uint32_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    else
+        for (uint32_t i = n; i-- > 0;)
+            dst[i] = src[i];
+}
 
 uint32_t region_lower(const struct region_set *rs, uint64_t va)
 {
@@ -73,7 +85,7 @@ static int merge_next(struct region_set *rs, uint32_t i)
     rs->v[i].end = rs->v[i + 1].end;
     if (rs->v[i + 1].mem)
         region_drop(rs, &rs->v[i + 1]);
-    memmove(&rs->v[i + 1], &rs->v[i + 2], (rs->n - i - 2) * sizeof rs->v[0]);
+    move(&rs->v[i + 1], &rs->v[i + 2], rs->n - i - 2);
     rs->n--;
     return 1;
 }
@@ -99,7 +111,7 @@ int region_insert(struct region_set *rs, const struct kregion *r)
             region_drop(rs, r);
         return 0;
     }
-    memmove(&rs->v[i + 1], &rs->v[i], (rs->n - i) * sizeof rs->v[0]);
+    move(&rs->v[i + 1], &rs->v[i], rs->n - i);
     rs->v[i] = *r;
     rs->n++;
     return 0;
@@ -122,7 +134,7 @@ int region_remove(struct region_set *rs, uint64_t start, uint64_t end)
     if (r->start < start && r->end > end) { /* a hole in the middle: one region becomes two */
         if (reserve(rs, 1) < 0 || (rs->v[i].mem && region_hold(rs, &rs->v[i]) < 0))
             return -KE_NOMEM; /* (reserve may move the array: no pointer kept across it) */
-        memmove(&rs->v[i + 1], &rs->v[i], (rs->n - i) * sizeof rs->v[0]);
+        move(&rs->v[i + 1], &rs->v[i], rs->n - i);
         rs->n++;
         rs->v[i].end = start;
         cut_head(&rs->v[i + 1], end);
@@ -140,7 +152,7 @@ int region_remove(struct region_set *rs, uint64_t start, uint64_t end)
     }
     if (j < rs->n && rs->v[j].start < end)
         cut_head(&rs->v[j], end);
-    memmove(&rs->v[i], &rs->v[j], (rs->n - j) * sizeof rs->v[0]);
+    move(&rs->v[i], &rs->v[j], rs->n - j);
     rs->n -= j - i;
     return 0;
 }
@@ -148,7 +160,7 @@ int region_remove(struct region_set *rs, uint64_t start, uint64_t end)
 /* Makes va a boundary between regions (va inside region i): i keeps the part below. */
 static void split(struct region_set *rs, uint32_t i, uint64_t va)
 {
-    memmove(&rs->v[i + 1], &rs->v[i], (rs->n - i) * sizeof rs->v[0]);
+    move(&rs->v[i + 1], &rs->v[i], rs->n - i);
     rs->n++;
     rs->v[i].end = va;
     cut_head(&rs->v[i + 1], va);

@@ -138,14 +138,14 @@ struct thread *thread_create(struct aspace *as, struct cspace *cs, const struct 
     return t;
 }
 
-/* The handles of a message t was woken with but never ran to read: nobody else knows them. */
+/* The capabilities of a message t was woken with but never ran to read (a send, a reply):
+ * nobody else knows their handles. (A call's receiver runs at once, so it always sees its reply
+ * handle.) */
 static void drop_unread(struct thread *t)
 {
     if (!t->msg_unread || !t->cs || !t->ipc)
         return;
     t->msg_unread = 0;
-    if (t->wake_result > 0) /* a call's reply capability */
-        cspace_delete(t->cs, t->wake_result);
     for (uint32_t i = 0; i < t->ipc->ncaps && i < IPC_CAPS_MAX; i++)
         cspace_delete(t->cs, t->ipc->caps[i]);
     t->ipc->ncaps = 0;

@@ -46,5 +46,6 @@ struct kcore_test {
     void (*fn)(void);
 };
 extern const struct kcore_test kcore_mem_tests[];
+void kcore_mem_bench(void); /* kbench: BENCH lines for the memory layer's costs */
 
 #endif

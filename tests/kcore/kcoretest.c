@@ -545,6 +545,7 @@ static void bench(void)
            (m1.as_switches - m0.as_switches) * 100 / calls % 100);
     k_cap_delete(reply);
     k_thread_kill(t);
+    kcore_mem_bench();
     k_poweroff(ROOT_H_CONTROL, 0);
 }
 
