@@ -174,6 +174,31 @@ static void test_reserve_is_for_system_allocations(void **s)
     teardown();
 }
 
+static void test_zero_frames_are_handed_out_first(void **s)
+{
+    (void)s;
+    setup_64mib();
+    uint64_t before = pmm_free_count(&p);
+    uint64_t a = pmm_alloc(&p), b = pmm_alloc(&p), c = pmm_alloc(&p);
+    pmm_free_zero(&p, a); /* an emptied page table: known to be zero */
+    pmm_free_zero(&p, b);
+    pmm_free(&p, c);      /* written: not known to be zero */
+    assert_int_equal(pmm_free_count(&p), before); /* zero frames are free frames */
+    int zero;
+    assert_int_equal(pmm_alloc_zero(&p, PMM_SYSTEM, &zero), b); /* last in, first out */
+    assert_true(zero);
+    assert_int_equal(pmm_frame(&p, b)->refs, 1);
+    /* a taken by an ordinary allocation meanwhile, then freed dirty: no longer known zero */
+    uint64_t x;
+    while ((x = pmm_alloc(&p)) != a)
+        assert_true(x != 0);
+    pmm_free(&p, a);
+    uint64_t d = pmm_alloc_zero(&p, PMM_SYSTEM, &zero);
+    assert_false(zero);
+    assert_true(d != 0);
+    teardown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_uncounted_frames_are_never_freed_by_unref),
         cmocka_unit_test(test_contiguous_frames_are_counted),
         cmocka_unit_test(test_reserve_is_for_system_allocations),
+        cmocka_unit_test(test_zero_frames_are_handed_out_first),
     };
     return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
