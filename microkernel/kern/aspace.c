@@ -323,8 +323,8 @@ int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t d
             chunk = PAGE_SIZE - (dva & 0xFFF);
         if (chunk > len)
             chunk = len;
-        /* the destination first: breaking its copy-on-write may replace a frame, never the
-         * source's (a copy within one page reads the old frame, which holds the same bytes) */
+        /* the destination first: breaking its copy-on-write may replace its frame, and the
+         * source (perhaps that very page) is looked up after it, so it reads the frame in place */
         uint8_t *d = user_ptr(dst, dva, AT_WRITE | (force ? AT_FORCE : 0));
         uint8_t *s = d ? user_ptr(src, sva, AT_READ) : NULL;
         if (!s || !d)

@@ -8,7 +8,8 @@
  * a call forwarded with its reply handle and answered by a second server; a foreign thread's
  * syscall as a message, its registers read, changed and resumed; a thread created from a copy of a
  * blocked thread's registers in the same space (the vfork child); a page fault delivered to a
- * handler and resumed after mapping; preemption of a spinning thread; a reply to a killed thread. */
+ * handler and resumed after mapping; preemption of a spinning thread; a reply to a killed thread.
+ * The memory layer's tests (fork, objects, the reserve, leaks) and kbench figures: kcore_mem.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
