@@ -12,6 +12,7 @@
 #include "kabi/ipc.h"
 #include "kabi/kcalls.h"
 #include "kabi/thread.h"
+#include "region.h"
 
 struct kobj {
     uint32_t type; /* enum kobj_type */
@@ -33,10 +34,16 @@ struct cspace {
     struct cap *slots;  /* slot 0 is never used: 0 is not a handle */
 };
 
+/* An address space: regions (what backs each range) and page tables (what was touched). */
 struct aspace {
     struct kobj o;
     uint64_t pml4;     /* physical address of the top-level table */
-    uint64_t pages;    /* frames this space owns (anonymous memory) */
+    uint32_t cls;      /* enum pmm_class: system (root servers) or user; whose frames it takes */
+    uint64_t pages;    /* resident pages: present leaf entries (in shared tables too) */
+    uint64_t ptables;  /* page-table frames it uses (a shared leaf table counts in each space) */
+    struct region_set regions;
+    uint32_t last;     /* index of the region the last fault found: tried first */
+    uint32_t forked;   /* it took part in a fork: it may hold shared leaf tables */
 };
 
 struct thread;
@@ -94,15 +101,28 @@ struct thread {
     enum send_kind send_kind;   /* what it is sending while TS_SEND */
     uint64_t send_badge;        /* badge of the capability it used */
     uint64_t call_seq;          /* bumped at every call: a reply cap matches one call only */
-    uint64_t fault[4];          /* vector, error, address, rip: the pending fault message */
+    uint64_t fault[5];          /* vector, error, address, rip, cause: the pending fault message */
     int64_t wake_result;        /* what the blocking kernel call returns when it resumes */
+    uint8_t msg_unread;         /* woken with a message carrying capabilities it has not run to
+                                 * read yet: killed now, the kernel deletes those */
 };
 
 #define KSTACK_SIZE 16384
 
 /* object lifetime (kern/obj.c) */
 static inline void obj_get(struct kobj *o) { o->refs++; }
-void obj_put(struct kobj *o);
+void obj_put_last(struct kobj *o); /* the last reference (or none: a panic) */
+/* drops a reference; the last one runs the type's destructor. Inline: the common case (not the
+ * last) is on every IPC path. */
+static inline void obj_put(struct kobj *o)
+{
+    if (!o)
+        return;
+    if (o->refs > 1)
+        o->refs--;
+    else
+        obj_put_last(o);
+}
 
 /* capability tables (kern/cap.c) */
 struct cspace *cspace_create(uint32_t nslots);
@@ -136,5 +156,7 @@ uint32_t cspace_used(const struct cspace *cs);
 void thread_destroy(struct thread *t);
 void aspace_destroy(struct aspace *as);
 void endpoint_destroy(struct endpoint *ep);
+struct kmem;
+void memobj_destroy(struct kmem *m);
 
 #endif

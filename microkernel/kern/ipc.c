@@ -48,6 +48,14 @@ void endpoint_destroy(struct endpoint *ep)
     kfree(ep);
 }
 
+/* A blocked thread runs again and takes what it was woken with: a message delivered to it is
+ * no longer unread (see thread_kill). */
+static inline int64_t resumed(int64_t result)
+{
+    current->msg_unread = 0;
+    return result;
+}
+
 /* Moves or copies the capabilities named in the sender's buffer into the receiver's table. */
 static void transfer_caps(struct thread *s, const struct ipc_buf *sb, struct thread *r,
                           struct ipc_buf *rb)
@@ -87,7 +95,7 @@ static int64_t transfer(struct thread *s, struct thread *r, uint64_t badge, enum
     }
     case SK_FAULT:
         rb->label = IPC_LABEL_FAULT;
-        rb->len = 4;
+        rb->len = 5;
         memcpy(rb->mr, s->fault, sizeof s->fault);
         break;
     default: {
@@ -96,8 +104,11 @@ static int64_t transfer(struct thread *s, struct thread *r, uint64_t badge, enum
         rb->label = sb->label;
         rb->len = len;
         memcpy(rb->mr, sb->mr, len * sizeof(uint64_t));
-        if (sb->ncaps)
+        if (sb->ncaps) {
             transfer_caps(s, sb, r, rb);
+            if (r != current)
+                r->msg_unread = 1; /* it reads them when it runs (see thread_kill) */
+        }
     }
     }
     if (kind == SK_SEND)
@@ -119,13 +130,13 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, enum send_kind kind)
             sched_ready(r);
             return 0;
         }
-        return sched_handoff_blocked(r); /* we wait for the reply; the server runs now */
+        return resumed(sched_handoff_blocked(r)); /* we wait for the reply; the server runs now */
     }
     t->state = TS_SEND;
     t->send_badge = badge;
     t->queued_on = ep;
     tq_push(&ep->senders, t);
-    return sched_block();
+    return resumed(sched_block());
 }
 
 static void deliver_notification(struct endpoint *ep, struct thread *r)
@@ -160,7 +171,7 @@ int64_t ipc_recv(struct endpoint *ep)
     t->state = TS_RECV;
     t->queued_on = ep;
     tq_push(&ep->receivers, t);
-    return sched_block();
+    return resumed(sched_block());
 }
 
 int64_t ipc_reply(int64_t h)
@@ -189,8 +200,10 @@ int64_t ipc_reply(int64_t h)
             rb->badge = 0;
             rb->ncaps = 0;
             memcpy(rb->mr, sb->mr, len * sizeof(uint64_t));
-            if (sb->ncaps)
+            if (sb->ncaps) {
                 transfer_caps(t, sb, caller, rb);
+                caller->msg_unread = 1;
+            }
             caller->wake_result = 0;
         }
         sched_ready(caller);
@@ -219,7 +232,7 @@ int64_t ipc_reply_recv_fast(int64_t h, struct endpoint *ep)
     t->state = TS_RECV;
     t->queued_on = ep;
     tq_push(&ep->receivers, t);
-    return sched_handoff_blocked(caller);
+    return resumed(sched_handoff_blocked(caller));
 }
 
 void ipc_notify(struct endpoint *ep, uint64_t bits)

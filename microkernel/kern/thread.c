@@ -98,14 +98,17 @@ struct thread *thread_create(struct aspace *as, struct cspace *cs, const struct 
     t->badge = cfg->badge;
 
     if (cfg->ipc_buf) {
+        /* the thread holds the frame, and so does the mapping (whoever goes last frees it) */
         t->ipc_frame = frame_alloc();
-        if (!t->ipc_frame || aspace_map_phys(as, cfg->ipc_buf, t->ipc_frame, PAGE_SIZE,
-                                             KPROT_READ | KPROT_WRITE) < 0) {
+        int e = t->ipc_frame ? aspace_map_phys(as, cfg->ipc_buf, t->ipc_frame, PAGE_SIZE,
+                                               KPROT_READ | KPROT_WRITE, 1)
+                             : -KE_NOMEM;
+        if (e < 0) {
             if (t->ipc_frame)
                 frame_free(t->ipc_frame);
             kfree(t), kfree(fpu);
             kstack_put(kstack);
-            *err = -KE_NOMEM;
+            *err = e;
             return NULL;
         }
         t->ipc = phys_to_virt(t->ipc_frame);
@@ -135,6 +138,19 @@ struct thread *thread_create(struct aspace *as, struct cspace *cs, const struct 
     return t;
 }
 
+/* The capabilities of a message t was woken with but never ran to read (a send, a reply):
+ * nobody else knows their handles. (A call's receiver runs at once, so it always sees its reply
+ * handle.) */
+static void drop_unread(struct thread *t)
+{
+    if (!t->msg_unread || !t->cs || !t->ipc)
+        return;
+    t->msg_unread = 0;
+    for (uint32_t i = 0; i < t->ipc->ncaps && i < IPC_CAPS_MAX; i++)
+        cspace_delete(t->cs, t->ipc->caps[i]);
+    t->ipc->ncaps = 0;
+}
+
 void thread_kill(struct thread *t)
 {
     if (t->state == TS_DEAD)
@@ -145,6 +161,14 @@ void thread_kill(struct thread *t)
         tq_remove(t->state == TS_SEND ? &t->queued_on->senders : &t->queued_on->receivers, t);
     t->queued_on = NULL;
     t->state = TS_DEAD; /* a reply cap to it now finds it dead */
+    drop_unread(t);
+    if (t->cs) {
+        /* a dead thread makes no more calls: its capability table goes with the last live thread
+         * using it, whatever the table holds (even capabilities to that thread: no cycle) */
+        struct cspace *cs = t->cs;
+        t->cs = NULL;
+        cspace_put(cs);
+    }
     obj_put(&t->o);     /* the alive reference */
     if (t == current)
         schedule();     /* never returns to a dead thread */
@@ -161,7 +185,7 @@ void thread_destroy(struct thread *t)
     if (t->fault_ep)
         obj_put(&t->fault_ep->o);
     if (t->ipc_frame)
-        frame_free(t->ipc_frame); /* its mapping (not owned) goes with the address space */
+        frame_free(t->ipc_frame); /* the thread's reference; the mapping holds its own */
     thread_count--;
     if (t == current) {
         sched_defer_free(t); /* we are on its kernel stack */

@@ -8,41 +8,24 @@
  * a call forwarded with its reply handle and answered by a second server; a foreign thread's
  * syscall as a message, its registers read, changed and resumed; a thread created from a copy of a
  * blocked thread's registers in the same space (the vfork child); a page fault delivered to a
- * handler and resumed after mapping; preemption of a spinning thread; a reply to a killed thread. */
+ * handler and resumed after mapping; preemption of a spinning thread; a reply to a killed thread.
+ * The memory layer's tests (fork, objects, the reserve, leaks) and kbench figures: kcore_mem.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rt.h"
-#include "sys/kcall.h"
+#include "kcore.h"
 
 extern char __executable_start[], _end[];
 
-static int failures, passed, failed;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c)) {                                                                                \
-            printf("    check failed: %s (line %d)\n", #c, __LINE__);                              \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        int64_t _a = (int64_t)(a), _b = (int64_t)(b);                                              \
-        if (_a != _b) {                                                                            \
-            printf("    check failed: %s == %s (%ld vs %ld, line %d)\n", #a, #b, (long)_a,        \
-                   (long)_b, __LINE__);                                                            \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+int failures;
+static int passed, failed;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
 #define STACK_SIZE 0x10000ull
 static uint64_t next_stack = 0x60000000;
 
-/* A new address space holding a copy of this program's image. */
-static int clone_space(void)
+int clone_space(void)
 {
     int as = (int)k_as_create();
     if (as < 0)
@@ -57,8 +40,7 @@ static int clone_space(void)
     return as;
 }
 
-/* A stack (and an IPC buffer page above it) in `as`; returns the stack top. */
-static uint64_t new_stack(int as, uint64_t *ipc_va)
+uint64_t new_stack(int as, uint64_t *ipc_va)
 {
     uint64_t base = next_stack;
     next_stack += STACK_SIZE + 0x10000;
@@ -67,9 +49,9 @@ static uint64_t new_stack(int as, uint64_t *ipc_va)
     return base + STACK_SIZE;
 }
 
-static struct kthread_cfg cfg; /* big (FPU image): keep it off the stack */
+struct kthread_cfg cfg;
 
-static int64_t spawn_native(int as, void (*fn)(uint64_t), uint64_t arg)
+int64_t spawn_native(int as, void (*fn)(uint64_t), uint64_t arg)
 {
     uint64_t ipc;
     uint64_t top = new_stack(as, &ipc);
@@ -83,7 +65,7 @@ static int64_t spawn_native(int as, void (*fn)(uint64_t), uint64_t arg)
     return k_thread_create(as, &cfg);
 }
 
-static int64_t spawn_foreign(int as, void (*code)(void), int sys_ep, int fault_ep, uint64_t badge,
+int64_t spawn_foreign(int as, void (*code)(void), int sys_ep, int fault_ep, uint64_t badge,
                              uint32_t prio)
 {
     uint64_t ipc;
@@ -99,8 +81,7 @@ static int64_t spawn_foreign(int as, void (*code)(void), int sys_ep, int fault_e
     return k_thread_create(as, &cfg);
 }
 
-/* blocks the calling thread for good (until the test kills it) */
-static void park(void)
+void park(void)
 {
     k_recv((int)k_ep_create());
 }
@@ -114,7 +95,7 @@ static int has_word(const char *s, const char *w)
     return 0;
 }
 
-static void msg(uint32_t label, uint64_t w0)
+void msg(uint32_t label, uint64_t w0)
 {
     struct ipc_buf *b = kipc();
     b->label = label;
@@ -466,6 +447,7 @@ static void test_page_fault_handler(void)
     CHECK_EQ(b->mr[1] & 2, 2);               /* a write */
     CHECK_EQ(b->mr[2], 0x50000000);          /* CR2 */
     CHECK_EQ(b->mr[3], (uint64_t)fault_insn);
+    CHECK_EQ(b->mr[4], KFAULT_NONE);          /* nothing mapped there */
     CHECK_EQ(k_as_map(as, 0x50000000, 4096, KPROT_READ | KPROT_WRITE), 0);
     msg(0, 0);
     CHECK_EQ(k_reply(r), 0); /* resume: the store is retried and succeeds */
@@ -502,15 +484,22 @@ static void test_preemption(void)
 static void test_no_leaks(void)
 {
     /* everything above was torn down: the objects are gone and their memory is back */
-    struct kmem_info a, b;
+    struct kmem_info a;
     k_mem_info(&a);
     test_ipc_pingpong();
     test_foreign_syscall_and_register_copy();
+    check_all_back(&a);
+}
+
+void check_all_back(const struct kmem_info *a)
+{
+    struct kmem_info b;
     k_mem_info(&b);
-    CHECK_EQ(b.threads, a.threads);
-    CHECK_EQ(b.aspaces, a.aspaces);
-    CHECK_EQ(b.endpoints, a.endpoints);
-    CHECK_EQ(b.free_frames, a.free_frames);
+    CHECK_EQ(b.threads, a->threads);
+    CHECK_EQ(b.aspaces, a->aspaces);
+    CHECK_EQ(b.endpoints, a->endpoints);
+    CHECK_EQ(b.mem_objects, a->mem_objects);
+    CHECK_EQ(b.free_frames, a->free_frames);
 }
 
 static void run(const char *name, void (*fn)(void))
@@ -557,6 +546,7 @@ static void bench(void)
            (m1.as_switches - m0.as_switches) * 100 / calls % 100);
     k_cap_delete(reply);
     k_thread_kill(t);
+    kcore_mem_bench();
     k_poweroff(ROOT_H_CONTROL, 0);
 }
 
@@ -572,6 +562,8 @@ int main(const struct kboot_info *bi)
     run("page_fault_handler", test_page_fault_handler);
     run("preemption", test_preemption);
     run("no_leaks", test_no_leaks);
+    for (const struct kcore_test *t = kcore_mem_tests; t->name; t++)
+        run(t->name, t->fn);
     printf("KCORE: %d passed, %d failed\n", passed, failed);
     k_poweroff(ROOT_H_CONTROL, failed ? 1 : 0);
     return 0;

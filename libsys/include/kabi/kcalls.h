@@ -40,6 +40,12 @@
     X(28, mem_info)        /* (info): struct kmem_info: free frames, totals, counters */          \
     X(29, as_copy)         /* (src_as, src_va, dst_as, dst_va, len, flags): checked copy between two spaces */ \
     X(30, cap_info)        /* (h): object type (KOBJ_*) or an error: for tests and debugging */ \
+    X(31, as_fork)         /* (as): new space, a copy-on-write snapshot of as (docs/memory.md) */ \
+    X(32, as_map_mem)      /* (as, va, len, prot|KMAP_SHARED, mem, offset): map a memory object */ \
+    X(33, mem_create)      /* (size, flags): new memory object of size bytes (zero pages) */      \
+    X(34, mem_resize)      /* (mem, size): grow, or shrink (pages past the end leave every mapping) */ \
+    X(35, mem_commit)      /* (mem, off, len): allocate those pages now, or -KE_NOMEM */         \
+    X(36, as_info)         /* (as, info): struct kas_info: resident pages, page tables, regions */ \
     X(37, log_read)        /* (buf, len, pos): kernel log bytes from position pos; rdx = end */
 
 enum kcall_nr {

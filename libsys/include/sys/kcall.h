@@ -66,6 +66,12 @@ static inline int64_t k_console_read(void *b, size_t n) { return KC(console_read
 static inline int64_t k_console_bind(int ep, uint64_t bits) { return KC(console_bind, ep, bits, 0, 0, 0, 0); }
 static inline int64_t k_poweroff(int ctl, int status) { return KC(poweroff, ctl, status, 0, 0, 0, 0); }
 static inline int64_t k_mem_info(struct kmem_info *mi) { return KC(mem_info, mi, 0, 0, 0, 0, 0); }
+static inline int64_t k_as_fork(int as) { return KC(as_fork, as, 0, 0, 0, 0, 0); }
+static inline int64_t k_as_info(int as, struct kas_info *ai) { return KC(as_info, as, ai, 0, 0, 0, 0); }
+static inline int64_t k_as_map_mem(int as, uint64_t va, uint64_t len, int prot, int mem, uint64_t off) { return KC(as_map_mem, as, va, len, prot, mem, off); }
+static inline int64_t k_mem_create(uint64_t size, uint32_t flags) { return KC(mem_create, size, flags, 0, 0, 0, 0); }
+static inline int64_t k_mem_resize(int mem, uint64_t size) { return KC(mem_resize, mem, size, 0, 0, 0, 0); }
+static inline int64_t k_mem_commit(int mem, uint64_t off, uint64_t len) { return KC(mem_commit, mem, off, len, 0, 0, 0); }
 static inline uint64_t k_clock_ns(void) { return (uint64_t)KC(clock, 0, 0, 0, 0, 0, 0); }
 /* Kernel log bytes from position pos (since boot) into buf: the count (< 0: -KE_*), *end = the
  * position after the last byte logged. Older bytes than the ring keeps are skipped. */

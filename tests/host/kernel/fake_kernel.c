@@ -71,6 +71,7 @@ int64_t sched_handoff_blocked(struct thread *next)
 void timerq_remove(struct endpoint *ep) { (void)ep; }
 void thread_destroy(struct thread *t) { (void)t; destroyed_threads++; }
 void aspace_destroy(struct aspace *as) { (void)as; }
+void memobj_destroy(struct kmem *m) { (void)m; }
 
 void panic(const char *fmt, ...)
 {
