@@ -13,6 +13,7 @@
 #include "kprintf.h"
 #include "pmm.h"
 #include "sched.h"
+#include "tcontrol.h"
 #include "thread.h"
 #include "timerq.h"
 
@@ -294,6 +295,29 @@ static int64_t sys_thread_resume(ARGS)
     return 0;
 }
 
+static int64_t sys_thread_interrupt(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    return thread_interrupt((struct thread *)t_cap->obj);
+}
+
+static int64_t sys_thread_times(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    struct kthread_times tt;
+    thread_times((struct thread *)t_cap->obj, &tt);
+    return aspace_copy_out(current->as, a1, &tt, sizeof tt) < 0 ? -KE_FAULT : 0;
+}
+
+static int64_t sys_thread_cpu_alarm(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    return thread_cpu_alarm((struct thread *)t_cap->obj, a1);
+}
+
 static int64_t sys_timer_set(ARGS)
 {
     UNUSED_ARGS;
@@ -378,32 +402,37 @@ void syscall_dispatch(struct trap_frame *f)
 {
     struct thread *t = current;
     stat_kernel_entries++;
+    tctl_enter();
     if (t->flags & KTHREAD_FOREIGN) {
         /* the POSIX personality: the whole call goes to the thread's server as a message */
         f->rax = (uint64_t)ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
-    } else if (f->rax < KCALL_COUNT) {
+    } else if (f->rax < KCALL_COUNT && kcall_table[f->rax]) {
         f->rax = (uint64_t)kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
-    } else {
+    } else { /* past the table, or a number the list leaves unused */
         kprintf("kernel: thread %lu: no kernel call %lu\n", t->id, f->rax);
         f->rax = (uint64_t)-KE_NOSYS;
     }
     if (need_resched)
         schedule();
+    tctl_leave();
 }
 
 const char *kcall_name(uint64_t nr)
 {
-    return nr < KCALL_COUNT ? kcall_names[nr] : "?";
+    return nr < KCALL_COUNT && kcall_names[nr] ? kcall_names[nr] : "?";
 }
 
 void kern_user_exception(struct trap_frame *f)
 {
     struct thread *t = current;
     stat_kernel_entries++;
+    tctl_enter();
     uint64_t addr = f->vector == 14 ? arch_fault_address() : 0;
     /* first touch of demand-zero memory: not the thread's business, nor its server's */
-    if (f->vector == 14 && !(f->error & 1) && aspace_fault_in(t->as, addr) == 0)
+    if (f->vector == 14 && !(f->error & 1) && aspace_fault_in(t->as, addr) == 0) {
+        tctl_leave();
         return;
+    }
     if (!t->fault_ep) {
         kprintf("kernel: thread %lu: unhandled exception %lu at rip %lx (address %lx): killed\n",
                 t->id, f->vector, f->rip, addr);
@@ -423,4 +452,5 @@ void kern_user_exception(struct trap_frame *f)
     /* resumed: the handler fixed the cause or rewrote the registers */
     if (need_resched)
         schedule();
+    tctl_leave();
 }

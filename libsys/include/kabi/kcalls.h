@@ -39,7 +39,10 @@
     X(27, poweroff)        /* (ctl, status): halt the machine (needs the control capability) */  \
     X(28, mem_info)        /* (info): struct kmem_info: free frames, totals, counters */          \
     X(29, as_copy)         /* (src_as, src_va, dst_as, dst_va, len, flags): checked copy between two spaces */ \
-    X(30, cap_info)        /* (h): object type (KOBJ_*) or an error: for tests and debugging */
+    X(30, cap_info)        /* (h): object type (KOBJ_*) or an error: for tests and debugging */ \
+    X(38, thread_interrupt) /* (t): t sends an IPC_LABEL_INTERRUPT message before it next runs user code; 1 if it is blocked in the kernel instead */ \
+    X(39, thread_times)    /* (t, out): struct kthread_times, the CPU time t has used */         \
+    X(40, thread_cpu_alarm) /* (t, ns): interrupt t once its CPU time reaches ns (0 cancels) */
 
 enum kcall_nr {
 #define KCALL_ENUM(n, name) KCALL_##name = n,
@@ -58,6 +61,10 @@ enum kcall_nr {
 #define KE_BUSY 7    /* the thread is not in a state that allows this */
 #define KE_EXIST 8   /* already mapped */
 #define KE_NOSYS 9   /* no such call */
+
+/* thread_interrupt's result when the thread is blocked in the kernel (a message of its is
+ * outstanding): nothing happens, no interrupt message will come */
+#define KTI_BLOCKED 1
 
 /* as_write / as_copy flags */
 #define KAS_FORCE 1  /* write even to read-only user pages (the holder of KR_MAP could unprotect them anyway): exec loading */
