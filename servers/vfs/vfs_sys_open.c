@@ -4,7 +4,9 @@
  * Linux's order of checks is kept where programs can tell: EMFILE before anything is created;
  * O_CREAT|O_EXCL never follows a final symlink; O_NOFOLLOW on a symlink is ELOOP (unless
  * O_PATH); directories cannot be opened for writing, with O_CREAT or with O_TRUNC (EISDIR);
- * O_TRUNC truncates even a read-only open, as Linux does.
+ * O_TRUNC truncates even a read-only open, as Linux does. Opening the console makes it the
+ * controlling terminal of a session leader that has none (unless O_NOCTTY); /dev/tty is the
+ * caller's controlling terminal, ENXIO without one.
  *
  * Entry points: vfs_sys_open, vfs_sys_openat, vfs_sys_creat. */
 #include "vfs_impl.h"
@@ -85,6 +87,9 @@ static int64_t open_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t up
     int rc = open_resolve(vfs, p, dirfd, upath, flags, mode, &n);
     if (rc < 0)
         return rc;
+    bool tty = !(flags & LX_O_PATH) && n->kind == VFS_K_DEV && n->u.dev == VFS_DEV_CONSOLE;
+    if (tty && n->rdev == LX_MKDEV(5, 0) && !p->ctty)
+        return -LX_ENXIO; /* /dev/tty without a controlling terminal */
     vfs_file_t *f;
     /* x86_64 Linux forces O_LARGEFILE on every open, and F_GETFL shows it */
     rc = vfs_file_new(vfs, n, (flags & OPEN_KEPT_FLAGS) | LX_O_LARGEFILE, &f);
@@ -93,6 +98,8 @@ static int64_t open_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t up
     int fd = vfs_fd_install(p, f, 0, flags & LX_O_CLOEXEC);
     if (fd < 0)
         vfs_file_put(f);
+    else if (tty)
+        vfs_console_opened(vfs, p, flags);
     return fd;
 }
 

@@ -81,7 +81,7 @@ static void test_listing_follows_processes(void **state)
     list_dir(fk, P, "/proc", names, sizeof(names));
     assert_string_equal(names, "sys kstat self 1 2 30");
     list_dir(fk, P, "/proc/30", names, sizeof(names));
-    assert_string_equal(names, "stat cmdline comm");
+    assert_string_equal(names, "stat cmdline comm status");
     vfs_proc_exit(fk->vfs, 2);
     list_dir(fk, P, "/proc", names, sizeof(names));
     assert_string_equal(names, "sys kstat self 1 30");
@@ -291,7 +291,7 @@ static void test_names_are_fixed(void **state)
                      -LX_EXDEV);
     char names[128];
     list_dir(fk, P, "/proc/1", names, sizeof(names));
-    assert_string_equal(names, "stat cmdline comm");
+    assert_string_equal(names, "stat cmdline comm status");
     assert_int_equal(t_unlink(fk, P, "/tmp/f"), 0);
 }
 
