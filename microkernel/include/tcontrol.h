@@ -1,18 +1,49 @@
 /* Thread control beyond registers: interrupting a thread on its way to user mode, and the CPU
  * time each thread uses (kern/tcontrol.c).
- * Entry points: tctl_enter, tctl_leave, tctl_switch, thread_interrupt, thread_times,
- * thread_cpu_alarm. */
+ * Entry points: tctl_enter, tctl_leave, tctl_switch (inline), tctl_first_leave, thread_interrupt,
+ * thread_times, thread_cpu_alarm. */
 #ifndef KERN_TCONTROL_H
 #define KERN_TCONTROL_H
 #include "obj.h"
+#include "sched.h"
 
-/* current entered the kernel from user mode: the time since the last mark was user time */
-void tctl_enter(void);
-/* current is about to return to user mode: its kernel time is charged, and if it was
- * interrupted (or its CPU alarm is due) it first sends its interrupt message and waits */
-void tctl_leave(void);
-/* prev is switched out (in the kernel): its kernel time is charged */
-void tctl_switch(struct thread *prev);
+/* The CPU-time accounting is on every kernel entry and exit: its fast paths are inline. */
+extern uint64_t tctl_mark; /* TSC at the last transition */
+void tctl_interrupted(struct thread *t);
+
+/* current entered the kernel from user mode: for a foreign thread the time since the last mark
+ * was user time (a native thread's time is charged whole at its switches) */
+static inline void tctl_enter(void)
+{
+    struct thread *t = current;
+    if (t->flags & KTHREAD_FOREIGN) {
+        uint64_t now = arch_tsc();
+        t->utime += now - tctl_mark;
+        tctl_mark = now;
+    }
+}
+
+/* prev is switched out (in the kernel): its time since the mark is charged */
+static inline void tctl_switch(struct thread *prev)
+{
+    uint64_t now = arch_tsc();
+    if (prev->flags & KTHREAD_FOREIGN)
+        prev->stime += now - tctl_mark;
+    else
+        prev->utime += now - tctl_mark;
+    tctl_mark = now;
+}
+
+/* current is about to return to user mode: if it was interrupted (or its CPU alarm may be due)
+ * it first sends its interrupt message and waits. The few instructions of the way out are not
+ * charged here: they count as user time at the next entry (one time stamp fewer per syscall). */
+static inline void tctl_leave(void)
+{
+    struct thread *t = current;
+    if (__builtin_expect((t->interrupt | t->cpu_alarm) != 0, 0))
+        tctl_interrupted(t);
+}
+void tctl_first_leave(void); /* tctl_leave for a new thread's first start (context.asm) */
 
 /* 0: t (running or ready) will send an interrupt message before it next runs user code;
  * KTI_BLOCKED: t is blocked in the kernel, nothing will happen; -KE_INVAL: t has no fault

@@ -1,11 +1,15 @@
 /* Interrupting a thread on its way to user mode, and accounting each thread's CPU time.
  *
- * CPU time: one mark (the TSC at the last transition) for the CPU; every transition charges the
+ * CPU time: one mark (the TSC at the last transition) for the CPU; a transition charges the
  * cycles since the mark to the thread they belong to: entering the kernel from user mode charges
- * user time (tctl_enter), returning to user mode and being switched out charge kernel time
- * (tctl_leave, tctl_switch). The kernel never takes an interrupt while it runs, so these three
- * points see every cycle a thread uses, and a thread that is not current has its totals up to
- * date. (A tick sampling the interrupted mode, Linux's cheap way, would see only user mode here.)
+ * user time (tctl_enter), being switched out charges kernel time (tctl_switch). The kernel never
+ * takes an interrupt while it runs, so these points see every cycle a thread uses, and a thread
+ * that is not current has its totals up to date. (A tick sampling the interrupted mode, Linux's
+ * cheap way, would see only user mode here.) The way back to user mode is not a transition: its
+ * few instructions count as user time, which saves a time stamp on every syscall. Only foreign
+ * threads have the split: they are the ones whose user and system time anyone asks for, and
+ * skipping the servers' entries keeps the IPC path short; a native thread's time is charged
+ * whole, as user time, when it is switched out.
  *
  * Interruption: the kernel knows nothing of signals; it offers a way to stop a thread that
  * computes without making calls. thread_interrupt marks a running or ready thread; on its way
@@ -16,7 +20,8 @@
  * thread the same way once it has used the time (checked at every return to user mode, and on
  * every timer tick that interrupts it in user mode).
  *
- * Entry points: tctl_enter, tctl_leave, tctl_switch, thread_interrupt, thread_times,
+ * Entry points: tctl_interrupted (tctl_leave's slow path; the fast paths are inline in
+ * tcontrol.h), tctl_first_leave, thread_interrupt, thread_times,
  * thread_cpu_alarm. */
 #include "arch.h"
 #include "ipc.h"
@@ -24,21 +29,7 @@
 #include "tcontrol.h"
 #include "thread.h"
 
-static uint64_t mark; /* TSC at the last transition */
-
-void tctl_enter(void)
-{
-    uint64_t now = arch_tsc();
-    current->utime += now - mark;
-    mark = now;
-}
-
-void tctl_switch(struct thread *prev)
-{
-    uint64_t now = arch_tsc();
-    prev->stime += now - mark;
-    mark = now;
-}
+uint64_t tctl_mark;
 
 static bool alarm_due(const struct thread *t)
 {
@@ -46,7 +37,7 @@ static bool alarm_due(const struct thread *t)
 }
 
 /* The slow path of tctl_leave: send interrupt messages until nothing more is asked. */
-static void leave_interrupted(struct thread *t)
+void tctl_interrupted(struct thread *t)
 {
     for (;;) {
         if (alarm_due(t)) {
@@ -65,16 +56,12 @@ static void leave_interrupted(struct thread *t)
         ipc_send(t->fault_ep, t->badge, SK_INTERRUPT);
         if (need_resched)
             schedule();
-        tctl_switch(t); /* the kernel time since we were switched back in */
     }
 }
 
-void tctl_leave(void)
+void tctl_first_leave(void)
 {
-    struct thread *t = current;
-    tctl_switch(t);
-    if (__builtin_expect(t->interrupt != 0 || alarm_due(t), 0))
-        leave_interrupted(t);
+    tctl_leave();
 }
 
 int thread_interrupt(struct thread *t)

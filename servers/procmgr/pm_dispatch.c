@@ -101,7 +101,8 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
         return;
     }
     t->sys_nr = nr;
-    if (pm_thr_has_work(t)) {
+    pm_proc_t *p = t->proc;
+    if (__builtin_expect(p->stopped || (p->pending & ~t->sigmask), 0) && pm_thr_has_work(t)) {
         /* stopped, or a handler to run, since before this call arrived: as if the signal had
          * come just before the SYSCALL instruction, the call runs (again) afterwards */
         pm->depth++;
@@ -125,8 +126,15 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
     pm->caller = t;
     int64_t r = e->handler(pm, &c);
     pm->caller = NULL;
-    if (r != PM_DEFERRED) /* a stop holds the answer; a handler to run starts on the way back */
+    if (r == PM_DEFERRED) {
+        /* the handler took charge of the token */
+    } else if (__builtin_expect(!t->dead && !p->stopped && !(p->pending & ~t->sigmask), 1)) {
+        pm->env.reply(pm->env.ctx, tok, r); /* the common case, checked inline: no more to do */
+    } else {
+        /* a stop holds the answer; a handler to run starts on the way back; a dead caller's
+         * token is dropped */
         pm_thr_resume(pm, t, tok, PM_RES_VALUE, r);
+    }
     pm->depth--;
     if (pm->grave_thrs || pm->grave_procs) /* the common case frees nothing: skip the call */
         pm_gc(pm);

@@ -30,9 +30,9 @@ arch_switch:
 ; interrupted before it ever ran.
 global thread_user_entry
 extern trap_return
-extern tctl_leave
+extern tctl_first_leave
 thread_user_entry:
-    call tctl_leave
+    call tctl_first_leave
     jmp trap_return
 
 section .note.GNU-stack noalloc noexec nowrite progbits
