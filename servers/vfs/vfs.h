@@ -62,8 +62,8 @@ struct vfs_env {
      * process was cancelled), so the glue can release the reply handle behind token */
     void (*drop)(void *ctx, vfs_token_t token);
     void (*console_write)(void *ctx, const char *buf, size_t n); /* to the serial console */
-    /* non-blocking notice to procmgr: pid<0 means the process group -pid, pid 0 "whoever is
-     * in the foreground" (unknown to vfs); tid 0 means any thread of the process */
+    /* non-blocking notice to procmgr: pid<0 means the process group -pid (the terminal's
+     * foreground group, for ^C and the like); tid 0 means any thread of the process */
     void (*raise_signal)(void *ctx, int32_t pid, int32_t tid, int sig);
     void (*now)(void *ctx, struct lx_timespec *ts);
     /* Optional: the kernel's counters since boot for /proc/kstat (kernel entries, IPC messages,
