@@ -11,7 +11,8 @@
  * agree. cmdline is read from the process's own memory between arg_start and arg_end, as on
  * Linux, so a program that rewrites its argv strings shows the new text.
  *
- * Entry points: pm_procfs_format, pm_procfs_read. */
+ * Entry points: pm_procfs_format, pm_procfs_format_with, pm_procfs_read; for pm_procfs_status.c
+ * the text helpers pm_text_str, pm_text_u64, pm_vsize, pm_sig_masks. */
 #include <string.h>
 #include <lx/mman.h>
 #include "pm_internal.h"
