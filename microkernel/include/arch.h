@@ -47,6 +47,8 @@ void arch_timer_init(unsigned hz);
 uint64_t arch_tsc(void);
 uint64_t arch_tsc_hz(void);
 uint64_t arch_clock_ns(void); /* monotonic, from the TSC */
+uint64_t arch_tsc_to_ns(uint64_t cycles);
+uint64_t arch_ns_to_tsc(uint64_t ns);
 uint64_t arch_rtc_seconds(void); /* wall-clock seconds since 1970 from the CMOS clock (0 if unreadable) */
 static inline void arch_irq_enable(void) { __asm__ volatile("sti"); }
 static inline void arch_irq_disable(void) { __asm__ volatile("cli"); }

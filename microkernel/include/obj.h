@@ -72,7 +72,7 @@ enum thread_state {
     TS_DEAD,
 };
 
-enum send_kind { SK_SEND, SK_CALL, SK_SYSCALL, SK_FAULT };
+enum send_kind { SK_SEND, SK_CALL, SK_SYSCALL, SK_FAULT, SK_INTERRUPT };
 
 struct thread {
     struct kobj o;
@@ -101,10 +101,16 @@ struct thread {
     enum send_kind send_kind;   /* what it is sending while TS_SEND */
     uint64_t send_badge;        /* badge of the capability it used */
     uint64_t call_seq;          /* bumped at every call: a reply cap matches one call only */
-    uint64_t fault[5];          /* vector, error, address, rip, cause: the pending fault message */
+    uint64_t fault[5];          /* vector, error, address, rip, cause: the pending fault message
+                                 * (an interrupt message: why, rip) */
     int64_t wake_result;        /* what the blocking kernel call returns when it resumes */
     uint8_t msg_unread;         /* woken with a message carrying capabilities it has not run to
                                  * read yet: killed now, the kernel deletes those */
+
+    /* interruption and CPU time (kern/tcontrol.c) */
+    uint32_t interrupt;         /* KINT_* reasons to send an interrupt message before user mode */
+    uint64_t utime, stime;      /* TSC cycles used in user mode and in the kernel */
+    uint64_t cpu_alarm;         /* interrupt once utime + stime reaches this (TSC cycles); 0 none */
 };
 
 #define KSTACK_SIZE 16384

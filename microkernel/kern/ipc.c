@@ -98,6 +98,11 @@ static int64_t transfer(struct thread *s, struct thread *r, uint64_t badge, enum
         rb->len = 5;
         memcpy(rb->mr, s->fault, sizeof s->fault);
         break;
+    case SK_INTERRUPT:
+        rb->label = IPC_LABEL_INTERRUPT;
+        rb->len = 2;
+        rb->mr[0] = s->fault[0], rb->mr[1] = s->fault[1];
+        break;
     default: {
         const struct ipc_buf *sb = s->ipc;
         uint32_t len = sb->len < IPC_MR_MAX ? sb->len : IPC_MR_MAX;
@@ -190,8 +195,8 @@ int64_t ipc_reply(int64_t h)
         stat_ipc_messages++;
         if (caller->send_kind == SK_SYSCALL) {
             caller->wake_result = (int64_t)sb->mr[0];
-        } else if (caller->send_kind == SK_FAULT) {
-            caller->wake_result = 0;
+        } else if (caller->send_kind == SK_FAULT || caller->send_kind == SK_INTERRUPT) {
+            caller->wake_result = 0; /* it resumes at its (possibly rewritten) registers */
         } else {
             struct ipc_buf *rb = caller->ipc;
             uint32_t len = sb->len < IPC_MR_MAX ? sb->len : IPC_MR_MAX;

@@ -14,6 +14,7 @@
 #include "kprintf.h"
 #include "pmm.h"
 #include "sched.h"
+#include "tcontrol.h"
 #include "thread.h"
 #include "timerq.h"
 #include "kcall.h"
@@ -229,6 +230,29 @@ static int64_t sys_thread_resume(ARGS)
     return 0;
 }
 
+static int64_t sys_thread_interrupt(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    return thread_interrupt((struct thread *)t_cap->obj);
+}
+
+static int64_t sys_thread_times(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    struct kthread_times tt;
+    thread_times((struct thread *)t_cap->obj, &tt);
+    return aspace_copy_out(current->as, a1, &tt, sizeof tt) < 0 ? -KE_FAULT : 0;
+}
+
+static int64_t sys_thread_cpu_alarm(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    return thread_cpu_alarm((struct thread *)t_cap->obj, a1);
+}
+
 static int64_t sys_timer_set(ARGS)
 {
     UNUSED_ARGS;
@@ -324,35 +348,40 @@ void syscall_dispatch(struct trap_frame *f)
 {
     struct thread *t = current;
     stat_kernel_entries++;
+    tctl_enter();
     if (t->flags & KTHREAD_FOREIGN) {
         /* the POSIX personality: the whole call goes to the thread's server as a message */
         f->rax = (uint64_t)ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
     } else if (f->rax < KCALL_COUNT) {   /* no gaps (asserted above) */
         f->rax = (uint64_t)kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
-    } else {
+    } else { /* past the table, or a number the list leaves unused */
         kprintf("kernel: thread %lu: no kernel call %lu\n", t->id, f->rax);
         f->rax = (uint64_t)-KE_NOSYS;
     }
     if (need_resched)
         schedule();
+    tctl_leave();
 }
 
 const char *kcall_name(uint64_t nr)
 {
-    return nr < KCALL_COUNT ? kcall_names[nr] : "?";
+    return nr < KCALL_COUNT && kcall_names[nr] ? kcall_names[nr] : "?";
 }
 
 void kern_user_exception(struct trap_frame *f)
 {
     struct thread *t = current;
     stat_kernel_entries++;
+    tctl_enter();
     uint64_t addr = f->vector == 14 ? arch_fault_address() : 0;
     uint64_t error = f->error, cause = KFAULT_NONE;
     if (f->vector == 14) {
         /* first touch, copy-on-write: not the thread's business, nor its server's */
         int r = aspace_fault(t->as, addr, error);
-        if (r == 0)
+        if (r == 0) {
+            tctl_leave();
             return;
+        }
         if (r == -KE_NOMEM) {
             cause = KFAULT_NOMEM;
             error &= ~1ull; /* the page could not be made present */
@@ -380,4 +409,5 @@ void kern_user_exception(struct trap_frame *f)
     /* resumed: the handler fixed the cause or rewrote the registers */
     if (need_resched)
         schedule();
+    tctl_leave();
 }

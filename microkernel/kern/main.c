@@ -11,6 +11,7 @@
 #include "pmm.h"
 #include "console.h"
 #include "sched.h"
+#include "tcontrol.h"
 #include "timerq.h"
 
 void roots_start(const struct mb2_info *mb);
@@ -23,11 +24,15 @@ struct mb2_info boot_info;
  * itself runs with IF clear), so this is a safe place to switch threads. */
 void kern_irq(struct trap_frame *f, unsigned irq)
 {
-    (void)f;
+    bool from_user = (f->cs & 3) != 0;
+    if (from_user)
+        tctl_enter();
     if (irq == 7 || irq == 15) {
         /* spurious: the PIC raised and withdrew a request; no EOI for the spurious line itself */
         if (irq == 15)
             arch_pic_eoi(2);
+        if (from_user)
+            tctl_leave();
         return;
     }
     arch_pic_eoi(irq);
@@ -40,6 +45,8 @@ void kern_irq(struct trap_frame *f, unsigned irq)
     }
     if (need_resched && sched_running)
         schedule();
+    if (from_user)
+        tctl_leave(); /* an interrupted thread (or one whose CPU alarm is due) stops here */
 }
 
 static void build_cmdline(const char *mb_cmdline)

@@ -7,6 +7,7 @@
 #include "kern.h"
 #include "kprintf.h"
 #include "sched.h"
+#include "tcontrol.h"
 #include "thread.h"
 
 struct thread *current;
@@ -52,6 +53,7 @@ static void switch_to(struct thread *next)
     struct thread *prev = current;
     if (next == prev)
         return;
+    tctl_switch(prev);
     current = next;
     need_resched = 0;
     if (next->as) {

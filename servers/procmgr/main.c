@@ -4,6 +4,7 @@
  * vfs's "events waiting" notification (signals vfs wants raised, e.g. SIGPIPE, and reads of
  * /proc/<pid>/ files handed over with their readers' reply capabilities).
  * Entry point: main (from libsys/rt). */
+#include <stdbool.h>
 #include <string.h>
 #include "pm_ipc.h"
 #include "procmgr.h"
@@ -50,11 +51,15 @@ static void init_command(const char *cmdline, char *path, size_t psize, char **a
 _Static_assert((int)PM_PROCFS_STAT == (int)VFS_PROCFS_STAT &&
                    (int)PM_PROCFS_CMDLINE == (int)VFS_PROCFS_CMDLINE &&
                    (int)PM_PROCFS_COMM == (int)VFS_PROCFS_COMM &&
-                   (int)PM_PROCFS_MAPS == (int)VFS_PROCFS_MAPS,
+                   (int)PM_PROCFS_MAPS == (int)VFS_PROCFS_MAPS &&
+                   (int)PM_PROCFS_STATUS == (int)VFS_PROCFS_STATUS,
                "procmgr's /proc file numbers are the protocol's");
+_Static_assert(PM_INTR_REQUEST == KINT_REQUEST && PM_INTR_CPU_ALARM == KINT_CPU_ALARM,
+               "the interrupt reasons are the kernel's");
 
-/* Fetch what vfs queued until nothing is left: signals, then delegated /proc reads. Everything
- * is copied out of the IPC buffer first, since handling it makes calls of its own. */
+/* Fetch what vfs queued until nothing is left: signals, then delegated /proc reads and
+ * job-control checks. Everything is copied out of the IPC buffer first, since handling it makes
+ * calls of its own. */
 static void fetch_vfs_events(pm_t *pm)
 {
     static struct vfs_pm_events ev; /* large: not on the stack */
@@ -69,20 +74,29 @@ static void fetch_vfs_events(pm_t *pm)
         memcpy(&ev, b->mr, sizeof ev);
         for (int64_t i = 0; i < ev.count && i < VFS_EVENTS_MAX; i++)
             pm_signal_notice(pm, ev.ev[i].pid, ev.ev[i].tid, ev.ev[i].sig);
-        for (uint32_t i = 0; i < ev.nreads && i < VFS_PROCFS_READS_MAX; i++) {
+        uint32_t nreads = ev.nreads < VFS_PROCFS_READS_MAX ? ev.nreads : VFS_PROCFS_READS_MAX;
+        uint32_t njc = ev.njobctl <= VFS_PROCFS_READS_MAX - nreads ? ev.njobctl : 0;
+        bool paired = ncaps == nreads + njc; /* else our table was full: the pairing is lost */
+        for (uint32_t i = 0; i < nreads; i++) {
             const struct vfs_pm_procfs_read *r = &ev.rd[i];
             pm_procfs_req_t rq = {r->pid,   r->tid, r->target, (int)r->which,
-                                  r->uaddr, r->len, r->off,    r->id};
-            if (ncaps == ev.nreads) {
+                                  r->uaddr, r->len, r->off,    r->id,
+                                  {r->tty_nr, r->tpgid, r->umask, r->fdsize}};
+            if (paired) {
                 pm_procfs_read(pm, &rq, (pm_token_t)caps[i]);
             } else {
-                /* a capability did not arrive (our table is full): the pairing is lost */
                 struct pm_vfs_procfs_done m = {r->id, 0};
                 kmsg_put(VFS_L_PROCFS_DONE, &m, sizeof m);
                 k_call(pm_glue.vfs_ep);
             }
         }
-        if (ncaps != ev.nreads)
+        for (uint32_t i = 0; paired && i < njc; i++) {
+            const struct vfs_pm_jobctl *j = &ev.jc[i];
+            pm_jobctl_req_t rq = {j->pid, j->tid, j->sig, j->eio, j->nr, {0}};
+            memcpy(rq.a, j->a, sizeof rq.a);
+            pm_jobctl(pm, &rq, (pm_token_t)caps[nreads + i]);
+        }
+        if (!paired)
             for (uint32_t i = 0; i < ncaps; i++)
                 k_cap_delete(caps[i]);
     } while (ev.more);
@@ -120,6 +134,9 @@ int main(const struct kboot_info *bi)
         }
         case IPC_LABEL_FAULT:
             pm_fault(pm, b->badge, b->mr[0], b->mr[1], b->mr[2], (pm_token_t)reply);
+            break;
+        case IPC_LABEL_INTERRUPT:
+            pm_interrupted(pm, b->badge, b->mr[0], (pm_token_t)reply);
             break;
         case IPC_LABEL_NOTIFY: {
             uint64_t bits = b->mr[0];

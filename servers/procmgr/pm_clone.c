@@ -35,7 +35,7 @@ void pm_vfork_release(pm_t *pm, pm_proc_t *child)
         child->vfork.parent_thr = NULL;
         pt->block = PM_BLK_NONE;
         pt->vfork_child = NULL;
-        pm->env.reply(pm->env.ctx, child->vfork.tok, child->pid);
+        pm_thr_resume(pm, pt, child->vfork.tok, PM_RES_VALUE, child->pid);
         break;
     }
     default:

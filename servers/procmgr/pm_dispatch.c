@@ -5,7 +5,10 @@
  *
  * Calls that belong to vfs are forwarded with the caller's token: vfs answers the caller.
  * Handlers return a value to reply with, or PM_DEFERRED when they keep (or have used) the
- * token; if the caller died during its own call, the token is dropped instead.
+ * token; the value goes through pm_thr_resume (held while the process is stopped, a pending
+ * handler first; dropped if the caller died during its own call). A call from a thread that
+ * was stopped or given a signal while the call was on its way is held or turned into the
+ * handler first, and runs again afterwards.
  *
  * Entry points: pm_syscall, pm_syscall_name, pm_syscall_route. */
 #include <lx/syscalls.h>
@@ -99,6 +102,17 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
         pm->env.drop(pm->env.ctx, tok);
         return;
     }
+    t->sys_nr = nr;
+    pm_proc_t *p = t->proc;
+    if (__builtin_expect(p->stopped || (p->pending & ~t->sigmask), 0) && pm_thr_has_work(t)) {
+        /* stopped, or a handler to run, since before this call arrived: as if the signal had
+         * come just before the SYSCALL instruction, the call runs (again) afterwards */
+        pm->depth++;
+        pm_thr_resume(pm, t, tok, PM_RES_RESTART, 0);
+        pm->depth--;
+        pm_gc(pm);
+        return;
+    }
     const pm_sysent_t *e = nr < LX_SYS_TABLE_SIZE ? &pm_systab[nr] : NULL;
     pm_call_t c = {.thr = t, .proc = t->proc, .nr = nr, .a = a, .tok = tok};
     pm->depth++;
@@ -123,17 +137,14 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
         r = e->handler(pm, &c);
     }
     pm->caller = NULL;
-    if (r != PM_DEFERRED) {
-        /* a signal whose handler this thread can run starts now, on the way back */
-        int sig = !t->dead && t->proc->pending ? pm_signal_next(t) : 0;
-        if (sig && pm_signal_run_handler(pm, t, sig, r, false) == 0)
-            r = 0;
-        else if (sig)
-            pm_signal_send(pm, t->proc, LX_SIGSEGV, true);
-        if (t->dead)
-            pm->env.drop(pm->env.ctx, tok);
-        else
-            pm->env.reply(pm->env.ctx, tok, r);
+    if (r == PM_DEFERRED) {
+        /* the handler took charge of the token */
+    } else if (__builtin_expect(!t->dead && !p->stopped && !(p->pending & ~t->sigmask), 1)) {
+        pm->env.reply(pm->env.ctx, tok, r); /* the common case, checked inline: no more to do */
+    } else {
+        /* a stop holds the answer; a handler to run starts on the way back; a dead caller's
+         * token is dropped */
+        pm_thr_resume(pm, t, tok, PM_RES_VALUE, r);
     }
     pm->depth--;
     if (pm->grave_thrs || pm->grave_procs) /* the common case frees nothing: skip the call */

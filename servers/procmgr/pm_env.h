@@ -90,6 +90,26 @@ struct pm_env {
     /* Optional (NULL: not told). A read of /proc/<pid>/... that vfs handed over (pm_procfs_read)
        was answered with count bytes: vfs advances the file position by it and forgets `id`. */
     void (*vfs_procfs_done)(void *ctx, uint64_t id, int64_t count);
+    /* Optional (NULL: a thread computing in user mode is not stopped; signals wait for its next
+       syscall). Mark thread t so that before it next runs user code it stops and pm_interrupted
+       is called with its token: 0. PM_INTR_BLOCKED: t is blocked in a syscall (or a fault or
+       an interrupt) whose message procmgr will receive or already holds: nothing happens. */
+    int  (*thread_interrupt)(void *ctx, pm_thread_t t);
+    /* Optional (NULL: CPU times read 0). The CPU time thread t has used, in ns (procmgr reads a
+       dying thread's before thread_destroy). */
+    void (*thread_times)(void *ctx, pm_thread_t t, uint64_t *user_ns, uint64_t *system_ns);
+    /* Optional: interrupt t (pm_interrupted) once its user + system time reaches ns; 0 cancels. */
+    void (*thread_cpu_alarm)(void *ctx, pm_thread_t t, uint64_t ns);
+    /* Optional (NULL: not told). pid's process group or session changed (setpgid, setsid): vfs
+       keeps them for the terminal's job control (foreground checks, TIOCSPGRP, the controlling
+       terminal). A new process inherits its parent's in vfs_proc_create; init is 1/1. */
+    int  (*vfs_proc_ids)(void *ctx, int32_t pid, int32_t pgid, int32_t sid);
+    /* Optional: as vfs_forward, but vfs skips its job-control check (the caller is in a
+       background group and ignores or blocks SIGTTOU, so the call proceeds: pm_jobctl). */
+    void (*vfs_forward_nojc)(void *ctx, int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6],
+                             pm_token_t tok);
 };
+
+#define PM_INTR_BLOCKED 1
 
 #endif

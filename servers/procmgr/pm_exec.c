@@ -458,6 +458,8 @@ static int64_t pm_exec_commit(pm_t *pm, pm_thr_t *t, pm_exec_args_t *args, pm_as
     p->did_exec = true;
     pm_proc_set_names(p, args->path, args->argv.v, args->argv.n);
     pm_exec_reset_signals(p);
+    pm_ptimers_free(p);          /* POSIX timers go; the itimers stay (Linux) */
+    pm_cputimers_rearm(pm, p);
     for (pm_thr_t *u = p->threads; u; u = u->proc_next) {
         u->clear_child_tid = 0;
         u->altstack = (struct lx_stack){.ss_flags = LX_SS_DISABLE};
@@ -548,6 +550,7 @@ int pm_start_init(pm_t *pm, const char *path, char *const argv[], char *const en
     p->has_as = true;
     p->mm = img.mm;
     p->did_exec = true;
+    p->pgid = p->sid = p->pid; /* as Linux's init after setsid: session 1, group 1 */
     pm_proc_set_names(p, args.path, args.argv.v, args.argv.n);
 
     pm_thr_t *t = pm_thr_new(pm, p);

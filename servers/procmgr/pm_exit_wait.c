@@ -9,8 +9,14 @@
  * it becomes a zombie and its parent hears of it (wakes a waiter, or reaps it at once when
  * SIGCHLD is ignored, as Linux does).
  *
+ * wait4 and waitid also report a child's stop (WUNTRACED/WSTOPPED: status 0x7f | sig << 8,
+ * CLD_STOPPED) and continue (WCONTINUED: 0xffff, CLD_CONTINUED) once each (pm_jobctl.c keeps
+ * them); waitid's WNOWAIT leaves any report in place. Reaping a child adds its CPU time and its
+ * own children's to the parent's (times, RUSAGE_CHILDREN).
+ *
  * Entry points: pm_sys_exit, pm_sys_exit_group, pm_sys_wait4, pm_sys_waitid, pm_proc_die,
  * pm_wait_wake, pm_thr_abort_block. */
+#include <stdlib.h>
 #include <string.h>
 #include "pm_internal.h"
 
@@ -21,6 +27,7 @@ void pm_thr_abort_block(pm_t *pm, pm_thr_t *t)
     switch (t->block) {
     case PM_BLK_WAIT:
     case PM_BLK_SLEEP:
+    case PM_BLK_STOPPED:
         pm->env.drop(pm->env.ctx, t->tok);
         break;
     case PM_BLK_VFORK:
@@ -40,6 +47,7 @@ static void pm_thr_end(pm_t *pm, pm_thr_t *t)
         (void)pm_copy_out(pm, p, t->clear_child_tid, &zero, sizeof(zero));
     }
     pm_thr_abort_block(pm, t);
+    pm_thr_account_end(pm, t);
     if (t->has_handle)
         pm->env.thread_destroy(pm->env.ctx, t->handle);
     t->has_handle = false;
@@ -49,6 +57,26 @@ static void pm_thr_end(pm_t *pm, pm_thr_t *t)
 static void pm_proc_reap(pm_t *pm, pm_proc_t *q)
 {
     pm_proc_unlink(pm, q);
+}
+
+/* What the parent's SIGCHLD says of a child that exited or was killed. */
+static pm_siginfo_t pm_exit_info(pm_t *pm, const pm_proc_t *p)
+{
+    uint64_t u, s;
+    pm_proc_cputime(pm, p, &u, &s);
+    pm_siginfo_t si = {
+        .pid = p->pid,
+        .utime = (int64_t)(u / (LX_NSEC_PER_SEC / LX_USER_HZ)),
+        .stime = (int64_t)(s / (LX_NSEC_PER_SEC / LX_USER_HZ)),
+    };
+    if (LX_WIFEXITED(p->wstatus)) {
+        si.code = LX_CLD_EXITED;
+        si.status = LX_WEXITSTATUS(p->wstatus);
+    } else {
+        si.code = (p->wstatus & 0x80) ? LX_CLD_DUMPED : LX_CLD_KILLED;
+        si.status = LX_WTERMSIG(p->wstatus);
+    }
+    return si;
 }
 
 /* Tell the parent: wake its waiters, or reap at once if it ignores SIGCHLD. */
@@ -64,8 +92,10 @@ static void pm_proc_notify_parent(pm_t *pm, pm_proc_t *p)
         pm_wait_wake(pm, par);   /* a waiter with no children left gets ECHILD */
         return;
     }
-    if (p->exit_signal > 0 && p->exit_signal <= LX_NSIG)
-        pm_signal_send(pm, par, p->exit_signal, false);
+    if (p->exit_signal > 0 && p->exit_signal <= LX_NSIG) {
+        pm_siginfo_t si = pm_exit_info(pm, p);
+        pm_signal_send_info(pm, par, p->exit_signal, &si);
+    }
     if (par->state == PM_P_LIVE)
         pm_wait_wake(pm, par);
 }
@@ -96,7 +126,8 @@ static void pm_proc_reparent_children(pm_t *pm, pm_proc_t *p)
             }
         }
     } else {
-        pm_signal_send(pm, init, LX_SIGCHLD, false);
+        pm_siginfo_t si = {.code = LX_SI_KERNEL};
+        pm_signal_send_info(pm, init, LX_SIGCHLD, &si);
     }
     pm_wait_wake(pm, init);
 }
@@ -118,14 +149,35 @@ static void pm_init_died(pm_t *pm, int wstatus)
     pm->env.poweroff(pm->env.ctx, status);
 }
 
+/* The pids of p's children (for the orphaned-group check after they go to init). */
+static int32_t *pm_children_of(pm_t *pm, const pm_proc_t *p, int *n)
+{
+    *n = 0;
+    for (pm_proc_t *q = pm->procs; q; q = q->next)
+        *n += q->parent == p;
+    int32_t *kids = *n ? malloc(sizeof(int32_t) * (size_t)*n) : NULL;
+    int k = 0;
+    for (pm_proc_t *q = pm->procs; kids && q; q = q->next)
+        if (q->parent == p)
+            kids[k++] = q->pid;
+    if (!kids)
+        *n = 0;
+    return kids;
+}
+
 void pm_proc_die(pm_t *pm, pm_proc_t *p, int wstatus)
 {
     if (p->state != PM_P_LIVE)
         return;
     p->state = PM_P_ZOMBIE;
     p->wstatus = wstatus;
+    p->stopped = false;
+    p->stop_report = 0;
+    p->cont_report = false;
     while (p->threads)
         pm_thr_end(pm, p->threads);
+    pm_ptimers_free(p);
+    p->itimer[LX_ITIMER_REAL].value = 0;
     pm->env.vfs_proc_exit(pm->env.ctx, p->pid);
     pm_vfork_release(pm, p);
     if (p->has_as)
@@ -135,7 +187,11 @@ void pm_proc_die(pm_t *pm, pm_proc_t *p, int wstatus)
         pm_mm_put(p->mm);
     p->mm = NULL;
     p->pending = 0;
+    int nkids;
+    int32_t *kids = pm_children_of(pm, p, &nkids);
     pm_proc_reparent_children(pm, p);
+    pm_jobctl_exit(pm, p, kids, nkids);
+    free(kids);
     if (p->pid == 1)
         pm_init_died(pm, wstatus);
     else
@@ -176,20 +232,48 @@ static bool pm_wait_eligible(const pm_proc_t *q, const pm_wait_req_t *req)
     return clone_child == ((req->options & LX___WCLONE) != 0);
 }
 
+/* What a wait can collect from child q under these options, and the status word wait4 stores:
+ * an exit (the zombie's status), a stop (0x7f | sig << 8) not yet reported, a continue (0xffff)
+ * not yet reported. */
+enum pm_wreport { PM_WR_NONE, PM_WR_EXIT, PM_WR_STOP, PM_WR_CONT };
+
+static enum pm_wreport pm_wait_report(const pm_proc_t *q, uint32_t options, int *status)
+{
+    if (q->state == PM_P_ZOMBIE) {
+        *status = q->wstatus;
+        return (options & LX_WEXITED) ? PM_WR_EXIT : PM_WR_NONE;
+    }
+    if ((options & LX_WSTOPPED) && q->stopped && q->stop_report) {
+        *status = (q->stop_report << 8) | 0x7f;
+        return PM_WR_STOP;
+    }
+    if ((options & LX_WCONTINUED) && q->cont_report) {
+        *status = 0xffff;
+        return PM_WR_CONT;
+    }
+    return PM_WR_NONE;
+}
+
 static int64_t pm_wait_put_info(pm_t *pm, pm_proc_t *p, const pm_wait_req_t *req,
-                                const pm_proc_t *q)
+                                const pm_proc_t *q, enum pm_wreport kind, int status)
 {
     struct lx_siginfo_chld si;
     memset(&si, 0, sizeof(si));
     if (q) {
         si.si_signo = LX_SIGCHLD;
         si.si_pid = q->pid;
-        if (LX_WIFEXITED(q->wstatus)) {
+        if (kind == PM_WR_STOP) {
+            si.si_code = LX_CLD_STOPPED;
+            si.si_status = (status >> 8) & 0x7f;
+        } else if (kind == PM_WR_CONT) {
+            si.si_code = LX_CLD_CONTINUED;
+            si.si_status = LX_SIGCONT;
+        } else if (LX_WIFEXITED(status)) {
             si.si_code = LX_CLD_EXITED;
-            si.si_status = LX_WEXITSTATUS(q->wstatus);
+            si.si_status = LX_WEXITSTATUS(status);
         } else {
-            si.si_code = (q->wstatus & 0x80) ? LX_CLD_DUMPED : LX_CLD_KILLED;
-            si.si_status = LX_WTERMSIG(q->wstatus);
+            si.si_code = (status & 0x80) ? LX_CLD_DUMPED : LX_CLD_KILLED;
+            si.si_status = LX_WTERMSIG(status);
         }
     }
     /* waitid writes signo, errno, code, pid, uid and status: the first 28 bytes. */
@@ -198,28 +282,43 @@ static int64_t pm_wait_put_info(pm_t *pm, pm_proc_t *p, const pm_wait_req_t *req
     return 0;
 }
 
-static int64_t pm_wait_collect(pm_t *pm, pm_thr_t *t, pm_proc_t *q, const pm_wait_req_t *req)
+/* The child's own CPU time and its reaped children's, as Linux's RUSAGE_BOTH. */
+static void pm_wait_rusage(pm_t *pm, const pm_proc_t *q, struct lx_rusage *ru)
+{
+    uint64_t u, s;
+    pm_proc_cputime(pm, q, &u, &s);
+    pm_rusage_fill(ru, u + q->child_utime, s + q->child_stime);
+}
+
+static int64_t pm_wait_collect(pm_t *pm, pm_thr_t *t, pm_proc_t *q, const pm_wait_req_t *req,
+                               enum pm_wreport kind, int status)
 {
     pm_proc_t *p = t->proc;
     struct lx_rusage ru;
-    memset(&ru, 0, sizeof(ru));
+    pm_wait_rusage(pm, q, &ru);
     int32_t pid = q->pid;
-    int status = q->wstatus;
+    int64_t r = req->waitid ? 0 : pid;
+    if (req->waitid && req->ru_uaddr && pm_copy_out(pm, p, req->ru_uaddr, &ru, sizeof(ru)))
+        r = -LX_EFAULT;
+    if (req->waitid && r == 0)
+        r = pm_wait_put_info(pm, p, req, q, kind, status);
+    if (!req->waitid || !(req->options & LX_WNOWAIT)) {
+        /* the report is consumed */
+        if (kind == PM_WR_EXIT) {
+            pm_proc_account_reap(p, q);
+            pm_proc_reap(pm, q);
+        } else if (kind == PM_WR_STOP) {
+            q->stop_report = 0;
+        } else {
+            q->cont_report = false;
+        }
+    }
     if (!req->waitid) {
-        pm_proc_reap(pm, q);
         if (req->status_uaddr && pm_copy_out(pm, p, req->status_uaddr, &status, sizeof(status)))
             return -LX_EFAULT;
         if (req->ru_uaddr && pm_copy_out(pm, p, req->ru_uaddr, &ru, sizeof(ru)))
             return -LX_EFAULT;
-        return pid;
     }
-    int64_t r = 0;
-    if (req->ru_uaddr && pm_copy_out(pm, p, req->ru_uaddr, &ru, sizeof(ru)))
-        r = -LX_EFAULT;
-    if (!r)
-        r = pm_wait_put_info(pm, p, req, q);
-    if (!(req->options & LX_WNOWAIT))
-        pm_proc_reap(pm, q);
     return r;
 }
 
@@ -232,13 +331,15 @@ static int64_t pm_wait_try(pm_t *pm, pm_thr_t *t, const pm_wait_req_t *req)
         if (q->parent != p || !pm_wait_eligible(q, req))
             continue;
         any = true;
-        if (q->state == PM_P_ZOMBIE && (req->options & LX_WEXITED))
-            return pm_wait_collect(pm, t, q, req);
+        int status;
+        enum pm_wreport kind = pm_wait_report(q, req->options, &status);
+        if (kind != PM_WR_NONE)
+            return pm_wait_collect(pm, t, q, req, kind, status);
     }
     if (!any)
         return -LX_ECHILD;
     if (req->options & LX_WNOHANG)
-        return req->waitid ? pm_wait_put_info(pm, p, req, NULL) : 0;
+        return req->waitid ? pm_wait_put_info(pm, p, req, NULL, PM_WR_NONE, 0) : 0;
     return PM_WAIT_BLOCK;
 }
 
@@ -262,7 +363,7 @@ void pm_wait_wake(pm_t *pm, pm_proc_t *par)
         if (r == PM_WAIT_BLOCK)
             continue;
         t->block = PM_BLK_NONE;
-        pm->env.reply(pm->env.ctx, t->tok, r);
+        pm_thr_resume(pm, t, t->tok, PM_RES_VALUE, r);
     }
 }
 

@@ -1,6 +1,8 @@
 /* Identities: pid, tid, parent, user and group ids (everyone is root: uid/gid 0, no
  * supplementary groups, every set* call succeeds), process groups and sessions with Linux's
- * setpgid/setsid rules.
+ * setpgid/setsid rules. init starts as session 1, group 1; new processes inherit both; a
+ * change is told to vfs (env->vfs_proc_ids), which keeps them for the terminal's job control.
+ * As in Linux, a zombie still counts (getpgid, setpgid on a child) until it is reaped.
  *
  * Entry points: pm_sys_getpid, pm_sys_getppid, pm_sys_gettid, pm_sys_getuid, pm_sys_geteuid,
  * pm_sys_getgid, pm_sys_getegid, pm_sys_getgroups, pm_sys_setuid, pm_sys_setgid,
@@ -84,6 +86,7 @@ int64_t pm_sys_setsid(pm_t *pm, pm_call_t *c)
         if (q->pgid == p->pid)
             return -LX_EPERM;
     p->sid = p->pgid = p->pid;
+    pm_ids_tell_vfs(pm, p); /* a new session: no controlling terminal */
     return p->pid;
 }
 
@@ -122,7 +125,7 @@ int64_t pm_sys_setpgid(pm_t *pm, pm_call_t *c)
     if (pgid < 0)
         return -LX_EINVAL;
     pm_proc_t *p = pm_proc_find(pm, pid);
-    if (!p || p->state != PM_P_LIVE)
+    if (!p)
         return -LX_ESRCH;
     if (p->parent == caller) {
         if (p->sid != caller->sid)
@@ -141,6 +144,9 @@ int64_t pm_sys_setpgid(pm_t *pm, pm_call_t *c)
         if (!found)
             return -LX_EPERM;
     }
-    p->pgid = pgid;
+    if (p->pgid != pgid) {
+        p->pgid = pgid;
+        pm_ids_tell_vfs(pm, p);
+    }
     return 0;
 }

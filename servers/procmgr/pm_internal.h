@@ -22,6 +22,7 @@
 #include <lx/errno.h>
 #include <lx/resource.h>
 #include <lx/signal.h>
+#include <lx/time.h>
 #include <lx/wait.h>
 #include "procmgr.h"
 
@@ -85,7 +86,56 @@ enum pm_block {
     PM_BLK_VFORK,  /* parked by clone(CLONE_VFORK)/vfork: the token is on the child */
     PM_BLK_WAIT,   /* wait4/waitid: tok held here */
     PM_BLK_SLEEP,  /* nanosleep/clock_nanosleep: tok held here */
+    PM_BLK_STOPPED,/* its process is stopped: tok held here until SIGCONT (held_how, held_val) */
 };
+
+/* How a thread whose token procmgr holds goes on (pm_thr_resume): what its syscall returns, or
+ * whether it runs the syscall again, or (an interrupt or fault message) resumes at its registers.
+ * A signal handler started at that point saves the same in its frame. */
+enum pm_resume {
+    PM_RES_VALUE,      /* the syscall returns the value */
+    PM_RES_RESTART,    /* the syscall had not run: it runs again, handler or not */
+    PM_RES_RESTART_SA, /* a blocking call cut short: it runs again, unless a handler without
+                          SA_RESTART runs first (then it returns -EINTR): Linux's ERESTARTSYS */
+    PM_RES_REGS,       /* an interrupt message: the thread goes on at its registers */
+};
+
+/* What a pending signal carries into its handler's siginfo (one per signal number: standard
+ * signals do not queue). */
+typedef struct pm_siginfo {
+    int32_t code;          /* SI_USER, SI_KERNEL, SI_TIMER, CLD_* */
+    int32_t pid;           /* the sender (SI_USER), the child (SIGCHLD) */
+    int32_t status;        /* SIGCHLD: exit code or signal */
+    int32_t timerid;       /* SI_TIMER */
+    int32_t overrun;       /* SI_TIMER: filled at delivery */
+    uint64_t value;        /* SI_TIMER: sigev_value */
+    int64_t utime, stime;  /* SIGCHLD: the child's CPU time, clock ticks */
+} pm_siginfo_t;
+
+/* A POSIX timer (timer_create), pm_ptimer.c. */
+typedef struct pm_ptimer {
+    struct pm_ptimer *next;
+    int32_t id;
+    int32_t clock;         /* LX_CLOCK_REALTIME, MONOTONIC, BOOTTIME, or a CPU-time clock */
+    int32_t notify;        /* LX_SIGEV_SIGNAL, LX_SIGEV_NONE, LX_SIGEV_THREAD_ID */
+    int32_t signo;
+    int32_t tid;           /* SIGEV_THREAD_ID's target */
+    int32_t cpu_tid;       /* a CPU-time clock: the thread it counts, 0 for the process */
+    bool cpu, virt;        /* a CPU-time clock; counting user time only (CPUCLOCK_VIRT) */
+    uint64_t value;        /* sigev_value */
+    uint64_t expires;      /* 0 disarmed; monotonic ns (wall clocks converted), or CPU-time ns */
+    uint64_t interval;     /* ns */
+    bool queued;           /* its signal is pending, not yet delivered */
+    int32_t overrun;       /* expirations while queued */
+    int32_t overrun_last;  /* timer_getoverrun: the count the last delivery reported */
+} pm_ptimer_t;
+
+/* setitimer's three timers: REAL (monotonic ns deadline), VIRTUAL (process user time, ns) and
+ * PROF (user + system time, ns); value 0 is disarmed. */
+typedef struct pm_itimer {
+    uint64_t value, interval;
+} pm_itimer_t;
+#define PM_ITIMERS 3
 
 typedef struct pm_wait_req {
     bool waitid;           /* false: wait4 */
@@ -117,6 +167,9 @@ typedef struct pm_thr {
      * syscall or into the frame of a handler that interrupts the call (pm_sigmask.c) */
     bool has_saved_mask;
     uint64_t saved_mask;
+    enum pm_resume held_how;       /* PM_BLK_STOPPED: how it goes on when continued */
+    int64_t held_val;
+    uint64_t sys_nr;               /* its latest syscall: what a restart runs again */
     struct pm_thr *next;           /* pm->threads */
     struct pm_thr *proc_next;      /* proc->threads */
 } pm_thr_t;
@@ -144,7 +197,18 @@ typedef struct pm_proc {
     int nthreads;
     struct lx_sigaction act[LX_NSIG + 1];   /* index = signal number */
     uint64_t pending;              /* signals raised while blocked, or caught and not yet run */
-    int32_t sig_from[LX_NSIG + 1]; /* pid that sent each pending signal (siginfo's si_pid) */
+    pm_siginfo_t siginfo[LX_NSIG + 1];   /* what each pending signal carries */
+    /* job control (pm_jobctl.c): a stopped process runs no user code until SIGCONT */
+    bool stopped;
+    int stop_report;               /* stop signal a WUNTRACED wait has still to report, or 0 */
+    bool cont_report;              /* a continue a WCONTINUED wait has still to report */
+    /* CPU time (pm_cputime.c), ns: threads that ended (a zombie's whole), reaped children */
+    uint64_t dead_utime, dead_stime;
+    uint64_t child_utime, child_stime;
+    /* timers (pm_itimer.c, pm_ptimer.c): not inherited; exec keeps the itimers only */
+    pm_itimer_t itimer[PM_ITIMERS];
+    pm_ptimer_t *ptimers;
+    int32_t ptimer_next_id;
     struct lx_rlimit rlim[LX_RLIM_NLIMITS];
     char comm[PM_COMM_LEN];
     char cmdline[PM_CMDLINE_LEN];
@@ -169,6 +233,7 @@ struct pm {
     pm_proc_t *grave_procs;        /* freed at depth 0 */
     pm_thr_t *grave_thrs;
     uint64_t timer_armed;          /* deadline handed to timer_arm, 0 if none pending */
+    uint64_t tick_last;            /* pm_timer_fired's last "now" (tests of overruns) */
     uint64_t boot_free;            /* free memory seen at creation: sysinfo's totalram */
     uint64_t hwcap;                /* AT_HWCAP: CPUID.1:EDX */
     uint64_t created;
@@ -195,7 +260,7 @@ pm_proc_t *pm_proc_init(pm_t *pm);                     /* pid 1 if alive, else N
 void pm_gc(pm_t *pm);
 void pm_proc_set_names(pm_proc_t *p, const char *path, char *const *argv, size_t argc);
 int pm_live_count(pm_t *pm);
-char pm_proc_state(const pm_proc_t *p);   /* R, S, Z, or V (parked in vfork) */
+char pm_proc_state(const pm_proc_t *p);   /* R, S, T, Z, or V (parked in vfork) */
 void pm_rlimit_defaults(struct lx_rlimit *rlim);
 /* pm_rlimit.c: tell vfs p's descriptor limit (env->vfs_proc_nofile, when provided) */
 void pm_rlimit_tell_vfs(pm_t *pm, const pm_proc_t *p);
@@ -231,20 +296,76 @@ void pm_vfork_release(pm_t *pm, pm_proc_t *child);
 void pm_vfork_abandon(pm_t *pm, pm_thr_t *parent_thr);
 
 /* pm_signal.c */
-/* Send sig to p as kill() does (from_kernel: a fault, neither blockable nor ignorable). */
+/* Send sig to p as kill() does (from_kernel: a fault, neither blockable nor ignorable); the
+ * siginfo says SI_USER from the calling process, or SI_KERNEL outside a syscall. */
 void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel);
+/* The same with a given siginfo (SIGCHLD's codes, timers, the terminal's signals). */
+void pm_signal_send_info(pm_t *pm, pm_proc_t *p, int sig, const pm_siginfo_t *si);
+/* Every process of group pgid (snapshot first: sending may reap); -ESRCH if none. */
+int pm_signal_pgrp(pm_t *pm, int32_t pgid, int sig, const pm_siginfo_t *si);
 void pm_signal_deliver_pending(pm_t *pm, pm_proc_t *p);
+bool pm_signal_is_stop(int sig);   /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+bool pm_signal_ignored_or_blocked(const pm_thr_t *t, int sig);
 /* handlers (pm_sigframe.c) */
 int pm_signal_next(const pm_thr_t *t); /* a pending signal t can run a handler for, or 0 */
-/* builds the frame and points t (stopped, reply held) at the handler; result: what the
- * interrupted syscall returns after the handler; restartable: under SA_RESTART the syscall (still
- * in t's rax) runs again instead. 0, or -errno: the process must die of SIGSEGV. */
-int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, int64_t result, bool restartable);
-void pm_signal_wake(pm_t *pm, pm_proc_t *p, int sig); /* interrupt a blocked thread for sig */
+/* builds the frame and points t (stopped, reply held) at the handler; how/value: what the
+ * interrupted code sees when the handler returns (enum pm_resume). 0, or -errno: the process
+ * must die of SIGSEGV. */
+int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, enum pm_resume how, int64_t value);
+void pm_signal_wake(pm_t *pm, pm_proc_t *p, int sig); /* interrupt a thread so it takes sig */
 bool pm_signal_valid(int64_t sig);
 
+/* pm_resume.c: the one way procmgr lets a thread whose token it holds go on */
+/* Answer tok of thread t (how, value): held instead while its process is stopped; a pending
+ * signal's handler starts first if one is deliverable; dropped if t died. */
+void pm_thr_resume(pm_t *pm, pm_thr_t *t, pm_token_t tok, enum pm_resume how, int64_t value);
+/* Does t have something to act on before it may run user code (a stop, a deliverable handler)? */
+bool pm_thr_has_work(const pm_thr_t *t);
+/* Make t stop and come back to procmgr soon (held in vfs: withdrawn; running: interrupted);
+ * nothing if procmgr already holds it. */
+void pm_thr_kick(pm_t *pm, pm_thr_t *t);
+
+/* pm_jobctl.c: stops and continues, orphaned process groups */
+void pm_proc_stop(pm_t *pm, pm_proc_t *p, int sig);
+void pm_proc_cont(pm_t *pm, pm_proc_t *p);
+/* Linux's will_become_orphaned_pgrp: no member (but `ignore`, zombies, children of init) has a
+ * parent in another group of the same session. */
+bool pm_pgrp_orphaned(pm_t *pm, int32_t pgid, const pm_proc_t *ignore);
+/* p exits (its children, kids, already given to init): groups it leaves orphaned that have
+ * stopped members get SIGHUP and SIGCONT */
+void pm_jobctl_exit(pm_t *pm, pm_proc_t *p, const int32_t *kids, int nkids);
+/* tell the parent a child stopped or continued (why: LX_CLD_STOPPED, LX_CLD_CONTINUED) */
+void pm_notify_parent_cldstop(pm_t *pm, pm_proc_t *child, int why);
+void pm_ids_tell_vfs(pm_t *pm, const pm_proc_t *p);
+
+/* pm_cputime.c: CPU time of threads and processes, ns */
+void pm_thr_cputime(pm_t *pm, const pm_thr_t *t, uint64_t *user, uint64_t *sys);
+void pm_proc_cputime(pm_t *pm, const pm_proc_t *p, uint64_t *user, uint64_t *sys);
+void pm_thr_account_end(pm_t *pm, pm_thr_t *t);   /* a thread ends: its time goes to the process */
+void pm_proc_account_reap(pm_proc_t *parent, const pm_proc_t *child);
+void pm_rusage_fill(struct lx_rusage *ru, uint64_t user_ns, uint64_t sys_ns);
+/* The value of clock id for p (thread t): ns, or -EINVAL (also a CPU clock of a pid that is gone). */
+int64_t pm_clock_value(pm_t *pm, pm_thr_t *t, int32_t id);
+bool pm_clock_is_cpu(int32_t id);
+/* a CPU-time clock id's target: *thr set for a thread clock; false if there is no such target */
+bool pm_cpuclock_target(pm_t *pm, pm_thr_t *caller, int32_t id, pm_proc_t **p, pm_thr_t **thr);
+
+/* pm_itimer.c and pm_ptimer.c: timers */
+void pm_timers_rearm(pm_t *pm);               /* env->timer_arm for the earliest deadline */
+void pm_timers_fire(pm_t *pm, uint64_t now);  /* ITIMER_REAL and POSIX timers due */
+void pm_cputimers_check(pm_t *pm, pm_proc_t *p);   /* VIRTUAL, PROF, CPU-clock timers due */
+void pm_cputimers_rearm(pm_t *pm, pm_proc_t *p);   /* env->thread_cpu_alarm for the earliest */
+void pm_ptimers_free(pm_proc_t *p);           /* exec, exit */
+uint64_t pm_ptimers_earliest(const pm_proc_t *p);   /* monotonic deadline, UINT64_MAX if none */
+void pm_ptimers_fire(pm_t *pm, pm_proc_t *p, uint64_t now);   /* wall and monotonic ones */
+void pm_ptimers_cpu_fire(pm_t *pm, pm_proc_t *p);             /* CPU-time ones */
+uint64_t pm_ptimers_cpu_need(pm_t *pm, pm_proc_t *p); /* CPU ns before the next, or UINT64_MAX */
+/* A timer's signal is being delivered: fill si from the timer that queued it (overrun). */
+void pm_ptimer_delivered(pm_proc_t *p, int sig, pm_siginfo_t *si);
+
 /* pm_time.c */
-void pm_sleep_rearm(pm_t *pm);
+uint64_t pm_sleep_earliest(pm_t *pm);   /* the earliest sleeper's deadline, UINT64_MAX if none */
+void pm_sleep_fire(pm_t *pm, uint64_t now);
 
 /* pm_exec.c */
 void pm_exec_reset_signals(pm_proc_t *p);
@@ -255,6 +376,18 @@ int64_t pm_sigmask_enter(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6]
 void pm_sigmask_restore(pm_t *pm, pm_thr_t *t);   /* at t's next syscall */
 uint64_t pm_sigmask_frame(pm_thr_t *t);           /* the mask a signal frame saves */
 bool pm_syscall_restarts(uint64_t nr);            /* may SA_RESTART restart nr? */
+/* pm_procfs.c, pm_procfs_status.c: the text of /proc/<pid>/ files */
+#define PM_PROCFS_TEXT 4096   /* the longest: status */
+typedef struct pm_text {
+    char b[PM_PROCFS_TEXT];
+    size_t n;
+} pm_text_t;
+void pm_text_str(pm_text_t *t, const char *s);
+void pm_text_u64(pm_text_t *t, uint64_t v);
+uint64_t pm_vsize(const pm_mm_t *mm);
+void pm_sig_masks(const pm_proc_t *p, uint64_t *ignored, uint64_t *caught);
+void pm_format_status(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *facts,
+                      pm_text_t *t);
 
 /* ---- syscall handlers, one per file concern ---- */
 /* clang-format off */
@@ -264,7 +397,8 @@ bool pm_syscall_restarts(uint64_t nr);            /* may SA_RESTART restart nr? 
     H(rt_sigaction) H(rt_sigprocmask) H(rt_sigpending) H(sigaltstack) H(rt_sigreturn)         \
     H(kill) H(tkill) H(tgkill)                                                                \
     H(clock_gettime) H(clock_getres) H(gettimeofday) H(time) H(nanosleep) H(clock_nanosleep) \
-    H(times)                                                                                  \
+    H(times) H(alarm) H(setitimer) H(getitimer) H(timer_create) H(timer_settime)             \
+    H(timer_gettime) H(timer_getoverrun) H(timer_delete)                                      \
     H(getpid) H(getppid) H(gettid) H(getuid) H(geteuid) H(getgid) H(getegid) H(getgroups)     \
     H(setuid) H(setgid) H(setreuid) H(setregid) H(setresuid) H(setresgid) H(getresuid)        \
     H(getresgid) H(setfsuid) H(setfsgid) H(setgroups)                                         \

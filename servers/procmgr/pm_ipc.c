@@ -124,14 +124,27 @@ static void g_drop(void *c, pm_token_t tok)
     k_cap_delete((int64_t)tok);
 }
 
+static void vfs_forward(int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6],
+                        pm_token_t tok, uint64_t flags)
+{
+    struct pm_vfs_syscall m = {pid, tid, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}, flags};
+    kmsg_put(VFS_L_SYSCALL, &m, sizeof m);
+    kmsg_cap((int64_t)tok, 1); /* vfs answers the caller itself */
+    k_send(pm_glue.vfs_ep);
+}
+
 static void g_vfs_forward(void *c, int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6],
                           pm_token_t tok)
 {
     (void)c;
-    struct pm_vfs_syscall m = {pid, tid, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
-    kmsg_put(VFS_L_SYSCALL, &m, sizeof m);
-    kmsg_cap((int64_t)tok, 1); /* vfs answers the caller itself */
-    k_send(pm_glue.vfs_ep);
+    vfs_forward(pid, tid, nr, a, tok, 0);
+}
+
+static void g_vfs_forward_nojc(void *c, int32_t pid, int32_t tid, uint64_t nr,
+                               const uint64_t a[6], pm_token_t tok)
+{
+    (void)c;
+    vfs_forward(pid, tid, nr, a, tok, VFS_SYS_NOJC);
 }
 
 /* a call to vfs whose reply is one result word */
@@ -175,6 +188,36 @@ static int g_vfs_proc_nofile(void *c, int32_t pid, uint64_t limit)
     struct pm_vfs_nofile m = {pid, limit};
     kmsg_put(VFS_L_PROC_NOFILE, &m, sizeof m);
     return (int)vfs_call_result();
+}
+
+static int g_vfs_proc_ids(void *c, int32_t pid, int32_t pgid, int32_t sid)
+{
+    (void)c;
+    struct pm_vfs_ids m = {pid, pgid, sid};
+    kmsg_put(VFS_L_PROC_IDS, &m, sizeof m);
+    return (int)vfs_call_result();
+}
+
+static int g_thread_interrupt(void *c, pm_thread_t t)
+{
+    (void)c;
+    /* an error (a dead thread) also means no message will come */
+    return k_thread_interrupt((int64_t)t) == 0 ? 0 : PM_INTR_BLOCKED;
+}
+
+static void g_thread_times(void *c, pm_thread_t t, uint64_t *user, uint64_t *sys)
+{
+    (void)c;
+    struct kthread_times tt = {0, 0};
+    k_thread_times((int64_t)t, &tt);
+    *user = tt.user_ns;
+    *sys = tt.system_ns;
+}
+
+static void g_thread_cpu_alarm(void *c, pm_thread_t t, uint64_t ns)
+{
+    (void)c;
+    k_thread_cpu_alarm((int64_t)t, ns);
 }
 
 static void g_vfs_procfs_done(void *c, uint64_t id, int64_t count)
@@ -355,6 +398,11 @@ const struct pm_env *pm_ipc_env(void)
         .vfs_interrupt = g_vfs_interrupt,
         .as_write_user = g_as_write_user,
         .vfs_procfs_done = g_vfs_procfs_done,
+        .thread_interrupt = g_thread_interrupt,
+        .thread_times = g_thread_times,
+        .thread_cpu_alarm = g_thread_cpu_alarm,
+        .vfs_proc_ids = g_vfs_proc_ids,
+        .vfs_forward_nojc = g_vfs_forward_nojc,
     };
     return &env;
 }

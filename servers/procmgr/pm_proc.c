@@ -33,6 +33,7 @@ static void pm_proc_free(pm_proc_t *p)
 {
     if (p->mm)
         pm_mm_put(p->mm);
+    pm_ptimers_free(p);
     free(p);
 }
 
@@ -247,6 +248,8 @@ char pm_proc_state(const pm_proc_t *p)
 {
     if (p->state == PM_P_ZOMBIE)
         return 'Z';
+    if (p->stopped)
+        return 'T';
     for (pm_thr_t *t = p->threads; t; t = t->proc_next) {
         if (t->block == PM_BLK_VFORK)
             return 'V';

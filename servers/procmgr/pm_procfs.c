@@ -1,5 +1,5 @@
-/* /proc/<pid>/{stat,cmdline,comm,maps}: their text, made from the process table, and the reads of
- * it that vfs hands over.
+/* /proc/<pid>/{stat,cmdline,comm,maps,status}: their text, made from the process table, and the
+ * reads of it that vfs hands over (status is pm_procfs_status.c).
  *
  * vfs owns the /proc tree but not process state, and may not call procmgr and wait, so it queues
  * a read with the reader's token and notifies procmgr (docs/vfs.md, "/proc"). procmgr makes the
@@ -13,27 +13,22 @@
  * mapping in Linux's format; every mapping here is anonymous memory (exec copies the ELF image
  * in), so none has a file name, offset or inode; the heap and stack are named as on Linux.
  *
- * Entry points: pm_procfs_format, pm_procfs_read. */
+ * Entry points: pm_procfs_format, pm_procfs_format_with, pm_procfs_read; for pm_procfs_status.c
+ * the text helpers pm_text_str, pm_text_u64, pm_vsize, pm_sig_masks. */
 #include <string.h>
 #include <lx/mman.h>
 #include "pm_internal.h"
 
-#define PM_PROCFS_TEXT   1536   /* stat: 52 fields of at most 20 digits, and the comm */
 #define PM_PROCFS_CHUNK  1024   /* bytes formatted and copied out at a time */
 #define PM_USER_HZ       100    /* clock ticks of stat's time fields (USER_HZ) */
 
-typedef struct pm_text {
-    char b[PM_PROCFS_TEXT];
-    size_t n;
-} pm_text_t;
-
-static void pm_text_str(pm_text_t *t, const char *s)
+void pm_text_str(pm_text_t *t, const char *s)
 {
     while (*s && t->n < sizeof(t->b))
         t->b[t->n++] = *s++;
 }
 
-static void pm_text_u64(pm_text_t *t, uint64_t v)
+void pm_text_u64(pm_text_t *t, uint64_t v)
 {
     char tmp[20];
     int n = 0;
@@ -73,7 +68,7 @@ static void pm_elf_range(const pm_mm_t *mm, bool code, uint64_t *start, uint64_t
     }
 }
 
-static uint64_t pm_vsize(const pm_mm_t *mm)
+uint64_t pm_vsize(const pm_mm_t *mm)
 {
     uint64_t total = 0;
     for (size_t i = 0; mm && i < mm->n; i++)
@@ -82,7 +77,7 @@ static uint64_t pm_vsize(const pm_mm_t *mm)
 }
 
 /* Signal masks as stat shows them: bit s-1 for signal s. */
-static void pm_sig_masks(const pm_proc_t *p, uint64_t *ignored, uint64_t *caught)
+void pm_sig_masks(const pm_proc_t *p, uint64_t *ignored, uint64_t *caught)
 {
     *ignored = *caught = 0;
     for (int s = 1; s <= LX_NSIG; s++) {
@@ -94,11 +89,14 @@ static void pm_sig_masks(const pm_proc_t *p, uint64_t *ignored, uint64_t *caught
 }
 
 /* Linux's do_task_stat, field by field (proc(5) numbers them from 1). What we do not keep
- * (page faults, CPU times, rss, wchan, scheduling) is 0, as Linux shows for fields it hides. */
-static void pm_format_stat(pm_t *pm, const pm_proc_t *p, pm_text_t *t)
+ * (page faults, rss, wchan, scheduling) is 0, as Linux shows for fields it hides. */
+static void pm_format_stat(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *facts,
+                           pm_text_t *t)
 {
-    (void)pm;
-    const pm_mm_t *mm = p->mm;   /* NULL for a zombie: its memory fields read 0, as on Linux */
+    const pm_mm_t *mm = p->mm;
+    uint64_t utime, stime;
+    pm_proc_cputime(pm, p, &utime, &stime);
+    const uint64_t tick = 1000000000ull / PM_USER_HZ;   /* NULL for a zombie: its memory fields read 0, as on Linux */
     uint64_t code_start, code_end, data_start, data_end, ignored, caught;
     pm_elf_range(mm, true, &code_start, &code_end);
     pm_elf_range(mm, false, &data_start, &data_end);
@@ -113,10 +111,14 @@ static void pm_format_stat(pm_t *pm, const pm_proc_t *p, pm_text_t *t)
     pm_text_field(t, p->parent ? (uint64_t)p->parent->pid : 0);   /* 4 ppid */
     pm_text_field(t, (uint64_t)p->pgid);                    /* 5 pgrp */
     pm_text_field(t, (uint64_t)p->sid);                     /* 6 session */
-    pm_text_field(t, 0);                                    /* 7 tty_nr: none known here */
-    pm_text_field_signed(t, -1);                            /* 8 tpgid: no terminal */
-    for (int f = 9; f <= 17; f++)                           /* 9 flags .. 17 cstime */
+    pm_text_field(t, (uint64_t)(uint32_t)facts->tty_nr);   /* 7 tty_nr (vfs knows it) */
+    pm_text_field_signed(t, facts->tpgid);                  /* 8 tpgid: -1 without a terminal */
+    for (int f = 9; f <= 13; f++)                           /* 9 flags .. 13 cmajflt */
         pm_text_field(t, 0);
+    pm_text_field(t, utime / tick);                         /* 14 utime, clock ticks */
+    pm_text_field(t, stime / tick);                         /* 15 stime */
+    pm_text_field(t, p->child_utime / tick);                /* 16 cutime: reaped children */
+    pm_text_field(t, p->child_stime / tick);                /* 17 cstime */
     pm_text_field_signed(t, 20 + p->nice);                  /* 18 priority */
     pm_text_field_signed(t, p->nice);                       /* 19 nice */
     pm_text_field(t, (uint64_t)(p->nthreads ? p->nthreads : 1));   /* 20 num_threads */
@@ -233,6 +235,13 @@ static int64_t pm_maps_slice(const pm_proc_t *p, uint64_t off, char *buf, size_t
 
 int64_t pm_procfs_format(pm_t *pm, int32_t pid, int which, uint64_t off, char *buf, size_t size)
 {
+    pm_procfs_facts_t facts = PM_PROCFS_FACTS_NONE;
+    return pm_procfs_format_with(pm, pid, which, &facts, off, buf, size);
+}
+
+int64_t pm_procfs_format_with(pm_t *pm, int32_t pid, int which, const pm_procfs_facts_t *facts,
+                              uint64_t off, char *buf, size_t size)
+{
     pm_proc_t *p = pm_proc_find(pm, pid);
     if (!p)
         return -LX_ESRCH;
@@ -240,7 +249,10 @@ int64_t pm_procfs_format(pm_t *pm, int32_t pid, int which, uint64_t off, char *b
     t.n = 0;
     switch (which) {
     case PM_PROCFS_STAT:
-        pm_format_stat(pm, p, &t);
+        pm_format_stat(pm, p, facts, &t);
+        return pm_text_slice(&t, off, buf, size);
+    case PM_PROCFS_STATUS:
+        pm_format_status(pm, p, facts, &t);
         return pm_text_slice(&t, off, buf, size);
     case PM_PROCFS_COMM:
         pm_text_str(&t, p->comm);
@@ -278,7 +290,8 @@ static int64_t pm_procfs_copy(pm_t *pm, pm_proc_t *reader, const pm_procfs_req_t
     uint64_t done = 0;
     while (done < rq->len) {
         size_t want = rq->len - done < sizeof(chunk) ? (size_t)(rq->len - done) : sizeof(chunk);
-        int64_t n = pm_procfs_format(pm, rq->target, rq->which, rq->off + done, chunk, want);
+        int64_t n = pm_procfs_format_with(pm, rq->target, rq->which, &rq->facts, rq->off + done,
+                                          chunk, want);
         if (n < 0)
             return done ? (int64_t)done : n;
         if (n == 0)
@@ -303,8 +316,11 @@ void pm_procfs_read(pm_t *pm, const pm_procfs_req_t *rq, pm_token_t tok)
         pm->env.drop(pm->env.ctx, tok);
         return;
     }
+    pm->depth++;
     int64_t r = pm_procfs_copy(pm, t->proc, rq);
     if (pm->env.vfs_procfs_done)
         pm->env.vfs_procfs_done(pm->env.ctx, rq->id, r > 0 ? r : 0);
-    pm->env.reply(pm->env.ctx, tok, r);
+    pm_thr_resume(pm, t, tok, PM_RES_VALUE, r);
+    pm->depth--;
+    pm_gc(pm);
 }

@@ -3,10 +3,8 @@
  * RLIMIT_NOFILE above nr_open; everyone is root so raising a hard limit is allowed). Only
  * RLIMIT_STACK (exec's argument budget) and RLIMIT_NOFILE (told to vfs, which owns the
  * descriptors, through env->vfs_proc_nofile) have an effect.
- * And getrusage, which reports zeros: there is no accounting.
  *
- * Entry points: pm_sys_getrlimit, pm_sys_setrlimit, pm_sys_prlimit64, pm_sys_getrusage,
- * pm_rlimit_tell_vfs. */
+ * Entry points: pm_sys_getrlimit, pm_sys_setrlimit, pm_sys_prlimit64, pm_rlimit_tell_vfs. */
 #include <string.h>
 #include "pm_internal.h"
 
@@ -71,14 +69,4 @@ int64_t pm_sys_prlimit64(pm_t *pm, pm_call_t *c)
     if (c->a[3] && pm_copy_out(pm, c->proc, c->a[3], &old, sizeof(old)))
         return -LX_EFAULT;
     return 0;
-}
-
-int64_t pm_sys_getrusage(pm_t *pm, pm_call_t *c)
-{
-    int32_t who = (int32_t)c->a[0];
-    if (who != LX_RUSAGE_SELF && who != LX_RUSAGE_CHILDREN && who != LX_RUSAGE_THREAD)
-        return -LX_EINVAL;
-    struct lx_rusage ru;
-    memset(&ru, 0, sizeof(ru));
-    return pm_copy_out(pm, c->proc, c->a[1], &ru, sizeof(ru)) ? -LX_EFAULT : 0;
 }

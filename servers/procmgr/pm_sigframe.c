@@ -8,8 +8,9 @@
  * (2) at once if the thread is blocked in procmgr (wait4, nanosleep): the call is cut short with
  * EINTR, or restarted after the handler under SA_RESTART; (3) at once if it is blocked in vfs (a
  * read on an empty pipe or the console): vfs hands the caller's reply back (env.vfs_interrupt) and
- * the same happens. A thread computing in user mode without syscalls gets its handler at its next
- * syscall: the kernel has no way to stop a running thread for procmgr yet.
+ * the same happens; (4) a thread computing in user mode is interrupted by the kernel on its way
+ * back to user mode (env->thread_interrupt), and its interrupt message (pm_interrupted) is the
+ * point. All of them go through pm_thr_resume (pm_resume.c).
  *
  * Entry points: pm_signal_next, pm_signal_run_handler, pm_signal_wake, pm_sys_rt_sigreturn. */
 #include <stddef.h>
@@ -40,11 +41,57 @@ static bool on_stack(const struct lx_stack *ss, uint64_t sp)
     return ss->ss_size && sp > ss->ss_sp && sp <= ss->ss_sp + ss->ss_size;
 }
 
-int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, int64_t result, bool restartable)
+/* What the interrupted code sees when the handler returns: RAX and RIP saved in the frame. */
+static void pm_frame_resume(const pm_thr_t *t, const pm_regs_t *r, const struct lx_sigaction *act,
+                            enum pm_resume how, int64_t value, uint64_t *rax, uint64_t *rip)
+{
+    *rax = (uint64_t)value;
+    *rip = r->rip;
+    /* SA_RESTART restarts a call, except those Linux never restarts after a handler (the poll
+     * family, pm_syscall_restarts) */
+    if (how == PM_RES_RESTART_SA &&
+        (!(act->sa_flags & LX_SA_RESTART) || !pm_syscall_restarts(t->sys_nr)))
+        *rax = (uint64_t)-LX_EINTR;
+    else if (how == PM_RES_RESTART || how == PM_RES_RESTART_SA) {
+        *rax = t->sys_nr;  /* the syscall again */
+        *rip = r->rip - 2; /* back onto the SYSCALL instruction */
+    } else if (how == PM_RES_REGS) {
+        *rax = r->rax;     /* interrupted in user mode: its registers as they are */
+    }
+}
+
+/* The siginfo of the frame: what the sender left; a timer's overrun is taken at delivery. */
+static void pm_frame_info(pm_proc_t *p, int sig, struct lx_siginfo *info)
+{
+    pm_siginfo_t si = p->siginfo[sig];
+    if (si.code == LX_SI_TIMER)
+        pm_ptimer_delivered(p, sig, &si);
+    info->si_signo = sig;
+    info->si_code = si.code;
+    int32_t *w = &info->si_pid; /* the union's words, from offset 16 */
+    if (si.code == LX_SI_TIMER) {
+        w[0] = si.timerid;
+        w[1] = si.overrun;
+        memcpy(&w[2], &si.value, 8);
+    } else {
+        w[0] = si.pid;
+        w[1] = 0; /* uid: everyone is root */
+        if (sig == LX_SIGCHLD) {
+            w[2] = si.status;
+            memcpy(&w[4], &si.utime, 8);
+            memcpy(&w[6], &si.stime, 8);
+        }
+    }
+}
+
+int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, enum pm_resume how, int64_t value)
 {
     pm_proc_t *p = t->proc;
     struct lx_sigaction act = p->act[sig];
     p->pending &= ~LX_SIGBIT(sig);
+    struct lx_siginfo info;
+    memset(&info, 0, sizeof info);
+    pm_frame_info(p, sig, &info);
     if (!(act.sa_flags & LX_SA_RESTORER) || !act.sa_restorer || !t->has_handle)
         return -LX_EFAULT; /* x86_64 has no default restorer: Linux kills with SIGSEGV too */
     pm_regs_t *r = malloc(sizeof *r);
@@ -55,13 +102,8 @@ int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, int64_t result, bool r
         free(r);
         return e;
     }
-    /* what the interrupted code sees when the handler returns: the syscall's result, or (under
-     * SA_RESTART) the same syscall again */
-    uint64_t saved_rax = (uint64_t)result, saved_rip = r->rip;
-    if (restartable && (act.sa_flags & LX_SA_RESTART) && pm_syscall_restarts(r->rax)) {
-        saved_rax = r->rax; /* still the syscall number: the thread is blocked inside it */
-        saved_rip = r->rip - 2; /* back onto the SYSCALL instruction */
-    }
+    uint64_t saved_rax, saved_rip;
+    pm_frame_resume(t, r, &act, how, value, &saved_rax, &saved_rip);
 
     uint64_t sp = r->rsp;
     bool alt = (act.sa_flags & LX_SA_ONSTACK) && !(t->altstack.ss_flags & LX_SS_DISABLE) &&
@@ -93,9 +135,7 @@ int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, int64_t result, bool r
     mc->oldmask = oldmask;
     mc->fpstate = fpstate;
     f.uc.uc_sigmask = oldmask;
-    f.info.si_signo = sig;
-    f.info.si_code = LX_SI_USER;
-    f.info.si_pid = p->sig_from[sig];
+    f.info = info;
 
     if (pm_copy_out(pm, p, fpstate, r->fpu, 512) || pm_copy_out(pm, p, frame, &f, sizeof f)) {
         free(r);
@@ -119,39 +159,26 @@ int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, int64_t result, bool r
     return 0;
 }
 
-/* Starts sig's handler in thread t whose reply we hold (tok), cutting its blocked call short. */
-static void interrupt(pm_t *pm, pm_thr_t *t, int sig, pm_token_t tok, bool restartable)
-{
-    if (pm_signal_run_handler(pm, t, sig, -LX_EINTR, restartable) == 0) {
-        pm->env.reply(pm->env.ctx, tok, 0);
-        return;
-    }
-    pm->env.reply(pm->env.ctx, tok, -LX_EINTR);
-    pm_signal_send(pm, t->proc, LX_SIGSEGV, true);
-}
-
 void pm_signal_wake(pm_t *pm, pm_proc_t *p, int sig)
 {
+    if (p->stopped)
+        return; /* nothing runs until SIGCONT, which delivers it (pm_proc_cont) */
     for (pm_thr_t *t = p->threads; t; t = t->proc_next) {
         if (t->dead || (t->sigmask & LX_SIGBIT(sig)) || t == pm->caller)
             continue;
         if (t->block == PM_BLK_WAIT || t->block == PM_BLK_SLEEP) {
-            pm_token_t tok = t->tok;
             /* wait4/waitid restart under SA_RESTART; a sleep is cut short (Linux: EINTR) */
-            bool restartable = t->block == PM_BLK_WAIT;
+            bool wait = t->block == PM_BLK_WAIT;
             t->block = PM_BLK_NONE;
-            interrupt(pm, t, sig, tok, restartable);
+            pm_thr_resume(pm, t, t->tok, wait ? PM_RES_RESTART_SA : PM_RES_VALUE, -LX_EINTR);
             return;
         }
-        if (t->block == PM_BLK_NONE && pm->env.vfs_interrupt) {
-            pm_token_t tok;
-            if (pm->env.vfs_interrupt(pm->env.ctx, t->tid, &tok) == 1) {
-                interrupt(pm, t, sig, tok, true); /* reads and writes restart, as on Linux */
-                return;
-            }
+        if (t->block == PM_BLK_NONE) {
+            pm_thr_kick(pm, t);
+            return;
         }
     }
-    /* nobody to interrupt: the handler runs at the next syscall of a thread that takes it */
+    /* nobody to interrupt: the handler runs when a thread that takes it comes back */
 }
 
 int64_t pm_sys_rt_sigreturn(pm_t *pm, pm_call_t *c)

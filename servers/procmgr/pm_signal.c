@@ -1,45 +1,47 @@
-/* Signals: bookkeeping and default actions; handlers run through pm_sigframe.c.
+/* Signals: bookkeeping, default actions and job-control stops; handlers run through
+ * pm_sigframe.c and pm_resume.c.
  *
  * Stored and returned exactly as Linux does: dispositions per process (rt_sigaction), the
  * blocked mask and the alternate stack per thread (rt_sigprocmask, sigaltstack), the pending
- * set (rt_sigpending). Sending a signal (kill, tkill, tgkill, vfs's notices, faults) applies
- * the default action: terminate for most signals, nothing for the "ignore" ones (SIGCHLD,
- * SIGURG, SIGWINCH, SIGCONT); SIG_IGN discards; a blocked signal waits in the pending set and
+ * set (rt_sigpending) with one siginfo per signal. Sending a signal (kill, tkill, tgkill, vfs's
+ * notices, timers, a child's SIGCHLD, faults) applies the default action at once unless the
+ * signal is blocked: terminate for most signals, nothing for the "ignore" ones (SIGCHLD, SIGURG,
+ * SIGWINCH, SIGCONT), stop for SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU (the last three are
+ * discarded for a process of an orphaned group, as Linux does). Whatever its disposition,
+ * SIGCONT continues a stopped process and discards pending stop signals, and a stop signal
+ * discards a pending SIGCONT. SIG_IGN discards; a blocked signal waits in the pending set and
  * acts when unblocked. A signal with a handler installed is made pending and its handler is
- * started as soon as a thread of the process can take it (pm_signal_wake, pm_sigframe.c). Stop signals are accepted and ignored (no job control
- * stops). Like Linux, init (pid 1) only receives signals it has a handler for, and SIGKILL
- * from user space cannot kill it. Faults are fatal whatever the disposition.
+ * started as soon as a thread of the process can take it (pm_signal_wake). Like Linux, init
+ * (pid 1) only receives signals it has a handler for, and SIGKILL and SIGSTOP from user space
+ * do nothing to it. Faults are fatal whatever the disposition.
  *
  * Entry points: pm_sys_rt_sigaction, pm_sys_rt_sigprocmask, pm_sys_rt_sigpending,
  * pm_sys_sigaltstack, pm_sys_kill, pm_sys_tkill, pm_sys_tgkill, pm_fault,
- * pm_signal_notice, pm_signal_send, pm_signal_deliver_pending, pm_signal_valid. */
+ * pm_signal_notice, pm_signal_send, pm_signal_send_info, pm_signal_pgrp,
+ * pm_signal_deliver_pending, pm_signal_valid, pm_signal_is_stop,
+ * pm_signal_ignored_or_blocked. */
 #include <stdlib.h>
 #include "lx/mman.h"
 #include "pm_internal.h"
 
 #define PM_UNBLOCKABLE (LX_SIGBIT(LX_SIGKILL) | LX_SIGBIT(LX_SIGSTOP))
+#define PM_STOP_SIGS                                                                        \
+    (LX_SIGBIT(LX_SIGSTOP) | LX_SIGBIT(LX_SIGTSTP) | LX_SIGBIT(LX_SIGTTIN) | LX_SIGBIT(LX_SIGTTOU))
 
 bool pm_signal_valid(int64_t sig)
 {
     return sig >= 1 && sig <= LX_NSIG;
 }
 
-/* Whether the default action of sig terminates the process. */
-static bool pm_signal_default_kills(int sig)
+bool pm_signal_is_stop(int sig)
 {
-    switch (sig) {
-    case LX_SIGCHLD:
-    case LX_SIGURG:
-    case LX_SIGWINCH:
-    case LX_SIGCONT:
-    case LX_SIGSTOP:
-    case LX_SIGTSTP:
-    case LX_SIGTTIN:
-    case LX_SIGTTOU:
-        return false;
-    default:
-        return true;
-    }
+    return pm_signal_valid(sig) && (PM_STOP_SIGS & LX_SIGBIT(sig));
+}
+
+/* Whether the default action of sig does nothing. */
+static bool pm_signal_default_ignores(int sig)
+{
+    return sig == LX_SIGCHLD || sig == LX_SIGURG || sig == LX_SIGWINCH || sig == LX_SIGCONT;
 }
 
 static bool pm_signal_blocked(const pm_proc_t *p, int sig)
@@ -50,6 +52,62 @@ static bool pm_signal_blocked(const pm_proc_t *p, int sig)
     return p->threads != NULL;
 }
 
+bool pm_signal_ignored_or_blocked(const pm_thr_t *t, int sig)
+{
+    return (t->sigmask & LX_SIGBIT(sig)) || t->proc->act[sig].sa_handler == LX_SIG_IGN;
+}
+
+/* The default action of a deliverable (not blocked) signal. */
+static void pm_signal_default(pm_t *pm, pm_proc_t *p, int sig)
+{
+    if (pm_signal_default_ignores(sig))
+        return;
+    if (pm_signal_is_stop(sig)) {
+        /* TSTP, TTIN, TTOU would stop a group nobody in the session can continue: dropped */
+        if (sig == LX_SIGSTOP || !pm_pgrp_orphaned(pm, p->pgid, NULL))
+            pm_proc_stop(pm, p, sig);
+        return;
+    }
+    pm_proc_die(pm, p, LX_W_EXITCODE(0, sig));
+}
+
+void pm_signal_send_info(pm_t *pm, pm_proc_t *p, int sig, const pm_siginfo_t *si)
+{
+    if (p->state != PM_P_LIVE || !pm_signal_valid(sig))
+        return;
+    bool init = p->pid == 1;
+    if (sig == LX_SIGKILL) {
+        if (!init)
+            pm_proc_die(pm, p, LX_W_EXITCODE(0, sig));
+        return;
+    }
+    /* job control acts whatever the disposition (Linux's prepare_signal) */
+    if (pm_signal_is_stop(sig))
+        p->pending &= ~LX_SIGBIT(LX_SIGCONT);
+    if (sig == LX_SIGCONT) {
+        p->pending &= ~PM_STOP_SIGS;
+        pm_proc_cont(pm, p);
+    }
+    const struct lx_sigaction *act = &p->act[sig];
+    if (act->sa_handler == LX_SIG_IGN)
+        return;
+    if (sig == LX_SIGSTOP || act->sa_handler == LX_SIG_DFL) {
+        if (init || pm_signal_default_ignores(sig))
+            return;
+        if (sig != LX_SIGSTOP && pm_signal_blocked(p, sig)) {
+            p->pending |= LX_SIGBIT(sig);
+            p->siginfo[sig] = *si;
+            return;
+        }
+        pm_signal_default(pm, p, sig);
+        return;
+    }
+    if (!(p->pending & LX_SIGBIT(sig)) || si->code != LX_SI_TIMER)
+        p->siginfo[sig] = *si;    /* a timer's signal keeps the timer it was queued for */
+    p->pending |= LX_SIGBIT(sig); /* caught: the handler runs (pm_sigframe.c) */
+    pm_signal_wake(pm, p, sig);
+}
+
 void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel)
 {
     if (p->state != PM_P_LIVE || !pm_signal_valid(sig))
@@ -58,27 +116,9 @@ void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel)
         pm_proc_die(pm, p, LX_W_EXITCODE(0, sig));
         return;
     }
-    const struct lx_sigaction *act = &p->act[sig];
-    if (sig == LX_SIGKILL) {
-        if (p->pid != 1)
-            pm_proc_die(pm, p, LX_W_EXITCODE(0, sig));
-        return;
-    }
-    if (sig == LX_SIGSTOP || act->sa_handler == LX_SIG_IGN)
-        return;
-    if (act->sa_handler != LX_SIG_DFL) {
-        p->pending |= LX_SIGBIT(sig);   /* caught: the handler runs (pm_sigframe.c) */
-        p->sig_from[sig] = pm->caller ? pm->caller->proc->pid : 0;
-        pm_signal_wake(pm, p, sig);
-        return;
-    }
-    if (!pm_signal_default_kills(sig) || p->pid == 1)
-        return;
-    if (pm_signal_blocked(p, sig)) {
-        p->pending |= LX_SIGBIT(sig);
-        return;
-    }
-    pm_proc_die(pm, p, LX_W_EXITCODE(0, sig));
+    pm_siginfo_t si = {.code = pm->caller ? LX_SI_USER : LX_SI_KERNEL,
+                       .pid = pm->caller ? pm->caller->proc->pid : 0};
+    pm_signal_send_info(pm, p, sig, &si);
 }
 
 /* After a mask or disposition change: act on what is pending and now deliverable. */
@@ -92,11 +132,11 @@ void pm_signal_deliver_pending(pm_t *pm, pm_proc_t *p)
         if (act->sa_handler == LX_SIG_IGN) {
             p->pending &= ~bit;
         } else if (act->sa_handler == LX_SIG_DFL) {
-            if (!pm_signal_default_kills(sig) || p->pid == 1) {
+            if (pm_signal_default_ignores(sig) || p->pid == 1) {
                 p->pending &= ~bit;
             } else if (!pm_signal_blocked(p, sig)) {
                 p->pending &= ~bit;
-                pm_proc_die(pm, p, LX_W_EXITCODE(0, sig));
+                pm_signal_default(pm, p, sig);
             }
         }
     }
@@ -120,7 +160,7 @@ int64_t pm_sys_rt_sigaction(pm_t *pm, pm_call_t *c)
         p->act[sig] = act;
         /* An ignored signal is discarded, pending or not. */
         if (act.sa_handler == LX_SIG_IGN ||
-            (act.sa_handler == LX_SIG_DFL && !pm_signal_default_kills((int)sig)))
+            (act.sa_handler == LX_SIG_DFL && pm_signal_default_ignores((int)sig)))
             p->pending &= ~LX_SIGBIT(sig);
     }
     if (oact_va && pm_copy_out(pm, p, oact_va, &old, sizeof(old)))
@@ -208,21 +248,31 @@ static int pm_kill_one(pm_t *pm, pm_proc_t *q, int64_t sig)
     return 0;
 }
 
-/* Snapshot the pids first: sending may kill and reap, changing the list under a walk. */
-static int pm_kill_many(pm_t *pm, pm_proc_t *caller, int64_t sig, int32_t pgid, bool all)
+/* The pids of the processes kill(-1) or a group send reaches: snapshot first, since sending
+ * may kill and reap, changing the list under a walk. NULL when out of memory. */
+static int32_t *pm_kill_targets(pm_t *pm, const pm_proc_t *caller, int32_t pgid, bool all, int *k)
 {
     int n = 0;
     for (pm_proc_t *q = pm->procs; q; q = q->next)
         n++;
     int32_t *pids = malloc(sizeof(int32_t) * (size_t)(n ? n : 1));
+    *k = 0;
     if (!pids)
-        return -LX_ENOMEM;
-    int k = 0;
+        return NULL;
     for (pm_proc_t *q = pm->procs; q; q = q->next) {
         if (all ? (q->pid == 1 || q == caller) : q->pgid != pgid)
             continue;
-        pids[k++] = q->pid;
+        pids[(*k)++] = q->pid;
     }
+    return pids;
+}
+
+static int pm_kill_many(pm_t *pm, pm_proc_t *caller, int64_t sig, int32_t pgid, bool all)
+{
+    int k;
+    int32_t *pids = pm_kill_targets(pm, caller, pgid, all, &k);
+    if (!pids)
+        return -LX_ENOMEM;
     int r = -LX_ESRCH;
     bool ok = false;
     for (int i = 0; i < k; i++) {
@@ -234,6 +284,21 @@ static int pm_kill_many(pm_t *pm, pm_proc_t *caller, int64_t sig, int32_t pgid, 
     }
     free(pids);
     return ok ? 0 : r;
+}
+
+int pm_signal_pgrp(pm_t *pm, int32_t pgid, int sig, const pm_siginfo_t *si)
+{
+    int k;
+    int32_t *pids = pm_kill_targets(pm, NULL, pgid, false, &k);
+    if (!pids)
+        return -LX_ENOMEM;
+    for (int i = 0; i < k; i++) {
+        pm_proc_t *q = pm_proc_find(pm, pids[i]);
+        if (q)
+            pm_signal_send_info(pm, q, sig, si);
+    }
+    free(pids);
+    return k ? 0 : -LX_ESRCH;
 }
 
 int64_t pm_sys_kill(pm_t *pm, pm_call_t *c)
@@ -347,34 +412,6 @@ void pm_fault(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t 
     pm_gc(pm);
 }
 
-/* The "foreground" when vfs cannot name it: every live process but init that is not itself
- * waiting on live children (the commands a shell is running, not the shells). */
-static void pm_signal_foreground(pm_t *pm, int sig)
-{
-    int n = 0;
-    for (pm_proc_t *q = pm->procs; q; q = q->next)
-        n++;
-    int32_t *pids = malloc(sizeof(int32_t) * (size_t)(n ? n : 1));
-    if (!pids)
-        return;
-    int k = 0;
-    for (pm_proc_t *q = pm->procs; q; q = q->next) {
-        if (q->state != PM_P_LIVE || q->pid == 1)
-            continue;
-        bool parent_of_live = false;
-        for (pm_proc_t *r = pm->procs; r; r = r->next)
-            parent_of_live |= r->parent == q && r->state == PM_P_LIVE;
-        if (!parent_of_live)
-            pids[k++] = q->pid;
-    }
-    for (int i = 0; i < k; i++) {
-        pm_proc_t *q = pm_proc_find(pm, pids[i]);
-        if (q)
-            pm_signal_send(pm, q, sig, false);
-    }
-    free(pids);
-}
-
 void pm_signal_notice(pm_t *pm, int32_t pid, int32_t tid, int sig)
 {
     if (!pm_signal_valid(sig))
@@ -389,9 +426,9 @@ void pm_signal_notice(pm_t *pm, int32_t pid, int32_t tid, int sig)
         if (q)
             pm_signal_send(pm, q, sig, false);
     } else if (pid < 0) {
-        (void)pm_kill_many(pm, NULL, sig, -pid, false);
-    } else {
-        pm_signal_foreground(pm, sig);
+        /* the terminal's signals (^C, ^Z, SIGWINCH, a hangup): sent by the kernel in Linux */
+        pm_siginfo_t si = {.code = LX_SI_KERNEL};
+        (void)pm_signal_pgrp(pm, -pid, sig, &si);
     }
     pm->depth--;
     pm_gc(pm);

@@ -1,14 +1,15 @@
-/* Clocks and sleeping: clock_gettime, clock_getres, gettimeofday, time, times, nanosleep,
- * clock_nanosleep, and the timer that ends sleeps.
+/* Clocks and sleeping: clock_gettime, clock_getres, gettimeofday, time, nanosleep,
+ * clock_nanosleep, and procmgr's one timer (env->timer_arm), which ends sleeps and fires
+ * ITIMER_REAL and POSIX timers (pm_itimer.c, pm_ptimer.c).
  *
  * A sleep is a deferred reply: the token waits on the thread with its monotonic deadline, and
- * env->timer_arm is always armed for the earliest deadline (one timer for everyone). CPU-time
- * clocks are approximated by the time since the process (thread) started: there is no
- * accounting of CPU time. BOOTTIME equals MONOTONIC (no suspend); TAI equals REALTIME (a zero
- * TAI offset, as on a Linux box that never ran an NTP daemon).
+ * env->timer_arm is always armed for the earliest deadline of anyone (pm_timers_rearm). The
+ * CPU-time clocks are the kernel's accounting (pm_cputime.c). BOOTTIME equals MONOTONIC (no
+ * suspend); TAI equals REALTIME (a zero TAI offset, as on a Linux box that never ran an NTP
+ * daemon).
  *
  * Entry points: pm_sys_clock_gettime, pm_sys_clock_getres, pm_sys_gettimeofday, pm_sys_time,
- * pm_sys_times, pm_sys_nanosleep, pm_sys_clock_nanosleep, pm_timer_fired, pm_sleep_rearm. */
+ * pm_sys_nanosleep, pm_sys_clock_nanosleep, pm_timer_fired, pm_sleep_earliest, pm_sleep_fire. */
 #include <lx/time.h>
 #include "pm_internal.h"
 
@@ -24,30 +25,6 @@ static uint64_t pm_real(pm_t *pm)
     return pm->env.clock_real_ns(pm->env.ctx);
 }
 
-/* The clock's value in ns, or -EINVAL for an id Linux does not know (or a CPU-clock id
- * naming another process, which we do not support). */
-static int64_t pm_clock_read(pm_t *pm, pm_proc_t *p, int64_t id)
-{
-    switch (id) {
-    case LX_CLOCK_REALTIME:
-    case LX_CLOCK_REALTIME_COARSE:
-    case LX_CLOCK_REALTIME_ALARM:
-    case LX_CLOCK_TAI:
-        return (int64_t)pm_real(pm);
-    case LX_CLOCK_MONOTONIC:
-    case LX_CLOCK_MONOTONIC_RAW:
-    case LX_CLOCK_MONOTONIC_COARSE:
-    case LX_CLOCK_BOOTTIME:
-    case LX_CLOCK_BOOTTIME_ALARM:
-        return (int64_t)pm_mono(pm);
-    case LX_CLOCK_PROCESS_CPUTIME_ID:
-    case LX_CLOCK_THREAD_CPUTIME_ID:
-        return (int64_t)(pm_mono(pm) - p->start_ns);
-    default:
-        return -LX_EINVAL;
-    }
-}
-
 static struct lx_timespec pm_ts(uint64_t ns)
 {
     return (struct lx_timespec){(int64_t)(ns / LX_NSEC_PER_SEC), (int64_t)(ns % LX_NSEC_PER_SEC)};
@@ -55,7 +32,7 @@ static struct lx_timespec pm_ts(uint64_t ns)
 
 int64_t pm_sys_clock_gettime(pm_t *pm, pm_call_t *c)
 {
-    int64_t ns = pm_clock_read(pm, c->proc, (int32_t)c->a[0]);
+    int64_t ns = pm_clock_value(pm, c->thr, (int32_t)c->a[0]);
     if (ns < 0)
         return ns;
     struct lx_timespec ts = pm_ts((uint64_t)ns);
@@ -65,7 +42,7 @@ int64_t pm_sys_clock_gettime(pm_t *pm, pm_call_t *c)
 int64_t pm_sys_clock_getres(pm_t *pm, pm_call_t *c)
 {
     int32_t id = (int32_t)c->a[0];
-    int64_t ns = pm_clock_read(pm, c->proc, id);
+    int64_t ns = pm_clock_value(pm, c->thr, id);
     if (ns < 0)
         return ns;
     bool coarse = id == LX_CLOCK_REALTIME_COARSE || id == LX_CLOCK_MONOTONIC_COARSE;
@@ -100,28 +77,13 @@ int64_t pm_sys_time(pm_t *pm, pm_call_t *c)
     return secs;
 }
 
-int64_t pm_sys_times(pm_t *pm, pm_call_t *c)
-{
-    if (c->a[0]) {
-        struct lx_tms tms = {0, 0, 0, 0};
-        if (pm_copy_out(pm, c->proc, c->a[0], &tms, sizeof(tms)))
-            return -LX_EFAULT;
-    }
-    return (int64_t)(pm_mono(pm) / (LX_NSEC_PER_SEC / LX_USER_HZ));
-}
-
-void pm_sleep_rearm(pm_t *pm)
+uint64_t pm_sleep_earliest(pm_t *pm)
 {
     uint64_t min = UINT64_MAX;
     for (pm_thr_t *t = pm->threads; t; t = t->next)
         if (t->block == PM_BLK_SLEEP && t->wake_ns < min)
             min = t->wake_ns;
-    if (min == UINT64_MAX)
-        return;
-    if (pm->timer_armed == 0 || min < pm->timer_armed) {
-        pm->timer_armed = min;
-        pm->env.timer_arm(pm->env.ctx, min);
-    }
+    return min;
 }
 
 static int64_t pm_sleep_until(pm_t *pm, pm_call_t *c, uint64_t deadline)
@@ -131,7 +93,7 @@ static int64_t pm_sleep_until(pm_t *pm, pm_call_t *c, uint64_t deadline)
     c->thr->block = PM_BLK_SLEEP;
     c->thr->tok = c->tok;
     c->thr->wake_ns = deadline;
-    pm_sleep_rearm(pm);
+    pm_timers_rearm(pm);
     return PM_DEFERRED;
 }
 
@@ -201,17 +163,23 @@ int64_t pm_sys_clock_nanosleep(pm_t *pm, pm_call_t *c)
     return pm_sleep_until(pm, c, ns <= real ? now : pm_add_sat(now, ns - real));
 }
 
+void pm_sleep_fire(pm_t *pm, uint64_t now)
+{
+    for (pm_thr_t *t = pm->threads; t; t = t->next) {
+        if (t->block != PM_BLK_SLEEP || t->wake_ns > now)
+            continue;
+        t->block = PM_BLK_NONE;
+        pm_thr_resume(pm, t, t->tok, PM_RES_VALUE, 0);
+    }
+}
+
 void pm_timer_fired(pm_t *pm, uint64_t now_mono_ns)
 {
     pm->depth++;
     pm->timer_armed = 0;
-    for (pm_thr_t *t = pm->threads; t; t = t->next) {
-        if (t->block != PM_BLK_SLEEP || t->wake_ns > now_mono_ns)
-            continue;
-        t->block = PM_BLK_NONE;
-        pm->env.reply(pm->env.ctx, t->tok, 0);
-    }
-    pm_sleep_rearm(pm);
+    pm_sleep_fire(pm, now_mono_ns);
+    pm_timers_fire(pm, now_mono_ns);
+    pm_timers_rearm(pm);
     pm->depth--;
     pm_gc(pm);
 }

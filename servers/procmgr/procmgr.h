@@ -6,8 +6,8 @@
  * hands it back with each syscall and fault of that thread.
  *
  * Entry points (all logic, no globals; the environment is struct pm_env in pm_env.h):
- *   pm_create, pm_destroy, pm_start_init, pm_syscall, pm_fault, pm_timer_fired,
- *   pm_signal_notice, pm_proc_list, pm_stats_get, pm_procfs_format, pm_procfs_read,
+ *   pm_create, pm_destroy, pm_start_init, pm_syscall, pm_fault, pm_interrupted, pm_timer_fired,
+ *   pm_signal_notice, pm_jobctl, pm_proc_list, pm_stats_get, pm_procfs_format, pm_procfs_read,
  *   pm_syscall_name, pm_syscall_route. */
 #ifndef PROCMGR_H
 #define PROCMGR_H
@@ -31,18 +31,41 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
  * signal Linux would send. tok is dropped. */
 void pm_fault(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t addr,
               pm_token_t tok);
+/* A thread marked with env->thread_interrupt, or whose CPU-time alarm (env->thread_cpu_alarm)
+ * was due, stopped on its way to user mode (why: PM_INTR_REQUEST | PM_INTR_CPU_ALARM). Pending
+ * signals, a stop and CPU-time timers are acted on; tok is answered (the thread resumes at its
+ * registers, or in a signal handler), kept while the process is stopped, or dropped if it dies. */
+#define PM_INTR_REQUEST   0x1
+#define PM_INTR_CPU_ALARM 0x2
+void pm_interrupted(pm_t *pm, uint64_t badge, uint64_t why, pm_token_t tok);
 /* The timer armed with env->timer_arm went off (or any time: early calls are harmless). */
 void pm_timer_fired(pm_t *pm, uint64_t now_mono_ns);
 /* A signal raised by vfs (SIGPIPE, SIGINT...). pid > 0: that process; pid < 0: process group
- * -pid; pid 0: the foreground (see docs/procmgr.md). tid 0: any thread. */
+ * -pid. tid 0: any thread. */
 void pm_signal_notice(pm_t *pm, int32_t pid, int32_t tid, int sig);
+
+/* vfs found a process of a background process group using its controlling terminal (a read:
+ * sig SIGTTIN; a write under TOSTOP, tcsetpgrp, tcsetattr, tcflush: SIGTTOU) and handed the
+ * call over with its token, for procmgr owns what decides: whether the caller ignores or blocks
+ * the signal and whether its group is orphaned. As Linux's tty_check_change: the group gets the
+ * signal and the call starts again (after the stop), or the call fails with `eio` (-EIO, or
+ * -ENOTTY for tcsetpgrp), or (SIGTTOU ignored or blocked) the call goes back to vfs to be done
+ * (env->vfs_forward_nojc). */
+typedef struct pm_jobctl_req {
+    int32_t pid, tid;
+    int32_t sig;
+    int32_t eio;
+    uint64_t nr, a[6];
+} pm_jobctl_req_t;
+void pm_jobctl(pm_t *pm, const pm_jobctl_req_t *rq, pm_token_t tok);
 
 /* One line per process, in creation order (tests; ps reads /proc, see pm_procfs_format). */
 #define PM_COMM_LEN    16
 #define PM_CMDLINE_LEN 128
 struct pm_proc_info {
     int32_t pid, ppid, pgid, sid;
-    char state;                    /* R running, S waiting in procmgr, Z zombie, V vfork-parked */
+    char state;                    /* R running, S waiting in procmgr, T stopped, Z zombie,
+                                      V vfork-parked */
     char comm[PM_COMM_LEN];        /* NUL-terminated, as /proc/pid/comm */
     char cmdline[PM_CMDLINE_LEN];  /* argv joined by spaces, truncated, NUL-terminated */
 };
@@ -51,13 +74,27 @@ int pm_proc_list(pm_t *pm, struct pm_proc_info *out, int max);
 
 /* /proc/<pid>/ files whose text procmgr makes (the values of proto/pm_vfs.h's
  * enum vfs_procfs_file, which vfs passes along). */
-enum pm_procfs_file { PM_PROCFS_STAT = 1, PM_PROCFS_CMDLINE, PM_PROCFS_COMM, PM_PROCFS_MAPS };
+enum pm_procfs_file {
+    PM_PROCFS_STAT = 1, PM_PROCFS_CMDLINE, PM_PROCFS_COMM, PM_PROCFS_MAPS, PM_PROCFS_STATUS
+};
+/* What vfs knows of a process and passes along with a /proc read: the controlling terminal
+ * (stat's tty_nr and tpgid), the umask and the descriptor table size (status). */
+typedef struct pm_procfs_facts {
+    int32_t tty_nr;   /* 0: none */
+    int32_t tpgid;    /* the terminal's foreground group; -1: no terminal */
+    uint32_t umask;
+    uint32_t fdsize;
+} pm_procfs_facts_t;
+#define PM_PROCFS_FACTS_NONE ((pm_procfs_facts_t){0, -1, 022, 64})
 /* The text of /proc/<pid>/<which> from byte off on: up to size bytes into buf. Returns the
  * bytes written (0 past the end), -ESRCH if no process (live or zombie) has that pid, -EINVAL
  * for an unknown file. stat is Linux's 52 fields "pid (comm) S ppid pgid sid ...", cmdline the
  * argument strings as they are in the process's memory (empty for a zombie), comm "name\n",
  * maps a line per mapping (empty for a zombie). */
 int64_t pm_procfs_format(pm_t *pm, int32_t pid, int which, uint64_t off, char *buf, size_t size);
+/* The same with vfs's facts about the target (pm_procfs_format uses PM_PROCFS_FACTS_NONE). */
+int64_t pm_procfs_format_with(pm_t *pm, int32_t pid, int which, const pm_procfs_facts_t *facts,
+                              uint64_t off, char *buf, size_t size);
 
 /* A read of /proc/<target>/<which> that vfs handed over with the reader's token: the slice
  * [off, off+len) of the text goes into the reader's buffer at uaddr; vfs is told the count
@@ -67,6 +104,7 @@ typedef struct pm_procfs_req {
     int32_t pid, tid, target;
     int which;
     uint64_t uaddr, len, off, id;
+    pm_procfs_facts_t facts;     /* what vfs knows of the target */
 } pm_procfs_req_t;
 void pm_procfs_read(pm_t *pm, const pm_procfs_req_t *rq, pm_token_t tok);
 

@@ -48,7 +48,16 @@ typedef struct vfs_req {
     uint64_t nr;          /* Linux syscall number */
     uint64_t a[6];        /* raw syscall arguments */
     vfs_token_t token;    /* reply token: kept if the call is deferred */
+    uint32_t flags;       /* VFS_REQ_NOJC: procmgr checked the job control, do the call */
 } vfs_req_t;
+#define VFS_REQ_NOJC 0x1
+
+/* What vfs knows of a process and passes with a /proc read of it: its controlling terminal
+ * (tty_nr 0 and tpgid -1 without one), umask and descriptor table size. */
+struct vfs_proc_facts {
+    int32_t tty_nr, tpgid;
+    uint32_t umask, fdsize;
+};
 
 struct vfs_env {
     void *ctx;
@@ -63,8 +72,8 @@ struct vfs_env {
      * process was cancelled), so the glue can release the reply handle behind token */
     void (*drop)(void *ctx, vfs_token_t token);
     void (*console_write)(void *ctx, const char *buf, size_t n); /* to the serial console */
-    /* non-blocking notice to procmgr: pid<0 means the process group -pid, pid 0 "whoever is
-     * in the foreground" (unknown to vfs); tid 0 means any thread of the process */
+    /* non-blocking notice to procmgr: pid<0 means the process group -pid (the terminal's
+     * foreground group, for ^C and the like); tid 0 means any thread of the process */
     void (*raise_signal)(void *ctx, int32_t pid, int32_t tid, int sig);
     void (*now)(void *ctx, struct lx_timespec *ts);
     /* Optional: the kernel's counters since boot for /proc/kstat (kernel entries, IPC messages,
@@ -76,7 +85,16 @@ struct vfs_env {
      * answers the reader and calls vfs_procfs_done(id, count) back. 0, or -errno if it cannot
      * be queued (the read then fails with it and the token stays with vfs). */
     int (*procfs_read)(void *ctx, vfs_token_t token, int32_t pid, int32_t tid, int32_t target,
-                       uint32_t which, uint64_t uaddr, uint64_t len, uint64_t off, uint64_t id);
+                       uint32_t which, uint64_t uaddr, uint64_t len, uint64_t off, uint64_t id,
+                       const struct vfs_proc_facts *facts);
+    /* optional (NULL: such calls fail with eio): a non-blocking hand-over to procmgr of a call
+     * of a process in a background group on its controlling terminal (sig SIGTTIN for a read,
+     * SIGTTOU for a write under TOSTOP, tcsetpgrp, tcsetattr, tcflush). procmgr decides, as
+     * Linux's tty_check_change, from the caller's signal state and whether its group is
+     * orphaned: it signals the group and has the call start again, answers eio, or sends the
+     * call back with VFS_REQ_NOJC. 0, or -errno if it cannot be queued. */
+    int (*jobctl)(void *ctx, vfs_token_t token, int32_t pid, int32_t tid, int sig, int32_t eio,
+                  uint64_t nr, const uint64_t a[6]);
     /* Optional (NULL: the clock reads 0 and timeouts never end): monotonic ns since boot. */
     uint64_t (*clock_mono)(void *ctx);
     /* Optional: one call of vfs_timer_fired at or after this monotonic deadline (a later
@@ -108,17 +126,23 @@ int vfs_load_cpio(vfs_t *vfs, const void *data, size_t len);
 int64_t vfs_syscall(vfs_t *vfs, const vfs_req_t *req);
 
 /* Process lifecycle, told by procmgr. */
-/* parent_pid < 0: a first process, stdin/out/err on the console (one shared description).
- * Otherwise a copy of the parent's fd table (descriptions shared and counted, FD_CLOEXEC bits
- * copied), cwd and umask. Either way /proc/<pid>/ appears. -LX_EEXIST if pid exists,
- * -LX_ESRCH if the parent does not. */
+/* parent_pid < 0: a first process, stdin/out/err on the console (one shared description), a
+ * session and group of its own with the console as its controlling terminal (as init after
+ * setsid and an open of its terminal). Otherwise a copy of the parent's fd table (descriptions
+ * shared and counted, FD_CLOEXEC bits copied), cwd, umask, process group, session and
+ * controlling terminal. Either way /proc/<pid>/ appears. -LX_EEXIST if pid exists, -LX_ESRCH if
+ * the parent does not. */
 int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid);
 int vfs_proc_exec(vfs_t *vfs, int32_t pid);            /* close the FD_CLOEXEC descriptors */
+/* pid's process group or session changed (procmgr's setpgid, setsid): the terminal's job
+ * control follows them. A new session has no controlling terminal. -ESRCH. */
+int vfs_proc_set_ids(vfs_t *vfs, int32_t pid, int32_t pgid, int32_t sid);
 /* RLIMIT_NOFILE's soft limit changed (setrlimit/prlimit64): new fds must be below it (EMFILE,
  * dup2/dup3 EBADF, F_DUPFD EINVAL); open ones above it stay. Default 1024, inherited by
  * vfs_proc_create. -ESRCH, -EPERM above 1048576 (nr_open). */
 int vfs_proc_set_fd_limit(vfs_t *vfs, int32_t pid, uint64_t limit);
-/* cancel its calls, close everything, remove /proc/<pid>/ */
+/* cancel its calls, close everything, remove /proc/<pid>/; the exit of the session leader that
+ * controls the console hangs the terminal's foreground group up (SIGHUP, SIGCONT) */
 void vfs_proc_exit(vfs_t *vfs, int32_t pid);
 /* A thread died or is being interrupted: forget its pending call (no reply, env->drop).
  * Returns how many calls were dropped (0 or 1), so procmgr knows whether the thread was

@@ -1,5 +1,5 @@
-/* The console tty: Linux's n_tty line discipline reduced to what a shell needs, and the tty
- * ioctls.
+/* The console tty: Linux's n_tty line discipline reduced to what a shell needs, the tty
+ * ioctls, and the terminal's side of job control.
  *
  * Output: "\n" becomes "\r\n" under OPOST|ONLCR. Input arrives from the device through
  * vfs_console_input and is kept until read, in order (the ring holds 8 KiB):
@@ -10,21 +10,35 @@
  *    makes one read return 0; a read returns at most one line;
  *  - raw: every byte is readable at once (VMIN=1 semantics; VMIN=0 reads never wait);
  *  - a c_cc entry of 0 disables that special character;
- *  - ICRNL turns CR into NL; with ISIG, VINTR/VQUIT/VSUSP discard the pending input and send
- *    SIGINT/SIGQUIT/SIGTSTP to the foreground process group (0 if unknown).
+ *  - ICRNL turns CR into NL; with ISIG, VINTR/VQUIT/VSUSP discard the pending input (unless
+ *    NOFLSH) and send SIGINT/SIGQUIT/SIGTSTP to the foreground process group (none if the
+ *    terminal has none).
+ * Job control (Linux's tty_io.c): the console is the controlling terminal of at most one
+ * session (con->sid), acquired by a session leader without one when it opens the console
+ * without O_NOCTTY or asks with TIOCSCTTY, given up with TIOCNOTTY or when the leader exits
+ * (the foreground group then gets SIGHUP and SIGCONT). Its foreground group (con->pgrp,
+ * TIOCGPGRP/TIOCSPGRP) must be a group of that session. A process of another group of the session
+ * that reads (or writes under TOSTOP, or sets the attributes or foreground group) is handed to
+ * procmgr with its call (env->jobctl), for the decision needs its signal state: SIGTTIN or
+ * SIGTTOU to its group and the call again after the stop, or EIO.
  * Ring bytes carry flags: CON_EOL (a line ends after it) or CON_EOF (an end-of-file mark, not
  * data). A read that finds nothing to return is deferred on con->readers; new input serves the
  * waiting readers oldest first.
  *
- * Entry points: vfs_console_init, vfs_console_attach, vfs_console_read, vfs_console_write,
- * vfs_console_ioctl, vfs_console_input, vfs_console_poll. */
+ * Entry points: vfs_console_init, vfs_console_opened, vfs_console_proc_gone, vfs_console_facts,
+ * vfs_console_read, vfs_console_write, vfs_console_ioctl, vfs_console_input, vfs_console_poll. */
 #include <string.h>
 #include "vfs_impl.h"
 
 #define CON_EOL 1u
 #define CON_EOF 2u
+#define CON_SIGHUP 1
+#define CON_SIGCONT 18
 #define CON_SIGTSTP 20
+#define CON_SIGTTIN 21
+#define CON_SIGTTOU 22
 #define CON_SIGWINCH 28
+#define CON_TTY_NR ((5 << 8) | 1)   /* stat's encoding of /dev/console, 5:1 */
 
 void vfs_console_init(vfs_console_t *con)
 {
@@ -46,10 +60,67 @@ void vfs_console_init(vfs_console_t *con)
     con->ws.ws_col = 80;
 }
 
-void vfs_console_attach(vfs_t *vfs, int32_t pid)
+/* ---- the controlling terminal ---- */
+
+static void con_raise(vfs_t *vfs, int32_t pgrp, int sig)
 {
-    if (vfs->con.pgrp == 0)
-        vfs->con.pgrp = pid;
+    if (pgrp && vfs->env.raise_signal)
+        vfs->env.raise_signal(vfs->env.ctx, -pgrp, 0, sig);
+}
+
+static void con_acquire(vfs_t *vfs, vfs_proc_t *p)
+{
+    vfs->con.sid = p->sid;
+    vfs->con.pgrp = p->pgid;
+    p->ctty = true;
+}
+
+/* The session loses its terminal (Linux's disassociate_ctty): its foreground group is hung
+ * up, every member forgets the terminal. */
+static void con_disassociate(vfs_t *vfs)
+{
+    vfs_console_t *con = &vfs->con;
+    con_raise(vfs, con->pgrp, CON_SIGHUP);
+    con_raise(vfs, con->pgrp, CON_SIGCONT);
+    for (vfs_proc_t *q = vfs->procs; q; q = q->next)
+        if (q->sid == con->sid)
+            q->ctty = false;
+    con->sid = con->pgrp = 0;
+}
+
+void vfs_console_opened(vfs_t *vfs, vfs_proc_t *p, uint32_t flags)
+{
+    if (!(flags & LX_O_NOCTTY) && p->sid == p->pid && !p->ctty && vfs->con.sid == 0)
+        con_acquire(vfs, p);
+}
+
+void vfs_console_proc_gone(vfs_t *vfs, vfs_proc_t *p, bool exiting)
+{
+    if (exiting && p->ctty && p->sid == p->pid && vfs->con.sid == p->sid)
+        con_disassociate(vfs);
+    p->ctty = false;
+}
+
+void vfs_console_facts(const vfs_t *vfs, const vfs_proc_t *p, struct vfs_proc_facts *f)
+{
+    f->tty_nr = p->ctty ? CON_TTY_NR : 0;
+    f->tpgid = p->ctty ? vfs->con.pgrp : -1;
+}
+
+/* Linux's tty_check_change and job_control: 0 if the caller may go on (the console is not its
+ * controlling terminal, or it is in the foreground group, or procmgr already decided); else the
+ * call goes to procmgr with its token (VFS_SUSPEND), which decides with the caller's signal state. */
+static int64_t con_jobctl(vfs_t *vfs, const vfs_req_t *req, int sig, int32_t eio)
+{
+    const vfs_console_t *con = &vfs->con;
+    vfs_proc_t *p = vfs_proc_find(vfs, req->pid);
+    if (!p || !p->ctty || (req->flags & VFS_REQ_NOJC) || !con->pgrp || p->pgid == con->pgrp)
+        return 0;
+    if (!vfs->env.jobctl)
+        return eio;
+    int rc = vfs->env.jobctl(vfs->env.ctx, req->token, req->pid, req->tid, sig, eio, req->nr,
+                             req->a);
+    return rc < 0 ? rc : VFS_SUSPEND;
 }
 
 /* ---- output ---- */
@@ -72,8 +143,13 @@ static void con_out(vfs_t *vfs, const char *s, size_t n)
         vfs->env.console_write(vfs->env.ctx, buf, k);
 }
 
-int64_t vfs_console_write(vfs_t *vfs, vfs_uio_t *uio)
+int64_t vfs_console_write(vfs_t *vfs, const vfs_req_t *req, vfs_uio_t *uio)
 {
+    if (vfs->con.tio.c_lflag & LX_TOSTOP) {
+        int64_t jc = con_jobctl(vfs, req, CON_SIGTTOU, -LX_EIO);
+        if (jc)
+            return jc;
+    }
     char chunk[128];
     uint64_t done = 0;
     while (done < uio->total) {
@@ -198,6 +274,9 @@ static void con_serve(vfs_t *vfs)
 
 int64_t vfs_console_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio)
 {
+    int64_t jc = con_jobctl(vfs, req, CON_SIGTTIN, -LX_EIO);
+    if (jc)
+        return jc;
     if (uio->total == 0)
         return 0;
     if (!vfs->con.readers.head && con_ready(&vfs->con))
@@ -224,8 +303,7 @@ static void con_signal(vfs_t *vfs, uint8_t c, int sig)
     con_echo(vfs, c);
     if (!(con->tio.c_lflag & LX_NOFLSH))
         con_flush_input(con);
-    if (vfs->env.raise_signal)
-        vfs->env.raise_signal(vfs->env.ctx, con->pgrp ? -con->pgrp : 0, 0, sig);
+    con_raise(vfs, con->pgrp, sig);
 }
 
 /* Is c the special character at c_cc[idx]? A 0 there disables it (_POSIX_VDISABLE). */
@@ -376,17 +454,90 @@ static int con_get_user(vfs_t *vfs, int32_t pid, void *dst, uint64_t uaddr, size
     return vfs->env.copy_in(vfs->env.ctx, pid, dst, uaddr, len) < 0 ? -LX_EFAULT : 0;
 }
 
+/* The session of process group pgrp (or, as Linux's session_of_pgrp, of process pgrp); 0 if no
+ * process has that id. */
+static int32_t con_session_of(vfs_t *vfs, int32_t pgrp)
+{
+    for (vfs_proc_t *q = vfs->procs; q; q = q->next)
+        if (q->pgid == pgrp)
+            return q->sid;
+    for (vfs_proc_t *q = vfs->procs; q; q = q->next)
+        if (q->pid == pgrp)
+            return q->sid;
+    return 0;
+}
+
+static int64_t con_set_pgrp(vfs_t *vfs, const vfs_req_t *req, vfs_proc_t *p, uint64_t arg)
+{
+    vfs_console_t *con = &vfs->con;
+    int64_t jc = con_jobctl(vfs, req, CON_SIGTTOU, -LX_ENOTTY);
+    if (jc)
+        return jc;
+    if (!p->ctty || con->sid != p->sid)
+        return -LX_ENOTTY;
+    int32_t pgrp;
+    if (vfs->env.copy_in(vfs->env.ctx, p->pid, &pgrp, arg, sizeof(pgrp)) < 0)
+        return -LX_EFAULT;
+    if (pgrp < 0)
+        return -LX_EINVAL;
+    int32_t sid = con_session_of(vfs, pgrp);
+    if (!sid)
+        return -LX_ESRCH;
+    if (sid != p->sid)
+        return -LX_EPERM;
+    con->pgrp = pgrp;
+    return 0;
+}
+
+/* TIOCSCTTY: a session leader without a terminal takes it; arg 1 lets root take it from
+ * another session. */
+static int64_t con_set_ctty(vfs_t *vfs, vfs_proc_t *p, uint64_t arg)
+{
+    vfs_console_t *con = &vfs->con;
+    if (p->sid == p->pid && con->sid == p->sid)
+        return 0; /* already ours */
+    if (p->sid != p->pid || p->ctty)
+        return -LX_EPERM;
+    if (con->sid) {
+        if (arg != 1)
+            return -LX_EPERM;
+        for (vfs_proc_t *q = vfs->procs; q; q = q->next)
+            if (q->sid == con->sid)
+                q->ctty = false; /* stolen: everyone is root */
+    }
+    con_acquire(vfs, p);
+    return 0;
+}
+
+/* TIOCNOTTY: the caller gives its controlling terminal up; its session leader gives it up for
+ * the whole session (hanging up the foreground group). */
+static int64_t con_no_ctty(vfs_t *vfs, vfs_proc_t *p)
+{
+    if (!p->ctty)
+        return -LX_ENOTTY;
+    if (p->sid == p->pid)
+        con_disassociate(vfs);
+    p->ctty = false;
+    return 0;
+}
+
 int64_t vfs_console_ioctl(vfs_t *vfs, const vfs_req_t *req, uint64_t cmd, uint64_t arg)
 {
     vfs_console_t *con = &vfs->con;
     int32_t pid = req->pid;
+    vfs_proc_t *p = vfs_proc_find(vfs, pid);
     int rc;
+    if (!p)
+        return -LX_ESRCH;
     switch (cmd) {
     case LX_TCGETS:
         return con_put_user(vfs, pid, arg, &con->tio, sizeof(con->tio));
     case LX_TCSETS:
     case LX_TCSETSW:
     case LX_TCSETSF: {
+        int64_t jc = con_jobctl(vfs, req, CON_SIGTTOU, -LX_EIO);
+        if (jc)
+            return jc;
         struct lx_termios nt;
         rc = con_get_user(vfs, pid, &nt, arg, sizeof(nt));
         if (rc < 0)
@@ -405,39 +556,42 @@ int64_t vfs_console_ioctl(vfs_t *vfs, const vfs_req_t *req, uint64_t cmd, uint64
             return rc;
         bool changed = memcmp(&ws, &con->ws, sizeof(ws)) != 0;
         con->ws = ws;
-        if (changed && con->pgrp && vfs->env.raise_signal)
-            vfs->env.raise_signal(vfs->env.ctx, -con->pgrp, 0, CON_SIGWINCH);
+        if (changed)
+            con_raise(vfs, con->pgrp, CON_SIGWINCH);
         return 0;
     }
     case LX_TIOCGPGRP:
+        if (!p->ctty)
+            return -LX_ENOTTY;
         return con_put_user(vfs, pid, arg, &con->pgrp, sizeof(con->pgrp));
-    case LX_TIOCSPGRP: {
-        int32_t pgrp;
-        rc = con_get_user(vfs, pid, &pgrp, arg, sizeof(pgrp));
-        if (rc < 0)
-            return rc;
-        if (pgrp < 0)
-            return -LX_EINVAL;
-        con->pgrp = pgrp;
-        return 0;
-    }
+    case LX_TIOCSPGRP:
+        return con_set_pgrp(vfs, req, p, arg);
+    case LX_TIOCGSID:
+        if (!p->ctty || !con->sid)
+            return -LX_ENOTTY;
+        return con_put_user(vfs, pid, arg, &con->sid, sizeof(con->sid));
     case LX_FIONREAD: {
         int32_t n = (int32_t)con_nread(con);
         return con_put_user(vfs, pid, arg, &n, sizeof(n));
     }
-    case LX_TCFLSH:
+    case LX_TCFLSH: {
+        int64_t jc = con_jobctl(vfs, req, CON_SIGTTOU, -LX_EIO);
+        if (jc)
+            return jc;
         if (arg == LX_TCIFLUSH || arg == LX_TCIOFLUSH)
             con_flush_input(con);
         else if (arg != LX_TCOFLUSH)
             return -LX_EINVAL;
         return 0;
+    }
     case LX_TIOCOUTQ: {
         int32_t zero = 0;   /* output is written through at once */
         return con_put_user(vfs, pid, arg, &zero, sizeof(zero));
     }
     case LX_TIOCSCTTY:
+        return con_set_ctty(vfs, p, arg);
     case LX_TIOCNOTTY:
-        return 0;
+        return con_no_ctty(vfs, p);
     default:
         return -LX_ENOTTY;
     }

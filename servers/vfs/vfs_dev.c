@@ -106,7 +106,6 @@ int64_t vfs_dev_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t 
 
 int64_t vfs_dev_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio)
 {
-    (void)req;
     switch (f->node->u.dev) {
     case VFS_DEV_NULL:
     case VFS_DEV_ZERO:
@@ -114,7 +113,7 @@ int64_t vfs_dev_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t
     case VFS_DEV_FULL:
         return -LX_ENOSPC;
     case VFS_DEV_CONSOLE:
-        return vfs_console_write(vfs, uio);
+        return vfs_console_write(vfs, req, uio);
     case VFS_DEV_NONE:
         break;
     }

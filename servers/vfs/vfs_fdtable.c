@@ -4,8 +4,8 @@
  * the parent, exec, exit, a new RLIMIT_NOFILE), which also makes and removes /proc/<pid>/.
  *
  * Entry points: vfs_proc_find, vfs_fd_get, vfs_fd_slot, vfs_fd_install, vfs_fd_install_at,
- * vfs_fd_close, vfs_proc_create, vfs_proc_set_fd_limit, vfs_proc_exec, vfs_proc_exit,
- * vfs_thread_cancel. */
+ * vfs_fd_close, vfs_proc_create, vfs_proc_set_fd_limit, vfs_proc_set_ids, vfs_proc_exec,
+ * vfs_proc_exit, vfs_thread_cancel. */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -208,11 +208,16 @@ int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
         } else {
             free(path);
         }
+        p->pgid = parent->pgid;
+        p->sid = parent->sid;
+        p->ctty = parent->ctty;
         rc = proc_copy_fds(p, parent);
     } else {
+        /* init: its own session and group, the console opened as its terminal */
+        p->pgid = p->sid = pid;
         rc = proc_attach_console(vfs, p);
         if (rc == 0)
-            vfs_console_attach(vfs, pid);
+            vfs_console_opened(vfs, p, 0);
     }
     if (rc < 0) {
         proc_free(p);
@@ -254,6 +259,18 @@ void vfs_proc_exec_opened(vfs_proc_t *p, vfs_node_t *node, char *path)
     proc_set_exe(&p->exec_node, &p->exec_path, node, path);
 }
 
+int vfs_proc_set_ids(vfs_t *vfs, int32_t pid, int32_t pgid, int32_t sid)
+{
+    vfs_proc_t *p = vfs_proc_find(vfs, pid);
+    if (!p)
+        return -LX_ESRCH;
+    if (sid != p->sid)
+        vfs_console_proc_gone(vfs, p, false); /* setsid: the new session has no terminal */
+    p->pgid = pgid;
+    p->sid = sid;
+    return 0;
+}
+
 int vfs_proc_exec(vfs_t *vfs, int32_t pid)
 {
     vfs_proc_t *p = vfs_proc_find(vfs, pid);
@@ -281,6 +298,7 @@ void vfs_proc_exit(vfs_t *vfs, int32_t pid)
         return;
     vfs_proc_t *p = *pp;
     *pp = p->next;
+    vfs_console_proc_gone(vfs, p, true);
     /* its blocked calls go first (no reply: the kernel drops the caller), so the references
      * they hold do not keep a pipe end open */
     vfs_pending_cancel(vfs, pid, -1);

@@ -316,6 +316,8 @@ struct vfs_proc {
     vfs_node_t *exe, *exec_node;
     char *exe_path, *exec_path;
     bool exe_first;    /* exe is the first process's, set at each open until an exec commits */
+    int32_t pgid, sid; /* procmgr's, for the terminal's job control */
+    bool ctty;         /* the console is its controlling terminal */
 };
 
 vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid);
@@ -402,7 +404,8 @@ void vfs_pipe_free(vfs_pipe_t *pipe);
 typedef struct vfs_console {
     struct lx_termios tio;
     struct lx_winsize ws;
-    int32_t pgrp;                /* foreground process group, 0 = unknown */
+    int32_t sid;                 /* the session it is the controlling terminal of, 0 = none */
+    int32_t pgrp;                /* its foreground process group, 0 = none */
     uint8_t ring[VFS_CON_RING];  /* input ready for readers */
     uint8_t rflag[VFS_CON_RING]; /* VFS_CON_EOL / VFS_CON_EOF per ring byte */
     size_t rhead, rcount;
@@ -414,9 +417,15 @@ typedef struct vfs_console {
 
 void vfs_console_init(vfs_console_t *con);
 int64_t vfs_console_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio);
-int64_t vfs_console_write(vfs_t *vfs, vfs_uio_t *uio);
+int64_t vfs_console_write(vfs_t *vfs, const vfs_req_t *req, vfs_uio_t *uio);
 int64_t vfs_console_ioctl(vfs_t *vfs, const vfs_req_t *req, uint64_t cmd, uint64_t arg);
-void vfs_console_attach(vfs_t *vfs, int32_t pid);   /* first process: becomes foreground */
+/* p opened the console (a first process: at creation): a session leader without a controlling
+ * terminal acquires it, unless O_NOCTTY */
+void vfs_console_opened(vfs_t *vfs, vfs_proc_t *p, uint32_t flags);
+/* p leaves its session or exits: the session leader's exit hangs the terminal up */
+void vfs_console_proc_gone(vfs_t *vfs, vfs_proc_t *p, bool exiting);
+/* the facts /proc/<pid>/stat and status show of p's terminal */
+void vfs_console_facts(const vfs_t *vfs, const vfs_proc_t *p, struct vfs_proc_facts *f);
 uint32_t vfs_console_poll(vfs_t *vfs);   /* LX_POLL* readiness; changes wake vfs->con_pollq */
 
 /* ---- FIFOs (vfs_fifo.c): open of a pipe node with Linux's blocking rules ---- */

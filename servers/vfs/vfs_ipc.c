@@ -1,5 +1,6 @@
 /* vfs's IPC glue: the struct vfs_env the logic uses (checked copies into the callers' address
- * spaces, replies, the console, signal notices and delegated /proc reads for procmgr), the table
+ * spaces, replies, the console, signal notices, and the /proc reads and job-control checks
+ * delegated to procmgr), the table
  * of each process's address-space capability, and the handlers of procmgr's calls
  * (proto/pm_vfs.h).
  * Entry points: vfs_ipc_env, vfs_ipc_handle, vfs_ipc_console. */
@@ -139,57 +140,86 @@ static void g_raise_signal(void *c, int32_t pid, int32_t tid, int sig)
     k_notify(vfs_glue.pm_ep, PM_NOTIFY_VFS_EVENTS); /* never blocks: procmgr fetches them */
 }
 
-/* Delegated /proc reads waiting for procmgr's VFS_L_EVENTS, oldest first. Each holds the
- * reader's reply capability, which the events reply moves to procmgr. */
-struct procfs_q {
-    struct procfs_q *next;
+/* Calls handed to procmgr with their callers' reply capabilities (delegated /proc reads and
+ * job-control checks), waiting for procmgr's VFS_L_EVENTS, oldest first; the events reply moves
+ * the capabilities to procmgr. */
+struct deleg_q {
+    struct deleg_q *next;
     int64_t reply;
+    bool jobctl;
     struct vfs_pm_procfs_read rd;
+    struct vfs_pm_jobctl jc;
 };
-static struct procfs_q *procfs_head, *procfs_tail;
+static struct deleg_q *deleg_head, *deleg_tail;
 
-static int g_procfs_read(void *c, vfs_token_t token, int32_t pid, int32_t tid, int32_t target,
-                         uint32_t which, uint64_t uaddr, uint64_t len, uint64_t off, uint64_t id)
+static int deleg_push(struct deleg_q *q)
 {
-    (void)c;
-    struct procfs_q *q = malloc(sizeof *q);
-    if (!q)
-        return -LX_ENOMEM;
     q->next = NULL;
-    q->reply = (int64_t)token;
-    q->rd = (struct vfs_pm_procfs_read){pid, tid, target, which, uaddr, len, off, id};
-    if (procfs_tail)
-        procfs_tail->next = q;
+    if (deleg_tail)
+        deleg_tail->next = q;
     else
-        procfs_head = q;
-    procfs_tail = q;
+        deleg_head = q;
+    deleg_tail = q;
     k_notify(vfs_glue.pm_ep, PM_NOTIFY_VFS_EVENTS); /* never blocks: procmgr fetches it */
     return 0;
 }
 
-/* The VFS_L_EVENTS reply: queued signals, and up to IPC_CAPS_MAX delegated reads with their
- * reply capabilities moved (caps[i] belongs to rd[i]); `more` asks procmgr to call again. */
+static int g_procfs_read(void *c, vfs_token_t token, int32_t pid, int32_t tid, int32_t target,
+                         uint32_t which, uint64_t uaddr, uint64_t len, uint64_t off, uint64_t id,
+                         const struct vfs_proc_facts *f)
+{
+    (void)c;
+    struct deleg_q *q = calloc(1, sizeof *q);
+    if (!q)
+        return -LX_ENOMEM;
+    q->reply = (int64_t)token;
+    q->rd = (struct vfs_pm_procfs_read){pid,       tid,      target,   which,    uaddr,    len,
+                                        off,       id,       f->tty_nr, f->tpgid, f->umask, f->fdsize};
+    return deleg_push(q);
+}
+
+static int g_jobctl(void *c, vfs_token_t token, int32_t pid, int32_t tid, int sig, int32_t eio,
+                    uint64_t nr, const uint64_t a[6])
+{
+    (void)c;
+    struct deleg_q *q = calloc(1, sizeof *q);
+    if (!q)
+        return -LX_ENOMEM;
+    q->reply = (int64_t)token;
+    q->jobctl = true;
+    q->jc = (struct vfs_pm_jobctl){pid, tid, sig, eio, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
+    return deleg_push(q);
+}
+
+/* The VFS_L_EVENTS reply: queued signals, and up to IPC_CAPS_MAX delegated calls with their
+ * reply capabilities moved (the reads' first, caps[i] for rd[i], then the job-control checks',
+ * caps[nreads + j] for jc[j]); `more` asks procmgr to call again. */
 static void events_reply(struct ipc_buf *b)
 {
     static struct vfs_pm_events out; /* large: not on the stack */
     out = events;
     events.count = 0;
-    b->ncaps = 0;
-    b->cap_move = 0;
-    out.nreads = 0;
-    while (procfs_head && out.nreads < VFS_PROCFS_READS_MAX) {
-        struct procfs_q *q = procfs_head;
-        procfs_head = q->next;
-        if (!procfs_head)
-            procfs_tail = NULL;
-        out.rd[out.nreads] = q->rd;
-        b->caps[out.nreads] = (int32_t)q->reply;
-        b->cap_move |= 1u << out.nreads;
-        out.nreads++;
+    out.nreads = out.njobctl = 0;
+    int32_t rcaps[IPC_CAPS_MAX], jcaps[IPC_CAPS_MAX];
+    while (deleg_head && out.nreads + out.njobctl < IPC_CAPS_MAX) {
+        struct deleg_q *q = deleg_head;
+        deleg_head = q->next;
+        if (!deleg_head)
+            deleg_tail = NULL;
+        if (q->jobctl) {
+            jcaps[out.njobctl] = (int32_t)q->reply;
+            out.jc[out.njobctl++] = q->jc;
+        } else {
+            rcaps[out.nreads] = (int32_t)q->reply;
+            out.rd[out.nreads++] = q->rd;
+        }
         free(q);
     }
-    b->ncaps = out.nreads;
-    out.more = procfs_head != NULL;
+    b->ncaps = out.nreads + out.njobctl;
+    b->cap_move = (1u << b->ncaps) - 1;
+    memcpy(b->caps, rcaps, out.nreads * sizeof rcaps[0]);
+    memcpy(b->caps + out.nreads, jcaps, out.njobctl * sizeof jcaps[0]);
+    out.more = deleg_head != NULL;
     memcpy(b->mr, &out, sizeof out);
     b->label = 0;
     b->len = PROTO_WORDS(sizeof out);
@@ -277,6 +307,7 @@ const struct vfs_env *vfs_ipc_env(void)
         .sysinfo = g_sysinfo,
         .cpuid = g_cpuid,
         .klog_read = g_klog_read,
+        .jobctl = g_jobctl,
     };
     return &env;
 }
@@ -360,8 +391,12 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         memcpy(&m, b->mr, sizeof m);
         if (b->ncaps != 1)
             return; /* no reply capability: nothing we can answer */
-        vfs_req_t req = {(int32_t)m.pid, (int32_t)m.tid, m.nr,
-                         {m.a[0], m.a[1], m.a[2], m.a[3], m.a[4], m.a[5]}, (vfs_token_t)b->caps[0]};
+        vfs_req_t req = {(int32_t)m.pid,
+                         (int32_t)m.tid,
+                         m.nr,
+                         {m.a[0], m.a[1], m.a[2], m.a[3], m.a[4], m.a[5]},
+                         (vfs_token_t)b->caps[0],
+                         (m.flags & VFS_SYS_NOJC) ? VFS_REQ_NOJC : 0};
         int64_t res = vfs_syscall(vfs, &req);
         if (res != VFS_SUSPEND) {
             vfs_glue.deferred = b->caps[0]; /* main's reply_recv answers it */
@@ -394,6 +429,12 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         memcpy(&m, b->mr, sizeof m);
         vfs_proc_exit(vfs, (int32_t)m.pid);
         proc_forget((int32_t)m.pid);
+        break;
+    }
+    case VFS_L_PROC_IDS: {
+        struct pm_vfs_ids m;
+        memcpy(&m, b->mr, sizeof m);
+        r = vfs_proc_set_ids(vfs, (int32_t)m.pid, (int32_t)m.pgid, (int32_t)m.sid);
         break;
     }
     case VFS_L_PROC_NOFILE: {

@@ -1,5 +1,6 @@
 /* /proc as vfs keeps it: the symlink /proc/self, one directory per live process holding stat,
- * cmdline, comm and maps (whose reads vfs does not answer itself), and exe, fd/ and mounts
+ * cmdline, comm, maps and status, whose reads vfs does not answer itself (it passes along what it
+ * knows of the process: its terminal, umask and descriptor table size), and exe, fd/ and mounts
  * (vfs_procfd.c); the machine-wide files are vfs_procinfo.c's.
  *
  * vfs owns the shape of /proc (it hears of every process from procmgr: vfs_proc_create and
@@ -33,6 +34,7 @@ static const struct {
     {"cmdline", VFS_PROCFS_CMDLINE},
     {"comm", VFS_PROCFS_COMM},
     {"maps", VFS_PROCFS_MAPS},
+    {"status", VFS_PROCFS_STATUS},
 };
 
 static void pid_name(int32_t pid, char buf[16])
@@ -146,8 +148,16 @@ int64_t vfs_procfs_delegate(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f,
     if (!op)
         return -LX_ENOMEM;
     op->id = ++vfs->procfs_next_id;
+    struct vfs_proc_facts facts = {0, -1, VFS_DEFAULT_UMASK, 64};
+    vfs_proc_t *target = vfs_proc_find(vfs, n->u.proc.pid);
+    if (target) {
+        vfs_console_facts(vfs, target, &facts);
+        facts.umask = target->umask;
+        while (facts.fdsize < (uint32_t)target->nfds)   /* Linux's table grows by doubling */
+            facts.fdsize *= 2;
+    }
     int rc = vfs->env.procfs_read(vfs->env.ctx, req->token, req->pid, req->tid, n->u.proc.pid,
-                                  n->u.proc.which, uaddr, len, off, op->id);
+                                  n->u.proc.which, uaddr, len, off, op->id, &facts);
     if (rc < 0) {
         free(op);
         return rc;

@@ -6,7 +6,9 @@
  * O_PATH); directories cannot be opened for writing, with O_CREAT or with O_TRUNC (EISDIR);
  * O_TRUNC truncates even a read-only open, as Linux does. A pipe node (a FIFO, or a pipe reached
  * through /proc/<pid>/fd) opens by vfs_fifo_open's rules, which may make the open wait; a device
- * node no driver here answers is ENXIO.
+ * node no driver here answers is ENXIO. Opening the console makes it the controlling terminal of
+ * a session leader that has none (unless O_NOCTTY); /dev/tty is the caller's controlling
+ * terminal, ENXIO without one.
  *
  * Entry points: vfs_sys_open, vfs_sys_openat, vfs_sys_creat. */
 #include "vfs_impl.h"
@@ -89,6 +91,9 @@ static int64_t open_common(vfs_t *vfs, vfs_proc_t *p, const vfs_req_t *req, int3
     int rc = open_resolve(vfs, p, dirfd, upath, flags, mode, &n);
     if (rc < 0)
         return rc;
+    bool tty = !(flags & LX_O_PATH) && n->kind == VFS_K_DEV && n->u.dev == VFS_DEV_CONSOLE;
+    if (tty && n->rdev == LX_MKDEV(5, 0) && !p->ctty)
+        return -LX_ENXIO; /* /dev/tty without a controlling terminal */
     vfs_file_t *f;
     /* x86_64 Linux forces O_LARGEFILE on every open, and F_GETFL shows it */
     rc = vfs_file_new(vfs, n, (flags & OPEN_KEPT_FLAGS) | LX_O_LARGEFILE, &f);
@@ -99,6 +104,8 @@ static int64_t open_common(vfs_t *vfs, vfs_proc_t *p, const vfs_req_t *req, int3
     int fd = vfs_fd_install(p, f, 0, flags & LX_O_CLOEXEC);
     if (fd < 0)
         vfs_file_put(f);
+    else if (tty)
+        vfs_console_opened(vfs, p, flags);
     return fd;
 }
 

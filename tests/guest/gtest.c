@@ -306,6 +306,47 @@ pid_t gt_spawn_child(const char *const *actions)
     return pid;
 }
 
+int gt_run_child(const char *path, char *const argv[])
+{
+    pid_t pid;
+    if (posix_spawn(&pid, path, NULL, NULL, argv, environ) != 0)
+        return 127;
+    int st;
+    while (waitpid(pid, &st, 0) != pid)
+        ;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+pid_t gt_spawn_job(const char *path, char *const argv[], int pgroup, int fd3,
+                   const sigset_t *sigdef)
+{
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    short flags = 0;
+    if (pgroup >= 0) {
+        posix_spawnattr_setpgroup(&at, pgroup);
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
+    if (sigdef) {
+        posix_spawnattr_setsigdefault(&at, sigdef);
+        flags |= POSIX_SPAWN_SETSIGDEF;
+    }
+    posix_spawnattr_setflags(&at, flags);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (fd3 >= 0)
+        posix_spawn_file_actions_adddup2(&fa, fd3, 3);
+    pid_t pid = -1;
+    int e = posix_spawn(&pid, path, &fa, &at, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    if (e) {
+        gt_fail(__FILE__, __LINE__, "posix_spawn %s: %s", path, strerror(e));
+        return -1;
+    }
+    return pid;
+}
+
 int gt_reap(pid_t pid)
 {
     return pid > 0 ? wait_for(pid, "t_child") : -1;

@@ -23,6 +23,7 @@
 #define GTEST_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -82,6 +83,15 @@ void gt_sleep_ms(long ms);
 /* posix_spawn helpers (envp NULL: our environment). They fail the current test, with the reason,
  * and return -1 if the spawn or the wait fails; otherwise they return the child's wait status. */
 int gt_spawn_wait(const char *path, char *const argv[], char *const envp[]);
+/* Runs path (argv) as a child and waits for it, for a program that must not run its tests as
+ * init: the child's exit status, or 128 + the signal that killed it, or 127 if it cannot start.
+ * No test is failed (nothing runs yet). */
+int gt_run_child(const char *path, char *const argv[]);
+/* posix_spawn with the options a job-control test needs: pgroup >= 0 puts the child in that
+ * process group (0: a new one), fd3 >= 0 is dup'ed to the child's fd 3, sigdef (or NULL) are the
+ * signals reset to their defaults. The pid, or -1 (the current test fails with the reason). */
+pid_t gt_spawn_job(const char *path, char *const argv[], int pgroup, int fd3,
+                   const sigset_t *sigdef);
 /* Same, with the child's stdout in a pipe: up to cap-1 bytes are collected into out
  * (NUL-terminated). */
 int gt_spawn_capture(const char *path, char *const argv[], char *const envp[], char *out,

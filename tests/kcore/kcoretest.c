@@ -8,8 +8,10 @@
  * a call forwarded with its reply handle and answered by a second server; a foreign thread's
  * syscall as a message, its registers read, changed and resumed; a thread created from a copy of a
  * blocked thread's registers in the same space (the vfork child); a page fault delivered to a
- * handler and resumed after mapping; preemption of a spinning thread; a reply to a killed thread.
- * The memory layer's tests (fork, objects, the reserve, leaks) and kbench figures: kcore_mem.c. */
+ * handler and resumed after mapping; preemption of a spinning thread; a reply to a killed thread;
+ * interrupting a thread that computes in user mode (and one not yet started, and one blocked), its
+ * CPU time, and a CPU-time alarm. The memory layer's tests (fork, objects, the reserve, leaks) and
+ * kbench figures: kcore_mem.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,6 +483,108 @@ static void test_preemption(void)
     k_cap_delete(spinner), k_cap_delete(ep);
 }
 
+/* Sleeps ms on a private endpoint's timer (lower-priority threads run meanwhile). */
+static void nap(int ep, uint64_t ms)
+{
+    k_timer_set(ep, 1, k_clock_ns() + ms * 1000000ull);
+    k_recv(ep);
+}
+
+static struct kthread_times times_of(int64_t t)
+{
+    struct kthread_times tt = {0, 0};
+    CHECK_EQ(k_thread_times(t, &tt), 0);
+    return tt;
+}
+
+static void test_interrupt(void)
+{
+    int ep = (int)k_ep_create(), tmr = (int)k_ep_create();
+    static struct kregs regs;
+    /* a spinner below our priority: it runs only while we wait */
+    int64_t s = spawn_foreign(ROOT_H_SELF_AS, spin_code, ep, ep, 0x51, 1);
+    CHECK(s > 0);
+    /* interrupted before it ever ran: it stops at its first instruction */
+    CHECK_EQ(k_thread_interrupt(s), 0);
+    int64_t r = k_recv(ep);
+    struct ipc_buf *b = kipc();
+    CHECK(r > 0);
+    CHECK_EQ(b->label, IPC_LABEL_INTERRUPT);
+    CHECK_EQ(b->badge, 0x51);
+    CHECK_EQ(b->mr[0], KINT_REQUEST);
+    CHECK_EQ(b->mr[1], (uint64_t)spin_code);
+    CHECK_EQ(k_thread_read_regs(s, &regs), 0);
+    CHECK_EQ(regs.rip, (uint64_t)spin_code);
+    CHECK_EQ(k_thread_interrupt(s), KTI_BLOCKED); /* we hold it: nothing to do */
+    msg(0, 0);
+    CHECK_EQ(k_reply(r), 0);
+
+    /* computing in user mode: it is stopped on the spot, and stays stopped */
+    nap(tmr, 30);
+    struct kthread_times t0 = times_of(s);
+    CHECK(t0.user_ns > 1000000);  /* it ran most of those 30 ms */
+    CHECK(spin_counter > 0);
+    CHECK_EQ(k_thread_interrupt(s), 0);
+    r = k_recv(ep);
+    CHECK_EQ(b->label, IPC_LABEL_INTERRUPT);
+    CHECK_EQ(b->mr[0], KINT_REQUEST);
+    CHECK_EQ(k_thread_read_regs(s, &regs), 0);
+    CHECK(regs.rip >= (uint64_t)spin_code && regs.rip < (uint64_t)spin_code + 16);
+    uint64_t c0 = spin_counter;
+    struct kthread_times t1 = times_of(s);
+    nap(tmr, 20);
+    CHECK_EQ(spin_counter, c0);                         /* no progress while held */
+    CHECK_EQ(times_of(s).user_ns, t1.user_ns);          /* and no CPU time */
+    CHECK(t1.user_ns >= t0.user_ns);
+    /* its registers are ours to change: send it to a syscall */
+    regs.rip = (uint64_t)foreign_code;
+    CHECK_EQ(k_thread_write_regs(s, &regs), 0);
+    msg(0, 0);
+    CHECK_EQ(k_reply(r), 0);
+    r = k_recv(ep);
+    CHECK_EQ(b->label, IPC_LABEL_SYSCALL);
+    CHECK_EQ(b->mr[0], 39);
+    CHECK_EQ(k_thread_interrupt(s), KTI_BLOCKED);        /* blocked in its syscall */
+    k_cap_delete(r);
+    k_thread_kill(s);
+    CHECK_EQ(k_thread_interrupt(s), -KE_DEAD);
+    CHECK(times_of(s).user_ns >= t1.user_ns);           /* a dead thread's totals stay readable */
+    k_cap_delete(s);
+
+    /* no fault endpoint: no way to interrupt it */
+    int64_t n = spawn_foreign(ROOT_H_SELF_AS, spin_code, ep, -1, 0x52, 1);
+    CHECK_EQ(k_thread_interrupt(n), -KE_INVAL);
+    CHECK_EQ(k_thread_cpu_alarm(n, 1000), -KE_INVAL);
+    k_thread_kill(n);
+    k_cap_delete(n);
+    k_cap_delete(ep), k_cap_delete(tmr);
+}
+
+static void test_cpu_alarm(void)
+{
+    int ep = (int)k_ep_create(), tmr = (int)k_ep_create();
+    int64_t s = spawn_foreign(ROOT_H_SELF_AS, spin_code, ep, ep, 0x53, 1);
+    nap(tmr, 10);
+    struct kthread_times t0 = times_of(s);
+    uint64_t due = t0.user_ns + t0.system_ns + 25000000ull;
+    CHECK_EQ(k_thread_cpu_alarm(s, due), 0);
+    int64_t r = k_recv(ep); /* it spins until it has used 25 ms more, then stops */
+    struct ipc_buf *b = kipc();
+    CHECK_EQ(b->label, IPC_LABEL_INTERRUPT);
+    CHECK_EQ(b->mr[0], KINT_CPU_ALARM);
+    struct kthread_times t1 = times_of(s);
+    CHECK(t1.user_ns + t1.system_ns >= due);
+    /* cancelled: it runs on and no message comes */
+    msg(0, 0);
+    CHECK_EQ(k_thread_cpu_alarm(s, t1.user_ns + t1.system_ns + 5000000ull), 0);
+    CHECK_EQ(k_thread_cpu_alarm(s, 0), 0);
+    CHECK_EQ(k_reply(r), 0);
+    nap(tmr, 30);
+    CHECK(times_of(s).user_ns > t1.user_ns + 5000000ull);
+    k_thread_kill(s);
+    k_cap_delete(s), k_cap_delete(ep), k_cap_delete(tmr);
+}
+
 static void test_no_leaks(void)
 {
     /* everything above was torn down: the objects are gone and their memory is back */
@@ -561,6 +665,8 @@ int main(const struct kboot_info *bi)
     run("foreign_syscall_and_register_copy", test_foreign_syscall_and_register_copy);
     run("page_fault_handler", test_page_fault_handler);
     run("preemption", test_preemption);
+    run("interrupt", test_interrupt);
+    run("cpu_alarm", test_cpu_alarm);
     run("no_leaks", test_no_leaks);
     for (const struct kcore_test *t = kcore_mem_tests; t->name; t++)
         run(t->name, t->fn);

@@ -6,6 +6,12 @@
 #   run.sh --iso os.iso --log out.log [--cmdline "words"] [--expect-status N] [--timeout S]
 #          [--marker REGEX]... [--stdin FILE] [--rtc DATE]
 #
+# --stdin FILE is typed into the serial console as fast as the guest takes it. A FILE whose first
+# line is "@script" is typed in step with the guest instead: "@wait REGEX" waits until the serial
+# log has a line matching REGEX, "@raw TEXT" types TEXT with printf %b escapes (\x03 is ^C) and no
+# newline, any other line is typed as it is with its newline. (The line discipline acts on ^C when
+# it arrives, so a test of ^C must not type it before the program is ready for it.)
+#
 # The guest's clock is pinned so that no test depends on the day it runs: the RTC starts at --rtc
 # if given (a test of date formatting), else at $OS_TEST_DATE, else at 2026-03-04T10:00:00 (a
 # one-digit day: `ls -l` pads it). `OS_TEST_DATE=2026-03-24T10:00:00 make test` runs the suite on
@@ -49,8 +55,40 @@ args=(-machine pc -accel tcg -cpu qemu64 -smp 1 -m 1G -no-reboot -display none
       -rtc "base=${rtc:-${OS_TEST_DATE:-2026-03-04T10:00:00}}"
       "${serial[@]}" -monitor none)
 [ -n "$cmdline" ] && args+=(-fw_cfg "name=opt/os/cmdline,string=$cmdline")
+# "@script" input: typed by a feeder through a FIFO, waiting for the guest's output as told
+feed_script() { # script log deadline
+    local line re
+    {
+        IFS= read -r line # "@script"
+        while IFS= read -r line; do
+            case "$line" in
+            "@wait "*)
+                re=${line#@wait }
+                until grep -aEq -- "$re" "$2" 2>/dev/null; do
+                    [ "$(date +%s)" -ge "$3" ] && return 0
+                    sleep 0.1
+                done ;;
+            "@raw "*) printf '%b' "${line#@raw }" ;;
+            *) printf '%s\n' "$line" ;;
+            esac
+        done
+    } < "$1"
+}
+feeder=""
+if [ -n "$stdin_file" ] && [ "$(head -n 1 "$stdin_file")" = "@script" ]; then
+    rm -f "$log" # no match may come from an earlier run's log
+    input=$(mktemp -u "${TMPDIR:-/tmp}/os-typed.XXXXXX")
+    mkfifo "$input"
+    feed_script "$stdin_file" "$log" $(($(date +%s) + timeout)) > "$input" &
+    feeder=$!
+fi
 timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" < "$input" > /dev/null
 status=$?
+if [ -n "$feeder" ]; then
+    kill "$feeder" 2> /dev/null
+    wait "$feeder" 2> /dev/null
+    rm -f "$input"
+fi
 
 fail=0
 if [ $status -eq 124 ] || [ $status -eq 137 ]; then

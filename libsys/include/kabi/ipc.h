@@ -14,14 +14,20 @@
 #define IPC_LABEL_FAULT 0xFFFF0002u   /* mr[0]=vector, mr[1]=error code, mr[2]=address (CR2), mr[3]=rip,
                                        * mr[4]=cause (KFAULT_*) */
 #define IPC_LABEL_NOTIFY 0xFFFF0003u  /* mr[0]=the notification bits (cleared on delivery) */
+#define IPC_LABEL_INTERRUPT 0xFFFF0004u /* mr[0]=why (KINT_*), mr[1]=rip: a thread stopped on its
+                                         * way to user mode (thread_interrupt, thread_cpu_alarm) */
 
 /* the cause of a page fault the kernel could not resolve (fault message mr[4]) */
 #define KFAULT_NONE 0  /* no region there, or it does not allow the access (or not a page fault) */
 #define KFAULT_NOMEM 1 /* no frame left for the page: mr[1]'s P bit is then clear (not present) */
 #define KFAULT_RANGE 2 /* the region maps a memory object and the page is past its end (SIGBUS) */
 
-/* reply to a foreign thread (syscall or fault): mr[0] becomes RAX for a syscall; for a fault the
- * thread resumes with its (possibly rewritten) registers. */
+/* why an interrupt message was sent (bits of its mr[0]) */
+#define KINT_REQUEST 0x1   /* thread_interrupt */
+#define KINT_CPU_ALARM 0x2 /* the thread's CPU time reached its thread_cpu_alarm */
+
+/* reply to a foreign thread (syscall or fault): mr[0] becomes RAX for a syscall; for a fault or an
+ * interrupt the thread resumes with its (possibly rewritten) registers. */
 
 struct ipc_buf {
     uint64_t self;                /* the buffer's own user address: a native thread's FS base points

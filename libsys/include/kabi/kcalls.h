@@ -46,7 +46,10 @@
     X(34, mem_resize)      /* (mem, size): grow, or shrink (pages past the end leave every mapping) */ \
     X(35, mem_commit)      /* (mem, off, len): allocate those pages now, or -KE_NOMEM */         \
     X(36, as_info)         /* (as, info): struct kas_info: resident pages, page tables, regions */ \
-    X(37, log_read)        /* (buf, len, pos): kernel log bytes from position pos; rdx = end */
+    X(37, log_read)        /* (buf, len, pos): kernel log bytes from position pos; rdx = end */ \
+    X(38, thread_interrupt) /* (t): t sends an IPC_LABEL_INTERRUPT message before it next runs user code; 1 if it is blocked in the kernel instead */ \
+    X(39, thread_times)    /* (t, out): struct kthread_times, the CPU time t has used */         \
+    X(40, thread_cpu_alarm) /* (t, ns): interrupt t once its CPU time reaches ns (0 cancels) */
 
 enum kcall_nr {
 #define KCALL_ENUM(n, name) KCALL_##name = n,
@@ -68,6 +71,9 @@ enum kcall_nr {
 
 /* log_read: the kernel keeps the last KLOG_RING_SIZE bytes of its log */
 #define KLOG_RING_SIZE 16384
+/* thread_interrupt's result when the thread is blocked in the kernel (a message of its is
+ * outstanding): nothing happens, no interrupt message will come */
+#define KTI_BLOCKED 1
 
 /* as_write / as_copy flags */
 #define KAS_FORCE 1  /* write even to read-only user pages (the holder of KR_MAP could unprotect them anyway): exec loading */

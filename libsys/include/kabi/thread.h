@@ -25,6 +25,11 @@ struct kthread_cfg {
     struct kregs regs;    /* initial registers (rip, rsp, ... ; rflags is sanitised) */
 };
 
+/* thread_times: CPU time a thread has used, in ns, split between user mode and the kernel */
+struct kthread_times {
+    uint64_t user_ns, system_ns;
+};
+
 /* sys_mem_info (fields are only ever appended: servers and benchmarks read the first ones) */
 struct kmem_info {
     uint64_t total_frames, free_frames;

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <lx/fs.h>   /* struct lx_timespec */
+#include <lx/time.h> /* struct lx_itimerspec */
 
 /* poll(2) events (asm-generic/poll.h); epoll uses the same values for its EPOLL* bits */
 #define LX_POLLIN     0x0001
@@ -63,9 +64,6 @@ _Static_assert(sizeof(struct lx_epoll_event) == 12, "x86_64 struct epoll_event")
 #define LX_TFD_TIMER_ABSTIME       1
 #define LX_TFD_TIMER_CANCEL_ON_SET 2
 
-struct lx_itimerspec {
-    struct lx_timespec it_interval;
-    struct lx_timespec it_value;
-};
+/* struct lx_itimerspec: lx/time.h */
 
 #endif

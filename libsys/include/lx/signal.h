@@ -129,6 +129,23 @@ _Static_assert(sizeof(struct lx_rt_sigframe) == 440, "rt_sigframe is 440 bytes")
 
 #define LX_SI_USER 0
 #define LX_SI_KERNEL 0x80
+#define LX_SI_QUEUE (-1)
+#define LX_SI_TIMER (-2)
+
+/* struct sigevent (timer_create): sigev_value, sigev_signo, sigev_notify, then a union whose
+ * first int is SIGEV_THREAD_ID's target thread; 64 bytes. */
+#define LX_SIGEV_SIGNAL    0
+#define LX_SIGEV_NONE      1
+#define LX_SIGEV_THREAD    2
+#define LX_SIGEV_THREAD_ID 4
+struct lx_sigevent {
+    uint64_t sigev_value;
+    int32_t sigev_signo;
+    int32_t sigev_notify;
+    int32_t sigev_tid;
+    int32_t pad_[11];
+};
+_Static_assert(sizeof(struct lx_sigevent) == 64, "struct sigevent is 64 bytes");
 #define LX_SS_ONSTACK 1
 #define LX_SS_DISABLE 2
 

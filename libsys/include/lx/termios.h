@@ -108,6 +108,7 @@ struct lx_winsize {
 #define LX_TIOCSWINSZ 0x5414
 #define LX_FIONREAD   0x541B
 #define LX_TIOCNOTTY  0x5422
+#define LX_TIOCGSID   0x5429
 #define LX_FIONBIO    0x5421
 #define LX_FIONCLEX   0x5450
 #define LX_FIOCLEX    0x5451

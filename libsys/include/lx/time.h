@@ -33,4 +33,25 @@ struct lx_timezone {
     int32_t tz_dsttime;
 };
 
+/* setitimer/getitimer */
+#define LX_ITIMER_REAL    0
+#define LX_ITIMER_VIRTUAL 1
+#define LX_ITIMER_PROF    2
+struct lx_itimerval {
+    struct lx_timeval it_interval, it_value;
+};
+/* timer_settime/timer_gettime */
+struct lx_itimerspec {
+    struct lx_timespec it_interval, it_value;
+};
+
+/* CPU-time clock ids (clock_getcpuclockid, pthread_getcpuclockid): ~pid << 3 | which, bit 2
+ * for a thread's clock; pid 0 is the caller. */
+#define LX_CPUCLOCK_PROF     0
+#define LX_CPUCLOCK_VIRT     1
+#define LX_CPUCLOCK_SCHED    2
+#define LX_CPUCLOCK_PERTHREAD 4
+#define LX_CPUCLOCK_PID(id)   (~((id) >> 3))
+#define LX_MAKE_PROCESS_CPUCLOCK(pid, which) ((int32_t)((~(uint32_t)(pid) << 3) | (which)))
+
 #endif

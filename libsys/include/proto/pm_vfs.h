@@ -10,7 +10,12 @@
  * /proc/<pid>/{stat,cmdline,comm,maps} is queued by vfs with the reader's reply capability; procmgr
  * fetches it (VFS_L_EVENTS moves the capability along), copies the slice [off, off+len) of the
  * text into the reader's buffer, tells vfs how many bytes it gave (VFS_L_PROCFS_DONE, so vfs
- * advances the description's offset and lets go of it), then answers the reader. */
+ * advances the description's offset and lets go of it), then answers the reader.
+ *
+ * Job control: vfs keeps every process's group and session (told by VFS_L_PROC_IDS) to know the
+ * terminal's foreground; a background process's read of its controlling terminal (or write
+ * under TOSTOP, tcsetpgrp, tcsetattr) is handed to procmgr the same way (struct vfs_pm_jobctl),
+ * since what decides (the caller's signal mask and dispositions, orphaned groups) is procmgr's. */
 #ifndef PROTO_PM_VFS_H
 #define PROTO_PM_VFS_H
 #include <stdint.h>
@@ -30,6 +35,7 @@ enum vfs_label {
     VFS_L_PROC_NOFILE,  /* call: a process's RLIMIT_NOFILE soft limit changed */
     VFS_L_INTERRUPT,    /* call: give up thread tid's blocked call; its reply comes back in caps[0] */
     VFS_L_PROCFS_DONE,  /* call: a delegated /proc read was answered with this many bytes */
+    VFS_L_PROC_IDS,     /* call: a process's group or session changed (struct pm_vfs_ids) */
 };
 
 /* notification bits */
@@ -42,6 +48,12 @@ struct pm_vfs_syscall {
     int64_t pid, tid;
     uint64_t nr;
     uint64_t a[6];
+    uint64_t flags;     /* VFS_SYS_* */
+};
+#define VFS_SYS_NOJC 0x1 /* procmgr checked the job control: do the call (pm_jobctl) */
+
+struct pm_vfs_ids {     /* PROC_IDS: tells vfs; a new process inherits its parent's */
+    int64_t pid, pgid, sid;
 };
 
 struct pm_vfs_proc { /* PROC_CREATE, PROC_EXEC, PROC_EXIT */
@@ -94,6 +106,7 @@ enum vfs_procfs_file {
     VFS_PROCFS_CMDLINE,  /* argv, each argument NUL-terminated */
     VFS_PROCFS_COMM,     /* "comm\n" */
     VFS_PROCFS_MAPS,     /* one line per mapping, Linux's format */
+    VFS_PROCFS_STATUS,   /* "Name:\t...": Linux's status lines */
 };
 
 /* One delegated read: its reply capability is caps[i] of the VFS_L_EVENTS reply for rd[i]. */
@@ -104,6 +117,19 @@ struct vfs_pm_procfs_read {
     uint64_t uaddr, len;/* the reader's buffer (the first non-empty segment of a readv) */
     uint64_t off;       /* where in the text the read starts */
     uint64_t id;        /* for VFS_L_PROCFS_DONE */
+    /* what vfs knows of the target: its controlling terminal (stat's tty_nr, tpgid: -1 for
+     * none), umask and descriptor table size (status) */
+    int32_t tty_nr, tpgid;
+    uint32_t umask, fdsize;
+};
+
+/* A call of a process of a background group on its controlling terminal, handed over for
+ * procmgr to decide (pm_jobctl): its reply capability is in caps[] after the reads'. */
+struct vfs_pm_jobctl {
+    int32_t pid, tid;
+    int32_t sig;        /* SIGTTIN (a read) or SIGTTOU */
+    int32_t eio;        /* the error if it must fail (-EIO; -ENOTTY for TIOCSPGRP) */
+    uint64_t nr, a[6];  /* the call, to forward back with VFS_SYS_NOJC */
 };
 
 #define VFS_EVENTS_MAX 32
@@ -112,8 +138,11 @@ struct vfs_pm_events {
     int64_t count;
     struct { int32_t pid, tid, sig, pad; } ev[VFS_EVENTS_MAX];
     uint32_t nreads;    /* rd[0 .. nreads), with as many capabilities */
-    uint32_t more;      /* more reads are queued: call VFS_L_EVENTS again */
+    uint32_t more;      /* more reads or job-control calls are queued: call VFS_L_EVENTS again */
     struct vfs_pm_procfs_read rd[VFS_PROCFS_READS_MAX];
+    uint32_t njobctl;   /* jc[0 .. njobctl): capabilities caps[nreads ..], nreads + njobctl <= 4 */
+    uint32_t pad_;
+    struct vfs_pm_jobctl jc[VFS_PROCFS_READS_MAX];
 };
 
 /* procmgr -> vfs once a delegated read was answered: count bytes were given (0 for an error or

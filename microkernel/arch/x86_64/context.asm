@@ -25,11 +25,14 @@ arch_switch:
     pop rbp
     ret
 
-; A new user thread's first kernel code: its trap frame sits right above, at the stack top.
-; arch_kstack_prepare leaves one word of padding below the frame; skip it.
+; A new user thread's first kernel code: its trap frame sits right above, at the stack top (rsp
+; points at it, 16-byte aligned). tctl_leave charges its start-up and lets it stop first if it was
+; interrupted before it ever ran.
 global thread_user_entry
 extern trap_return
+extern tctl_first_leave
 thread_user_entry:
+    call tctl_first_leave
     jmp trap_return
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,7 +1,8 @@
 /* Time: the legacy PIC (remapped to vectors 32..47), the PIT as the periodic tick, and the TSC as
  * the monotonic clock, calibrated against PIT channel 2. Under QEMU's -icount the TSC counts guest
  * instructions, which is what the benchmarks rely on.
- * Entry points: arch_timer_init, arch_irq_unmask, arch_pic_eoi, arch_tsc, arch_tsc_hz, arch_clock_ns. */
+ * Entry points: arch_timer_init, arch_irq_unmask, arch_pic_eoi, arch_tsc, arch_tsc_hz, arch_clock_ns,
+ * arch_tsc_to_ns, arch_ns_to_tsc. */
 #include "arch.h"
 #include "io.h"
 #include "kprintf.h"
@@ -84,9 +85,21 @@ uint64_t arch_tsc_hz(void)
     return tsc_hz;
 }
 
-uint64_t arch_clock_ns(void)
+uint64_t arch_tsc_to_ns(uint64_t t)
 {
-    uint64_t t = arch_tsc() - tsc_boot;
     /* split to avoid overflowing t * 1e9 */
     return (t / tsc_hz) * 1000000000ull + (t % tsc_hz) * 1000000000ull / tsc_hz;
+}
+
+uint64_t arch_ns_to_tsc(uint64_t ns)
+{
+    uint64_t s = ns / 1000000000ull;
+    if (s > UINT64_MAX / tsc_hz - 1)
+        return UINT64_MAX; /* centuries: never */
+    return s * tsc_hz + (ns % 1000000000ull) * tsc_hz / 1000000000ull;
+}
+
+uint64_t arch_clock_ns(void)
+{
+    return arch_tsc_to_ns(arch_tsc() - tsc_boot);
 }

@@ -273,6 +273,43 @@ static void fk_thread_destroy(void *ctx, pm_thread_t t)
     memset(th, 0, sizeof(*th));
 }
 
+static int fk_vfs_interrupt(void *ctx, int32_t tid, pm_token_t *tok)
+{
+    fake_t *fk = ctx;
+    if (tid <= 0 || tid >= FK_MAX_THREADS || !fk->vfs_held[tid])
+        return 0;
+    *tok = fk->vfs_held[tid];
+    fk->vfs_held[tid] = 0;
+    fk->tok[*tok] = FK_TOK_HELD; /* back in procmgr's hands */
+    return 1;
+}
+
+static int fk_thread_interrupt(void *ctx, pm_thread_t t)
+{
+    fake_t *fk = ctx;
+    fk_thread_t *th = fk_th(fk, t);
+    int r = th->in_kernel || (th->badge < FK_MAX_THREADS && fk->vfs_held[th->badge])
+                ? PM_INTR_BLOCKED
+                : 0;
+    th->interrupts += r == 0;
+    fk_ev(fk, FK_EV_INTERRUPT, t, (uint64_t)r, 0);
+    return r;
+}
+
+static void fk_thread_times(void *ctx, pm_thread_t t, uint64_t *user, uint64_t *sys)
+{
+    fk_thread_t *th = fk_th(ctx, t);
+    *user = th->utime;
+    *sys = th->stime;
+}
+
+static void fk_thread_cpu_alarm(void *ctx, pm_thread_t t, uint64_t ns)
+{
+    fake_t *fk = ctx;
+    fk_th(fk, t)->cpu_alarm = ns;
+    fk_ev(fk, FK_EV_CPU_ALARM, t, ns, 0);
+}
+
 /* ---- tokens ---- */
 
 static void fk_consume(fake_t *fk, pm_token_t tok, enum fk_tok_state how, int64_t v)
@@ -304,24 +341,31 @@ static void fk_vfs_forward(void *ctx, int32_t pid, int32_t tid, uint64_t nr, con
 {
     fake_t *fk = ctx;
     (void)a;
+    (void)tid;
     fk_consume(fk, tok, FK_TOK_FORWARDED, 0);
     fk_ev(fk, FK_EV_FORWARD, tok, nr, (uint64_t)pid);
-    fk->vfs_blocked_tid = fk->vfs_blocks ? tid : 0;
 }
 
 /* vfs gives back the call it holds for tid (when the test made forwarded calls block): the
  * caller's reply capability comes back as a new token */
-static int fk_vfs_interrupt(void *ctx, int32_t tid, pm_token_t *tok)
+
+static void fk_vfs_forward_nojc(void *ctx, int32_t pid, int32_t tid, uint64_t nr,
+                                const uint64_t a[6], pm_token_t tok)
 {
     fake_t *fk = ctx;
-    if (!fk->vfs_blocked_tid || fk->vfs_blocked_tid != tid)
-        return 0;
-    fk->vfs_blocked_tid = 0;
-    *tok = fk_tok_new(fk);
-    return 1;
+    (void)tid;
+    (void)a;
+    fk_consume(fk, tok, FK_TOK_FORWARDED, 0);
+    fk_ev(fk, FK_EV_FORWARD_NOJC, tok, nr, (uint64_t)pid);
 }
 
 /* ---- vfs ---- */
+
+static int fk_vfs_proc_ids(void *ctx, int32_t pid, int32_t pgid, int32_t sid)
+{
+    fk_ev(ctx, FK_EV_VFS_IDS, (uint64_t)pid, (uint64_t)pgid, (uint64_t)sid);
+    return 0;
+}
 
 static int fk_vfs_proc_create(void *ctx, int32_t pid, int32_t ppid, pm_as_t as)
 {
@@ -506,7 +550,12 @@ fake_t *fk_new(void)
         .free_memory = fk_free_memory,
         .vfs_proc_nofile = fk_vfs_proc_nofile,
         .vfs_procfs_done = fk_vfs_procfs_done,
+        .thread_interrupt = fk_thread_interrupt,
         .vfs_interrupt = fk_vfs_interrupt,
+        .thread_times = fk_thread_times,
+        .thread_cpu_alarm = fk_thread_cpu_alarm,
+        .vfs_proc_ids = fk_vfs_proc_ids,
+        .vfs_forward_nojc = fk_vfs_forward_nojc,
     };
     fk->pm = pm_create(&fk->env);
     assert_non_null(fk->pm);
@@ -552,6 +601,13 @@ void fk_boot(fake_t *fk)
     assert_int_equal(pm_start_init(fk->pm, "/sbin/init", argv, envp), 0);
 }
 
+fake_t *fk_new_booted(void)
+{
+    fake_t *fk = fk_new();
+    fk_boot(fk);
+    return fk;
+}
+
 uint64_t fk_tok_new(fake_t *fk)
 {
     uint64_t tok = fk->next_tok++;
@@ -569,6 +625,37 @@ uint64_t fk_call_v(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6])
 {
     uint64_t tok = fk_tok_new(fk);
     pm_syscall(fk->pm, badge, nr, a, tok);
+    return tok;
+}
+
+uint64_t fk_spawn(fake_t *fk, uint64_t parent)
+{
+    int mark = fk->nev;
+    uint64_t tok = fk_call(fk, parent, 56 /* clone */, 0x4111, 0x7ffff0000000, 0, 0, 0, 0);
+    int i = fk_find_event(fk, mark, FK_EV_THREAD_CREATE, false, 0);
+    assert_true(i >= 0);
+    uint64_t child = fk->ev[i].y;
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, child, 4096);
+    uint64_t p = fk_ubuf_str(&u, "/bin/prog");
+    assert_int_equal(fk_sys(fk, child, 59 /* execve */, p, 0, 0, 0, 0, 0), 0);
+    assert_int_equal(fk_tok_value(fk, tok), (int64_t)child);
+    return child;
+}
+
+uint64_t fk_call_blocked_in_vfs(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6])
+{
+    uint64_t tok = fk_call_v(fk, badge, nr, a);
+    assert_int_equal(fk->tok[tok], FK_TOK_FORWARDED);
+    assert_true(badge < FK_MAX_THREADS);
+    fk->vfs_held[badge] = tok;
+    return tok;
+}
+
+uint64_t fk_interrupted(fake_t *fk, uint64_t badge, uint64_t why)
+{
+    uint64_t tok = fk_tok_new(fk);
+    pm_interrupted(fk->pm, badge, why, tok);
     return tok;
 }
 

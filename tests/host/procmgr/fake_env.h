@@ -30,6 +30,10 @@ enum fk_ev {
     FK_EV_VFS_CREATE, FK_EV_VFS_EXEC, FK_EV_VFS_EXIT, FK_EV_VFS_OPEN, FK_EV_VFS_CLOSE,
     FK_EV_TIMER_ARM, FK_EV_POWEROFF, FK_EV_VFS_NOFILE,
     FK_EV_VFS_PROCFS_DONE,   /* (id, count) */
+    FK_EV_INTERRUPT,         /* (thread handle, result) */
+    FK_EV_CPU_ALARM,         /* (thread handle, ns) */
+    FK_EV_VFS_IDS,           /* (pid, pgid, sid) */
+    FK_EV_FORWARD_NOJC,      /* (tok, nr, pid) */
 };
 
 typedef struct fk_event {
@@ -57,6 +61,10 @@ typedef struct fk_thread {
     uint64_t badge;
     int space;
     pm_regs_t regs;
+    uint64_t utime, stime;  /* what thread_times reports, ns (the test sets them) */
+    uint64_t cpu_alarm;     /* the last thread_cpu_alarm */
+    bool in_kernel;         /* thread_interrupt answers PM_INTR_BLOCKED (else 0: armed) */
+    int interrupts;         /* thread_interrupt calls that armed it */
 } fk_thread_t;
 
 typedef struct fk_file {
@@ -95,17 +103,26 @@ struct fake {
     int fail_thread_create;        /* error for the next thread_create, 0 none */
     int fail_vfs_proc_exec;
     int fail_as_map_after;         /* as_map fails once this many more succeeded, -1 never */
-    /* vfs_interrupt: with vfs_blocks set, the last forwarded call stays "blocked in vfs" and a
-     * signal's interruption gives its reply back (a new token) */
-    bool vfs_blocks;
-    int32_t vfs_blocked_tid;
+    /* vfs_interrupt: the token "vfs" holds for a thread's blocked call (0: none), by tid */
+    uint64_t vfs_held[FK_MAX_THREADS];
 };
 
 fake_t *fk_new(void);
 void fk_free(fake_t *fk);
 /* pm_create + a standard /sbin/init image + pm_start_init; asserts success. */
 void fk_boot(fake_t *fk);
+fake_t *fk_new_booted(void);   /* fk_new + fk_boot */
 
+/* A call of thread `badge` forwarded to "vfs" and blocked there: pm_syscall forwards it and
+ * vfs_interrupt will hand the token back. Returns the token. */
+uint64_t fk_call_blocked_in_vfs(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6]);
+/* The interrupt message of thread `badge` (pm_interrupted): returns the token used. */
+uint64_t fk_interrupted(fake_t *fk, uint64_t badge, uint64_t why);
+/* A posix_spawn of /bin/prog by `parent` (clone 0x4111, then the child's execve): the child's
+ * pid, exec'd, the parent released. */
+uint64_t fk_spawn(fake_t *fk, uint64_t parent);
+/* A call answered at once, arguments as a list: FK_SYS(fk, badge, nr, a0, a1...) */
+#define FK_SYS(fk, badge, nr, ...) fk_tok_value(fk, fk_call_v(fk, badge, nr, (uint64_t[6]){__VA_ARGS__}))
 /* A syscall from thread `badge`: returns the token used. */
 uint64_t fk_call(fake_t *fk, uint64_t badge, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
                  uint64_t a3, uint64_t a4, uint64_t a5);

@@ -40,17 +40,7 @@ static void exit_proc(fake_t *fk, uint64_t badge, uint64_t nr, uint64_t code)
 /* posix_spawn of /bin/prog from parent: returns the child's pid. */
 static uint64_t spawn(fake_t *fk, uint64_t parent)
 {
-    int mark = fk->nev;
-    uint64_t tok = fk_call(fk, parent, LX_SYS_clone, 0x4111, 0x7ffff0000000, 0, 0, 0, 0);
-    int i = fk_find_event(fk, mark, FK_EV_THREAD_CREATE, false, 0);
-    assert_true(i >= 0);
-    uint64_t child = fk->ev[i].y;
-    fk_ubuf_t u;
-    fk_ubuf_init(&u, fk, child, 4096);
-    uint64_t p = fk_ubuf_str(&u, "/bin/prog");
-    assert_int_equal(SYS(fk, child, LX_SYS_execve, p, 0, 0), 0);
-    assert_int_equal(fk_tok_value(fk, tok), (int64_t)child);
-    return child;
+    return fk_spawn(fk, parent);
 }
 
 static fake_t *boot(void)
@@ -135,10 +125,9 @@ static void test_sessions_and_groups(void **state)
 {
     (void)state;
     fake_t *fk = boot();
-    /* Linux's init starts in session 0, group 0 */
-    assert_int_equal(SYS(fk, 1, LX_SYS_getpgrp, 0), 0);
-    assert_int_equal(SYS(fk, 1, LX_SYS_getsid, 0), 0);
-    assert_int_equal(SYS(fk, 1, LX_SYS_setsid, 0), 1);
+    /* init starts as Linux's init after its setsid: session 1, group 1 */
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpgrp, 0), 1);
+    assert_int_equal(SYS(fk, 1, LX_SYS_getsid, 0), 1);
     assert_int_equal(SYS(fk, 1, LX_SYS_setsid, 0), -LX_EPERM);   /* already a group leader */
     uint64_t a = spawn(fk, 1);
     assert_int_equal(SYS(fk, a, LX_SYS_getsid, 0), 1);
@@ -291,6 +280,7 @@ static void test_kill_rules(void **state)
     assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGCHLD), 0);
     assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGWINCH), 0);
     assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGSTOP), 0);
+    assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGCONT), 0);
     fk_ubuf_t u;
     fk_ubuf_init(&u, fk, a, 4096);
     struct lx_sigaction ign = {.sa_handler = LX_SIG_IGN};
@@ -298,16 +288,20 @@ static void test_kill_rules(void **state)
     assert_int_equal(SYS(fk, a, LX_SYS_rt_sigaction, LX_SIGTERM, ign_va, 0, 8), 0);
     assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGTERM), 0);
     assert_int_equal(SYS(fk, a, LX_SYS_getpid, 0), (int64_t)a);
-    /* a caught signal runs its handler on the way back from the thread's next syscall, on a
-     * frame that brings it back through rt_sigreturn with everything as it was */
+    /* a caught signal runs its handler at once: the kernel is asked to stop the thread, which
+     * comes back with an interrupt message; the frame brings it back through rt_sigreturn with
+     * everything as it was */
     struct lx_sigaction h = {.sa_handler = 0x401000, .sa_flags = LX_SA_RESTORER,
                              .sa_restorer = 0x401100};
     uint64_t h_va = fk_ubuf_bytes(&u, &h, sizeof(h));
     assert_int_equal(SYS(fk, a, LX_SYS_rt_sigaction, LX_SIGUSR1, h_va, 0, 8), 0);
     fk_thread_t *th = fk_thread_of(fk, a);
     pm_regs_t before = th->regs;
+    int kicks = th->interrupts;
     assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGUSR1), 0);
-    assert_int_equal(SYS(fk, a, LX_SYS_getpid, 0), 0); /* the handler starts with rax = 0 */
+    assert_int_equal(th->interrupts, kicks + 1);
+    uint64_t itok = fk_interrupted(fk, a, PM_INTR_REQUEST);
+    assert_int_equal(fk_tok_state(fk, itok), FK_TOK_REPLIED); /* resumed, in the handler */
     assert_int_equal(th->regs.rip, 0x401000);
     assert_int_equal(th->regs.rdi, LX_SIGUSR1);
     uint64_t frame = th->regs.rsp;
@@ -326,11 +320,11 @@ static void test_kill_rules(void **state)
     /* while the handler runs, the signal is blocked: another one waits */
     assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGUSR1), 0);
     th->regs.rsp = frame + 8;                         /* the handler's ret popped pretcode */
-    /* rt_sigreturn gives back getpid's result and registers; the waiting signal then runs */
+    /* rt_sigreturn gives back the interrupted registers; the waiting signal then runs */
     assert_int_equal(SYS(fk, a, LX_SYS_rt_sigreturn, 0), 0);
     assert_int_equal(th->regs.rip, 0x401000);
     th->regs.rsp = th->regs.rsp + 8;
-    assert_int_equal(SYS(fk, a, LX_SYS_rt_sigreturn, 0), (int64_t)a);
+    assert_int_equal(SYS(fk, a, LX_SYS_rt_sigreturn, 0), (int64_t)before.rax);
     assert_int_equal(th->regs.rip, before.rip);
     assert_int_equal(th->regs.rsp, before.rsp);
     assert_int_equal(th->regs.rbx, before.rbx);
@@ -407,8 +401,11 @@ static void test_signal_notice_foreground(void **state)
     fake_t *fk = boot();
     uint64_t sh = spawn(fk, 1);
     uint64_t cmd = spawn(fk, sh);
-    /* ^C with no foreground group known: the running command, not the shell waiting for it */
+    assert_int_equal(SYS(fk, cmd, LX_SYS_setpgid, 0, 0), 0);
+    /* no terminal group named: nobody (vfs sends nothing without a foreground group) */
     pm_signal_notice(fk->pm, 0, 0, LX_SIGINT);
+    /* ^C to the foreground group: the command, not the shell in group 1 */
+    pm_signal_notice(fk->pm, -(int32_t)cmd, 0, LX_SIGINT);
     struct pm_proc_info info[8];
     int n = pm_proc_list(fk->pm, info, 8);
     assert_int_equal(n, 3);
@@ -625,12 +622,18 @@ static void test_time_calls(void **state)
     for (size_t i = 0; i < sizeof(ok_clocks) / sizeof(ok_clocks[0]); i++)
         assert_int_equal(SYS(fk, 1, LX_SYS_clock_gettime, ok_clocks[i], ts_va), 0);
     assert_int_equal(SYS(fk, 1, LX_SYS_clock_gettime, 10, ts_va), -LX_EINVAL);
-    assert_int_equal(SYS(fk, 1, LX_SYS_clock_gettime, (uint64_t)-6, ts_va), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_clock_gettime, (uint64_t)-5, ts_va), -LX_EINVAL); /* which 3 */
+    assert_int_equal(SYS(fk, 1, LX_SYS_clock_gettime,
+                         (uint64_t)(int64_t)LX_MAKE_PROCESS_CPUCLOCK(999, 2), ts_va),
+                     -LX_EINVAL);                                            /* no such pid */
     assert_int_equal(SYS(fk, 1, LX_SYS_clock_gettime, 0, 0x10), -LX_EFAULT);
-    /* the CPU clock approximation: time since the process started (init: at 5 s) */
+    /* the CPU clocks: the kernel's accounting of the thread */
+    fk_thread_of(fk, 1)->utime = 2000000000ull;
+    fk_thread_of(fk, 1)->stime = 500;
     assert_int_equal(SYS(fk, 1, LX_SYS_clock_gettime, LX_CLOCK_PROCESS_CPUTIME_ID, ts_va), 0);
     fk_mem_read(fk, 1, &ts, ts_va, 16);
     assert_int_equal(ts.tv_sec, 2);
+    assert_int_equal(ts.tv_nsec, 500);
     assert_int_equal(SYS(fk, 1, LX_SYS_clock_getres, LX_CLOCK_MONOTONIC, ts_va), 0);
     fk_mem_read(fk, 1, &ts, ts_va, 16);
     assert_int_equal(ts.tv_sec, 0);

@@ -270,7 +270,7 @@ static void test_read_answers_reader(void **state)
     text_of(fk, 1, PM_PROCFS_STAT, whole, sizeof(whole));
     uint64_t rt = fk_tok_new(fk);
     int mark = fk->nev;
-    pm_procfs_req_t rq = {(int32_t)child, (int32_t)child, 1, PM_PROCFS_STAT, ubuf, 10, 2, 77};
+    pm_procfs_req_t rq = {(int32_t)child, (int32_t)child, 1, PM_PROCFS_STAT, ubuf, 10, 2, 77, PM_PROCFS_FACTS_NONE};
     pm_procfs_read(fk->pm, &rq, rt);
     assert_int_equal(fk_tok_value(fk, rt), 10);
     char got[64];
@@ -284,7 +284,7 @@ static void test_read_answers_reader(void **state)
     /* its own cmdline, more than there is: the whole text */
     rt = fk_tok_new(fk);
     rq = (pm_procfs_req_t){(int32_t)child, (int32_t)child, (int32_t)child, PM_PROCFS_CMDLINE,
-                           ubuf, 64, 0, 78};
+                           ubuf, 64, 0, 78, PM_PROCFS_FACTS_NONE};
     pm_procfs_read(fk->pm, &rq, rt);
     assert_int_equal(fk_tok_value(fk, rt), 9);
     assert_int_equal(fk_mem_read(fk, child, got, ubuf, 9), 0);
@@ -302,7 +302,7 @@ static void test_read_answers_reader(void **state)
 
     /* a bad buffer: EFAULT, nothing advanced */
     rt = fk_tok_new(fk);
-    rq = (pm_procfs_req_t){(int32_t)child, (int32_t)child, 1, PM_PROCFS_COMM, 0x1000, 16, 0, 80};
+    rq = (pm_procfs_req_t){(int32_t)child, (int32_t)child, 1, PM_PROCFS_COMM, 0x1000, 16, 0, 80, PM_PROCFS_FACTS_NONE};
     pm_procfs_read(fk->pm, &rq, rt);
     assert_int_equal(fk_tok_value(fk, rt), -LX_EFAULT);
     assert_int_equal(fk->ev[fk_find_event(fk, 0, FK_EV_VFS_PROCFS_DONE, true, 80)].y, 0);
@@ -312,7 +312,7 @@ static void test_read_answers_reader(void **state)
     assert_int_equal(fk_sys(fk, child, LX_SYS_mprotect, ro & ~4095ull, 4096, LX_PROT_READ, 0, 0, 0),
                      0);
     rt = fk_tok_new(fk);
-    rq = (pm_procfs_req_t){(int32_t)child, (int32_t)child, 1, PM_PROCFS_COMM, ro, 16, 0, 83};
+    rq = (pm_procfs_req_t){(int32_t)child, (int32_t)child, 1, PM_PROCFS_COMM, ro, 16, 0, 83, PM_PROCFS_FACTS_NONE};
     pm_procfs_read(fk->pm, &rq, rt);
     assert_int_equal(fk_tok_value(fk, rt), -LX_EFAULT);
     assert_int_equal(fk_mem_read(fk, child, got, ro, 4), 0);
@@ -320,7 +320,7 @@ static void test_read_answers_reader(void **state)
 
     /* a target that is gone: ESRCH */
     rt = fk_tok_new(fk);
-    rq = (pm_procfs_req_t){(int32_t)child, (int32_t)child, 4242, PM_PROCFS_STAT, ubuf, 16, 0, 81};
+    rq = (pm_procfs_req_t){(int32_t)child, (int32_t)child, 4242, PM_PROCFS_STAT, ubuf, 16, 0, 81, PM_PROCFS_FACTS_NONE};
     pm_procfs_read(fk->pm, &rq, rt);
     assert_int_equal(fk_tok_value(fk, rt), -LX_ESRCH);
     assert_int_equal(fk->ev[fk_find_event(fk, 0, FK_EV_VFS_PROCFS_DONE, true, 81)].y, 0);
@@ -329,7 +329,7 @@ static void test_read_answers_reader(void **state)
     uint64_t et = fk_call(fk, child, LX_SYS_exit_group, 0, 0, 0, 0, 0, 0);
     assert_int_equal(fk_tok_state(fk, et), FK_TOK_DROPPED);
     rt = fk_tok_new(fk);
-    rq = (pm_procfs_req_t){(int32_t)child, (int32_t)child, 1, PM_PROCFS_STAT, ubuf, 16, 0, 82};
+    rq = (pm_procfs_req_t){(int32_t)child, (int32_t)child, 1, PM_PROCFS_STAT, ubuf, 16, 0, 82, PM_PROCFS_FACTS_NONE};
     pm_procfs_read(fk->pm, &rq, rt);
     assert_int_equal(fk_tok_state(fk, rt), FK_TOK_DROPPED);
     assert_int_equal(fk->ev[fk_find_event(fk, 0, FK_EV_VFS_PROCFS_DONE, true, 82)].y, 0);
@@ -354,7 +354,7 @@ static void test_long_cmdline(void **state)
     fk_ubuf_init(&u, fk, 1, 8192);
     uint64_t ubuf = fk_ubuf_zero(&u, 8000);
     uint64_t rt = fk_tok_new(fk);
-    pm_procfs_req_t rq = {1, 1, (int32_t)child, PM_PROCFS_CMDLINE, ubuf, 8000, 0, 5};
+    pm_procfs_req_t rq = {1, 1, (int32_t)child, PM_PROCFS_CMDLINE, ubuf, 8000, 0, 5, PM_PROCFS_FACTS_NONE};
     pm_procfs_read(fk->pm, &rq, rt);
     assert_int_equal(fk_tok_value(fk, rt), (int64_t)total);
     static char got[8000];
@@ -364,7 +364,7 @@ static void test_long_cmdline(void **state)
     assert_memory_equal(got + 5 + 3001, "end", 4);
     /* 100 bytes from offset 2000 */
     rt = fk_tok_new(fk);
-    rq = (pm_procfs_req_t){1, 1, (int32_t)child, PM_PROCFS_CMDLINE, ubuf, 100, 2000, 6};
+    rq = (pm_procfs_req_t){1, 1, (int32_t)child, PM_PROCFS_CMDLINE, ubuf, 100, 2000, 6, PM_PROCFS_FACTS_NONE};
     pm_procfs_read(fk->pm, &rq, rt);
     assert_int_equal(fk_tok_value(fk, rt), 100);
     assert_int_equal(fk_mem_read(fk, 1, got, ubuf, 100), 0);

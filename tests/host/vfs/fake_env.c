@@ -114,7 +114,7 @@ static void fake_raise_signal(void *ctx, int32_t pid, int32_t tid, int sig)
 
 static int fake_procfs_read(void *ctx, vfs_token_t token, int32_t pid, int32_t tid,
                             int32_t target, uint32_t which, uint64_t uaddr, uint64_t len,
-                            uint64_t off, uint64_t id)
+                            uint64_t off, uint64_t id, const struct vfs_proc_facts *facts)
 {
     fake_t *fk = ctx;
     if (fk->procfs_fail) {
@@ -127,8 +127,28 @@ static int fake_procfs_read(void *ctx, vfs_token_t token, int32_t pid, int32_t t
         abort();
     }
     fk->procfs[fk->nprocfs++] =
-        (fake_procfs_t){token, pid, tid, target, which, uaddr, len, off, id};
+        (fake_procfs_t){token, pid, tid, target, which, uaddr, len, off, id, *facts};
     return 0;
+}
+
+static int fake_jobctl(void *ctx, vfs_token_t token, int32_t pid, int32_t tid, int sig,
+                       int32_t eio, uint64_t nr, const uint64_t a[6])
+{
+    fake_t *fk = ctx;
+    if (fk->njobctl == sizeof(fk->jobctl) / sizeof(fk->jobctl[0])) {
+        fprintf(stderr, "fake_env: jobctl log full\n");
+        abort();
+    }
+    fake_jobctl_t *j = &fk->jobctl[fk->njobctl++];
+    *j = (fake_jobctl_t){token, pid, tid, sig, eio, nr, {0}};
+    memcpy(j->a, a, sizeof(j->a));
+    return 0;
+}
+
+void fake_ids(fake_t *fk, int32_t pid, int32_t pgid, int32_t sid)
+{
+    if (vfs_proc_set_ids(fk->vfs, pid, pgid, sid) != 0)
+        abort();
 }
 
 /* /proc/kstat's counters: fixed values the test can recognise */
@@ -264,6 +284,7 @@ fake_t *fake_new(void)
         .sysinfo = fake_sysinfo,
         .cpuid = fake_cpuid,
         .klog_read = fake_klog_read,
+        .jobctl = fake_jobctl,
     };
     fk->clock.tv_sec = 1700000000;
     fk->mono = 5000000000ull;   /* 5 s after boot */
@@ -316,7 +337,9 @@ void *fake_ptr(fake_t *fk, int32_t pid, uint64_t uaddr)
 
 int64_t fake_sys_tid(fake_t *fk, int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6])
 {
-    vfs_req_t req = {.pid = pid, .tid = tid, .nr = nr, .token = fk->next_token++};
+    vfs_req_t req = {.pid = pid, .tid = tid, .nr = nr, .token = fk->next_token++,
+                     .flags = fk->next_flags};
+    fk->next_flags = 0;
     memcpy(req.a, a, sizeof(req.a));
     fk->last_token = req.token;
     return vfs_syscall(fk->vfs, &req);

@@ -37,7 +37,16 @@ typedef struct fake_procfs {   /* a /proc read vfs handed to "procmgr" */
     int32_t pid, tid, target;
     uint32_t which;
     uint64_t uaddr, len, off, id;
+    struct vfs_proc_facts facts;
 } fake_procfs_t;
+
+typedef struct fake_jobctl {   /* a background terminal call vfs handed to "procmgr" */
+    vfs_token_t token;
+    int32_t pid, tid;
+    int sig;
+    int32_t eio;
+    uint64_t nr, a[6];
+} fake_jobctl_t;
 
 typedef struct fake {
     struct vfs_env env;
@@ -58,6 +67,9 @@ typedef struct fake {
     fake_procfs_t procfs[64];
     size_t nprocfs;
     int procfs_fail;          /* non-zero: the next procfs_read hand-over fails with it */
+    fake_jobctl_t jobctl[64];
+    size_t njobctl;
+    uint32_t next_flags;      /* vfs_req_t flags of the next fake_sys call (then cleared) */
     struct lx_timespec clock;
     uint64_t mono;            /* the monotonic clock, ns (tests move it, then vfs_timer_fired) */
     uint64_t armed;           /* the deadline vfs asked for with timer_arm (0: none) */
@@ -80,6 +92,8 @@ void *fake_ptr(fake_t *fk, int32_t pid, uint64_t uaddr);    /* host view of user
 int64_t fake_sys_tid(fake_t *fk, int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6]);
 #define fake_sys(fk, pid, nr, ...)                                                               \
     fake_sys_tid((fk), (pid), (pid), (nr), (const uint64_t[6]){__VA_ARGS__})
+/* A process's group and session changed, as procmgr tells vfs (VFS_L_PROC_IDS). */
+void fake_ids(fake_t *fk, int32_t pid, int32_t pgid, int32_t sid);
 /* The reply sent for token, if any (removes it from the record so it counts once). */
 bool fake_reply_find(fake_t *fk, vfs_token_t token, int64_t *value);
 /* The reply sent for token, which must exist (cmocka assertion); and that there is none. */

@@ -1,6 +1,8 @@
 /* Host tests of the console line discipline and tty ioctls: ONLCR output, canonical input with
  * echo, erase, kill, EOF, one line per read, raw mode, input typed before any read, ^C, deferred
- * console reads and their cancellation. */
+ * console reads and their cancellation; the controlling terminal (acquiring, stealing, giving
+ * up, the leader's exit), the foreground group's rules, the background checks handed to
+ * procmgr, and the signal characters. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,15 +88,29 @@ static void test_default_termios_and_ioctls(void **state)
     assert_int_equal(t_ioctl(fk, P, 2, LX_TIOCGWINSZ, &ws, sizeof(ws)), 0);
     assert_int_equal(ws.ws_row, 50);
     assert_int_equal(ws.ws_col, 132);
-    /* the first process became the foreground group; TIOCSPGRP stores another */
+    /* the first process became the foreground group; TIOCSPGRP makes another one of its session
+     * the foreground */
     int32_t pg = 0;
     assert_int_equal(t_ioctl(fk, P, 0, LX_TIOCGPGRP, &pg, sizeof(pg)), 0);
     assert_int_equal(pg, P);
-    pg = 77;
+    assert_int_equal(vfs_proc_create(fk->vfs, 7, P), 0);
+    fake_ids(fk, 7, 7, P);
+    pg = 7;
     assert_int_equal(t_ioctl(fk, P, 0, LX_TIOCSPGRP, &pg, sizeof(pg)), 0);
     pg = 0;
     assert_int_equal(t_ioctl(fk, P, 0, LX_TIOCGPGRP, &pg, sizeof(pg)), 0);
-    assert_int_equal(pg, 77);
+    assert_int_equal(pg, 7);
+    /* now P is in the background: taking the terminal back is procmgr's SIGTTOU decision, and
+     * once procmgr says go (P ignores or blocks SIGTTOU), it is done */
+    pg = P;
+    assert_int_equal(t_ioctl(fk, P, 0, LX_TIOCSPGRP, &pg, sizeof(pg)), VFS_SUSPEND);
+    assert_int_equal(fk->njobctl, 1);
+    assert_int_equal(fk->jobctl[0].sig, 22);
+    assert_int_equal(fk->jobctl[0].eio, -LX_ENOTTY);
+    fk->next_flags = VFS_REQ_NOJC;
+    assert_int_equal(t_ioctl(fk, P, 0, LX_TIOCSPGRP, &pg, sizeof(pg)), 0);
+    assert_int_equal(t_ioctl(fk, P, 0, LX_TIOCGPGRP, &pg, sizeof(pg)), 0);
+    assert_int_equal(pg, P);
     pg = -5;
     assert_int_equal(t_ioctl(fk, P, 0, LX_TIOCSPGRP, &pg, sizeof(pg)), -LX_EINVAL);
     assert_int_equal(fake_sys(fk, P, VFS_NR_ioctl, 0, LX_TCGETS, FAKE_BADADDR), -LX_EFAULT);
@@ -284,10 +300,14 @@ static void test_ctrl_c(void **state)
     fake_t *fk = *state;
     char buf[64];
     fake_console_take(fk);
+    /* a command in its own group (42) is the foreground and reads */
     int32_t pg = 42;
+    assert_int_equal(vfs_proc_create(fk->vfs, 42, P), 0);
+    fake_ids(fk, 42, 42, P);
     assert_int_equal(t_ioctl(fk, P, 0, LX_TIOCSPGRP, &pg, sizeof(pg)), 0);
-    uint64_t ubuf = fake_alloc(fk, P, 64);
-    vfs_token_t tok = deferred_read(fk, 10, ubuf, 64);
+    uint64_t ubuf = fake_alloc(fk, 42, 64);
+    assert_int_equal(fake_sys(fk, 42, VFS_NR_read, 0, ubuf, 64), VFS_SUSPEND);
+    vfs_token_t tok = fk->last_token;
     type(fk, "doomed\003");
     assert_int_equal(fk->nsigs, 1);
     assert_int_equal(fk->sigs[0].pid, -42);   /* the foreground process group */
@@ -297,7 +317,9 @@ static void test_ctrl_c(void **state)
     assert_int_equal(fk->nreplies, 0);   /* the reader is left to procmgr's signal */
     type(fk, "kept\n");
     assert_int_equal(fake_reply_of(fk, tok), 5);   /* the discarded line is gone */
-    assert_memory_equal(fake_ptr(fk, P, ubuf), "kept\n", 5);
+    assert_memory_equal(fake_ptr(fk, 42, ubuf), "kept\n", 5);
+    pg = P; /* the shell's group is the foreground again */
+    assert_int_equal(t_ioctl(fk, 42, 0, LX_TIOCSPGRP, &pg, sizeof(pg)), 0);
     /* ^\ is SIGQUIT; with ISIG off ^C is an ordinary byte */
     type(fk, "\034");
     assert_int_equal(fk->sigs[1].sig, 3);
@@ -350,6 +372,193 @@ static void test_nonblocking_and_cancel(void **state)
     assert_int_equal(read_now(fk, buf, sizeof(buf)), 2);   /* the input waited for us */
 }
 
+/* A process P made in the session of P (1) with its own group */
+static void child_in_group(fake_t *fk, int32_t pid, int32_t pgid, int32_t sid)
+{
+    assert_int_equal(vfs_proc_create(fk->vfs, pid, P), 0);
+    fake_ids(fk, pid, pgid, sid);
+}
+
+static int32_t ioctl_int(fake_t *fk, int32_t pid, uint32_t cmd, int32_t *v)
+{
+    return (int32_t)t_ioctl(fk, pid, 0, cmd, v, sizeof(*v));
+}
+
+/* The controlling terminal: init's from the start; a new session has none until its leader
+ * opens the console (O_NOCTTY honoured) or asks with TIOCSCTTY; /dev/tty needs one. */
+static void test_controlling_terminal(void **state)
+{
+    fake_t *fk = *state;
+    int32_t v = 0;
+    assert_int_equal(ioctl_int(fk, P, LX_TIOCGSID, &v), 0);
+    assert_int_equal(v, P);
+    /* a child inherits it; after its setsid it has none */
+    child_in_group(fk, 2, P, P);
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCGPGRP, &v), 0);
+    fake_ids(fk, 2, 2, 2);
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCGPGRP, &v), -LX_ENOTTY);
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCGSID, &v), -LX_ENOTTY);
+    v = 2;
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCSPGRP, &v), -LX_ENOTTY);
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCNOTTY, &v), -LX_ENOTTY);
+    assert_int_equal(t_open(fk, 2, "/dev/tty", LX_O_RDWR, 0), -LX_ENXIO);
+    /* the console belongs to session 1: opening it does not give it away */
+    int64_t fd = t_open(fk, 2, "/dev/console", LX_O_RDWR, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCGSID, &v), -LX_ENOTTY);
+    assert_int_equal(t_ioctl(fk, 2, (int32_t)fd, LX_TIOCSCTTY, NULL, 0), -LX_EPERM);
+    /* a session member that is not its leader may not take it */
+    child_in_group(fk, 3, 2, 2);
+    assert_int_equal(fake_sys(fk, 3, VFS_NR_ioctl, 0, LX_TIOCSCTTY, 1), -LX_EPERM);
+    /* root may steal it with arg 1: session 1 loses it */
+    assert_int_equal(fake_sys(fk, 2, VFS_NR_ioctl, (uint64_t)fd, LX_TIOCSCTTY, 1), 0);
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCGSID, &v), 0);
+    assert_int_equal(v, 2);
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCGPGRP, &v), 0);
+    assert_int_equal(v, 2);
+    assert_int_equal(ioctl_int(fk, P, LX_TIOCGPGRP, &v), -LX_ENOTTY);
+    assert_int_equal(fake_sys(fk, 2, VFS_NR_ioctl, (uint64_t)fd, LX_TIOCSCTTY, 0), 0); /* ours */
+    /* TIOCNOTTY by the leader: the foreground group is hung up, the terminal is free */
+    fk->nsigs = 0;
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCNOTTY, &v), 0);
+    assert_int_equal(fk->nsigs, 2);
+    assert_int_equal(fk->sigs[0].pid, -2);
+    assert_int_equal(fk->sigs[0].sig, 1);     /* SIGHUP */
+    assert_int_equal(fk->sigs[1].sig, 18);    /* SIGCONT */
+    /* a session leader without one gets it by opening the console, unless O_NOCTTY */
+    int64_t fd2 = t_open(fk, P, "/dev/console", LX_O_RDWR | LX_O_NOCTTY, 0);
+    assert_true(fd2 >= 0);
+    assert_int_equal(ioctl_int(fk, P, LX_TIOCGSID, &v), -LX_ENOTTY);
+    int64_t fd3 = t_open(fk, P, "/dev/console", LX_O_RDWR, 0);
+    assert_true(fd3 >= 0);
+    assert_int_equal(ioctl_int(fk, P, LX_TIOCGSID, &v), 0);
+    assert_int_equal(v, P);
+    t_close(fk, 2, (int32_t)fd);
+    t_close(fk, P, (int32_t)fd2);
+    t_close(fk, P, (int32_t)fd3);
+    /* stat's tty_nr and tpgid reach procmgr with a /proc read */
+    int64_t sfd = t_open(fk, P, "/proc/1/stat", LX_O_RDONLY, 0);
+    char buf[8];
+    assert_int_equal(t_read(fk, P, (int32_t)sfd, buf, sizeof(buf)), VFS_SUSPEND);
+    assert_int_equal(fk->procfs[fk->nprocfs - 1].facts.tty_nr, (5 << 8) | 1);
+    assert_int_equal(fk->procfs[fk->nprocfs - 1].facts.tpgid, P);
+    assert_int_equal(fk->procfs[fk->nprocfs - 1].facts.umask, 022);
+    assert_int_equal(fk->procfs[fk->nprocfs - 1].facts.fdsize, 64);
+    vfs_procfs_done(fk->vfs, fk->procfs[fk->nprocfs - 1].id, 0);
+    t_close(fk, P, (int32_t)sfd);
+}
+
+static void test_foreground_group_rules(void **state)
+{
+    fake_t *fk = *state;
+    int32_t v;
+    child_in_group(fk, 2, 2, P);        /* another group of session 1 */
+    child_in_group(fk, 3, 3, 3);        /* another session */
+    v = -1;
+    assert_int_equal(ioctl_int(fk, P, LX_TIOCSPGRP, &v), -LX_EINVAL);
+    v = 40;
+    assert_int_equal(ioctl_int(fk, P, LX_TIOCSPGRP, &v), -LX_ESRCH);   /* no such group */
+    v = 3;
+    assert_int_equal(ioctl_int(fk, P, LX_TIOCSPGRP, &v), -LX_EPERM);   /* another session */
+    assert_int_equal(fake_sys(fk, P, VFS_NR_ioctl, 0, LX_TIOCSPGRP, FAKE_BADADDR), -LX_EFAULT);
+    v = 2;
+    assert_int_equal(ioctl_int(fk, P, LX_TIOCSPGRP, &v), 0);
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCGPGRP, &v), 0);
+    assert_int_equal(v, 2);
+    /* the session leader exits: its terminal's foreground group is hung up */
+    fk->nsigs = 0;
+    vfs_proc_exit(fk->vfs, P);
+    assert_int_equal(fk->nsigs, 2);
+    assert_int_equal(fk->sigs[0].pid, -2);
+    assert_int_equal(fk->sigs[0].sig, 1);
+    assert_int_equal(fk->sigs[1].pid, -2);
+    assert_int_equal(fk->sigs[1].sig, 18);
+    assert_int_equal(ioctl_int(fk, 2, LX_TIOCGPGRP, &v), -LX_ENOTTY);   /* disassociated */
+    /* with no foreground group, ^C reaches nobody */
+    fk->nsigs = 0;
+    type(fk, "\003");
+    assert_int_equal(fk->nsigs, 0);
+}
+
+/* A process of a background group that reads its terminal (or writes under TOSTOP, or sets the
+ * attributes or the foreground group) is handed to procmgr; foreground ones and others' are not. */
+static void test_background_checks(void **state)
+{
+    fake_t *fk = *state;
+    child_in_group(fk, 2, 2, P);
+    child_in_group(fk, 4, 4, 4);        /* its own session: the console is not its terminal */
+    uint64_t b2 = fake_alloc(fk, 2, 8), b4 = fake_alloc(fk, 4, 8);
+    /* P is the foreground: 2 is in the background */
+    type(fk, "x\n");
+    assert_int_equal(fake_sys(fk, 2, VFS_NR_read, 0, b2, 8), VFS_SUSPEND);
+    assert_int_equal(fk->njobctl, 1);
+    assert_int_equal(fk->jobctl[0].pid, 2);
+    assert_int_equal(fk->jobctl[0].sig, 21);          /* SIGTTIN */
+    assert_int_equal(fk->jobctl[0].eio, -LX_EIO);
+    assert_int_equal(fk->jobctl[0].nr, VFS_NR_read);
+    assert_int_equal(fk->jobctl[0].a[1], b2);
+    /* procmgr says go ahead: the read is done */
+    fk->next_flags = VFS_REQ_NOJC;
+    assert_int_equal(fake_sys(fk, 2, VFS_NR_read, 0, b2, 8), 2);
+    /* not its controlling terminal: no job control */
+    type(fk, "y\n");
+    assert_int_equal(fake_sys(fk, 4, VFS_NR_read, 0, b4, 8), 2);
+    /* a background write goes out, unless TOSTOP */
+    assert_int_equal(t_write(fk, 2, 1, "bg", 2), 2);
+    struct lx_termios t;
+    get_termios(fk, &t);
+    t.c_lflag |= LX_TOSTOP;
+    set_termios(fk, &t);
+    assert_int_equal(t_write(fk, 2, 1, "bg", 2), VFS_SUSPEND);
+    assert_int_equal(fk->jobctl[1].sig, 22);          /* SIGTTOU */
+    assert_int_equal(t_write(fk, P, 1, "fg", 2), 2);
+    /* setting the attributes or flushing from the background: SIGTTOU */
+    assert_int_equal(t_ioctl(fk, 2, 0, LX_TCSETS, &t, sizeof(t)), VFS_SUSPEND);
+    assert_int_equal(fake_sys(fk, 2, VFS_NR_ioctl, 0, LX_TCFLSH, LX_TCIFLUSH), VFS_SUSPEND);
+    assert_int_equal(fk->njobctl, 4);
+    /* reading them, or the window size, is allowed */
+    assert_int_equal(t_ioctl(fk, 2, 0, LX_TCGETS, &t, sizeof(t)), 0);
+    struct lx_winsize ws = {.ws_row = 30, .ws_col = 90};
+    assert_int_equal(t_ioctl(fk, 2, 0, LX_TIOCSWINSZ, &ws, sizeof(ws)), 0);
+    t.c_lflag &= ~(uint32_t)LX_TOSTOP;
+    set_termios(fk, &t);
+}
+
+/* ISIG's characters are the c_cc entries of the moment: changed, they move; input is flushed
+ * unless NOFLSH; VSUSP sends SIGTSTP. */
+static void test_signal_characters(void **state)
+{
+    fake_t *fk = *state;
+    char buf[16];
+    fk->nsigs = 0;
+    struct lx_termios t;
+    get_termios(fk, &t);
+    t.c_cc[LX_VINTR] = 007;    /* ^G interrupts, ^C is a byte */
+    t.c_lflag |= LX_NOFLSH;
+    set_termios(fk, &t);
+    type(fk, "ab\007");
+    assert_int_equal(fk->nsigs, 1);
+    assert_int_equal(fk->sigs[0].pid, -P);
+    assert_int_equal(fk->sigs[0].sig, 2);
+    type(fk, "\003\n");        /* NOFLSH: "ab" was kept */
+    assert_int_equal(read_now(fk, buf, sizeof(buf)), 4);
+    assert_memory_equal(buf, "ab\003\n", 4);
+    t.c_lflag &= ~(uint32_t)LX_NOFLSH;
+    set_termios(fk, &t);
+    type(fk, "cd\032");        /* ^Z: SIGTSTP, the line is gone */
+    assert_int_equal(fk->nsigs, 2);
+    assert_int_equal(fk->sigs[1].sig, 20);
+    type(fk, "e\n");
+    assert_int_equal(read_now(fk, buf, sizeof(buf)), 2);
+    assert_memory_equal(buf, "e\n", 2);
+    t.c_cc[LX_VSUSP] = 0;      /* disabled */
+    t.c_cc[LX_VINTR] = 003;
+    set_termios(fk, &t);
+    type(fk, "\032\n");
+    assert_int_equal(fk->nsigs, 2);
+    assert_int_equal(read_now(fk, buf, sizeof(buf)), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +574,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_early_input_kept, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_ctrl_c, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_nonblocking_and_cancel, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_controlling_terminal, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_foreground_group_rules, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_background_checks, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_signal_characters, fake_setup, fake_teardown),
     };
     return host_test_exit(cmocka_run_group_tests_name("vfs_console", tests, NULL, NULL));
 }

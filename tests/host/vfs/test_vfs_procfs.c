@@ -19,7 +19,7 @@
 #define P 1
 /* what /proc has besides sys, kstat, self and the pids; what each /proc/<pid>/ has */
 #define PROC_FILES "meminfo stat uptime loadavg cpuinfo mounts"
-#define PID_FILES "stat cmdline comm maps exe fd mounts"
+#define PID_FILES "stat cmdline comm maps status exe fd mounts"
 
 static int32_t open_ok(fake_t *fk, int32_t pid, const char *path)
 {
