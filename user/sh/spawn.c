@@ -49,8 +49,16 @@ pid_t spawn_cmd(shell_t *sh, const char *path, char *const *argv, char *const *e
 {
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
+    short flags = 0;
+    pid_t pgroup = jobs_spawn_pgroup(sh);
+    if (pgroup >= 0) {
+        /* job control: the child joins (or, with 0, makes) its job's group before it execs */
+        posix_spawnattr_setpgroup(&attr, pgroup);
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
     if (sh->interactive) {
-        /* The interactive shell ignores these itself; its children must not. */
+        /* The interactive shell ignores or catches these itself; its children must not
+         * inherit that (caught ones exec resets anyway). */
         sigset_t def;
         sigemptyset(&def);
         sigaddset(&def, SIGINT);
@@ -60,13 +68,16 @@ pid_t spawn_cmd(shell_t *sh, const char *path, char *const *argv, char *const *e
         sigaddset(&def, SIGTTIN);
         sigaddset(&def, SIGTTOU);
         posix_spawnattr_setsigdefault(&attr, &def);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+        flags |= POSIX_SPAWN_SETSIGDEF;
     }
+    posix_spawnattr_setflags(&attr, flags);
     fflush(NULL);
     pid_t pid;
     int r = posix_spawn(&pid, path, fa, &attr, argv, envp);
     posix_spawnattr_destroy(&attr);
-    return r ? -r : pid;
+    if (r) return -r;
+    jobs_spawned(sh, pid);
+    return pid;
 }
 
 pid_t spawn_external(shell_t *sh, const char *path, char **argv, char *const *envp,
