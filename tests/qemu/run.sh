@@ -4,7 +4,11 @@
 # the guest's verdict into this script's exit status.
 #
 #   run.sh --iso os.iso --log out.log [--cmdline "words"] [--expect-status N] [--timeout S]
-#          [--marker REGEX]... [--stdin FILE] [--rtc DATE]
+#          [--marker REGEX]... [--stdin FILE | --script FILE...] [--rtc DATE]
+#
+# --stdin types a file into the serial port at once (type-ahead); --script types a session the
+# way a person would, each line at the shell's next prompt and keys such as ^C when given output
+# has appeared (tests/qemu/typist.py, which describes the format).
 #
 # The guest's clock is pinned so that no test depends on the day it runs: the RTC starts at --rtc
 # if given (a test of date formatting), else at $OS_TEST_DATE, else at 2026-03-04T10:00:00 (a
@@ -19,7 +23,7 @@
 set -uo pipefail
 
 iso="" log="" cmdline="" expect=0 timeout=120 stdin_file="" rtc=""
-markers=()
+markers=() scripts=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --iso) iso=$2; shift 2 ;;
@@ -29,6 +33,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift 2 ;;
     --marker) markers+=("$2"); shift 2 ;;
     --stdin) stdin_file=$2; shift 2 ;;
+    --script) scripts+=(--script "$2"); shift 2 ;;
     --rtc) rtc=$2; shift 2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -36,7 +41,7 @@ done
 [ -f "$iso" ] || { echo "run.sh: no ISO at $iso" >&2; exit 2; }
 mkdir -p "$(dirname "$log")"
 
-if [ -n "$stdin_file" ]; then
+if [ -n "$stdin_file" ] || [ ${#scripts[@]} -gt 0 ]; then
     # the serial port reads the file (typed input) and logs what the guest prints
     serial=(-chardev "stdio,id=s0,logfile=$log,signal=off" -serial chardev:s0)
     input=$stdin_file
@@ -49,7 +54,13 @@ args=(-machine pc -accel tcg -cpu qemu64 -smp 1 -m 1G -no-reboot -display none
       -rtc "base=${rtc:-${OS_TEST_DATE:-2026-03-04T10:00:00}}"
       "${serial[@]}" -monitor none)
 [ -n "$cmdline" ] && args+=(-fw_cfg "name=opt/os/cmdline,string=$cmdline")
-timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" < "$input" > /dev/null
+if [ ${#scripts[@]} -gt 0 ]; then
+    # the typist owns QEMU's serial stdio; each of its waits gives up well before our timeout
+    timeout --kill-after=5 "$timeout" python3 "$(dirname "$0")/typist.py" "${scripts[@]}" \
+        --timeout $((timeout / 2)) -- qemu-system-x86_64 "${args[@]}" < /dev/null
+else
+    timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" < "$input" > /dev/null
+fi
 status=$?
 
 fail=0
