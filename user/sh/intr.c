@@ -3,16 +3,18 @@
  *
  * An interactive shell must survive ^C, ^\ and ^Z, and the commands it starts must not
  * inherit that (spawn.c resets them with POSIX_SPAWN_SETSIGDEF). The shell ignores SIGTERM,
- * and with job control SIGTTIN and SIGTTOU (it sets the terminal's foreground group from the
- * background). SIGINT, SIGQUIT and SIGTSTP it catches rather than ignores, and notes that they
- * arrived:
+ * SIGTTIN and SIGTTOU (with job control it sets the terminal's foreground group from the
+ * background). SIGINT, SIGQUIT and (with job control) SIGTSTP it catches rather than ignores,
+ * and notes that they arrived:
  *
  *   - ^C while the shell itself computes (a loop of builtins) abandons the command line: the
  *     next intr_check, made around every command, unwinds to the prompt with status 130;
  *   - a keyboard signal that reaches the shell while it starts or waits for a foreground job
  *     was typed before the job had the terminal (the shell hands the terminal over only after
- *     posix_spawn returns), so it is passed on to the job's process group (intr_forward), as
- *     the user meant it for the job;
+ *     posix_spawn returns), or, without job control, before the job's processes existed; it is
+ *     passed on to the job (intr_forward), as the user meant it for the job;
+ *   - without job control the shell ignores SIGTSTP, and so do the commands it starts: no one
+ *     could continue a job ^Z stopped;
  *   - otherwise ^\ and ^Z are dropped, and everything still pending is forgotten when the
  *     next line is read.
  *
@@ -52,8 +54,11 @@ bool intr_reset_sig(shell_t *sh, int sig)
     switch (sig) {
     case SIGINT:
     case SIGQUIT:
-    case SIGTSTP:
         set_handler(sig, on_key_signal);
+        return true;
+    case SIGTSTP:
+        /* without job control the children inherit the ignoring (spawn.c) */
+        set_handler(sig, sh->jobctl ? on_key_signal : SIG_IGN);
         return true;
     case SIGTERM:
     case SIGTTIN:
@@ -108,9 +113,18 @@ bool intr_check(shell_t *sh)
     return true;
 }
 
-void intr_forward(pid_t pgid)
+void intr_forward(const job_t *j)
 {
-    if (intr_take(SIGINT)) killpg(pgid, SIGINT);
-    if (intr_take(SIGQUIT)) killpg(pgid, SIGQUIT);
-    if (intr_take(SIGTSTP)) killpg(pgid, SIGTSTP);
+    static const int sigs[] = {SIGINT, SIGQUIT, SIGTSTP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        if (!intr_take(sigs[i])) continue;
+        if (j->pgid > 0) {
+            killpg(j->pgid, sigs[i]);
+            continue;
+        }
+        /* no group of its own: the job shares the shell's (no job control), and the key
+         * reached the shell before the processes existed */
+        for (size_t k = 0; k < j->nprocs; k++)
+            if (j->procs[k].state == JOB_RUNNING) kill(j->procs[k].pid, sigs[i]);
+    }
 }

@@ -108,6 +108,7 @@ int jobs_control_on(shell_t *sh)
     sh->ttyfd = fd;
     sh->tmodes_ok = tcgetattr(fd, &sh->tmodes) == 0;
     sh->jobctl = true;
+    intr_reset_sig(sh, SIGTSTP);
     return 0;
 fail:
     if (fd >= 0) close(fd);
@@ -132,6 +133,7 @@ void jobs_control_off(shell_t *sh, bool hangup)
     close(sh->ttyfd);
     sh->ttyfd = -1;
     sh->jobctl = false;
+    intr_reset_sig(sh, SIGTSTP);
 }
 
 bool jobs_exit_blocked(shell_t *sh)
@@ -255,14 +257,15 @@ static bool wait_change(shell_t *sh, job_t *j, pid_t pid)
             if (j->procs[i].state == JOB_RUNNING) target = j->procs[i].pid;
     }
     for (;;) {
-        if (sh->jobctl && j->pgid > 0 && !j->bg) intr_forward(j->pgid);
+        if (sh->interactive && !j->bg) intr_forward(j);
         pid_t w = waitpid(target, &ws, sh->jobctl ? WUNTRACED : 0);
         if (w > 0) {
             jobtab_update(&sh->jobtab, w, ws);
             return true;
         }
         if (errno != EINTR) break;
-        if (sh->interactive && (!sh->jobctl || j->bg) && intr_pending()) return false;
+        /* ^C at the wait builtin (the job in the background) */
+        if (sh->interactive && j->bg && intr_pending()) return false;
     }
     /* ECHILD: mark what we waited for as gone */
     for (size_t i = 0; i < j->nprocs; i++)

@@ -175,8 +175,8 @@ void intr_uninstall(shell_t *sh);          /* before exec: the defaults back */
 bool intr_reset_sig(shell_t *sh, int sig); /* trap - sig: the shell's own disposition, if any */
 bool intr_check(shell_t *sh);              /* ^C reached the shell: unwinds, returns true */
 bool intr_take(int sig);
-bool intr_pending(void); /* ^C arrived and is not handled yet */
-void intr_forward(pid_t pgid);
+bool intr_pending(void);           /* ^C arrived and is not handled yet */
+void intr_forward(const job_t *j); /* keys that reached the shell, to a fg job */
 void intr_clear(void);
 
 /* complete.c */
