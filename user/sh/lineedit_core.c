@@ -1,6 +1,6 @@
 /*
  * lineedit_core.c - the line editor's pure parts (see lineedit_core.h): key decoding, the edit
- * buffer, rendering, and the text work of Tab completion.
+ * buffer and rendering (the text work of Tab completion is in lineedit_words.c).
  *
  * Rendering works in display columns: every byte that is not a UTF-8 continuation byte takes
  * one. Within a row the cursor moves back with "\b" and forward by reprinting the characters it
@@ -12,7 +12,7 @@
  * steps back over it, which puts the cursor where it counts it on every terminal.
  *
  * Entry points: le_decode, le_edit, le_buf_set, le_buf_replace, le_render, le_prompt_settle,
- * le_prompt_width, le_word_at, le_unescape, le_escape, le_common_prefix, le_columns.
+ * le_prompt_width, le_width.
  */
 #include "lineedit_core.h"
 
@@ -267,7 +267,7 @@ bool le_edit(le_buf_t *b, le_key_t k, unsigned char c)
 
 /* ---- rendering ------------------------------------------------------------------------------- */
 
-static size_t cols_of(const char *s, size_t n)
+size_t le_width(const char *s, size_t n)
 {
     size_t c = 0;
     for (size_t i = 0; i < n; i++)
@@ -288,7 +288,7 @@ static void scr_print(screen_t *s, const char *p, size_t n)
 {
     if (!n) return;
     sb_putn(s->out, p, n);
-    s->pos += cols_of(p, n);
+    s->pos += le_width(p, n);
     size_t abs = s->g->pcols + s->pos;
     s->pending = s->g->cols && abs % s->g->cols == 0;
 }
@@ -346,7 +346,7 @@ static void scr_move(screen_t *s, size_t col)
 void le_render(const le_geom_t *g, const char *old, size_t old_n, size_t old_cur, const char *new,
                size_t new_n, size_t new_cur, strbuf_t *out)
 {
-    screen_t s = {g, new, new_n, cols_of(old, old_cur), false, out};
+    screen_t s = {g, new, new_n, le_width(old, old_cur), false, out};
     size_t d = 0;
     while (d < old_n && d < new_n && old[d] == new[d])
         d++;
@@ -354,13 +354,13 @@ void le_render(const le_geom_t *g, const char *old, size_t old_n, size_t old_cur
                      (d < old_n && is_cont((unsigned char)old[d]))))
         d--;
     if (d < old_n || d < new_n) {
-        scr_move(&s, cols_of(new, d));
+        scr_move(&s, le_width(new, d));
         scr_print(&s, new + d, new_n - d);
-        size_t old_w = cols_of(old, old_n);
+        size_t old_w = le_width(old, old_n);
         while (s.pos < old_w)
             scr_print(&s, " ", 1);
     }
-    scr_move(&s, cols_of(new, new_cur));
+    scr_move(&s, le_width(new, new_cur));
     scr_settle(&s);
 }
 
@@ -385,126 +385,4 @@ size_t le_prompt_width(const char *prompt)
         }
     }
     return w;
-}
-
-/* ---- completion text ------------------------------------------------------------------------- */
-
-static bool is_separator(char c)
-{
-    return strchr(";|&<>()", c) != NULL;
-}
-
-static bool command_after(const char *text, size_t start)
-{
-    static const char *const keywords[] = {"then",  "do",    "else", "elif", "if",
-                                           "while", "until", "!",    "{",    "time"};
-    size_t i = start;
-    while (i > 0 && is_space(text[i - 1]))
-        i--;
-    if (i == 0) return true;
-    char c = text[i - 1];
-    if (c == '<' || c == '>') return false;
-    if (is_separator(c)) return true;
-    size_t e = i;
-    while (i > 0 && !is_space(text[i - 1]) && !is_separator(text[i - 1]))
-        i--;
-    for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
-        if (strlen(keywords[k]) == e - i && memcmp(keywords[k], text + i, e - i) == 0) return true;
-    return false;
-}
-
-void le_word_at(const char *text, size_t cur, size_t *start, bool *command)
-{
-    size_t st = 0;
-    bool sq = false, dq = false;
-    for (size_t i = 0; i < cur; i++) {
-        char c = text[i];
-        if (sq) {
-            sq = c != '\'';
-        } else if (c == '\\' && i + 1 < cur) {
-            i++;
-        } else if (dq) {
-            dq = c != '"';
-        } else if (c == '\'') {
-            sq = true;
-        } else if (c == '"') {
-            dq = true;
-        } else if (is_space(c) || is_separator(c)) {
-            st = i + 1;
-        }
-    }
-    *start = st;
-    *command = command_after(text, st);
-}
-
-char *le_unescape(const char *s, size_t n)
-{
-    strbuf_t b = {0};
-    sb_puts(&b, "");
-    bool sq = false, dq = false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (sq) {
-            if (c == '\'')
-                sq = false;
-            else
-                sb_putc(&b, c);
-        } else if (c == '\\' && i + 1 < n && (!dq || strchr("$`\"\\", s[i + 1]))) {
-            sb_putc(&b, s[++i]);
-        } else if (c == '"') {
-            dq = !dq;
-        } else if (c == '\'' && !dq) {
-            sq = true;
-        } else {
-            sb_putc(&b, c);
-        }
-    }
-    return sb_take(&b);
-}
-
-void le_escape(const char *s, strbuf_t *out)
-{
-    for (const char *p = s; *p; p++) {
-        if (strchr(" \t\n\\'\"$`&|;<>()*?[]!{}", *p) || (*p == '#' && p == s)) sb_putc(out, '\\');
-        sb_putc(out, *p);
-    }
-}
-
-char *le_common_prefix(char *const *v, size_t n)
-{
-    if (n == 0) return xstrdup("");
-    size_t len = strlen(v[0]);
-    for (size_t i = 1; i < n; i++) {
-        size_t k = 0;
-        while (k < len && v[i][k] == v[0][k])
-            k++;
-        len = k;
-    }
-    while (len > 0 && is_cont((unsigned char)v[0][len]))
-        len--;
-    return xstrndup(v[0], len);
-}
-
-void le_columns(char *const *v, size_t n, size_t width, strbuf_t *out)
-{
-    size_t maxw = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t w = cols_of(v[i], strlen(v[i]));
-        if (w > maxw) maxw = w;
-    }
-    size_t colw = maxw + 2;
-    size_t ncols = width > colw ? width / colw : 1;
-    size_t nrows = (n + ncols - 1) / (ncols ? ncols : 1);
-    for (size_t r = 0; r < nrows; r++) {
-        for (size_t c = 0; c < ncols; c++) {
-            size_t i = c * nrows + r;
-            if (i >= n) break;
-            sb_puts(out, v[i]);
-            bool last = c + 1 == ncols || (c + 1) * nrows + r >= n;
-            if (!last)
-                for (size_t k = cols_of(v[i], strlen(v[i])); k < colw; k++)
-                    sb_putc(out, ' ');
-        }
-        sb_putc(out, '\n');
-    }
 }

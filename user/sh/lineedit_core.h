@@ -9,11 +9,11 @@
  *   - the renderer: the bytes that turn what the screen shows into the new state of the line
  *     (backspaces, reprinted characters and spaces within a row; the ANSI cursor-up sequence
  *     only when a long line wraps);
- *   - Tab completion's text work: the word under the cursor, quoting, common prefix, and the
- *     candidate list in columns.
+ *   - Tab completion's text work (lineedit_words.c): the word under the cursor, quoting, common
+ *     prefix, and the candidate list in columns.
  *
  * Entry points: le_decode, le_edit, le_buf_set, le_buf_replace, le_render, le_prompt_settle,
- * le_prompt_width, le_word_at, le_unescape, le_escape, le_common_prefix, le_columns.
+ * le_prompt_width, le_width, le_word_at, le_unescape, le_escape, le_common_prefix, le_columns.
  */
 #ifndef SH_LINEEDIT_CORE_H
 #define SH_LINEEDIT_CORE_H
@@ -83,6 +83,9 @@ void le_render(const le_geom_t *g, const char *old, size_t old_n, size_t old_cur
 /* After the prompt was printed: if it ended in the last column, the bytes that make the terminal
  * wrap to the next row (so that the line starts where le_render counts it). */
 void le_prompt_settle(const le_geom_t *g, strbuf_t *out);
+
+/* Display columns of s[0..n): one per byte that is not a UTF-8 continuation byte. */
+size_t le_width(const char *s, size_t n);
 
 /* Columns the cursor is at after printing prompt (from its last newline; escape sequences and
  * UTF-8 continuation bytes take no column). */
