@@ -4,13 +4,13 @@
 # the guest's verdict into this script's exit status.
 #
 #   run.sh --iso os.iso --log out.log [--cmdline "words"] [--expect-status N] [--timeout S]
-#          [--marker REGEX]... [--stdin FILE] [--rtc DATE]
+#          [--marker REGEX]... [--stdin FILE | --script FILE...] [--rtc DATE]
 #
-# --stdin FILE is typed into the serial console as fast as the guest takes it. A FILE whose first
-# line is "@script" is typed in step with the guest instead: "@wait REGEX" waits until the serial
-# log has a line matching REGEX, "@raw TEXT" types TEXT with printf %b escapes (\x03 is ^C) and no
-# newline, any other line is typed as it is with its newline. (The line discipline acts on ^C when
-# it arrives, so a test of ^C must not type it before the program is ready for it.)
+# --stdin types a file into the serial port at once (type-ahead); --script types a session the
+# way a person would, each line at the shell's next prompt and keys such as ^C when given output
+# has appeared (tests/qemu/typist.py, which describes the format).
+# (The line discipline acts on ^C when it arrives, so a test of ^C uses --script: the key is
+# typed once the program says it is ready for it.)
 #
 # The guest's clock is pinned so that no test depends on the day it runs: the RTC starts at --rtc
 # if given (a test of date formatting), else at $OS_TEST_DATE, else at 2026-03-04T10:00:00 (a
@@ -25,7 +25,7 @@
 set -uo pipefail
 
 iso="" log="" cmdline="" expect=0 timeout=120 stdin_file="" rtc=""
-markers=()
+markers=() scripts=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --iso) iso=$2; shift 2 ;;
@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout=$2; shift 2 ;;
     --marker) markers+=("$2"); shift 2 ;;
     --stdin) stdin_file=$2; shift 2 ;;
+    --script) scripts+=(--script "$2"); shift 2 ;;
     --rtc) rtc=$2; shift 2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -42,7 +43,7 @@ done
 [ -f "$iso" ] || { echo "run.sh: no ISO at $iso" >&2; exit 2; }
 mkdir -p "$(dirname "$log")"
 
-if [ -n "$stdin_file" ]; then
+if [ -n "$stdin_file" ] || [ ${#scripts[@]} -gt 0 ]; then
     # the serial port reads the file (typed input) and logs what the guest prints
     serial=(-chardev "stdio,id=s0,logfile=$log,signal=off" -serial chardev:s0)
     input=$stdin_file
@@ -55,40 +56,14 @@ args=(-machine pc -accel tcg -cpu qemu64 -smp 1 -m 1G -no-reboot -display none
       -rtc "base=${rtc:-${OS_TEST_DATE:-2026-03-04T10:00:00}}"
       "${serial[@]}" -monitor none)
 [ -n "$cmdline" ] && args+=(-fw_cfg "name=opt/os/cmdline,string=$cmdline")
-# "@script" input: typed by a feeder through a FIFO, waiting for the guest's output as told
-feed_script() { # script log deadline
-    local line re
-    {
-        IFS= read -r line # "@script"
-        while IFS= read -r line; do
-            case "$line" in
-            "@wait "*)
-                re=${line#@wait }
-                until grep -aEq -- "$re" "$2" 2>/dev/null; do
-                    [ "$(date +%s)" -ge "$3" ] && return 0
-                    sleep 0.1
-                done ;;
-            "@raw "*) printf '%b' "${line#@raw }" ;;
-            *) printf '%s\n' "$line" ;;
-            esac
-        done
-    } < "$1"
-}
-feeder=""
-if [ -n "$stdin_file" ] && [ "$(head -n 1 "$stdin_file")" = "@script" ]; then
-    rm -f "$log" # no match may come from an earlier run's log
-    input=$(mktemp -u "${TMPDIR:-/tmp}/os-typed.XXXXXX")
-    mkfifo "$input"
-    feed_script "$stdin_file" "$log" $(($(date +%s) + timeout)) > "$input" &
-    feeder=$!
+if [ ${#scripts[@]} -gt 0 ]; then
+    # the typist owns QEMU's serial stdio; each of its waits gives up well before our timeout
+    timeout --kill-after=5 "$timeout" python3 "$(dirname "$0")/typist.py" "${scripts[@]}" \
+        --timeout $((timeout / 2)) -- qemu-system-x86_64 "${args[@]}" < /dev/null
+else
+    timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" < "$input" > /dev/null
 fi
-timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" < "$input" > /dev/null
 status=$?
-if [ -n "$feeder" ]; then
-    kill "$feeder" 2> /dev/null
-    wait "$feeder" 2> /dev/null
-    rm -f "$input"
-fi
 
 fail=0
 if [ $status -eq 124 ] || [ $status -eq 137 ]; then

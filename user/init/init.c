@@ -1,12 +1,18 @@
 /* init: the first process.
  *
- * Prints a banner, starts /bin/sh on the console with posix_spawn (argv {"sh"}, environment
- * PATH=/bin:/sbin:/tests HOME=/ TERM=vt100), then reaps every child (orphans are reparented to
- * init). When the shell exits, init exits with the shell's status (128+N if it was killed by
- * signal N), and the OS powers off with that status. If the shell cannot be started init says why
- * and exits 127 (missing) or 126 (any other reason).
+ * Prints a banner (which says how the console behaves), then keeps a shell on the console: it starts /bin/sh with posix_spawn (argv
+ * {"sh"}, environment PATH=/bin:/sbin:/tests HOME=/ TERM=vt100) in a session of its own
+ * (POSIX_SPAWN_SETSID), so that the shell can make the console its controlling terminal and run
+ * job control, and reaps every child (orphans are reparented to init). When the shell exits (^D
+ * at an empty prompt, exit) init says so and starts a new one: the console forgives, and only
+ * poweroff ends the machine. A shell that cannot be started at all ends init: it says why and
+ * exits 127 (missing) or 126 (any other reason), and the OS powers off with that status. Shells
+ * that die at once, again and again, are started at most once a second.
  *
  *   init [--shell PATH]     PATH instead of /bin/sh (for testing init itself)
+ *
+ * (A program booted as init=<path> runs instead of init and keeps its own rules: the OS powers
+ * off with its status when it exits.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* If the OS started us without 0, 1 and 2, put the console there. */
@@ -31,6 +38,26 @@ static void ensure_std_fds(void)
     }
 }
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Starts the shell in a new session; 0 or an errno. */
+static int start_shell(const char *shell, pid_t *pid)
+{
+    char *sh_argv[] = {"sh", NULL};
+    char *sh_envp[] = {"PATH=/bin:/sbin:/tests", "HOME=/", "TERM=vt100", NULL};
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+    int e = posix_spawn(pid, shell, NULL, &attr, sh_argv, sh_envp);
+    posix_spawnattr_destroy(&attr);
+    return e;
+}
+
 int main(int argc, char **argv)
 {
     const char *shell = "/bin/sh";
@@ -39,17 +66,16 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     printf("init: Kestrel init (pid %d) starting %s\n", (int)getpid(), shell);
+    printf("init: leaving the shell (exit, ^D) starts a new one; poweroff ends the machine\n");
     fflush(stdout);
 
-    char *sh_argv[] = {"sh", NULL};
-    char *sh_envp[] = {"PATH=/bin:/sbin:/tests", "HOME=/", "TERM=vt100", NULL};
     pid_t sh_pid;
-    int e = posix_spawn(&sh_pid, shell, NULL, NULL, sh_argv, sh_envp);
+    int e = start_shell(shell, &sh_pid);
     if (e != 0) {
         fprintf(stderr, "init: cannot start %s: %s\n", shell, strerror(e));
         return e == ENOENT ? 127 : 126;
     }
-
+    double started = now();
     for (;;) {
         int st;
         pid_t w = waitpid(-1, &st, 0);
@@ -61,8 +87,15 @@ int main(int argc, char **argv)
         }
         if (w != sh_pid) continue; /* an orphan, reaped */
         int code = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1;
-        printf("init: %s exited with status %d, shutting down\n", shell, code);
+        printf("init: %s exited with status %d; starting a new one (poweroff ends the machine)\n",
+               shell, code);
         fflush(stdout);
-        return code;
+        if (now() - started < 1.0) sleep(1);
+        e = start_shell(shell, &sh_pid);
+        if (e != 0) {
+            fprintf(stderr, "init: cannot start %s: %s\n", shell, strerror(e));
+            return e == ENOENT ? 127 : 126;
+        }
+        started = now();
     }
 }

@@ -1,9 +1,9 @@
 /*
  * bi_flow.c - builtins that steer execution: :, true, false, exit, return, break,
- * continue, eval, . (dot), exec and wait.
+ * continue, eval, . (dot) and exec.
  *
  * Entry points: bi_colon, bi_false, bi_exit, bi_return, bi_break, bi_continue,
- * bi_eval, bi_dot, bi_exec, bi_wait.
+ * bi_eval, bi_dot, bi_exec.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +43,7 @@ BUILTIN(exit)
         sh_error("exit: Illegal number: %s", argv[1]);
         n = 2;
     }
+    if (jobs_exit_blocked(sh)) return 1;
     fflush(stdout);
     sh_exit(sh, (int)(n & 255));
 }
@@ -174,8 +175,11 @@ BUILTIN(exec)
     if (!err) {
         char **env = vars_environ(sh, NULL);
         fflush(NULL);
+        /* the program gets the terminal as it is, and default dispositions */
+        intr_uninstall(sh);
         execve(path ? path : args[0], args, env);
         err = errno;
+        intr_install(sh);
         vars_free_environ(env);
     }
     free(path);
@@ -185,20 +189,5 @@ BUILTIN(exec)
         sh_error("exec: %s: %s", args[0], strerror(err));
     int st = err == ENOENT ? ST_NOTFOUND : ST_NOEXEC;
     if (!sh->interactive) sh_exit(sh, st);
-    return st;
-}
-
-BUILTIN(wait)
-{
-    if (argc < 2) return jobs_wait_all(sh);
-    int st = 0;
-    for (int i = 1; i < argc; i++) {
-        long pid;
-        if (!parse_num(argv[i], &pid) || pid <= 0) {
-            sh_error("wait: Illegal number: %s", argv[i]);
-            return 2;
-        }
-        st = jobs_wait(sh, (pid_t)pid);
-    }
     return st;
 }

@@ -229,7 +229,7 @@ BUILTIN(command)
     /* Run skipping functions: a builtin in place, else an external program. */
     const builtin_t *bi = builtin_find(argv[i]);
     if (bi) return bi->fn(sh, argc - i, argv + i);
-    return exec_argv_external(sh, argv + i, NULL, NULL, 0);
+    return exec_argv_external(sh, argv + i, NULL, NULL, 0, NULL);
 }
 
 BUILTIN(umask)
@@ -268,7 +268,6 @@ BUILTIN(umask)
 
 BUILTIN(kill)
 {
-    (void)sh;
     int sig = SIGTERM;
     int i = 1;
     if (i < argc && strcmp(argv[i], "-l") == 0) {
@@ -311,12 +310,20 @@ BUILTIN(kill)
     }
     if (i < argc && strcmp(argv[i], "--") == 0) i++;
     if (i >= argc) {
-        sh_error(
-            "kill: usage: kill [-s sigspec | -signum | -sigspec] pid ... or kill -l [exitstatus]");
+        sh_error("kill: usage: kill [-s sigspec | -signum | -sigspec] pid|%%job ... or kill -l "
+                 "[exitstatus]");
         return 2;
     }
     int st = 0;
     for (; i < argc; i++) {
+        if (argv[i][0] == '%') {
+            job_t *j = jobs_lookup(sh, "kill", argv[i]);
+            if (!j || job_kill(sh, j, sig) != 0) {
+                if (j) sh_error("kill: %s: %s", argv[i], strerror(errno));
+                st = 1;
+            }
+            continue;
+        }
         char *end;
         long pid = strtol(argv[i], &end, 10);
         if (*end || !*argv[i]) {

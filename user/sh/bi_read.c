@@ -7,6 +7,7 @@
  * Entry point: bi_read.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,13 @@ BUILTIN(read)
     for (;;) {
         char c;
         ssize_t r = read(0, &c, 1);
-        if (r < 0 && errno == EINTR) continue;
+        if (r < 0 && errno == EINTR) {
+            if (!intr_pending()) continue;
+            /* ^C at the interactive shell's read: abandoned (exec_node unwinds) */
+            sb_free(&line);
+            sb_free(&esc);
+            return 128 + SIGINT;
+        }
         if (r <= 0) {
             st = 1;
             break;

@@ -84,7 +84,6 @@ static void print_traps(void)
 
 BUILTIN(trap)
 {
-    (void)sh;
     int i = 1;
     if (i < argc && strcmp(argv[i], "--") == 0) i++;
     if (i >= argc) {
@@ -109,6 +108,8 @@ BUILTIN(trap)
         free(actions[s]);
         actions[s] = strcmp(action, "-") == 0 ? NULL : xstrdup(action);
         if (s == 0) continue;
+        /* the interactive shell's own disposition is its default */
+        if (!actions[s] && intr_reset_sig(sh, s)) continue;
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sigemptyset(&sa.sa_mask);

@@ -115,7 +115,7 @@ static const struct {
     const char *name;
     char letter;
 } long_opts[] = {
-    {"errexit", 'e'}, {"noglob", 'f'},  {"noexec", 'n'},
+    {"errexit", 'e'}, {"noglob", 'f'},  {"monitor", 'm'}, {"noexec", 'n'},
     {"nounset", 'u'}, {"verbose", 'v'}, {"xtrace", 'x'},
 };
 
@@ -142,6 +142,11 @@ bool set_option(shell_t *sh, char c, bool on)
     case 'x':
         sh->opt.xtrace = on;
         break;
+    case 'm':
+        if (on && !sh->jobctl) on = jobs_control_on(sh) == 0;
+        if (!on) jobs_control_off(sh, false);
+        sh->opt.monitor = on;
+        break;
     default:
         return false;
     }
@@ -163,6 +168,8 @@ static bool option_on(shell_t *sh, char c)
         return sh->opt.verbose;
     case 'x':
         return sh->opt.xtrace;
+    case 'm':
+        return sh->opt.monitor;
     }
     return false;
 }

@@ -210,15 +210,17 @@ static pid_t start_external(shell_t *sh, char **argv, const redir_t *redirs, cha
 }
 
 /* Runs an external command (argv[0] is not a builtin or function) and waits for it. */
-int exec_argv_external(shell_t *sh, char **argv, redir_t *redirs, char *const *assigns, int flags)
+int exec_argv_external(shell_t *sh, char **argv, redir_t *redirs, char *const *assigns, int flags,
+                       const node_t *src)
 {
     if ((flags & EV_EXIT) && !sh->interactive && !trap_exit_set())
         exec_replace(sh, argv, redirs, assigns);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
+    job_t *j = job_begin(sh, src, argv, false);
     pid_t pid = start_external(sh, argv, redirs, assigns, &fa);
     posix_spawn_file_actions_destroy(&fa);
-    return pid < 0 ? (int)-pid : jobs_wait_fg(sh, pid);
+    return job_run_fg(sh, j, pid < 0 ? (int)-pid : 0);
 }
 
 /* ---- simple commands ---------------------------------------------------------- */
@@ -341,7 +343,7 @@ static int exec_simple(shell_t *sh, node_t *n, int flags)
             st = f ? run_function(sh, f, &argv, n, flags) : run_builtin(sh, bi, &argv, n);
         undo_assigns(sh, &saves);
     } else {
-        st = exec_argv_external(sh, argv.v, n->redirs, assigns.v, flags);
+        st = exec_argv_external(sh, argv.v, n->redirs, assigns.v, flags, n);
     }
     sv_free(&argv);
     sv_free(&assigns);
@@ -404,8 +406,9 @@ static pid_t spawn_element(shell_t *sh, node_t *n, posix_spawn_file_actions_t *f
 static int exec_pipeline(shell_t *sh, node_t *n)
 {
     size_t k = n->u.pipe.n;
-    pid_t pids[64];
+    pid_t last = 0;
     int prev_read = -1;
+    job_t *j = job_begin(sh, n, NULL, false);
     for (size_t i = 0; i < k; i++) {
         int p[2] = {-1, -1};
         if (i + 1 < k && pipe2(p, O_CLOEXEC) != 0) {
@@ -416,16 +419,15 @@ static int exec_pipeline(shell_t *sh, node_t *n)
         posix_spawn_file_actions_init(&fa);
         if (prev_read >= 0) posix_spawn_file_actions_adddup2(&fa, prev_read, 0);
         if (p[1] >= 0) posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-        pids[i] = spawn_element(sh, n->u.pipe.cmds[i], &fa);
+        last = spawn_element(sh, n->u.pipe.cmds[i], &fa);
         posix_spawn_file_actions_destroy(&fa);
         if (prev_read >= 0) close(prev_read);
         if (p[1] >= 0) close(p[1]);
         prev_read = p[0];
     }
-    int st = 0;
-    for (size_t i = 0; i < k; i++)
-        st = pids[i] > 0 ? jobs_wait_fg(sh, pids[i]) : (int)-pids[i];
-    return st;
+    int st = job_run_fg(sh, j, last < 0 ? (int)-last : 0);
+    /* the last element's status, also when it could not be started */
+    return last < 0 ? (int)-last : st;
 }
 
 static int exec_background(shell_t *sh, node_t *body)
@@ -433,17 +435,13 @@ static int exec_background(shell_t *sh, node_t *body)
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     /* Without job control an asynchronous list reads /dev/null, not the terminal. */
-    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int null = sh->jobctl ? -1 : open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null >= 0) posix_spawn_file_actions_adddup2(&fa, null, 0);
+    job_t *j = job_begin(sh, body, NULL, true);
     pid_t pid = spawn_element(sh, body, &fa);
     if (null >= 0) close(null);
     posix_spawn_file_actions_destroy(&fa);
-    if (pid > 0) {
-        jobs_add(sh, pid);
-        sh->lastbg = pid;
-        return 0;
-    }
-    return (int)-pid;
+    return job_run_bg(sh, j, pid < 0 ? (int)-pid : 0);
 }
 
 /* ( list ): spawned, except as the very last thing the shell does. */
@@ -458,8 +456,9 @@ static int exec_subshell(shell_t *sh, node_t *n, int flags)
     if (redir_actions(sh, n->redirs, &fa, pclose, &npclose) != 0) {
         st = 2;
     } else {
+        job_t *j = job_begin(sh, n, NULL, false);
         pid_t pid = subshell_spawn(sh, n->u.sub.body, &fa);
-        st = pid > 0 ? jobs_wait_fg(sh, pid) : (int)-pid;
+        st = job_run_fg(sh, j, pid < 0 ? (int)-pid : 0);
     }
     close_all(pclose, npclose);
     posix_spawn_file_actions_destroy(&fa);
@@ -592,6 +591,7 @@ int exec_node(shell_t *sh, node_t *n, int flags)
 {
     if (!n) return 0;
     if (sh->opt.noexec && !sh->interactive) return 0;
+    if (intr_check(sh)) return sh->status;
     int st = 0;
     switch (n->kind) {
     case NODE_CMD:
@@ -643,6 +643,7 @@ int exec_node(shell_t *sh, node_t *n, int flags)
     if (sh->returning) st = sh->ret_status;
     sh->status = st;
     trap_run_pending(sh);
+    intr_check(sh);
     if (st != 0 && sh->opt.errexit && !(flags & EV_TESTED) && !exec_unwinding(sh) &&
         (n->kind == NODE_CMD || n->kind == NODE_PIPE || n->kind == NODE_SUBSHELL))
         sh_exit(sh, st);

@@ -47,14 +47,21 @@ _Noreturn void sh_exit(shell_t *sh, int status)
     sh->status = status;
     trap_run_exit(sh);
     fflush(NULL);
+    jobs_control_off(sh, true);
     exit(status & 255);
+}
+
+void sh_abort(shell_t *sh, int status)
+{
+    sh->aborting = true;
+    sh->abort_status = status;
+    sh->status = status;
 }
 
 void sh_fail(shell_t *sh, int status)
 {
     if (!sh->interactive) sh_exit(sh, status);
-    sh->aborting = true;
-    sh->status = status;
+    sh_abort(sh, status);
 }
 
 /* ---- expander callbacks ----------------------------------------------------- */
@@ -85,6 +92,19 @@ static void host_error(void *ud, const char *msg)
 {
     (void)ud;
     sh_error("%s", msg);
+}
+
+/* ---- line editor callbacks -------------------------------------------------- */
+
+static void le_complete(void *ud, const char *word, bool command, strvec_t *out)
+{
+    complete_candidates(ud, word, command, out);
+}
+
+static bool le_interrupted(void *ud)
+{
+    (void)ud;
+    return intr_take(SIGINT);
 }
 
 /* ---- running text ----------------------------------------------------------- */
@@ -156,27 +176,41 @@ static bool read_line_fd(int fd, strbuf_t *b)
     }
 }
 
+/* Reads the next line at the prompt into buf; false at end of input (^D). */
+static bool read_interactive(shell_t *sh, strbuf_t *buf)
+{
+    for (;;) {
+        jobs_notify(sh);
+        intr_clear(); /* keyboard signals meant for what ran before */
+        const char *ps = var_get(sh, buf->len ? "PS2" : "PS1");
+        char *line = lineedit_read(ps ? ps : "");
+        if (line) {
+            if (lineedit_interrupted()) {
+                sh->status = 128 + SIGINT;
+                sb_reset(buf);
+                free(line);
+                continue;
+            }
+            lineedit_history_add(line);
+            sb_puts(buf, line);
+            sb_putc(buf, '\n');
+            free(line);
+            return true;
+        }
+        if (!jobs_exit_blocked(sh)) return false;
+    }
+}
+
 /* Standard input: a terminal (interactive) or a pipe/file, read line by line. */
 static int run_stdin(shell_t *sh)
 {
     strbuf_t buf = {0};
     bool eof = false;
     while (!eof) {
-        if (sh->interactive) {
-            jobs_reap(sh);
-            const char *ps = var_get(sh, buf.len ? "PS2" : "PS1");
-            char *line = lineedit_read(ps ? ps : "");
-            if (!line) {
-                eof = true;
-            } else {
-                lineedit_history_add(line);
-                sb_puts(&buf, line);
-                sb_putc(&buf, '\n');
-                free(line);
-            }
-        } else if (!read_line_fd(0, &buf)) {
+        if (sh->interactive)
+            eof = !read_interactive(sh, &buf);
+        else if (!read_line_fd(0, &buf))
             eof = true;
-        }
         size_t off = 0;
         for (;;) {
             parse_out_t o;
@@ -186,6 +220,7 @@ static int run_stdin(shell_t *sh)
                 off += o.consumed;
                 exec_node(sh, o.node, 0);
                 arena_unref(o.arena);
+                if (sh->aborting) sh->status = sh->abort_status;
                 sh->aborting = false;
                 sh->brk = sh->cont = 0;
                 sh->returning = false;
@@ -256,7 +291,7 @@ static void set_defaults(shell_t *sh)
 
 static void usage(void)
 {
-    sh_error("usage: sh [-eufxnvi] [-c string [name [arg...]] | file [arg...]]");
+    sh_error("usage: sh [-eufxnvim] [-c string [name [arg...]] | file [arg...]]");
     exit(2);
 }
 
@@ -274,6 +309,7 @@ int main(int argc, char **argv)
 
     const char *cmd = NULL;
     bool cflag = false, sflag = false, iflag = false;
+    int mflag = -1; /* -m / +m; by default job control is on when interactive */
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -290,6 +326,8 @@ int main(int argc, char **argv)
                 sflag = true;
             else if (*c == 'i')
                 iflag = true;
+            else if (*c == 'm')
+                mflag = on;
             else if (!set_option(sh, *c, on))
                 usage();
         }
@@ -306,11 +344,12 @@ int main(int argc, char **argv)
     bool restored = subshell_restore(sh) == 0 && sh->subshell;
     if (!restored) set_defaults(sh);
     sh->interactive = iflag || (!cflag && !script && isatty(0) && isatty(2));
+    sh->ttyfd = -1;
     if (sh->interactive) {
-        signal(SIGINT, SIG_IGN);
-        signal(SIGQUIT, SIG_IGN);
-        signal(SIGTERM, SIG_IGN);
+        intr_install(sh);
+        lineedit_set_hooks(&(lineedit_hooks_t){le_complete, le_interrupted, sh});
     }
+    if (mflag < 0 ? sh->interactive : mflag) set_option(sh, 'm', true);
 
     if (cflag) {
         sh_run_string(sh, cmd, EV_EXIT);

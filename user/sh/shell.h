@@ -1,7 +1,7 @@
 /*
  * shell.h - the running shell's state and the interfaces between its I/O and
  * process modules: variables (vars.c), the tree walker (exec.c), redirections
- * (redir.c), process creation and waiting (spawn.c, jobs.c), fork-less subshells
+ * (redir.c), process creation and waiting (spawn.c, jobs.c, jobtab.c, intr.c), fork-less subshells
  * (subshell.c), builtins (builtins.c and bi_*.c) and the input loop (main.c).
  */
 #ifndef SH_SHELL_H
@@ -10,9 +10,11 @@
 #include <spawn.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <termios.h>
 
 #include "ast.h"
 #include "expand.h"
+#include "jobtab.h"
 #include "strbuf.h"
 
 typedef struct var {
@@ -30,12 +32,6 @@ typedef struct func {
     struct func *next;
 } func_t;
 
-typedef struct job {
-    pid_t pid;
-    int status; /* shell status ($? form) once done */
-    bool done;
-} job_t;
-
 enum { VAR_BUCKETS = 64 };
 
 typedef struct shell {
@@ -48,18 +44,26 @@ typedef struct shell {
     pid_t toppid; /* $$: the top shell's pid, also in subshells */
     pid_t lastbg; /* $!, 0 if none */
     struct {
-        bool errexit, nounset, xtrace, noglob, noexec, verbose;
+        bool errexit, nounset, xtrace, noglob, noexec, verbose, monitor;
     } opt;
     bool interactive;
-    bool subshell;       /* started by another shell for a subshell */
-    const char *sh_path; /* the shell binary spawned for subshells */
-    job_t *jobs;
-    size_t njobs, capjobs;
+    bool subshell;         /* started by another shell for a subshell */
+    const char *sh_path;   /* the shell binary spawned for subshells */
+    jobtab_t jobtab;       /* jobs (jobs.c) */
+    job_t *job_building;   /* the job whose processes are being spawned, or NULL */
+    bool jobctl;           /* job control is on: jobs get process groups and the terminal */
+    int ttyfd;             /* with job control: the terminal */
+    pid_t pgid;            /* with job control: the shell's process group */
+    pid_t orig_pgrp;       /* the group that had the terminal before (given back at exit) */
+    struct termios tmodes; /* the shell's terminal modes, restored after a job stops or dies */
+    bool tmodes_ok;
+    bool exit_warned; /* "There are stopped jobs." was said; the next exit goes */
     int loop_depth;
     int brk, cont;       /* pending break / continue levels */
     bool returning;      /* return executed, unwinding to the function or . */
     int ret_status;      /* the status given to return */
     bool aborting;       /* error: unwind to the top level (interactive only) */
+    int abort_status;    /* $? once unwound */
     int func_depth;      /* functions and . scripts being run (return allowed) */
     int errexit_off;     /* > 0 inside conditions, where set -e does not apply */
     int cmdsubst_status; /* status of the last command substitution */
@@ -85,6 +89,8 @@ _Noreturn void sh_exit(shell_t *sh, int status);
 int sh_run_string(shell_t *sh, const char *src, int flags);
 /* Fatal error in a non-interactive shell (POSIX 2.8.1): exit; else unwind to the prompt. */
 void sh_fail(shell_t *sh, int status);
+/* Unwinds to the prompt, where $? becomes status (interactive ^C, errors). */
+void sh_abort(shell_t *sh, int status);
 
 /* vars.c */
 void vars_init(shell_t *sh, char **envp);
@@ -106,7 +112,9 @@ char *shell_quote(const char *s); /* 'single-quoted', malloc'd */
 /* exec.c */
 int exec_node(shell_t *sh, node_t *n, int flags);
 bool exec_unwinding(shell_t *sh);
-int exec_argv_external(shell_t *sh, char **argv, redir_t *redirs, char *const *assigns, int flags);
+/* Runs argv as an external command and waits; src, if given, is its text for job messages. */
+int exec_argv_external(shell_t *sh, char **argv, redir_t *redirs, char *const *assigns, int flags,
+                       const node_t *src);
 
 /* redir.c */
 typedef struct {
@@ -139,12 +147,42 @@ char *subshell_capture(shell_t *sh, const char *cmd);
 int subshell_restore(shell_t *sh); /* in a spawned subshell: loads the parent's state */
 
 /* jobs.c */
-void jobs_add(shell_t *sh, pid_t pid);
-int jobs_wait_fg(shell_t *sh, pid_t pid); /* waits for a foreground child; $? form */
-int jobs_wait(shell_t *sh, pid_t pid);    /* wait builtin for one pid: 127 if unknown */
+int jobs_control_on(shell_t *sh);                /* 0, or -1 (said why) */
+void jobs_control_off(shell_t *sh, bool hangup); /* hangup: SIGHUP+SIGCONT to stopped jobs */
+bool jobs_exit_blocked(shell_t *sh);             /* says "There are stopped jobs." once */
+/* Opens a job; the processes spawn_cmd starts until job_run_* belong to it. Its text is n
+ * unparsed, or argv joined when n is NULL. */
+job_t *job_begin(shell_t *sh, const node_t *n, char *const *argv, bool bg);
+pid_t jobs_spawn_pgroup(shell_t *sh); /* -1: none, 0: a new group, or the group */
+void jobs_spawned(shell_t *sh, pid_t pid);
+/* Closes a job: waits for it in the foreground ($? form), or leaves it in the background.
+ * A job without processes is dropped and empty_status returned. */
+int job_run_fg(shell_t *sh, job_t *j, int empty_status);
+int job_run_bg(shell_t *sh, job_t *j, int empty_status);
+int job_continue(shell_t *sh, job_t *j, bool fg);    /* fg and bg */
+int job_kill(shell_t *sh, job_t *j, int sig);        /* 0 or -1 (errno) */
+int jobs_wait_job(shell_t *sh, job_t *j, pid_t pid); /* wait: the job, or its process pid */
 int jobs_wait_all(shell_t *sh);
-void jobs_reap(shell_t *sh); /* non-blocking collection of finished jobs */
+int jobs_wait_pid(shell_t *sh, pid_t pid); /* a process outside the table */
+void jobs_reap(shell_t *sh);               /* collects status changes, no waiting */
+void jobs_notify(shell_t *sh);             /* before a prompt: Done and Stopped notices */
+void jobs_print(shell_t *sh, job_format_t f, job_t *only); /* the jobs builtin */
 int status_from_wait(int ws, bool report);
+
+/* intr.c */
+void intr_install(shell_t *sh);
+void intr_uninstall(shell_t *sh);          /* before exec: the defaults back */
+bool intr_reset_sig(shell_t *sh, int sig); /* trap - sig: the shell's own disposition, if any */
+bool intr_check(shell_t *sh);              /* ^C reached the shell: unwinds, returns true */
+bool intr_take(int sig);
+bool intr_pending(void);           /* ^C arrived and is not handled yet */
+void intr_forward(const job_t *j); /* keys that reached the shell, to a fg job */
+void intr_clear(void);
+
+/* complete.c */
+void complete_candidates(shell_t *sh, const char *word, bool command, strvec_t *out);
+/* Adds the names of the executable files in dir that start with prefix (unsorted). */
+void complete_programs(const char *dir, const char *prefix, strvec_t *out);
 
 /* builtins.c */
 typedef int (*builtin_fn)(shell_t *sh, int argc, char **argv);
@@ -152,8 +190,10 @@ typedef struct {
     const char *name;
     builtin_fn fn;
     bool special;
+    const char *usage; /* for help */
 } builtin_t;
 const builtin_t *builtin_find(const char *name);
+const builtin_t *builtin_at(size_t i); /* the i-th in name order, NULL past the end */
 
 /* bi_trap.c */
 void trap_run_pending(shell_t *sh); /* runs the actions of signals that arrived */

@@ -49,24 +49,50 @@ pid_t spawn_cmd(shell_t *sh, const char *path, char *const *argv, char *const *e
 {
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
+    short flags = 0;
+    pid_t pgroup = jobs_spawn_pgroup(sh);
+    if (pgroup >= 0) {
+        /* job control: the child joins (or, with 0, makes) its job's group before it execs */
+        posix_spawnattr_setpgroup(&attr, pgroup);
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
+    /* POSIX: without job control an asynchronous list ignores SIGINT and SIGQUIT, so that ^C
+     * meant for the foreground leaves it alone; it inherits that from the shell. */
+    bool quiet_bg = sh->interactive && !sh->jobctl && sh->job_building && sh->job_building->bg;
     if (sh->interactive) {
-        /* The interactive shell ignores these itself; its children must not. */
+        /* The interactive shell ignores or catches these itself; its children must not
+         * inherit that (caught ones exec resets anyway). SIGTSTP only with job control:
+         * without it nobody could continue a stopped job, so ^Z stays ignored. */
         sigset_t def;
         sigemptyset(&def);
-        sigaddset(&def, SIGINT);
-        sigaddset(&def, SIGQUIT);
+        if (!quiet_bg) {
+            sigaddset(&def, SIGINT);
+            sigaddset(&def, SIGQUIT);
+        }
         sigaddset(&def, SIGTERM);
-        sigaddset(&def, SIGTSTP);
+        if (sh->jobctl) sigaddset(&def, SIGTSTP);
         sigaddset(&def, SIGTTIN);
         sigaddset(&def, SIGTTOU);
         posix_spawnattr_setsigdefault(&attr, &def);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+        flags |= POSIX_SPAWN_SETSIGDEF;
+    }
+    posix_spawnattr_setflags(&attr, flags);
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
+    if (quiet_bg) {
+        sigaction(SIGINT, &ign, &old_int);
+        sigaction(SIGQUIT, &ign, &old_quit);
     }
     fflush(NULL);
     pid_t pid;
     int r = posix_spawn(&pid, path, fa, &attr, argv, envp);
     posix_spawnattr_destroy(&attr);
-    return r ? -r : pid;
+    if (quiet_bg) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGQUIT, &old_quit, NULL);
+    }
+    if (r) return -r;
+    jobs_spawned(sh, pid);
+    return pid;
 }
 
 pid_t spawn_external(shell_t *sh, const char *path, char **argv, char *const *envp,

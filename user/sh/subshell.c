@@ -121,7 +121,11 @@ char *subshell_capture(shell_t *sh, const char *cmd)
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    /* not a process of the job being started: it runs in the shell's own group */
+    job_t *building = sh->job_building;
+    sh->job_building = NULL;
     pid_t pid = spawn_text(sh, cmd, &fa);
+    sh->job_building = building;
     posix_spawn_file_actions_destroy(&fa);
     close(p[1]);
     strbuf_t out = {0};
@@ -133,7 +137,7 @@ char *subshell_capture(shell_t *sh, const char *cmd)
         sb_putn(&out, buf, (size_t)r);
     }
     close(p[0]);
-    sh->cmdsubst_status = pid > 0 ? jobs_wait_fg(sh, pid) : (int)-pid;
+    sh->cmdsubst_status = pid > 0 ? jobs_wait_pid(sh, pid) : (int)-pid;
     return sb_take(&out);
 }
 

@@ -56,6 +56,7 @@ const char *var_get(shell_t *sh, const char *name)
             if (sh->opt.errexit) *p++ = 'e';
             if (sh->opt.noglob) *p++ = 'f';
             if (sh->interactive) *p++ = 'i';
+            if (sh->opt.monitor) *p++ = 'm';
             if (sh->opt.noexec) *p++ = 'n';
             if (sh->opt.nounset) *p++ = 'u';
             if (sh->opt.verbose) *p++ = 'v';
