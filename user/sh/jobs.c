@@ -85,7 +85,11 @@ int jobs_control_on(shell_t *sh)
     if (fd < 0 || !isatty(fd)) goto fail;
     pid_t me = getpid();
     bool leader = getsid(0) == me;
-    if (leader && tcgetpgrp(fd) < 0) ioctl(fd, TIOCSCTTY, 0);
+    /* A session leader without a terminal takes this one; if another session still holds it
+     * (init, which opened the console first), root may take it over (TIOCSCTTY's argument 1),
+     * as login programs do. */
+    if (leader && tcgetpgrp(fd) < 0 && ioctl(fd, TIOCSCTTY, 0) < 0 && errno == EPERM)
+        ioctl(fd, TIOCSCTTY, 1);
     for (int tries = 0;; tries++) {
         pid_t fg = tcgetpgrp(fd);
         if (fg < 0) goto fail;
