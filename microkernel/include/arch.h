@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "pmm.h"
 
 #define PAGE_SIZE 4096ull
 #define KERNEL_VMA 0xFFFFFFFF80000000ull
@@ -61,17 +62,13 @@ void arch_irq_unmask(unsigned irq);
 #define PTE_ADDR 0x000FFFFFFFFFF000ull
 void arch_paging_init(uint64_t max_phys);
 uint64_t arch_kernel_pml4(void);
-uint64_t arch_pml4_create(void); /* new top level sharing the kernel half; 0 if out of memory */
-void arch_pml4_destroy(uint64_t pml4); /* frees the user-half page tables (not the mapped frames) */
-int arch_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags); /* 0 or -1 (no memory) */
-/* The leaf entry for va (present or not), creating the tables on the way if create is set;
- * NULL if absent (or no memory). Entries of one 2 MiB-aligned block are consecutive. */
-uint64_t *arch_pte_slot(uint64_t pml4, uint64_t va, int create);
-uint64_t arch_unmap(uint64_t pml4, uint64_t va); /* returns the old pte (0 if none) */
-uint64_t arch_lookup(uint64_t pml4, uint64_t va); /* pte or 0 */
-int arch_protect(uint64_t pml4, uint64_t va, uint64_t flags);
+/* new top level sharing the kernel half, its user half empty; 0 if out of memory. The user half
+ * is kern/ptable.c's business. */
+uint64_t arch_pml4_create(enum pmm_class cls);
 void arch_switch_pml4(uint64_t pml4);
+uint64_t arch_current_pml4(void); /* the top level the CPU uses */
 void arch_flush_page(uint64_t va);
+void arch_flush_all(void);        /* every user TLB entry of the CPU's space */
 void arch_leave_pml4(uint64_t pml4); /* if the CPU uses pml4, switch to the kernel's tables */
 
 /* threads: per-CPU data, SYSCALL, FPU and the context switch (arch/x86_64/cpu.c, context.asm) */

@@ -12,6 +12,7 @@
 #include "kabi/ipc.h"
 #include "kabi/kcalls.h"
 #include "kabi/thread.h"
+#include "region.h"
 
 struct kobj {
     uint32_t type; /* enum kobj_type */
@@ -33,10 +34,14 @@ struct cspace {
     struct cap *slots;  /* slot 0 is never used: 0 is not a handle */
 };
 
+/* An address space: regions (what backs each range) and page tables (what was touched). */
 struct aspace {
     struct kobj o;
     uint64_t pml4;     /* physical address of the top-level table */
-    uint64_t pages;    /* frames this space owns (anonymous memory) */
+    uint32_t cls;      /* enum pmm_class: system (root servers) or user; whose frames it takes */
+    uint64_t pages;    /* resident pages: present leaf entries (in shared tables too) */
+    uint64_t ptables;  /* page-table frames it uses (a shared leaf table counts in each space) */
+    struct region_set regions;
 };
 
 struct thread;
@@ -94,7 +99,7 @@ struct thread {
     enum send_kind send_kind;   /* what it is sending while TS_SEND */
     uint64_t send_badge;        /* badge of the capability it used */
     uint64_t call_seq;          /* bumped at every call: a reply cap matches one call only */
-    uint64_t fault[4];          /* vector, error, address, rip: the pending fault message */
+    uint64_t fault[5];          /* vector, error, address, rip, cause: the pending fault message */
     int64_t wake_result;        /* what the blocking kernel call returns when it resumes */
 };
 

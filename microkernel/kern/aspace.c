@@ -1,30 +1,51 @@
-/* Address-space objects (see include/aspace.h). Pages the space owns carry PTE_OWNED so that
- * destruction frees exactly those frames and never a shared one (IPC buffers, the initrd). */
+/* Address spaces (see include/aspace.h and docs/memory.md). A space is a sorted array of regions
+ * and page tables (kern/ptable.c) holding only what was touched: mapping records a region, the
+ * first touch of a page (a user fault or a checked copy) asks the region what belongs there. */
 #include <string.h>
 #include "aspace.h"
 #include "heap.h"
 #include "kabi/kcalls.h"
-#include "pmm.h"
+#include "ptable.h"
 
-#define PTE_OWNED (1ull << 9) /* an "available" bit: this space allocated the frame */
-#define PTE_LAZY (1ull << 10) /* not present yet: a zeroed frame is put there on first touch */
+uint64_t aspace_count, stat_zero_fill, stat_cow_copied, stat_cow_reused;
 
-uint64_t aspace_count;
-
-struct aspace *aspace_create(void)
+struct aspace *aspace_create(enum pmm_class cls)
 {
     struct aspace *as = kzalloc(sizeof *as);
     if (!as)
         return NULL;
-    as->pml4 = arch_pml4_create();
+    as->pml4 = arch_pml4_create(cls);
     if (!as->pml4) {
         kfree(as);
         return NULL;
     }
     as->o.type = KOBJ_ASPACE;
     as->o.refs = 1;
+    as->cls = cls;
+    as->ptables = 1;
     aspace_count++;
     return as;
+}
+
+void aspace_destroy(struct aspace *as)
+{
+    arch_leave_pml4(as->pml4); /* never free the tables the CPU is using */
+    pt_destroy(as);
+    region_clear(&as->regions);
+    aspace_count--;
+    kfree(as);
+}
+
+struct aspace *aspace_fork(struct aspace *as, int *err)
+{
+    struct aspace *c = aspace_create(PMM_USER); /* a fork is never a system space */
+    if (!c || region_copy(&c->regions, &as->regions) < 0 || pt_fork(as, c) < 0) {
+        if (c)
+            obj_put(&c->o);
+        *err = -KE_NOMEM;
+        return NULL;
+    }
+    return c;
 }
 
 static int range_ok(uint64_t va, uint64_t len)
@@ -32,104 +53,48 @@ static int range_ok(uint64_t va, uint64_t len)
     return (va & 0xFFF) == 0 && (len & 0xFFF) == 0 && len && va < USER_TOP && len <= USER_TOP - va;
 }
 
-static uint64_t prot_flags(int prot)
-{
-    /* PROT_NONE: present for the kernel's bookkeeping but not a user page, so user accesses fault
-     * and the checked copies refuse it (x86 has no "present but inaccessible" user page) */
-    if (!(prot & (KPROT_READ | KPROT_WRITE | KPROT_EXEC)))
-        return PTE_NX;
-    uint64_t f = PTE_U;
-    if (prot & KPROT_WRITE)
-        f |= PTE_W;
-    if (!(prot & KPROT_EXEC))
-        f |= PTE_NX;
-    return f;
-}
-
-/* frees the frame behind pte if the space owns it */
-static void drop_pte(struct aspace *as, uint64_t pte)
-{
-    if (pte & PTE_OWNED) {
-        frame_free(pte & PTE_ADDR);
-        as->pages--;
-    }
-}
-
-/* The leaf entry of va, walking the tables only when va starts a new 2 MiB block (entries of
- * one block are consecutive): *cursor carries the previous slot between calls. */
-static uint64_t *next_slot(struct aspace *as, uint64_t va, uint64_t **cursor, int create)
-{
-    if (*cursor && (va & 0x1FFFFF))
-        return ++*cursor;
-    *cursor = arch_pte_slot(as->pml4, va, create);
-    return *cursor;
-}
-
 int aspace_mapped(struct aspace *as, uint64_t va)
 {
-    uint64_t *e = arch_pte_slot(as->pml4, va, 0);
-    return e && (*e & (PTE_P | PTE_LAZY));
+    return region_find(&as->regions, va) >= 0;
 }
 
-/* Anonymous memory is demand-zero: mapping only records the protection in not-present entries;
- * the first touch (a user page fault, or a checked copy) puts a zeroed frame there. A 1 MiB
- * stack of which a program touches three pages costs three frames. */
-int aspace_map(struct aspace *as, uint64_t va, uint64_t len, int prot)
+/* Adds region r over a free range; -KE_EXIST if any of it is mapped. */
+static int add_region(struct aspace *as, const struct kregion *r)
+{
+    if (region_overlaps(&as->regions, r->start, r->end))
+        return -KE_EXIST;
+    return region_insert(&as->regions, r);
+}
+
+int aspace_map(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 {
     if (!range_ok(va, len))
         return -KE_INVAL;
-    uint64_t *cur = NULL;
-    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-        if ((va + off) % 0x200000 == 0 || !cur)
-            cur = arch_pte_slot(as->pml4, va + off, 0);
-        else
-            cur++;
-        if (cur && (*cur & (PTE_P | PTE_LAZY)))
-            return -KE_EXIST;
-        if (!cur) /* no table for this 2 MiB block: nothing mapped in it */
-            off = ((va + off + 0x200000) & ~0x1FFFFFull) - va - PAGE_SIZE;
-    }
-    cur = NULL;
-    uint64_t flags = PTE_LAZY | PTE_OWNED | prot_flags(prot);
-    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-        uint64_t *e = next_slot(as, va + off, &cur, 1);
-        if (!e) {
-            aspace_unmap(as, va, off); /* undo: all or nothing */
-            return -KE_NOMEM;
-        }
-        *e = flags;
-    }
-    return 0;
+    struct kregion r = {va, va + len, prot & (KPROT_READ | KPROT_WRITE | KPROT_EXEC), 0, NULL, 0};
+    return add_region(as, &r);
 }
 
-/* Puts a zeroed frame behind a lazy entry; 0, or -KE_NOMEM. */
-static int materialize(struct aspace *as, uint64_t *e)
-{
-    uint64_t pa = frame_alloc();
-    if (!pa)
-        return -KE_NOMEM;
-    *e = pa | (*e & ~PTE_LAZY) | PTE_P;
-    as->pages++;
-    return 0;
-}
-
-int aspace_fault_in(struct aspace *as, uint64_t va)
-{
-    if (va >= USER_TOP)
-        return -KE_FAULT;
-    uint64_t *e = arch_pte_slot(as->pml4, va, 0);
-    if (!e || (*e & PTE_P) || !(*e & PTE_LAZY))
-        return -KE_FAULT;
-    return materialize(as, e);
-}
-
-int aspace_map_phys(struct aspace *as, uint64_t va, uint64_t pa, uint64_t len, int prot)
+int aspace_map_phys(struct aspace *as, uint64_t va, uint64_t pa, uint64_t len, uint32_t prot,
+                    int ref)
 {
     if (!range_ok(va, len) || (pa & 0xFFF))
         return -KE_INVAL;
-    for (uint64_t off = 0; off < len; off += PAGE_SIZE)
-        if (arch_map(as->pml4, va + off, pa + off, prot_flags(prot)) < 0)
+    prot &= KPROT_READ | KPROT_WRITE | KPROT_EXEC;
+    struct kregion r = {va, va + len, prot, KREG_PHYS | (ref ? KREG_PHYS_REF : 0), NULL, pa};
+    int e = add_region(as, &r);
+    if (e < 0)
+        return e;
+    uint64_t bits = PTE_P | PTE_SHARED | pt_bits(prot) | (ref ? PTE_REF : 0);
+    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+        uint64_t *slot = pt_slot(as, va + off, 1);
+        if (!slot) {
+            aspace_unmap(as, va, len);
             return -KE_NOMEM;
+        }
+        if (ref)
+            frame_ref(pa + off);
+        pt_install(as, slot, va + off, (pa + off) | bits);
+    }
     return 0;
 }
 
@@ -139,58 +104,133 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t len)
         return 0;
     if (!range_ok(va, len))
         return -KE_INVAL;
-    uint64_t *cur = NULL;
-    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-        uint64_t *e = next_slot(as, va + off, &cur, 0);
-        if (!e) { /* no table: skip to the next 2 MiB block */
-            off = ((va + off + 0x200000) & ~0x1FFFFFull) - va - PAGE_SIZE;
-            continue;
-        }
-        uint64_t old = *e;
-        *e = 0;
-        if (old & PTE_P) {
-            drop_pte(as, old);
-            arch_flush_page(va + off);
-        }
-    }
-    return 0;
+    /* unsharing first: it may fail, and it changes nothing a program sees */
+    int e = pt_prepare(as, va, va + len, 1);
+    if (e == 0)
+        e = region_remove(&as->regions, va, va + len);
+    if (e == 0)
+        pt_clear(as, va, va + len);
+    return e;
 }
 
-int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, int prot)
+int aspace_protect(struct aspace *as, uint64_t va, uint64_t len, uint32_t prot)
 {
     if (!range_ok(va, len))
         return -KE_INVAL;
-    for (uint64_t off = 0; off < len; off += PAGE_SIZE)
-        if (!aspace_mapped(as, va + off))
-            return -KE_FAULT;
-    uint64_t *cur = NULL;
-    for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-        uint64_t *e = next_slot(as, va + off, &cur, 0);
-        uint64_t keep = *e & (PTE_ADDR | PTE_OWNED | PTE_LAZY | PTE_P);
-        *e = keep | prot_flags(prot);
-        if (keep & PTE_P)
-            arch_flush_page(va + off);
+    prot &= KPROT_READ | KPROT_WRITE | KPROT_EXEC;
+    if (!region_covered(&as->regions, va, va + len))
+        return -KE_FAULT;
+    if (prot & KPROT_WRITE)
+        for (uint32_t i = region_lower(&as->regions, va);
+             i < as->regions.n && as->regions.v[i].start < va + len; i++)
+            if (as->regions.v[i].flags & KREG_NOWRITE)
+                return -KE_PERM;
+    int e = pt_prepare(as, va, va + len, 0);
+    if (e == 0)
+        e = region_protect(&as->regions, va, va + len, prot);
+    if (e == 0)
+        pt_protect(as, va, va + len, prot);
+    return e;
+}
+
+static int access_ok(const struct kregion *r, unsigned acc)
+{
+    if (!(r->prot & (KPROT_READ | KPROT_WRITE | KPROT_EXEC)))
+        return 0;
+    if (acc & AT_WRITE)
+        return (r->prot & KPROT_WRITE) || ((acc & AT_FORCE) && !(r->flags & KREG_NOWRITE));
+    if (acc & AT_EXEC)
+        return r->prot & KPROT_EXEC;
+    return 1;
+}
+
+/* A write to the present, not writable page *slot (the table private): a window's or shared
+ * page is written in place; a private page is claimed if nobody else holds its frame, else
+ * copied. */
+static int break_cow(struct aspace *as, const struct kregion *r, uint64_t *slot, uint64_t va)
+{
+    uint64_t e = *slot;
+    uint64_t w = r->prot & KPROT_WRITE ? PTE_W : 0;
+    if (!(e & PTE_REF) || (e & PTE_SHARED)) {
+        *slot = e | w; /* a forced write (w = 0) writes the frame as it is */
+        return 0;
     }
+    uint64_t pa = e & PTE_ADDR;
+    if (frame_of(pa)->refs == 1) {
+        stat_cow_reused += !!(e & PTE_COW);
+        *slot = (e & ~PTE_COW) | w; /* only more permissive (or the same): no flush */
+        return 0;
+    }
+    uint64_t n = pmm_alloc_class(&kernel_pmm, (enum pmm_class)as->cls);
+    if (!n)
+        return -KE_NOMEM;
+    memcpy(phys_to_virt(n), phys_to_virt(pa), PAGE_SIZE);
+    pt_install(as, slot, va, n | PTE_P | PTE_REF | pt_bits(r->prot));
+    frame_unref(pa);
+    stat_cow_copied++;
     return 0;
 }
 
-/* Kernel pointer to the user byte at uva, or NULL; the mapping must allow the access. */
-static uint8_t *user_ptr(struct aspace *as, uint64_t uva, int write)
+/* the entry for a missing page of region r at va */
+static int fill(struct aspace *as, const struct kregion *r, uint64_t va, unsigned acc,
+                uint64_t *entry)
+{
+    (void)va, (void)acc;
+    if (r->flags & KREG_PHYS)
+        return -KE_FAULT; /* windows are complete from the start */
+    uint64_t pa = frame_alloc_class((enum pmm_class)as->cls);
+    if (!pa)
+        return -KE_NOMEM;
+    stat_zero_fill++;
+    *entry = pa | PTE_P | PTE_REF | pt_bits(r->prot);
+    return 0;
+}
+
+int aspace_touch(struct aspace *as, uint64_t va, unsigned acc)
+{
+    int ri = va < USER_TOP ? region_find(&as->regions, va) : -1;
+    if (ri < 0)
+        return -KE_FAULT;
+    const struct kregion *r = &as->regions.v[ri];
+    if (!access_ok(r, acc))
+        return -KE_FAULT;
+    va &= ~0xFFFull;
+    uint64_t cur = pt_peek(as, va);
+    if ((cur & PTE_P) && !(acc & AT_WRITE))
+        return 0; /* present: a read or fetch finds it now (a stale TLB entry) */
+    uint64_t *slot = pt_slot(as, va, 1);
+    if (!slot)
+        return -KE_NOMEM;
+    if (*slot) /* present: a write */
+        return *slot & PTE_W ? 0 : break_cow(as, r, slot, va);
+    uint64_t e;
+    int err = fill(as, r, va, acc, &e);
+    if (err == 0)
+        pt_install(as, slot, va, e);
+    return err;
+}
+
+int aspace_fault(struct aspace *as, uint64_t va, uint64_t error)
+{
+    unsigned acc = error & 2 ? AT_WRITE : error & 16 ? AT_EXEC : AT_READ;
+    return aspace_touch(as, va, acc);
+}
+
+/* Kernel pointer to the user byte at uva, or NULL; the page is made to allow the access. */
+static uint8_t *user_ptr(struct aspace *as, uint64_t uva, unsigned acc)
 {
     if (uva >= USER_TOP)
         return NULL;
-    uint64_t *e = arch_pte_slot(as->pml4, uva, 0);
-    if (!e)
-        return NULL;
-    uint64_t pte = *e;
-    if (!(pte & PTE_U) || (write && !(pte & PTE_W)))
-        return NULL;
-    if (!(pte & PTE_P)) {
-        if (!(pte & PTE_LAZY) || materialize(as, e) < 0)
+    uint64_t e = pt_peek(as, uva);
+    const uint64_t need = PTE_P | PTE_U | (acc & AT_WRITE ? PTE_W : 0);
+    if ((e & need) != need) {
+        if (aspace_touch(as, uva, acc) < 0)
             return NULL;
-        pte = *e;
+        e = pt_peek(as, uva); /* a forced write may leave W clear: the frame is ours now */
+        if ((e & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
+            return NULL;
     }
-    return (uint8_t *)phys_to_virt(pte & PTE_ADDR) + (uva & 0xFFF);
+    return (uint8_t *)phys_to_virt(e & PTE_ADDR) + (uva & 0xFFF);
 }
 
 /* Copies between kernel memory k and user memory at uva, page by page (out: to the user). */
@@ -202,7 +242,7 @@ static int copy_user(struct aspace *as, uint64_t uva, uint8_t *k, uint64_t len, 
         uint64_t chunk = PAGE_SIZE - (uva & 0xFFF);
         if (chunk > len)
             chunk = len;
-        uint8_t *u = user_ptr(as, uva, out);
+        uint8_t *u = user_ptr(as, uva, out ? AT_WRITE : AT_READ);
         if (!u)
             return -KE_FAULT;
         if (out)
@@ -235,7 +275,10 @@ int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t d
             chunk = PAGE_SIZE - (dva & 0xFFF);
         if (chunk > len)
             chunk = len;
-        uint8_t *s = user_ptr(src, sva, 0), *d = user_ptr(dst, dva, !force);
+        /* the destination first: breaking its copy-on-write may replace a frame, never the
+         * source's (a copy within one page reads the old frame, which holds the same bytes) */
+        uint8_t *d = user_ptr(dst, dva, AT_WRITE | (force ? AT_FORCE : 0));
+        uint8_t *s = d ? user_ptr(src, sva, AT_READ) : NULL;
         if (!s || !d)
             return -KE_FAULT;
         memmove(d, s, chunk);
@@ -244,26 +287,14 @@ int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t d
     return 0;
 }
 
-/* Frees every owned frame and the page tables. */
-static void free_owned(uint64_t table_pa, int level, struct aspace *as)
+/* no memory objects yet: regions never name one */
+int region_hold(struct region_set *rs, const struct kregion *r)
 {
-    uint64_t *t = phys_to_virt(table_pa);
-    for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
-        if (!(t[i] & PTE_P))
-            continue;
-        if (level == 1)
-            drop_pte(as, t[i]);
-        else
-            free_owned(t[i] & PTE_ADDR, level - 1, as);
-    }
+    (void)rs, (void)r;
+    return 0;
 }
 
-void aspace_destroy(struct aspace *as)
+void region_drop(struct region_set *rs, const struct kregion *r)
 {
-    arch_leave_pml4(as->pml4); /* never free the tables the CPU is using */
-    free_owned(as->pml4, 4, as);
-    if (arch_kernel_pml4() != as->pml4)
-        arch_pml4_destroy(as->pml4);
-    aspace_count--;
-    kfree(as);
+    (void)rs, (void)r;
 }

@@ -87,7 +87,7 @@ static int64_t transfer(struct thread *s, struct thread *r, uint64_t badge, enum
     }
     case SK_FAULT:
         rb->label = IPC_LABEL_FAULT;
-        rb->len = 4;
+        rb->len = 5;
         memcpy(rb->mr, s->fault, sizeof s->fault);
         break;
     default: {

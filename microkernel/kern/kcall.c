@@ -15,20 +15,9 @@
 #include "sched.h"
 #include "thread.h"
 #include "timerq.h"
+#include "kcall.h"
 
 uint64_t stat_kernel_entries, stat_as_switches;
-
-typedef int64_t (*kcall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-
-#define ARGS uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
-#define UNUSED_ARGS (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5
-
-/* handle -> object of a type with rights, or return the error from the calling kernel call */
-#define LOOKUP(var, h, type, rights)                                                               \
-    int var##_err;                                                                                 \
-    struct cap *var##_cap = cspace_lookup(current->cs, (int64_t)(h), type, rights, &var##_err);    \
-    if (!var##_cap)                                                                                \
-        return var##_err;
 
 static int64_t sys_debug_write(ARGS)
 {
@@ -144,61 +133,6 @@ static int64_t sys_cap_info(ARGS)
     UNUSED_ARGS;
     LOOKUP(c, a0, 0, 0);
     return c_cap->type;
-}
-
-static int64_t sys_as_create(ARGS)
-{
-    UNUSED_ARGS;
-    struct aspace *as = aspace_create();
-    if (!as)
-        return -KE_NOMEM;
-    int h = cspace_insert(current->cs, &as->o, KOBJ_ASPACE, KR_MAP, 0, 0);
-    obj_put(&as->o);
-    return h;
-}
-
-static int64_t sys_as_map(ARGS)
-{
-    UNUSED_ARGS;
-    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_map((struct aspace *)as_cap->obj, a1, a2, (int)a3);
-}
-
-static int64_t sys_as_unmap(ARGS)
-{
-    UNUSED_ARGS;
-    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_unmap((struct aspace *)as_cap->obj, a1, a2);
-}
-
-static int64_t sys_as_protect(ARGS)
-{
-    UNUSED_ARGS;
-    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_protect((struct aspace *)as_cap->obj, a1, a2, (int)a3);
-}
-
-static int64_t sys_as_read(ARGS)
-{
-    UNUSED_ARGS;
-    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_copy((struct aspace *)as_cap->obj, a1, current->as, a2, a3, 0);
-}
-
-static int64_t sys_as_write(ARGS)
-{
-    UNUSED_ARGS;
-    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_copy(current->as, a2, (struct aspace *)as_cap->obj, a1, a3, a4 & KAS_FORCE);
-}
-
-static int64_t sys_as_copy(ARGS)
-{
-    UNUSED_ARGS;
-    LOOKUP(src, a0, KOBJ_ASPACE, KR_MAP);
-    LOOKUP(dst, a2, KOBJ_ASPACE, KR_MAP);
-    return aspace_copy((struct aspace *)src_cap->obj, a1, (struct aspace *)dst_cap->obj, a3, a4,
-                       a5 & KAS_FORCE);
 }
 
 static struct endpoint *optional_ep(int32_t h, int *err)
@@ -346,21 +280,7 @@ static int64_t sys_poweroff(ARGS)
     arch_halt_system((int)a1);
 }
 
-static int64_t sys_mem_info(ARGS)
-{
-    UNUSED_ARGS;
-    struct kmem_info mi = {
-        .total_frames = kernel_pmm.nframes,
-        .free_frames = pmm_free_count(&kernel_pmm),
-        .threads = thread_count,
-        .aspaces = aspace_count,
-        .endpoints = endpoint_count,
-        .kernel_entries = stat_kernel_entries,
-        .ipc_messages = stat_ipc_messages,
-        .as_switches = stat_as_switches,
-    };
-    return aspace_copy_out(current->as, a0, &mi, sizeof mi) < 0 ? -KE_FAULT : 0;
-}
+typedef int64_t (*kcall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 static const kcall_fn kcall_table[KCALL_COUNT] = {
 #define KCALL_ENTRY(n, name) [n] = sys_##name,
@@ -381,7 +301,7 @@ void syscall_dispatch(struct trap_frame *f)
     if (t->flags & KTHREAD_FOREIGN) {
         /* the POSIX personality: the whole call goes to the thread's server as a message */
         f->rax = (uint64_t)ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
-    } else if (f->rax < KCALL_COUNT) {
+    } else if (f->rax < KCALL_COUNT && kcall_table[f->rax]) {
         f->rax = (uint64_t)kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
     } else {
         kprintf("kernel: thread %lu: no kernel call %lu\n", t->id, f->rax);
@@ -401,9 +321,19 @@ void kern_user_exception(struct trap_frame *f)
     struct thread *t = current;
     stat_kernel_entries++;
     uint64_t addr = f->vector == 14 ? arch_fault_address() : 0;
-    /* first touch of demand-zero memory: not the thread's business, nor its server's */
-    if (f->vector == 14 && !(f->error & 1) && aspace_fault_in(t->as, addr) == 0)
-        return;
+    uint64_t error = f->error, cause = KFAULT_NONE;
+    if (f->vector == 14) {
+        /* first touch, copy-on-write: not the thread's business, nor its server's */
+        int r = aspace_fault(t->as, addr, error);
+        if (r == 0)
+            return;
+        if (r == -KE_NOMEM) {
+            cause = KFAULT_NOMEM;
+            error &= ~1ull; /* the page could not be made present */
+        } else if (r == -KE_RANGE) {
+            cause = KFAULT_RANGE;
+        }
+    }
     if (!t->fault_ep) {
         kprintf("kernel: thread %lu: unhandled exception %lu at rip %lx (address %lx): killed\n",
                 t->id, f->vector, f->rip, addr);
@@ -412,9 +342,10 @@ void kern_user_exception(struct trap_frame *f)
         return;
     }
     t->fault[0] = f->vector;
-    t->fault[1] = f->error;
+    t->fault[1] = error;
     t->fault[2] = addr;
     t->fault[3] = f->rip;
+    t->fault[4] = cause;
     int64_t r = ipc_send(t->fault_ep, t->badge, SK_FAULT);
     if (r < 0) { /* the handler is gone */
         thread_kill(t);

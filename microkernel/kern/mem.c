@@ -1,6 +1,7 @@
-/* Boot-time memory set-up: the frame allocator over the Multiboot2 memory map (with the kernel,
- * the modules and the info block reserved), then paging, then the kernel heap.
- * Entry points: mem_init, frame_alloc, frame_free, kernel_pmm. */
+/* Boot-time memory set-up: the frame allocator and frame table over the Multiboot2 memory map
+ * (with the kernel, the modules and the info block reserved), the reserve, then paging, then the
+ * kernel heap (whose pages are system allocations).
+ * Entry points: mem_init, frame_alloc, frame_alloc_class, frame_free, kernel_pmm. */
 #include <string.h>
 #include "arch.h"
 #include "heap.h"
@@ -12,17 +13,22 @@
 struct pmm kernel_pmm;
 extern char _kernel_start[], _kernel_end[];
 
-uint64_t frame_alloc(void)
+uint64_t frame_alloc_class(enum pmm_class cls)
 {
-    uint64_t pa = pmm_alloc(&kernel_pmm);
+    uint64_t pa = pmm_alloc_class(&kernel_pmm, cls);
     if (pa)
         memset(phys_to_virt(pa), 0, PAGE_SIZE);
     return pa;
 }
 
+uint64_t frame_alloc(void)
+{
+    return frame_alloc_class(PMM_SYSTEM);
+}
+
 void frame_free(uint64_t pa)
 {
-    pmm_free(&kernel_pmm, pa);
+    pmm_unref(&kernel_pmm, pa);
 }
 
 static void *heap_page_alloc(size_t n)
@@ -53,9 +59,10 @@ void mem_init(const struct mb2_info *mb, uint64_t mbi_phys, uint32_t mbi_size)
         }
     uint64_t kstart = virt_to_phys(_kernel_start), kend = virt_to_phys(_kernel_end);
 
-    /* The bitmap goes in the first usable spot above 1 MiB that collides with nothing we keep and
-     * lies in the first GiB (all the boot page tables map). */
-    size_t bytes = pmm_bitmap_bytes(mb->max_phys);
+    /* The bitmap and the frame table go in the first usable spot above 1 MiB that collides with
+     * nothing we keep and lies in the first GiB (all the boot page tables map). */
+    size_t bmbytes = (pmm_bitmap_bytes(mb->max_phys) + 15) & ~(size_t)15;
+    size_t bytes = bmbytes + pmm_table_bytes(mb->max_phys);
     uint64_t spot = 0;
     for (size_t i = 0; i < n && !spot; i++) {
         uint64_t cand = (usable[i].base + 0xFFF) & ~0xFFFull;
@@ -79,9 +86,10 @@ void mem_init(const struct mb2_info *mb, uint64_t mbi_phys, uint32_t mbi_size)
         }
     }
     if (!spot)
-        panic("mem: no room for the frame bitmap (%zu bytes)", bytes);
+        panic("mem: no room for the frame bitmap and table (%zu bytes)", bytes);
 
-    pmm_init(&kernel_pmm, phys_to_virt(spot), mb->max_phys, usable, n);
+    pmm_init(&kernel_pmm, phys_to_virt(spot), phys_to_virt(spot + bmbytes), mb->max_phys, usable,
+             n);
     pmm_reserve(&kernel_pmm, 0, 0x100000); /* BIOS data, EBDA, VGA, option ROMs */
     pmm_reserve(&kernel_pmm, kstart, kend - kstart);
     pmm_reserve(&kernel_pmm, mbi_phys, mbi_size);
@@ -89,8 +97,10 @@ void mem_init(const struct mb2_info *mb, uint64_t mbi_phys, uint32_t mbi_size)
     for (size_t m = 0; m < mb->nmodules; m++)
         pmm_reserve(&kernel_pmm, mb->modules[m].start, mb->modules[m].end - mb->modules[m].start);
 
-    kprintf("mem: %lu MiB usable, %lu frames free, bitmap at %lx\n", mb->max_phys >> 20,
-            pmm_free_count(&kernel_pmm), spot);
+    /* the reserve: max(2 MiB, RAM/64), for system allocations only */
+    pmm_set_reserve(&kernel_pmm, (2ull << 20) / PAGE_SIZE, 64);
+    kprintf("mem: %lu MiB usable, %lu frames free (%lu reserved for the system), frame table at "
+            "%lx\n", mb->max_phys >> 20, pmm_free_count(&kernel_pmm), kernel_pmm.reserve, spot);
     arch_paging_init(mb->max_phys);
     static const struct heap_pages src = {heap_page_alloc, heap_page_free};
     heap_init(&src);

@@ -1,5 +1,6 @@
-/* Physical frame allocator (see include/pmm.h). One bit per 4 KiB frame; allocation scans 64-bit
- * words from a rotating hint, so the common case is a few instructions. */
+/* Physical frame allocator and frame table (see include/pmm.h). One bit per 4 KiB frame;
+ * allocation scans 64-bit words from a rotating hint, so the common case is a few instructions.
+ * The frame table entry of a frame is reset when the frame is handed out (refs = 1). */
 #include <string.h>
 #include "pmm.h"
 
@@ -7,6 +8,11 @@ size_t pmm_bitmap_bytes(uint64_t max_phys)
 {
     uint64_t frames = (max_phys + PMM_FRAME - 1) / PMM_FRAME;
     return (size_t)((frames + 63) / 64 * 8);
+}
+
+size_t pmm_table_bytes(uint64_t max_phys)
+{
+    return (size_t)(max_phys / PMM_FRAME * sizeof(struct frame));
 }
 
 static void set_used(struct pmm *p, uint64_t f)
@@ -27,13 +33,16 @@ static void set_free(struct pmm *p, uint64_t f)
     }
 }
 
-void pmm_init(struct pmm *p, uint64_t *bitmap, uint64_t max_phys, const struct pmm_region *usable,
-              size_t n)
+void pmm_init(struct pmm *p, uint64_t *bitmap, struct frame *frames, uint64_t max_phys,
+              const struct pmm_region *usable, size_t n)
 {
     p->bitmap = bitmap;
+    p->frames = frames;
     p->nframes = max_phys / PMM_FRAME;
     p->hint = 0;
+    p->reserve = 0;
     memset(bitmap, 0xFF, pmm_bitmap_bytes(max_phys));
+    memset(frames, 0, pmm_table_bytes(max_phys));
     p->free = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t first = (usable[i].base + PMM_FRAME - 1) / PMM_FRAME;
@@ -57,10 +66,23 @@ void pmm_reserve(struct pmm *p, uint64_t base, uint64_t len)
         set_used(p, f);
 }
 
-uint64_t pmm_alloc(struct pmm *p)
+void pmm_set_reserve(struct pmm *p, uint64_t min_frames, uint64_t divisor)
+{
+    uint64_t r = divisor ? p->free / divisor : 0;
+    p->reserve = r > min_frames ? r : min_frames;
+}
+
+static uint64_t take(struct pmm *p, uint64_t f)
+{
+    set_used(p, f);
+    p->frames[f] = (struct frame){.refs = 1};
+    return f * PMM_FRAME;
+}
+
+uint64_t pmm_alloc_class(struct pmm *p, enum pmm_class cls)
 {
     uint64_t words = (p->nframes + 63) / 64;
-    if (!p->free)
+    if (p->free <= (cls == PMM_USER ? p->reserve : 0))
         return 0;
     for (uint64_t i = 0; i < words; i++) {
         uint64_t w = (p->hint + i) % words;
@@ -68,9 +90,8 @@ uint64_t pmm_alloc(struct pmm *p)
             uint64_t f = w * 64 + (uint64_t)__builtin_ctzll(~p->bitmap[w]);
             if (f >= p->nframes)
                 continue;
-            set_used(p, f);
             p->hint = w;
-            return f * PMM_FRAME;
+            return take(p, f);
         }
     }
     return 0;
@@ -94,7 +115,7 @@ uint64_t pmm_alloc_contig(struct pmm *p, size_t n)
         if (++run == n) {
             uint64_t first = f + 1 - n;
             for (uint64_t g = first; g <= f; g++)
-                set_used(p, g);
+                take(p, g);
             return first * PMM_FRAME;
         }
     }
@@ -104,14 +125,27 @@ uint64_t pmm_alloc_contig(struct pmm *p, size_t n)
 void pmm_free(struct pmm *p, uint64_t pa)
 {
     uint64_t f = pa / PMM_FRAME;
-    if (f && f < p->nframes)
+    if (f && f < p->nframes) {
+        p->frames[f].refs = 0;
         set_free(p, f);
+    }
 }
 
 void pmm_free_contig(struct pmm *p, uint64_t pa, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         pmm_free(p, pa + i * PMM_FRAME);
+}
+
+int pmm_unref(struct pmm *p, uint64_t pa)
+{
+    uint64_t f = pa / PMM_FRAME;
+    if (!f || f >= p->nframes || !p->frames[f].refs)
+        return 0; /* not a counted frame (frame 0, a boot module, or already free) */
+    if (--p->frames[f].refs)
+        return 0;
+    set_free(p, f);
+    return 1;
 }
 
 uint64_t pmm_free_count(const struct pmm *p)

@@ -65,7 +65,7 @@ static uint64_t load_elf(struct aspace *as, const uint8_t *img, uint64_t size, c
 static int start_one(int index, const char *const *root_names, const struct mb2_module *m,
                      struct endpoint **eps, int nroots, const struct mb2_module *initrd)
 {
-    struct aspace *as = aspace_create();
+    struct aspace *as = aspace_create(PMM_SYSTEM); /* a root server's memory may use the reserve */
     struct cspace *cs = cspace_create(64);
     if (!as || !cs)
         panic("roots: out of memory");
@@ -90,7 +90,7 @@ static int start_one(int index, const char *const *root_names, const struct mb2_
     if (initrd) {
         uint64_t len = (initrd->end - initrd->start + 0xFFF) & ~0xFFFull;
         uint64_t pa = initrd->start & ~0xFFFull;
-        if (len && aspace_map_phys(as, KBOOT_INITRD_VA, pa, len, KPROT_READ) < 0)
+        if (len && aspace_map_phys(as, KBOOT_INITRD_VA, pa, len, KPROT_READ, 0) < 0)
             panic("roots: cannot map the initrd");
         bi->initrd_va = KBOOT_INITRD_VA + (initrd->start & 0xFFF);
         bi->initrd_size = initrd->end - initrd->start;

@@ -98,14 +98,17 @@ struct thread *thread_create(struct aspace *as, struct cspace *cs, const struct 
     t->badge = cfg->badge;
 
     if (cfg->ipc_buf) {
+        /* the thread holds the frame, and so does the mapping (whoever goes last frees it) */
         t->ipc_frame = frame_alloc();
-        if (!t->ipc_frame || aspace_map_phys(as, cfg->ipc_buf, t->ipc_frame, PAGE_SIZE,
-                                             KPROT_READ | KPROT_WRITE) < 0) {
+        int e = t->ipc_frame ? aspace_map_phys(as, cfg->ipc_buf, t->ipc_frame, PAGE_SIZE,
+                                               KPROT_READ | KPROT_WRITE, 1)
+                             : -KE_NOMEM;
+        if (e < 0) {
             if (t->ipc_frame)
                 frame_free(t->ipc_frame);
             kfree(t), kfree(fpu);
             kstack_put(kstack);
-            *err = -KE_NOMEM;
+            *err = e;
             return NULL;
         }
         t->ipc = phys_to_virt(t->ipc_frame);
@@ -161,7 +164,7 @@ void thread_destroy(struct thread *t)
     if (t->fault_ep)
         obj_put(&t->fault_ep->o);
     if (t->ipc_frame)
-        frame_free(t->ipc_frame); /* its mapping (not owned) goes with the address space */
+        frame_free(t->ipc_frame); /* the thread's reference; the mapping holds its own */
     thread_count--;
     if (t == current) {
         sched_defer_free(t); /* we are on its kernel stack */

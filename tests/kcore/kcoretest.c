@@ -12,37 +12,19 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rt.h"
-#include "sys/kcall.h"
+#include "kcore.h"
 
 extern char __executable_start[], _end[];
 
-static int failures, passed, failed;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c)) {                                                                                \
-            printf("    check failed: %s (line %d)\n", #c, __LINE__);                              \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        int64_t _a = (int64_t)(a), _b = (int64_t)(b);                                              \
-        if (_a != _b) {                                                                            \
-            printf("    check failed: %s == %s (%ld vs %ld, line %d)\n", #a, #b, (long)_a,        \
-                   (long)_b, __LINE__);                                                            \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
+int failures;
+static int passed, failed;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
 #define STACK_SIZE 0x10000ull
 static uint64_t next_stack = 0x60000000;
 
-/* A new address space holding a copy of this program's image. */
-static int clone_space(void)
+int clone_space(void)
 {
     int as = (int)k_as_create();
     if (as < 0)
@@ -57,8 +39,7 @@ static int clone_space(void)
     return as;
 }
 
-/* A stack (and an IPC buffer page above it) in `as`; returns the stack top. */
-static uint64_t new_stack(int as, uint64_t *ipc_va)
+uint64_t new_stack(int as, uint64_t *ipc_va)
 {
     uint64_t base = next_stack;
     next_stack += STACK_SIZE + 0x10000;
@@ -67,9 +48,9 @@ static uint64_t new_stack(int as, uint64_t *ipc_va)
     return base + STACK_SIZE;
 }
 
-static struct kthread_cfg cfg; /* big (FPU image): keep it off the stack */
+struct kthread_cfg cfg;
 
-static int64_t spawn_native(int as, void (*fn)(uint64_t), uint64_t arg)
+int64_t spawn_native(int as, void (*fn)(uint64_t), uint64_t arg)
 {
     uint64_t ipc;
     uint64_t top = new_stack(as, &ipc);
@@ -83,7 +64,7 @@ static int64_t spawn_native(int as, void (*fn)(uint64_t), uint64_t arg)
     return k_thread_create(as, &cfg);
 }
 
-static int64_t spawn_foreign(int as, void (*code)(void), int sys_ep, int fault_ep, uint64_t badge,
+int64_t spawn_foreign(int as, void (*code)(void), int sys_ep, int fault_ep, uint64_t badge,
                              uint32_t prio)
 {
     uint64_t ipc;
@@ -99,8 +80,7 @@ static int64_t spawn_foreign(int as, void (*code)(void), int sys_ep, int fault_e
     return k_thread_create(as, &cfg);
 }
 
-/* blocks the calling thread for good (until the test kills it) */
-static void park(void)
+void park(void)
 {
     k_recv((int)k_ep_create());
 }
@@ -114,7 +94,7 @@ static int has_word(const char *s, const char *w)
     return 0;
 }
 
-static void msg(uint32_t label, uint64_t w0)
+void msg(uint32_t label, uint64_t w0)
 {
     struct ipc_buf *b = kipc();
     b->label = label;
@@ -572,6 +552,8 @@ int main(const struct kboot_info *bi)
     run("page_fault_handler", test_page_fault_handler);
     run("preemption", test_preemption);
     run("no_leaks", test_no_leaks);
+    for (const struct kcore_test *t = kcore_mem_tests; t->name; t++)
+        run(t->name, t->fn);
     printf("KCORE: %d passed, %d failed\n", passed, failed);
     k_poweroff(ROOT_H_CONTROL, failed ? 1 : 0);
     return 0;

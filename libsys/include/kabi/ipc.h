@@ -11,8 +11,14 @@
 
 /* labels the kernel uses (servers' own protocols use labels below 0xFFFF0000) */
 #define IPC_LABEL_SYSCALL 0xFFFF0001u /* mr[0]=nr, mr[1..6]=args: from a foreign thread */
-#define IPC_LABEL_FAULT 0xFFFF0002u   /* mr[0]=vector, mr[1]=error code, mr[2]=address (CR2), mr[3]=rip */
+#define IPC_LABEL_FAULT 0xFFFF0002u   /* mr[0]=vector, mr[1]=error code, mr[2]=address (CR2), mr[3]=rip,
+                                       * mr[4]=cause (KFAULT_*) */
 #define IPC_LABEL_NOTIFY 0xFFFF0003u  /* mr[0]=the notification bits (cleared on delivery) */
+
+/* the cause of a page fault the kernel could not resolve (fault message mr[4]) */
+#define KFAULT_NONE 0  /* no region there, or it does not allow the access (or not a page fault) */
+#define KFAULT_NOMEM 1 /* no frame left for the page: mr[1]'s P bit is then clear (not present) */
+#define KFAULT_RANGE 2 /* the region maps a memory object and the page is past its end (SIGBUS) */
 
 /* reply to a foreign thread (syscall or fault): mr[0] becomes RAX for a syscall; for a fault the
  * thread resumes with its (possibly rewritten) registers. */

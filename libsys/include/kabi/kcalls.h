@@ -39,7 +39,9 @@
     X(27, poweroff)        /* (ctl, status): halt the machine (needs the control capability) */  \
     X(28, mem_info)        /* (info): struct kmem_info: free frames, totals, counters */          \
     X(29, as_copy)         /* (src_as, src_va, dst_as, dst_va, len, flags): checked copy between two spaces */ \
-    X(30, cap_info)        /* (h): object type (KOBJ_*) or an error: for tests and debugging */
+    X(30, cap_info)        /* (h): object type (KOBJ_*) or an error: for tests and debugging */ \
+    X(31, as_fork)         /* (as): new space, a copy-on-write snapshot of as (docs/memory.md) */ \
+    X(36, as_info)         /* (as, info): struct kas_info: resident pages, page tables, regions */
 
 enum kcall_nr {
 #define KCALL_ENUM(n, name) KCALL_##name = n,

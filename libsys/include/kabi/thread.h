@@ -25,11 +25,26 @@ struct kthread_cfg {
     struct kregs regs;    /* initial registers (rip, rsp, ... ; rflags is sanitised) */
 };
 
-/* sys_mem_info */
+/* sys_mem_info (fields are only ever appended: servers and benchmarks read the first ones) */
 struct kmem_info {
     uint64_t total_frames, free_frames;
     uint64_t threads, aspaces, endpoints; /* live kernel objects */
     uint64_t kernel_entries, ipc_messages, as_switches; /* counters since boot */
+    uint64_t pt_shared;      /* since boot: leaf page tables shared by as_fork */
+    uint64_t pt_unshared;    /* ... shared tables made private again (copied) at a change */
+    uint64_t cow_copied;     /* ... copy-on-write breaks that copied the page */
+    uint64_t cow_reused;     /* ... copy-on-write breaks that found the frame no longer shared */
+    uint64_t zero_fill;      /* ... anonymous pages filled with zeroes at first touch */
+    uint64_t reserve_frames; /* free frames only system allocations may take (docs/memory.md) */
+    uint64_t mem_objects;    /* live memory objects */
+};
+
+/* sys_as_info */
+struct kas_info {
+    uint64_t resident; /* pages present (a page in a table shared after fork counts in each space) */
+    uint64_t ptables;  /* page-table frames the space uses, its top level included */
+    uint64_t regions;  /* mapped ranges (at most 65530) */
+    uint64_t system;   /* 1: a root server's space (its allocations may take the reserve) */
 };
 
 #endif

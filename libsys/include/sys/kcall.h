@@ -66,6 +66,8 @@ static inline int64_t k_console_read(void *b, size_t n) { return KC(console_read
 static inline int64_t k_console_bind(int ep, uint64_t bits) { return KC(console_bind, ep, bits, 0, 0, 0, 0); }
 static inline int64_t k_poweroff(int ctl, int status) { return KC(poweroff, ctl, status, 0, 0, 0, 0); }
 static inline int64_t k_mem_info(struct kmem_info *mi) { return KC(mem_info, mi, 0, 0, 0, 0, 0); }
+static inline int64_t k_as_fork(int as) { return KC(as_fork, as, 0, 0, 0, 0, 0); }
+static inline int64_t k_as_info(int as, struct kas_info *ai) { return KC(as_info, as, ai, 0, 0, 0, 0); }
 static inline uint64_t k_clock_ns(void) { return (uint64_t)KC(clock, 0, 0, 0, 0, 0, 0); }
 static inline uint64_t k_rdtsc(void)
 {

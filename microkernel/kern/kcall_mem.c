@@ -1,0 +1,115 @@
+/* Kernel calls on address spaces and memory objects (docs/kernel-abi.md): map, unmap, protect,
+ * the checked copies between spaces, fork, and what a space and the machine's memory hold.
+ * Entry points: the sys_* functions named in include/kcall.h, called through kern/kcall.c's table. */
+#include "aspace.h"
+#include "heap.h"
+#include "ipc.h"
+#include "kcall.h"
+#include "ptable.h"
+#include "thread.h"
+
+/* a new object's handle for the caller: the table's reference becomes the only one */
+static int64_t hand_out(struct kobj *o, uint32_t type, uint32_t rights)
+{
+    if (!o)
+        return -KE_NOMEM;
+    int h = cspace_insert(current->cs, o, type, rights, 0, 0);
+    obj_put(o);
+    return h;
+}
+
+int64_t sys_as_create(ARGS)
+{
+    UNUSED_ARGS;
+    struct aspace *as = aspace_create(PMM_USER); /* never a system space: see docs/memory.md */
+    return hand_out(as ? &as->o : NULL, KOBJ_ASPACE, KR_MAP);
+}
+
+int64_t sys_as_map(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_map((struct aspace *)as_cap->obj, a1, a2, (uint32_t)a3);
+}
+
+int64_t sys_as_unmap(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_unmap((struct aspace *)as_cap->obj, a1, a2);
+}
+
+int64_t sys_as_protect(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_protect((struct aspace *)as_cap->obj, a1, a2, (uint32_t)a3);
+}
+
+int64_t sys_as_read(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_copy((struct aspace *)as_cap->obj, a1, current->as, a2, a3, 0);
+}
+
+int64_t sys_as_write(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    return aspace_copy(current->as, a2, (struct aspace *)as_cap->obj, a1, a3, a4 & KAS_FORCE);
+}
+
+int64_t sys_as_copy(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(src, a0, KOBJ_ASPACE, KR_MAP);
+    LOOKUP(dst, a2, KOBJ_ASPACE, KR_MAP);
+    return aspace_copy((struct aspace *)src_cap->obj, a1, (struct aspace *)dst_cap->obj, a3, a4,
+                       a5 & KAS_FORCE);
+}
+
+int64_t sys_as_fork(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    int err;
+    struct aspace *c = aspace_fork((struct aspace *)as_cap->obj, &err);
+    return c ? hand_out(&c->o, KOBJ_ASPACE, KR_MAP) : err;
+}
+
+int64_t sys_as_info(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    const struct aspace *s = (const struct aspace *)as_cap->obj;
+    struct kas_info ai = {
+        .resident = s->pages,
+        .ptables = s->ptables,
+        .regions = s->regions.n,
+        .system = s->cls == PMM_SYSTEM,
+    };
+    return aspace_copy_out(current->as, a1, &ai, sizeof ai) < 0 ? -KE_FAULT : 0;
+}
+
+int64_t sys_mem_info(ARGS)
+{
+    UNUSED_ARGS;
+    struct kmem_info mi = {
+        .total_frames = kernel_pmm.nframes,
+        .free_frames = pmm_free_count(&kernel_pmm),
+        .threads = thread_count,
+        .aspaces = aspace_count,
+        .endpoints = endpoint_count,
+        .kernel_entries = stat_kernel_entries,
+        .ipc_messages = stat_ipc_messages,
+        .as_switches = stat_as_switches,
+        .pt_shared = stat_pt_shared,
+        .pt_unshared = stat_pt_unshared,
+        .cow_copied = stat_cow_copied,
+        .cow_reused = stat_cow_reused,
+        .zero_fill = stat_zero_fill,
+        .reserve_frames = kernel_pmm.reserve,
+    };
+    return aspace_copy_out(current->as, a0, &mi, sizeof mi) < 0 ? -KE_FAULT : 0;
+}
