@@ -479,8 +479,9 @@ static void test_fork_10000_no_leak(void)
 
 /* ---- the bomb ---- */
 
-/* Forks children that each wait on a pipe until they are let go, until fork fails. */
-static int bomb(int *err, pid_t *kids, int max, int hold)
+/* Forks children that each wait on a pipe (hold[0]) until they are let go (EOF: every write end
+ * closed), until fork fails. */
+static int bomb(int *err, pid_t *kids, int max, const int hold[2])
 {
     int n = 0;
     *err = 0;
@@ -491,8 +492,9 @@ static int bomb(int *err, pid_t *kids, int max, int hold)
             break;
         }
         if (pid == 0) {
+            close(hold[1]);
             char c;
-            (void)read(hold, &c, 1);
+            (void)read(hold[0], &c, 1);
             _exit(0);
         }
         kids[n++] = pid;
@@ -518,7 +520,7 @@ static void test_fork_bomb_eagain(void)
         int hold[2];
         REQUIRE(pipe(hold) == 0);
         int err;
-        int n = bomb(&err, kids, 20000, hold[0]);
+        int n = bomb(&err, kids, 20000, hold);
         gt_note("round %d: %d children, then errno %d", round, n, err);
         CHECK_EQ(err, EAGAIN);
         CHECK(n > 10);
