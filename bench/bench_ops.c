@@ -1,5 +1,5 @@
-/* The timed operations: null syscall, pipe round trip, posix_spawn/vfork+exec of a static
- * `true`, and the touched memory the parent holds for the spawn-vs-RSS figures.
+/* The timed operations: null syscall, pipe round trip, posix_spawn/vfork/fork+exec of a static
+ * `true`, fork+exit, and the touched memory the parent holds for the cost-vs-RSS figures.
  *
  * Entry points: see bench_ops.h.
  */
@@ -164,6 +164,39 @@ int bench_op_vfork_exit_wait(void *ctx, unsigned long n)
     (void)ctx;
     for (unsigned long i = 0; i < n; i++) {
         pid_t pid = bench_vfork_exit();
+        if (pid < 0) return errno;
+        int err = bench_child_reap(pid);
+        if (err != 0) return err;
+    }
+    return 0;
+}
+
+/* fork, then the child exits at once: what fork costs apart from exec (the copy-on-write copy of
+ * the parent's address space, made and torn down, and the faults the parent takes afterwards). */
+int bench_op_fork_exit_wait(void *ctx, unsigned long n)
+{
+    (void)ctx;
+    for (unsigned long i = 0; i < n; i++) {
+        pid_t pid = fork();
+        if (pid == 0) _exit(0);
+        if (pid < 0) return errno;
+        int err = bench_child_reap(pid);
+        if (err != 0) return err;
+    }
+    return 0;
+}
+
+/* fork + execve + wait: the classic way to run a program, against vfork and posix_spawn. */
+int bench_op_fork_exec_wait(void *ctx, unsigned long n)
+{
+    const bench_exec_t *ex = ctx;
+
+    for (unsigned long i = 0; i < n; i++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            execve(ex->path, ex->argv, ex->envp);
+            _exit(127);
+        }
         if (pid < 0) return errno;
         int err = bench_child_reap(pid);
         if (err != 0) return err;

@@ -9,6 +9,8 @@
  *   bench_op_spawn_wait         posix_spawn + waitpid of the static `true`
  *   bench_op_vfork_exec_wait    vfork + execve + waitpid of the same
  *   bench_op_vfork_exit_wait    vfork + _exit + waitpid: process life cycle without exec
+ *   bench_op_fork_exit_wait     fork + _exit + waitpid: the copy-on-write copy made and dropped
+ *   bench_op_fork_exec_wait     fork + execve + waitpid of the static `true`
  *   bench_op_anon_fault         first touch of a fresh anonymous page (mmap/munmap amortised)
  *   bench_mem_hold/_release     map and touch (every page) the parent's extra memory
  */
@@ -45,6 +47,8 @@ int bench_echo_serve(int rfd, int wfd);
 int bench_op_spawn_wait(void *ctx, unsigned long n);
 int bench_op_vfork_exec_wait(void *ctx, unsigned long n);
 int bench_op_vfork_exit_wait(void *ctx, unsigned long n);
+int bench_op_fork_exit_wait(void *ctx, unsigned long n);
+int bench_op_fork_exec_wait(void *ctx, unsigned long n);
 int bench_op_anon_fault(void *ctx, unsigned long n);
 
 int bench_mem_hold(bench_mem_t *mem, size_t size);

@@ -4,7 +4,8 @@ and checks a results.json for well-formedness (never for timings).
 Entry points:
   table_rows(systems)            union of every figure either system printed, in a stable order
   table_format(rows, titles)     the plain-text table (ours beside Linux, with the ratio)
-  svg_spawn_vs_rss(systems)      hand-written SVG: spawn cost against the parent's memory
+  svg_spawn_vs_rss(systems)      hand-written SVG: posix_spawn, vfork+exec and fork+exec against
+                                 the parent's memory, both systems
   results_check(doc)             list of problems in a results.json document (empty: well-formed)
 """
 import math
@@ -13,7 +14,11 @@ import math
 # per-operation counters) follows alphabetically.
 FIGURE_ORDER = [
     "boot_to_init", "null_syscall", "pipe_rtt", "anon_fault", "spawn_wait", "vfork_exec_wait",
-    "vfork_exit_wait", "spawn_rss_1m", "spawn_rss_16m", "spawn_rss_256m",
+    "vfork_exit_wait", "fork_exec_wait", "fork_exit_wait",
+    "spawn_rss_1m", "spawn_rss_16m", "spawn_rss_256m",
+    "vfork_exec_rss_1m", "vfork_exec_rss_16m", "vfork_exec_rss_256m",
+    "fork_exec_rss_1m", "fork_exec_rss_16m", "fork_exec_rss_256m",
+    "fork_exit_rss_1m", "fork_exit_rss_16m", "fork_exit_rss_256m",
 ]
 FIGURE_TITLES = {
     "boot_to_init": "boot to first instruction of init",
@@ -22,14 +27,30 @@ FIGURE_TITLES = {
     "spawn_wait": "posix_spawn + wait (static true)",
     "vfork_exec_wait": "vfork + execve + wait",
     "vfork_exit_wait": "vfork + _exit + wait (no exec)",
+    "fork_exec_wait": "fork + execve + wait",
+    "fork_exit_wait": "fork + _exit + wait (no exec)",
     "anon_fault": "first touch of an anonymous page",
-    "spawn_rss_1m": "posix_spawn + wait, parent 1 MiB",
-    "spawn_rss_16m": "posix_spawn + wait, parent 16 MiB",
-    "spawn_rss_256m": "posix_spawn + wait, parent 256 MiB",
 }
-# x positions of the SVG: the baseline spawn (no extra memory) and the three held sizes.
+for _mib in (1, 16, 256):
+    for _key, _what in (("spawn_rss", "posix_spawn + wait"), ("vfork_exec_rss", "vfork + execve + wait"),
+                        ("fork_exec_rss", "fork + execve + wait"),
+                        ("fork_exit_rss", "fork + _exit + wait")):
+        FIGURE_TITLES["%s_%dm" % (_key, _mib)] = "%s, parent %d MiB" % (_what, _mib)
+# The picture's series: each way of starting `true`, at 0 (the base row), 1, 16 and 256 MiB of
+# touched parent memory (x positions, categorical).
+RSS_SIZES = (0, 1, 16, 256)
+RSS_SERIES = (("posix_spawn", "spawn_wait", "spawn_rss", "#2ca02c"),
+              ("vfork+exec", "vfork_exec_wait", "vfork_exec_rss", "#1f77b4"),
+              ("fork+exec", "fork_exec_wait", "fork_exec_rss", "#d62728"))
 RSS_POINTS = [(0, "spawn_wait"), (1, "spawn_rss_1m"), (16, "spawn_rss_16m"),
               (256, "spawn_rss_256m")]
+
+
+def rss_points(base, prefix):
+    """[(mib, figure name)] of one series."""
+    return [(m, base if m == 0 else "%s_%dm" % (prefix, m)) for m in RSS_SIZES]
+
+
 SYSTEMS = ("linux", "ours")
 STATUSES = ("ok", "partial", "failed", "skipped", "n/a")
 
@@ -96,82 +117,83 @@ def _esc(s):
 
 
 def svg_spawn_vs_rss(systems, subtitle=""):
-    """Spawn cost (instructions per posix_spawn+wait) against the parent's resident memory.
-    The x axis is categorical (0, 1, 16, 256 MiB: a log-like spacing); y is linear from 0 so
-    the ratio between the systems reads off the picture honestly."""
-    w, h = 640, 400
-    left, right, top, bottom = 90, 150, 50, 60
+    """Guest instructions per start of a static `true` (posix_spawn, vfork+execve, fork+execve,
+    each with wait) against the parent's touched memory, for both systems: one colour per way,
+    solid for ours, dashed for Linux. The x axis is categorical (0, 1, 16, 256 MiB); y is
+    logarithmic, because a copying fork at 256 MiB costs a hundred times a spawn."""
+    w, h = 860, 440
+    left, right, top, bottom = 110, 290, 50, 60
     pw, ph = w - left - right, h - top - bottom
     series = []
-    for key, label, colour in (("linux", "Linux", "#1f77b4"), ("ours", "ours", "#d62728")):
-        pts = [(i, mib, _value(systems.get(key), name))
-               for i, (mib, name) in enumerate(RSS_POINTS)]
-        pts = [p for p in pts if p[2] is not None]
-        if pts:
-            series.append((label, colour, pts))
-    vmax = max([p[2] for _, _, pts in series for p in pts] or [1.0])
-    step = 10 ** math.floor(math.log10(vmax)) if vmax > 0 else 1
-    for mult in (1, 2, 5, 10):
-        if vmax / (step * mult) <= 6:
-            step *= mult
-            break
-    ymax = step * math.ceil(vmax * 1.1 / step)
+    for key, sys_label, dash in (("linux", "Linux", "6,4"), ("ours", "ours", "")):
+        for op_label, base, prefix, colour in RSS_SERIES:
+            pts = [(i, mib, _value(systems.get(key), name))
+                   for i, (mib, name) in enumerate(rss_points(base, prefix))]
+            pts = [p for p in pts if p[2] is not None and p[2] > 0]
+            if pts:
+                series.append(("%s, %s" % (op_label, sys_label), colour, dash, pts))
+    values = [p[2] for _, _, _, pts in series for p in pts]
+    lo = 10 ** math.floor(math.log10(min(values))) if values else 1e4
+    hi = 10 ** math.ceil(math.log10(max(values))) if values else 1e6
+    if hi <= lo:
+        hi = lo * 10
 
     def x_of(i):
-        return left + pw * (i + 0.5) / len(RSS_POINTS)
+        return left + pw * (i + 0.5) / len(RSS_SIZES)
 
     def y_of(v):
-        return top + ph - ph * v / ymax
+        return top + ph - ph * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
 
     o = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
          'viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">' % (w, h, w, h),
          '<rect width="100%" height="100%" fill="white"/>',
-         '<text x="%d" y="22" font-size="15" font-weight="bold">posix_spawn + wait of a static '
-         'true, against parent memory</text>' % left]
+         '<text x="%d" y="22" font-size="15" font-weight="bold">Starting a static true: '
+         'posix_spawn, vfork, fork, against parent memory</text>' % left]
     if subtitle:
         o.append('<text x="%d" y="38" fill="#555">%s</text>' % (left, _esc(subtitle)))
-    tick = 0.0
-    while tick <= ymax + 1e-9:
-        y = y_of(tick)
-        o.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>'
-                 % (left, y, left + pw, y))
-        o.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>'
-                 % (left - 6, y + 4, _esc("{:,.0f}".format(tick))))
-        tick += step
+    decade = lo
+    while decade <= hi * 1.0001:
+        for m in (1, 2, 5):
+            v = decade * m
+            if v > hi * 1.0001:
+                break
+            y = y_of(v)
+            o.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s"/>'
+                     % (left, y, left + pw, y, "#ccc" if m == 1 else "#eee"))
+            o.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>'
+                     % (left - 6, y + 4, _esc("{:,.0f}".format(v))))
+        decade *= 10
     o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>'
              % (left, top + ph, left + pw, top + ph))
     o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>'
              % (left, top, left, top + ph))
-    for i, (mib, _) in enumerate(RSS_POINTS):
+    for i, mib in enumerate(RSS_SIZES):
         o.append('<text x="%.1f" y="%d" text-anchor="middle">%d</text>'
                  % (x_of(i), top + ph + 18, mib))
     o.append('<text x="%.1f" y="%d" text-anchor="middle">parent memory touched before the '
-             'spawn (MiB)</text>' % (left + pw / 2, h - 12))
-    o.append('<text transform="translate(18,%.1f) rotate(-90)" text-anchor="middle">'
-             'guest instructions per spawn</text>' % (top + ph / 2))
-    for n, (label, colour, pts) in enumerate(series):
+             'start (MiB)</text>' % (left + pw / 2, h - 12))
+    o.append('<text transform="translate(16,%.1f) rotate(-90)" text-anchor="middle">'
+             'guest instructions per start (log scale)</text>' % (top + ph / 2))
+    for n, (label, colour, dash, pts) in enumerate(series):
         path = " ".join("%s%.1f,%.1f" % ("M" if k == 0 else "L", x_of(i), y_of(v))
                         for k, (i, _, v) in enumerate(pts))
-        o.append('<path d="%s" fill="none" stroke="%s" stroke-width="2"/>' % (path, colour))
+        o.append('<path d="%s" fill="none" stroke="%s" stroke-width="2"%s/>'
+                 % (path, colour, ' stroke-dasharray="%s"' % dash if dash else ""))
         for i, _, v in pts:
-            # The higher point of a pair takes its label above, the lower one below (on a tie,
-            # the second series), so two close values never print on top of each other.
-            others = [q[2] for m, (_, _, qs) in enumerate(series) if m != n
-                      for q in qs if q[0] == i]
-            below = any(ov > v or (ov == v and n > 0) for ov in others)
-            o.append('<circle cx="%.1f" cy="%.1f" r="4" fill="%s"/>' % (x_of(i), y_of(v), colour))
-            o.append('<text x="%.1f" y="%.1f" text-anchor="middle" fill="%s">%s</text>'
-                     % (x_of(i), y_of(v) + (18 if below else -9), colour,
-                        _esc("{:,.0f}".format(v))))
+            o.append('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s: %s</title>'
+                     '</circle>' % (x_of(i), y_of(v), colour, _esc(label),
+                                    _esc("{:,.0f}".format(v))))
         ly = top + 10 + 20 * n
-        o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/>'
-                 % (left + pw + 15, ly, left + pw + 40, ly, colour))
-        o.append('<text x="%d" y="%d">%s</text>' % (left + pw + 46, ly + 4, _esc(label)))
-    # A system without figures still gets its legend line, so "ours: n/a" is visible.
-    present = {label for label, _, _ in series}
-    for n, label in enumerate(l for l in ("Linux", "ours") if l not in present):
+        o.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>'
+                 % (left + pw + 15, ly, left + pw + 40, ly, colour,
+                    ' stroke-dasharray="%s"' % dash if dash else ""))
+        last = pts[-1][2]
+        o.append('<text x="%d" y="%d">%s (%s)</text>'
+                 % (left + pw + 46, ly + 4, _esc(label), _esc("{:,.0f}".format(last))))
+    present = {lab.split(", ")[-1] for lab, _, _, _ in series}
+    for n, sys_label in enumerate(l for l in ("Linux", "ours") if l not in present):
         o.append('<text x="%d" y="%d" fill="#888">%s: n/a</text>'
-                 % (left + pw + 15, top + 14 + 20 * (len(series) + n), label))
+                 % (left + pw + 15, top + 14 + 20 * (len(series) + n), sys_label))
     if not series:
         o.append('<text x="%.1f" y="%.1f" text-anchor="middle" fill="#555">no data</text>'
                  % (left + pw / 2, top + ph / 2))

@@ -174,13 +174,17 @@ class InitramfsTest(unittest.TestCase):
 class SvgTest(unittest.TestCase):
     def test_both_series(self):
         systems = {"linux": {"figures": {"spawn_wait": {"value": 180000.0, "unit": "instr"},
-                                         "spawn_rss_256m": {"value": 181000.0, "unit": "i"}}},
+                                         "spawn_rss_256m": {"value": 181000.0, "unit": "i"},
+                                         "fork_exec_rss_256m": {"value": 26e6, "unit": "i"}}},
                    "ours": {"figures": {"spawn_rss_1m": {"value": 400000.0, "unit": "instr"}}}}
         svg = bench_report.svg_spawn_vs_rss(systems, subtitle="a <b> & c")
         dom = xml.dom.minidom.parseString(svg)
-        self.assertEqual(len(dom.getElementsByTagName("circle")), 3)
-        self.assertEqual(len(dom.getElementsByTagName("path")), 2)
+        self.assertEqual(len(dom.getElementsByTagName("circle")), 4)
+        # three series: Linux's spawn, Linux's fork+exec (dashed), ours spawn (solid)
+        self.assertEqual(len(dom.getElementsByTagName("path")), 3)
         self.assertIn("400,000", svg)
+        self.assertIn("26,000,000", svg)
+        self.assertIn("fork+exec, Linux", svg)
 
     def test_no_data(self):
         svg = bench_report.svg_spawn_vs_rss({"linux": {"figures": {}}, "ours": {}})

@@ -1,27 +1,32 @@
-/* clone with vfork semantics over IPC (ARCHITECTURE.md, "the heart") and vfork.
+/* clone, fork and vfork: a new process from the calling thread (ARCHITECTURE.md, "clone with vfork
+ * semantics over IPC", and docs/vfork.md).
  *
- * Accepted: clone(CLONE_VM|CLONE_VFORK|SIGCHLD = 0x4111, child_stack != NULL), which musl's
- * posix_spawn issues, and vfork() (nr 58: the child runs on the parent's own stack pointer).
- * Any other clone flags are -ENOSYS, clone's NULL stack is -EINVAL. fork (57) has no handler:
- * the dispatcher answers -ENOSYS (it needs copy-on-write address spaces).
+ * One path builds every child; the flags choose its memory and whether the caller waits:
+ *  - CLONE_VM (posix_spawn's clone(CLONE_VM|CLONE_VFORK|SIGCHLD), vfork): the child takes a
+ *    counted reference to the parent's address space and shares its memory bookkeeping;
+ *  - no CLONE_VM (fork, glibc's clone(CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD)): the
+ *    kernel copies the space copy-on-write (env->as_fork) and the bookkeeping is duplicated;
+ *  - CLONE_VFORK: the caller's token is not answered but becomes the child's vfork token, and
+ *    only the calling thread is parked; release (reply with the child's pid) happens exactly once,
+ *    on the first of exec commit, exit, or death. The handshake (enum pm_vfork_state) makes the
+ *    order of park and release irrelevant: thread_create may run the child, even to its exit,
+ *    before the park. Without CLONE_VFORK the caller gets the pid at once.
+ * The child also gets a new pid, a copy of the parent's fd table in vfs (descriptions shared, so
+ * offsets and status flags are shared), copies of the signal dispositions (reset by
+ * CLONE_CLEAR_SIGHAND), the caller's mask and altstack, rlimits, pgid/sid and names, no pending
+ * signals, and a thread started from the caller's exact registers with RAX=0 (RSP = the given
+ * stack, FS base = CLONE_SETTLS's tls; otherwise as the caller's, so errno's TLS and R9, musl's
+ * __clone function pointer, carry over).
  *
- * The child gets a new pid, a counted reference to the parent's address space (and shares its
- * memory bookkeeping), a copy of the parent's fd table in vfs, copies of the signal
- * dispositions, the caller's mask and altstack, rlimits, pgid/sid and names, and a thread
- * started from the caller's exact registers with RAX=0 and RSP=child_stack (so FS base, i.e.
- * errno's TLS, and R9, musl's __clone function pointer, carry over).
+ * Limits (EAGAIN, checked before anything is made): the system's process limit (pm->proc_max,
+ * Linux's threads-max) and RLIMIT_NPROC. Linux exempts root from RLIMIT_NPROC; every Kestrel
+ * process runs as root, so the exemption would make the limit meaningless: it applies to all.
  *
- * The caller's token is not answered: it becomes the child's vfork token, and only the calling
- * thread is parked. Release (reply with the child's pid) happens exactly once, on the first of
- * exec commit, exit, or death. The handshake (enum pm_vfork_state) makes the order of park and
- * release irrelevant: thread_create may run the child, even to its exit, before the park.
- *
- * Entry points: pm_sys_clone, pm_sys_vfork, pm_vfork_release, pm_vfork_abandon. */
+ * Entry points: pm_sys_clone, pm_sys_fork, pm_sys_vfork, pm_clone_do, pm_vfork_release,
+ * pm_vfork_abandon. */
 #include <string.h>
 #include <lx/sched.h>
 #include "pm_internal.h"
-
-#define PM_CLONE_POSIX_SPAWN (LX_CLONE_VM | LX_CLONE_VFORK | LX_SIGCHLD)
 
 void pm_vfork_release(pm_t *pm, pm_proc_t *child)
 {
@@ -92,34 +97,82 @@ static void pm_clone_undo(pm_t *pm, pm_proc_t *child, pm_thr_t *ct, bool vfs_mad
     pm_proc_unlink(pm, child);   /* the graveyard drops the mm reference */
 }
 
-static int64_t pm_clone_vfork(pm_t *pm, pm_call_t *c, uint32_t flags, uint64_t stack,
-                              bool parent_sp)
+/* EAGAIN when one more process would pass the system's limit or the caller's RLIMIT_NPROC
+ * (zombies count, as Linux counts a task until it is reaped). */
+static bool pm_clone_over_limit(pm_t *pm, const pm_proc_t *caller)
 {
-    pm_proc_t *parent = c->proc;
+    uint64_t nproc = caller->rlim[LX_RLIMIT_NPROC].rlim_cur;
+    return pm->nprocs >= pm->proc_max || (uint64_t)pm->nprocs >= nproc;
+}
+
+/* Dispositions for the child: a copy, or with CLONE_CLEAR_SIGHAND every handler back to the
+ * default (ignored signals stay ignored, as Linux does). */
+static void pm_clone_dispositions(pm_proc_t *child, const pm_proc_t *parent, uint64_t flags)
+{
+    memcpy(child->act, parent->act, sizeof(child->act));
+    if (!(flags & LX_CLONE_CLEAR_SIGHAND))
+        return;
+    for (int s = 1; s <= LX_NSIG; s++)
+        if (child->act[s].sa_handler != LX_SIG_IGN)
+            memset(&child->act[s], 0, sizeof(child->act[s]));
+}
+
+/* The child's memory: the parent's space shared (CLONE_VM) or copied copy-on-write. */
+static int pm_clone_memory(pm_t *pm, pm_proc_t *child, const pm_proc_t *parent, uint64_t flags)
+{
+    int r;
+    if (flags & LX_CLONE_VM) {
+        child->mm = parent->mm;
+        child->mm->refs++;
+        r = pm->env.as_dup_ref(pm->env.ctx, parent->as, &child->as);
+    } else {
+        if (!pm->env.as_fork)
+            return -LX_ENOSYS;
+        child->mm = pm_mm_dup(parent->mm);
+        if (!child->mm)
+            return -LX_ENOMEM;
+        r = pm->env.as_fork(pm->env.ctx, parent->as, &child->as);
+    }
+    if (r == 0)
+        child->has_as = true;
+    return r;
+}
+
+int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
+{
+    pm_proc_t *caller = c->proc;
     pm_thr_t *pt = c->thr;
-    pm_regs_t regs;
-    int r = pm->env.thread_get_regs(pm->env.ctx, pt->handle, &regs);
+    int r = pm_clone_check(a, caller->pid == 1);
     if (r)
         return r;
+    if ((a->flags & LX_CLONE_SETTLS) && a->tls >= PM_USER_TOP)
+        return -LX_EPERM;   /* as arch_prctl(ARCH_SET_FS) of a kernel address */
+    if (pm_clone_over_limit(pm, caller))
+        return -LX_EAGAIN;
+    pm_regs_t regs;
+    if ((r = pm->env.thread_get_regs(pm->env.ctx, pt->handle, &regs)))
+        return r;
 
-    pm_proc_t *child = pm_proc_new(pm, parent);
+    bool as_sibling = (a->flags & LX_CLONE_PARENT) != 0;
+    pm_proc_t *child = pm_proc_new(pm, as_sibling ? caller->parent : caller);
     if (!child)
         return -LX_EAGAIN;
-    memcpy(child->act, parent->act, sizeof(child->act));
-    memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
-    memcpy(child->comm, parent->comm, sizeof(child->comm));
-    memcpy(child->cmdline, parent->cmdline, sizeof(child->cmdline));
-    child->pgid = parent->pgid;
-    child->sid = parent->sid;
-    child->exit_signal = (int)(flags & LX_CSIGNAL);
-    child->mm = parent->mm;
-    child->mm->refs++;
-    if ((r = pm->env.as_dup_ref(pm->env.ctx, parent->as, &child->as))) {
+    child->nice = caller->nice;   /* the caller's, even for a CLONE_PARENT sibling */
+    child->ioprio = caller->ioprio;
+    pm_clone_dispositions(child, caller, a->flags);
+    memcpy(child->rlim, caller->rlim, sizeof(child->rlim));
+    memcpy(child->comm, caller->comm, sizeof(child->comm));
+    memcpy(child->cmdline, caller->cmdline, sizeof(child->cmdline));
+    child->pgid = caller->pgid;
+    child->sid = caller->sid;
+    /* a sibling inherits the caller's own exit signal (Linux: the group leader's) */
+    child->exit_signal = as_sibling ? caller->exit_signal : a->exit_signal;
+    if ((r = pm_clone_memory(pm, child, caller, a->flags))) {
         pm_clone_undo(pm, child, NULL, false);
-        return r;
+        return r == -LX_ENOMEM || r == -LX_ENOSYS ? r : -LX_ENOMEM;
     }
-    child->has_as = true;
-    if ((r = pm->env.vfs_proc_create(pm->env.ctx, child->pid, parent->pid, child->as))) {
+    /* the descriptors are the caller's, even for a CLONE_PARENT sibling */
+    if ((r = pm->env.vfs_proc_create(pm->env.ctx, child->pid, caller->pid, child->as))) {
         pm_clone_undo(pm, child, NULL, false);
         return r;
     }
@@ -133,38 +186,67 @@ static int64_t pm_clone_vfork(pm_t *pm, pm_call_t *c, uint32_t flags, uint64_t s
     ct->sigmask = pt->sigmask;
     ct->altstack = pt->altstack;
 
+    /* The tid words: the child's in its own memory (after the copy, so a forked parent never
+     * sees it), the parent's in the caller's. Linux ignores a failed store here too. */
+    int32_t tid = ct->tid;
+    if (a->flags & LX_CLONE_CHILD_SETTID)
+        (void)pm_copy_out(pm, child, a->child_tid, &tid, sizeof(tid));
+    if (a->flags & LX_CLONE_CHILD_CLEARTID)
+        ct->clear_child_tid = a->child_tid;
+    if (a->flags & LX_CLONE_PARENT_SETTID)
+        (void)pm_copy_out(pm, caller, a->parent_tid, &tid, sizeof(tid));
+
     regs.rax = 0;
-    if (!parent_sp)
-        regs.rsp = stack;
-    child->vfork.state = PM_VF_UNPARKED;
-    child->vfork.parent_thr = pt;
-    pt->block = PM_BLK_VFORK;
-    pt->vfork_child = child;
+    if (a->stack && !a->parent_sp)
+        regs.rsp = a->stack;
+    if (a->flags & LX_CLONE_SETTLS)
+        regs.fs_base = a->tls;
+    bool park = (a->flags & LX_CLONE_VFORK) != 0;
+    if (park) {
+        child->vfork.state = PM_VF_UNPARKED;
+        child->vfork.parent_thr = pt;
+        pt->block = PM_BLK_VFORK;
+        pt->vfork_child = child;
+    }
     ct->has_handle = true;   /* the child may run (and die) before thread_create returns */
     pm->depth++;
     r = pm->env.thread_create(pm->env.ctx, child->as, &regs, (uint64_t)ct->tid, &ct->handle);
     pm->depth--;
     if (r) {
         ct->has_handle = false;
-        pm_vfork_abandon(pm, pt);
+        if (park)
+            pm_vfork_abandon(pm, pt);
         pm_clone_undo(pm, child, ct, true);
         return r == -LX_ENOMEM ? -LX_ENOMEM : -LX_EAGAIN;
     }
-    return pm_vfork_park(pm, child, pt, c->tok);
+    return park ? pm_vfork_park(pm, child, pt, c->tok) : child->pid;
 }
 
 int64_t pm_sys_clone(pm_t *pm, pm_call_t *c)
 {
-    /* Legacy clone reads only the low 32 bits of its flags. */
+    /* Legacy clone reads only the low 32 bits of its flags; x86_64's argument order is
+     * (flags, stack, parent_tid, child_tid, tls). */
     uint32_t flags = (uint32_t)c->a[0];
-    if (flags != PM_CLONE_POSIX_SPAWN)
-        return -LX_ENOSYS;
-    if (c->a[1] == 0)
-        return -LX_EINVAL;   /* CLONE_VM without a stack (the seed's rule; Linux would reuse rsp) */
-    return pm_clone_vfork(pm, c, flags, c->a[1], false);
+    pm_clone_args_t a = {
+        .flags = flags & ~LX_CSIGNAL,
+        .exit_signal = (int)(flags & LX_CSIGNAL),
+        .stack = c->a[1],
+        .parent_tid = c->a[2],
+        .child_tid = c->a[3],
+        .tls = c->a[4],
+    };
+    return pm_clone_do(pm, c, &a);
+}
+
+int64_t pm_sys_fork(pm_t *pm, pm_call_t *c)
+{
+    pm_clone_args_t a = {.exit_signal = LX_SIGCHLD};
+    return pm_clone_do(pm, c, &a);
 }
 
 int64_t pm_sys_vfork(pm_t *pm, pm_call_t *c)
 {
-    return pm_clone_vfork(pm, c, PM_CLONE_POSIX_SPAWN, 0, true);
+    pm_clone_args_t a = {
+        .flags = LX_CLONE_VM | LX_CLONE_VFORK, .exit_signal = LX_SIGCHLD, .parent_sp = true};
+    return pm_clone_do(pm, c, &a);
 }

@@ -46,7 +46,11 @@ struct pm_env {
     int  (*as_create)(void *ctx, pm_as_t *out);
     int  (*as_dup_ref)(void *ctx, pm_as_t as, pm_as_t *out);   /* another counted reference */
     void (*as_release)(void *ctx, pm_as_t as);                 /* drop one reference */
+    /* Optional (NULL: fork is ENOSYS): a new space, a copy-on-write snapshot of `as` whose
+       MAP_SHARED ranges stay shared. */
+    int  (*as_fork)(void *ctx, pm_as_t as, pm_as_t *out);
     int  (*as_map)(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot);   /* zeroed anon */
+#define PM_AS_SHARED 0x100   /* as_map's prot: memory that stays shared across as_fork (MAP_SHARED) */
     int  (*as_unmap)(void *ctx, pm_as_t as, uint64_t va, uint64_t len);
     int  (*as_protect)(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot);
     int  (*as_read)(void *ctx, pm_as_t as, void *dst, uint64_t va, uint64_t len);  /* 0/-EFAULT */

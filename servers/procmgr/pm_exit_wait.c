@@ -42,7 +42,10 @@ void pm_thr_abort_block(pm_t *pm, pm_thr_t *t)
 static void pm_thr_end(pm_t *pm, pm_thr_t *t)
 {
     pm_proc_t *p = t->proc;
-    if (t->clear_child_tid) {
+    /* Linux clears the word (and wakes its futex) only while someone else still uses the
+     * memory: another thread, or a process sharing the space (a vfork parent); a forked child's
+     * private copy dies with it unwritten. */
+    if (t->clear_child_tid && (p->nthreads > 1 || (p->mm && p->mm->refs > 1))) {
         uint32_t zero = 0;
         (void)pm_copy_out(pm, p, t->clear_child_tid, &zero, sizeof(zero));
     }

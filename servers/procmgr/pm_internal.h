@@ -50,7 +50,10 @@ static inline uint64_t pm_page_up(uint64_t x)
 }
 
 /* ---- memory bookkeeping (pm_vma.c) ---- */
-enum pm_vma_kind { PM_VMA_ELF, PM_VMA_STACK, PM_VMA_BRK, PM_VMA_ANON };
+enum pm_vma_kind {
+    PM_VMA_ELF, PM_VMA_STACK, PM_VMA_BRK, PM_VMA_ANON,
+    PM_VMA_SHARED,        /* MAP_SHARED|MAP_ANONYMOUS: one memory, shared with forked children */
+};
 
 typedef struct pm_vma {
     uint64_t start, end;  /* page aligned, start < end */
@@ -70,6 +73,7 @@ typedef struct pm_mm {
 } pm_mm_t;
 
 pm_mm_t *pm_mm_new(void);
+pm_mm_t *pm_mm_dup(const pm_mm_t *mm);           /* a copy with one reference (fork), or NULL */
 void pm_mm_put(pm_mm_t *mm);                     /* drop one reference */
 bool pm_mm_is_free(const pm_mm_t *mm, uint64_t start, uint64_t end);
 bool pm_mm_is_mapped(const pm_mm_t *mm, uint64_t start, uint64_t end);
@@ -237,6 +241,8 @@ struct pm {
     uint64_t boot_free;            /* free memory seen at creation: sysinfo's totalram */
     uint64_t hwcap;                /* AT_HWCAP: CPUID.1:EDX */
     uint64_t created;
+    int nprocs;                    /* records in pm->procs, zombies included */
+    int proc_max;                  /* the system's process limit (Linux's threads-max) */
 };
 
 typedef struct pm_call {
@@ -291,7 +297,19 @@ void pm_proc_die(pm_t *pm, pm_proc_t *p, int wstatus);  /* exit or death by sign
 void pm_wait_wake(pm_t *pm, pm_proc_t *parent);         /* a child of parent changed state */
 void pm_thr_abort_block(pm_t *pm, pm_thr_t *t);         /* drop whatever t is blocked on */
 
-/* pm_clone.c */
+/* pm_clone.c, pm_clone_flags.c */
+typedef struct pm_clone_args {
+    uint64_t flags;            /* CLONE_* without the exit signal */
+    int exit_signal;
+    uint64_t stack;            /* 0: the caller's own stack pointer */
+    uint64_t parent_tid, child_tid, tls;
+    bool parent_sp;            /* vfork (58): the child runs on the parked parent's rsp */
+    bool clone3;               /* clone3's stricter checks */
+} pm_clone_args_t;
+/* 0 if Linux accepts the combination and Kestrel builds it; else -EINVAL (Linux refuses it) or
+ * -ENOSYS (Linux accepts it, Kestrel does not build it yet). */
+int pm_clone_check(const pm_clone_args_t *a, bool caller_is_init);
+int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a);
 void pm_vfork_release(pm_t *pm, pm_proc_t *child);
 void pm_vfork_abandon(pm_t *pm, pm_thr_t *parent_thr);
 
@@ -392,7 +410,7 @@ void pm_format_status(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *fac
 /* ---- syscall handlers, one per file concern ---- */
 /* clang-format off */
 #define PM_HANDLERS(H)                                                                       \
-    H(execve) H(clone) H(vfork) H(exit) H(exit_group) H(wait4) H(waitid)              \
+    H(execve) H(clone) H(fork) H(vfork) H(exit) H(exit_group) H(wait4) H(waitid)              \
     H(brk) H(mmap) H(munmap) H(mprotect) H(madvise) H(mremap)                                 \
     H(rt_sigaction) H(rt_sigprocmask) H(rt_sigpending) H(sigaltstack) H(rt_sigreturn)         \
     H(kill) H(tkill) H(tgkill)                                                                \

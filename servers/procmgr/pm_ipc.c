@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pm_ipc.h"
+#include "kabi/caps.h"
 #include "proto/pm_vfs.h"
 #include "rt.h"
 #include "sys/kmsg.h"
@@ -35,11 +36,22 @@ static int g_as_dup_ref(void *c, pm_as_t as, pm_as_t *out)
     return 0;
 }
 
+static int g_as_fork(void *c, pm_as_t as, pm_as_t *out)
+{
+    (void)c;
+    int64_t h = k_as_fork((int)as);
+    if (h < 0)
+        return ke(h);
+    *out = (pm_as_t)h;
+    return 0;
+}
+
 static void g_as_release(void *c, pm_as_t as) { (void)c; k_cap_delete((int64_t)as); }
 static int g_as_map(void *c, pm_as_t as, uint64_t va, uint64_t len, int prot)
 {
     (void)c;
-    return ke(k_as_map((int)as, va, len, prot));
+    int kprot = (prot & ~PM_AS_SHARED) | ((prot & PM_AS_SHARED) ? KMAP_SHARED : 0);
+    return ke(k_as_map((int)as, va, len, kprot));
 }
 static int g_as_unmap(void *c, pm_as_t as, uint64_t va, uint64_t len)
 {
@@ -367,6 +379,7 @@ const struct pm_env *pm_ipc_env(void)
         .as_create = g_as_create,
         .as_dup_ref = g_as_dup_ref,
         .as_release = g_as_release,
+        .as_fork = g_as_fork,
         .as_map = g_as_map,
         .as_unmap = g_as_unmap,
         .as_protect = g_as_protect,

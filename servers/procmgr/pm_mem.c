@@ -1,8 +1,8 @@
 /* The memory calls: brk, mmap, munmap, mprotect, madvise, mremap. procmgr chooses addresses and
  * keeps the bookkeeping (pm_vma.c); the kernel maps zeroed anonymous pages (env->as_map).
  *
- * Supported: anonymous mappings (private or shared: without fork, a shared anonymous mapping
- * behaves as a private one), hints, MAP_FIXED (replaces what was there), MAP_FIXED_NOREPLACE
+ * Supported: anonymous mappings, private or shared (MAP_SHARED memory is one memory object that a
+ * forked child shares, PM_AS_SHARED to the kernel; private memory is copied on write), hints, MAP_FIXED (replaces what was there), MAP_FIXED_NOREPLACE
  * (-EEXIST on overlap), MAP_32BIT. File mappings are -ENODEV (-EBADF for a negative fd):
  * procmgr cannot reach a file descriptor's file (only vfs can). mremap shrinks and grows in
  * place; moving is -ENOMEM (musl's realloc then copies by itself).
@@ -101,9 +101,10 @@ int64_t pm_sys_mmap(pm_t *pm, pm_call_t *c)
                 return -LX_ENOMEM;
         }
     }
-    if (pm->env.as_map(pm->env.ctx, p->as, addr, size, prot))
+    bool shared = type != LX_MAP_PRIVATE;
+    if (pm->env.as_map(pm->env.ctx, p->as, addr, size, prot | (shared ? PM_AS_SHARED : 0)))
         return -LX_ENOMEM;
-    if (pm_mm_insert(p->mm, addr, addr + size, prot, PM_VMA_ANON)) {
+    if (pm_mm_insert(p->mm, addr, addr + size, prot, shared ? PM_VMA_SHARED : PM_VMA_ANON)) {
         (void)pm->env.as_unmap(pm->env.ctx, p->as, addr, size);
         return -LX_ENOMEM;
     }
@@ -169,7 +170,9 @@ int64_t pm_sys_madvise(pm_t *pm, pm_call_t *c)
         const pm_vma_t *v = &mm->v[i];
         uint64_t lo = v->start > addr ? v->start : addr;
         uint64_t hi = v->end < addr + size ? v->end : addr + size;
-        if (lo >= hi || v->kind == PM_VMA_ELF)
+        /* ELF pages keep their file contents; shared memory keeps its pages for the other
+         * mappings of it (Linux drops only this mapping's view, which reads the same data) */
+        if (lo >= hi || v->kind == PM_VMA_ELF || v->kind == PM_VMA_SHARED)
             continue;
         if (pm->env.as_unmap(pm->env.ctx, p->as, lo, hi - lo) ||
             pm->env.as_map(pm->env.ctx, p->as, lo, hi - lo, v->prot))
@@ -207,7 +210,10 @@ int64_t pm_sys_mremap(pm_t *pm, pm_call_t *c)
     if (end < old || end > PM_USER_TOP || !pm_mm_is_free(p->mm, ext, end))
         return -LX_ENOMEM;
     int prot = v->prot, kind = v->kind;
-    if (pm->env.as_map(pm->env.ctx, p->as, ext, end - ext, prot))
+    /* a grown shared mapping's new part is shared memory of its own (a limit: Linux grows the
+     * one object) */
+    if (pm->env.as_map(pm->env.ctx, p->as, ext, end - ext,
+                       prot | (kind == PM_VMA_SHARED ? PM_AS_SHARED : 0)))
         return -LX_ENOMEM;
     if (pm_mm_insert(p->mm, ext, end, prot, kind)) {
         (void)pm->env.as_unmap(pm->env.ctx, p->as, ext, end - ext);

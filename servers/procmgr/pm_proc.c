@@ -18,6 +18,18 @@ static uint64_t pm_cpu_hwcap(void)
     return d;
 }
 
+/* Linux's threads-max: memory / (8 kernel stacks' worth), at least 20, here one process per
+ * 64 pages of free memory at start (4,096 on a 1 GiB machine), never past the pid space. */
+static int pm_proc_limit(uint64_t free_bytes)
+{
+    uint64_t n = free_bytes / (64 * PM_PAGE);
+    if (n < 20)
+        n = 20;
+    if (n > PM_PID_MAX / 2)
+        n = PM_PID_MAX / 2;
+    return (int)n;
+}
+
 pm_t *pm_create(const struct pm_env *env)
 {
     pm_t *pm = calloc(1, sizeof(*pm));
@@ -25,6 +37,7 @@ pm_t *pm_create(const struct pm_env *env)
         return NULL;
     pm->env = *env;
     pm->boot_free = env->free_memory ? env->free_memory(env->ctx) : 0;
+    pm->proc_max = pm_proc_limit(pm->boot_free);
     pm->hwcap = pm_cpu_hwcap();
     return pm;
 }
@@ -141,6 +154,7 @@ pm_proc_t *pm_proc_new(pm_t *pm, pm_proc_t *parent)
         pm->procs = p;
     pm->procs_tail = p;
     pm->created++;
+    pm->nprocs++;
     return p;
 }
 
@@ -193,6 +207,7 @@ void pm_proc_unlink(pm_t *pm, pm_proc_t *p)
         }
     p->next = pm->grave_procs;
     pm->grave_procs = p;
+    pm->nprocs--;
 }
 
 void pm_gc(pm_t *pm)

@@ -6,7 +6,7 @@
  * Shared by every process using the address space (a vfork child and its parent), reference
  * counted by pm_mm_new/pm_mm_put.
  *
- * Entry points: pm_mm_new, pm_mm_put, pm_mm_is_free, pm_mm_is_mapped, pm_mm_insert,
+ * Entry points: pm_mm_new, pm_mm_dup, pm_mm_put, pm_mm_is_free, pm_mm_is_mapped, pm_mm_insert,
  * pm_mm_remove, pm_mm_set_prot, pm_mm_find_gap, pm_mm_find. */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,26 @@ pm_mm_t *pm_mm_new(void)
     if (mm)
         mm->refs = 1;
     return mm;
+}
+
+pm_mm_t *pm_mm_dup(const pm_mm_t *mm)
+{
+    pm_mm_t *c = malloc(sizeof(*c));
+    if (!c)
+        return NULL;
+    *c = *mm;
+    c->refs = 1;
+    c->v = NULL;
+    if (mm->n) {
+        c->v = malloc(mm->n * sizeof(*c->v));
+        if (!c->v) {
+            free(c);
+            return NULL;
+        }
+        memcpy(c->v, mm->v, mm->n * sizeof(*c->v));
+    }
+    c->cap = mm->n;
+    return c;
 }
 
 void pm_mm_put(pm_mm_t *mm)

@@ -28,6 +28,12 @@
 #define LX_CLONE_NEWPID         0x20000000u
 #define LX_CLONE_NEWNET         0x40000000u
 #define LX_CLONE_IO             0x80000000u
+/* clone3 only (above the 32 bits legacy clone reads) */
+#define LX_CLONE_CLEAR_SIGHAND  0x100000000ull
+#define LX_CLONE_INTO_CGROUP    0x200000000ull
+#define LX_CLONE_NEWTIME        0x00000080u   /* clone3 and unshare only (inside CSIGNAL) */
+#define LX_CLONE_NS_FLAGS (LX_CLONE_NEWNS | LX_CLONE_NEWCGROUP | LX_CLONE_NEWUTS | LX_CLONE_NEWIPC | \
+                           LX_CLONE_NEWUSER | LX_CLONE_NEWPID | LX_CLONE_NEWNET)
 
 /* arch_prctl codes (asm/prctl.h) */
 #define LX_ARCH_SET_GS 0x1001

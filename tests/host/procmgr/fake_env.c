@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <lx/errno.h>
 #include <lx/mman.h>
+#include <lx/syscalls.h>
 #include "elf_build.h"
 #include "fake_env.h"
 
@@ -106,11 +107,38 @@ static void fk_as_release(void *ctx, pm_as_t as)
     fk_space_put(fk, s);
 }
 
+/* fork: a deep copy of every page (the real kernel shares them copy-on-write; what the logic
+ * can observe, two independent copies, is the same) */
+static int fk_as_fork(void *ctx, pm_as_t as, pm_as_t *out)
+{
+    fake_t *fk = ctx;
+    int from = fk_space_of(fk, as);
+    if (fk->fail_as_fork) {
+        int e = fk->fail_as_fork;
+        fk->fail_as_fork = 0;
+        return e;
+    }
+    int s = fk_space_new(fk);
+    fk_space_t *src = &fk->spaces[from], *dst = &fk->spaces[s];
+    dst->cap = src->n;
+    dst->pages = calloc(src->n ? src->n : 1, sizeof(*dst->pages));
+    for (size_t i = 0; i < src->n; i++) {
+        dst->pages[i] = src->pages[i];
+        dst->pages[i].data = malloc(FK_PAGE);
+        memcpy(dst->pages[i].data, src->pages[i].data, FK_PAGE);
+    }
+    dst->n = src->n;
+    *out = (pm_as_t)fk_handle_new(fk, s);
+    fk_ev(fk, FK_EV_AS_FORK, as, *out, (uint64_t)s);
+    return 0;
+}
+
 static int fk_as_map(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot)
 {
     fake_t *fk = ctx;
     fk_space_t *sp = &fk->spaces[fk_space_of(fk, as)];
     fk_ev(fk, FK_EV_AS_MAP, as, va, len);
+    fk->last_map_prot = prot;
     assert_true(va % FK_PAGE == 0 && len % FK_PAGE == 0 && len > 0);
     if (fk->fail_as_map_after == 0) {
         fk->fail_as_map_after = -1;
@@ -131,7 +159,7 @@ static int fk_as_map(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot)
             sp->pages[i] = sp->pages[i - 1];
             i--;
         }
-        sp->pages[i] = (fk_page_t){p, prot, calloc(1, FK_PAGE)};
+        sp->pages[i] = (fk_page_t){p, prot & ~PM_AS_SHARED, calloc(1, FK_PAGE)};
         sp->n++;
     }
     return 0;
@@ -521,6 +549,7 @@ fake_t *fk_new(void)
         .as_create = fk_as_create,
         .as_dup_ref = fk_as_dup_ref,
         .as_release = fk_as_release,
+        .as_fork = fk_as_fork,
         .as_map = fk_as_map,
         .as_unmap = fk_as_unmap,
         .as_protect = fk_as_protect,
@@ -813,4 +842,23 @@ uint64_t fk_ubuf_zero(fk_ubuf_t *u, uint64_t len)
     uint64_t at = fk_ubuf_bytes(u, z, len);
     free(z);
     return at;
+}
+
+uint64_t fk_created_after(fake_t *fk, int from)
+{
+    int i = fk_find_event(fk, from, FK_EV_THREAD_CREATE, false, 0);
+    assert_true(i >= 0);
+    return fk->ev[i].y;
+}
+
+int64_t fk_wait(fake_t *fk, uint64_t badge, int32_t pid, int options, int *status)
+{
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, badge, 4096);
+    uint64_t st = fk_ubuf_zero(&u, 8);
+    int64_t r = fk_sys(fk, badge, LX_SYS_wait4, (uint64_t)(int64_t)pid, st, (uint64_t)options, 0,
+                       0, 0);
+    if (status)
+        assert_int_equal(fk_mem_read(fk, badge, status, st, 4), 0);
+    return r;
 }

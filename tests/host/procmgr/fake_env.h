@@ -34,6 +34,7 @@ enum fk_ev {
     FK_EV_CPU_ALARM,         /* (thread handle, ns) */
     FK_EV_VFS_IDS,           /* (pid, pgid, sid) */
     FK_EV_FORWARD_NOJC,      /* (tok, nr, pid) */
+    FK_EV_AS_FORK,           /* (source handle, new handle, new space) */
 };
 
 typedef struct fk_event {
@@ -102,6 +103,8 @@ struct fake {
     fk_hook_t on_thread_create;
     int fail_thread_create;        /* error for the next thread_create, 0 none */
     int fail_vfs_proc_exec;
+    int fail_as_fork;              /* error for the next as_fork, 0 none */
+    int last_map_prot;             /* the prot word of the latest as_map, flags included */
     int fail_as_map_after;         /* as_map fails once this many more succeeded, -1 never */
     /* vfs_interrupt: the token "vfs" holds for a thread's blocked call (0: none), by tid */
     uint64_t vfs_held[FK_MAX_THREADS];
@@ -141,6 +144,11 @@ int fk_held_tokens(fake_t *fk);
  * match_x), -1 if none. */
 int fk_find_event(fake_t *fk, int from, enum fk_ev kind, bool match_x, uint64_t x);
 int fk_count_events(fake_t *fk, enum fk_ev kind, bool match_x, uint64_t x);
+
+/* The badge (= pid) of the thread made by the first thread_create at or after event `from`. */
+uint64_t fk_created_after(fake_t *fk, int from);
+/* wait4(pid, &status, options) from thread badge: the result; the status into *status if given. */
+int64_t fk_wait(fake_t *fk, uint64_t badge, int32_t pid, int options, int *status);
 
 /* The thread record of badge (a live kernel thread), or NULL. */
 fk_thread_t *fk_thread_of(fake_t *fk, uint64_t badge);

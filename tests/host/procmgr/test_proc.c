@@ -767,7 +767,8 @@ static void test_arch_prctl_and_tid_address(void **state)
     assert_int_equal(SYS(fk, 1, LX_SYS_arch_prctl, LX_ARCH_SET_GS, 0x1234000), 0);
     assert_int_equal(fk_thread_of(fk, 1)->regs.gs_base, 0x1234000);
     assert_int_equal(fk_thread_of(fk, 1)->regs.fs_base, 0x7ffff7ff8000);
-    /* set_tid_address: returns the tid; the word is cleared at exit */
+    /* set_tid_address: returns the tid; at exit the word is cleared only if another user of
+     * the memory remains (Linux's mm_users > 1): not for a lone process ... */
     uint64_t a = spawn(fk, 1);
     fk_ubuf_t ua;
     fk_ubuf_init(&ua, fk, a, 4096);
@@ -778,8 +779,21 @@ static void test_arch_prctl_and_tid_address(void **state)
     fk->spaces[sp].refs++;   /* keep the space to look at it after the exit */
     exit_proc(fk, a, LX_SYS_exit, 0);
     assert_int_equal(fk_space_read(fk, sp, &v, word, 4), 0);
-    assert_int_equal(v, 0);
+    assert_int_equal(v, 0x1234);
     fk->spaces[sp].refs--;
+    /* ... but for a vfork child, whose parked parent shares the memory */
+    v = 0x5678;
+    uint64_t w2 = fk_ubuf_bytes(&u, &v, 4);
+    int mark = fk->nev;
+    uint64_t tok = fk_call(fk, 1, LX_SYS_clone, 0x4111, 0x7ffff0001230ull, 0, 0, 0, 0);
+    int ci = fk_find_event(fk, mark, FK_EV_THREAD_CREATE, false, 0);
+    assert_true(ci >= 0);
+    uint64_t child = fk->ev[ci].y;
+    assert_int_equal(SYS(fk, child, LX_SYS_set_tid_address, w2), (int64_t)child);
+    exit_proc(fk, child, LX_SYS_exit, 0);
+    assert_int_equal(fk_tok_value(fk, tok), (int64_t)child);
+    assert_int_equal(fk_mem_read(fk, 1, &v, w2, 4), 0);
+    assert_int_equal(v, 0);
     fk_free(fk);
 }
 
