@@ -30,6 +30,11 @@ FIGURE_TITLES = {
     "fork_exec_wait": "fork + execve + wait",
     "fork_exit_wait": "fork + _exit + wait (no exec)",
     "anon_fault": "first touch of an anonymous page",
+    "ipc_roundtrip": "null IPC round trip, two address spaces",
+    "kernel_as_fork_256m": "kernel as_fork of a space with 256 MiB written",
+    "kernel_as_fork_256m_destroy": "destroying that copy",
+    "kernel_first_touch": "first touch of a page, kernel only",
+    "kernel_map_touch_unmap": "map, touch and unmap one page, kernel only",
 }
 for _mib in (1, 16, 256):
     for _key, _what in (("spawn_rss", "posix_spawn + wait"), ("vfork_exec_rss", "vfork + execve + wait"),
@@ -82,13 +87,20 @@ def table_rows(systems):
 def _fmt(v):
     if v is None:
         return "n/a"
-    return "{:,.0f}".format(v) if abs(v) >= 100 or v == int(v) else "{:,.1f}".format(v)
+    if abs(v) >= 100 or v == int(v):
+        return "{:,.0f}".format(v)
+    return "{:,.1f}".format(v) if abs(v) >= 1 else "{:.3g}".format(v)
+
+
+def _ratio(r):
+    """ours/Linux with two decimals, or two significant digits below 0.1 (0.0049x, not 0.00x)."""
+    return "{:.2f}x".format(r) if r >= 0.1 else "{:.2g}x".format(r)
 
 
 def table_format(rows, linux_title="Linux", ours_title="ours"):
     head = ["figure", "unit", linux_title, ours_title, "ours/Linux"]
     body = [[r["name"], r["unit"] or "", _fmt(r["linux"]), _fmt(r["ours"]),
-             "n/a" if r["ratio"] is None else "{:.2f}x".format(r["ratio"])] for r in rows]
+             "n/a" if r["ratio"] is None else _ratio(r["ratio"])] for r in rows]
     widths = [max(len(x) for x in col) for col in zip(head, *body)] if body else \
         [len(h) for h in head]
     lines = []
@@ -108,7 +120,7 @@ def markdown_table(rows, linux_title="Linux", ours_title="ours"):
         out.append("| %s (`%s`) | %s | %s | %s | %s |" % (
             r["title"], r["name"], r["unit"] or "", _fmt(r["linux"]),
             "pending" if r["ours"] is None else _fmt(r["ours"]),
-            "" if r["ratio"] is None else "{:.2f}x".format(r["ratio"])))
+            "" if r["ratio"] is None else _ratio(r["ratio"])))
     return "\n".join(out)
 
 

@@ -171,6 +171,23 @@ class InitramfsTest(unittest.TestCase):
         self.assertEqual(entries["bench"][0], 0o040755)
 
 
+class FormatTest(unittest.TestCase):
+    def test_small_values_and_ratios(self):
+        # a rare per-operation counter keeps its digits, and a tiny ratio is not "0.00x"
+        p = bench_qemu.bench_log_parse("BENCH fork_exit_wait_cow_copied 0.00125 per-op\n"
+                                       "BENCH x_zero_fill 1.5e-05 per-op\n")
+        self.assertAlmostEqual(p["figures"]["fork_exit_wait_cow_copied"]["value"], 0.00125)
+        self.assertAlmostEqual(p["figures"]["x_zero_fill"]["value"], 1.5e-05)
+        rows = [{"name": "a", "title": "a", "unit": "instr", "linux": 26056495.0,
+                 "ours": 128073.0, "ratio": 128073.0 / 26056495.0},
+                {"name": "b", "title": "b", "unit": "per-op", "linux": None, "ours": 0.00125,
+                 "ratio": None}]
+        text = bench_report.table_format(rows)
+        self.assertIn("0.0049x", text)
+        self.assertIn("0.00125", text)
+        self.assertNotIn("0.00x", text)
+
+
 class SvgTest(unittest.TestCase):
     def test_both_series(self):
         systems = {"linux": {"figures": {"spawn_wait": {"value": 180000.0, "unit": "instr"},

@@ -76,9 +76,15 @@ struct vfs_env {
      * foreground group, for ^C and the like); tid 0 means any thread of the process */
     void (*raise_signal)(void *ctx, int32_t pid, int32_t tid, int sig);
     void (*now)(void *ctx, struct lx_timespec *ts);
-    /* Optional: the kernel's counters since boot for /proc/kstat (kernel entries, IPC messages,
-     * address-space switches); NULL: the file reads as zeros. */
-    void (*kstat)(void *ctx, uint64_t counters[3]);              /* realtime clock */
+    /* Optional: the kernel's counters since boot for /proc/kstat, in the order of
+     * VFS_KSTAT_NAMES (kernel entries, IPC messages, address-space switches, then the memory
+     * layer's: page tables shared at fork and unshared, copy-on-write copies and reuses, zero
+     * fills); NULL: the file reads as zeros. */
+#define VFS_KSTAT_N 8
+#define VFS_KSTAT_NAMES                                                                            \
+    {"kernel_entries", "ipc_messages", "as_switches", "pt_shared", "pt_unshared", "cow_copied",   \
+     "cow_reused", "zero_fill"}
+    void (*kstat)(void *ctx, uint64_t counters[VFS_KSTAT_N]);
     /* optional (NULL: such reads fail with -EIO): a non-blocking hand-over of a read of
      * /proc/<target>/<which> (enum vfs_procfs_file, proto/pm_vfs.h) to procmgr, with the
      * reader's token, its buffer, and the offset in the text where the read starts. procmgr

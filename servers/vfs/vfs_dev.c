@@ -161,14 +161,15 @@ int64_t vfs_dev_proc_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t of
         text[len++] = '\n';
         break;
     case VFS_PROC_KSTAT: {
-        static const char *const names[3] = {"kernel_entries ", "ipc_messages ", "as_switches "};
-        uint64_t c[3] = {0, 0, 0};
+        static const char *const names[VFS_KSTAT_N] = VFS_KSTAT_NAMES;
+        uint64_t c[VFS_KSTAT_N] = {0};
         if (vfs->env.kstat)
             vfs->env.kstat(vfs->env.ctx, c);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < VFS_KSTAT_N; i++) {
             size_t n = strlen(names[i]);
             memcpy(text + len, names[i], n);
             len += n;
+            text[len++] = ' ';
             len += vfs_fmt_u64(text + len, c[i]);
             text[len++] = '\n';
         }
