@@ -1,7 +1,7 @@
 /* init: the first process.
  *
  * Prints a banner (which says how the console behaves), then keeps a shell on the console: it starts /bin/sh with posix_spawn (argv
- * {"sh"}, environment PATH=/bin:/sbin:/tests HOME=/ TERM=vt100) in a session of its own
+ * {"sh"}, environment PATH=/bin:/usr/bin:/sbin:/tests HOME=/ TERM=vt100) in a session of its own
  * (POSIX_SPAWN_SETSID), so that the shell can make the console its controlling terminal and run
  * job control, and reaps every child (orphans are reparented to init). When the shell exits (^D
  * at an empty prompt, exit) init says so and starts a new one: the console forgives, and only
@@ -49,7 +49,7 @@ static double now(void)
 static int start_shell(const char *shell, pid_t *pid)
 {
     char *sh_argv[] = {"sh", NULL};
-    char *sh_envp[] = {"PATH=/bin:/sbin:/tests", "HOME=/", "TERM=vt100", NULL};
+    char *sh_envp[] = {"PATH=/bin:/usr/bin:/sbin:/tests", "HOME=/", "TERM=vt100", NULL};
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
