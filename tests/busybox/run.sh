@@ -27,7 +27,7 @@ for t in "$dir"/*.sh; do
     name=${t##*/}
     name=${name%.sh}
     [ "$name" = run ] && continue
-    case $name in run_on_host) continue ;; esac
+    case $name in run_on_host | console_on_host) continue ;; esac
     work=$tmp/$suite.$name
     rm -rf "$work"
     mkdir -p "$work" || { echo "run.sh: cannot create $work"; exit 1; }

@@ -27,7 +27,7 @@ for s in "${suites[@]}"; do
     if [ $update -eq 1 ]; then
         for t in "$src/tests/$s"/*.sh; do
             n=${t##*/}; n=${n%.sh}
-            case $n in run|run_on_host) continue ;; esac
+            case $n in run | run_on_host | console_on_host) continue ;; esac
             w=$tmp/run/$s.$n   # the name run.sh gives it
             rm -rf "$w"; mkdir -p "$w"
             (cd "$w" && env -i PATH="$tmp/usr/bin:$tmp/bin" HOME=/ TERM=vt100 \
