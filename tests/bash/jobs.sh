@@ -20,9 +20,9 @@ wait $p; echo "wait \$! -> $?"
 echo "== kill by pid, several jobs"
 sleep 30 & a=$!
 sleep 30 & b=$!
-{ kill -KILL $a; kill -INT $b; sleep 1; } 2>/dev/null
+{ kill -KILL $a; kill -HUP $b; sleep 1; } 2>/dev/null
 wait $a; echo "KILL -> $?"
-wait $b; echo "INT -> $?"
+wait $b; echo "HUP -> $?"
 echo "== wait -n"
 # (in a bash of its own: here, jobs that ended earlier would answer first)
 bash -c '(sleep 1; exit 7) &

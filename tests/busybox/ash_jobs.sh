@@ -20,9 +20,9 @@ echo "== kill by pid, several jobs"
 sleep 30 & a=$!
 sleep 30 & b=$!
 kill -KILL $a
-kill -INT $b
+kill -HUP $b
 wait $a 2>/dev/null; echo "KILL -> $?"
-wait $b 2>/dev/null; echo "INT -> $?"
+wait $b 2>/dev/null; echo "HUP -> $?"
 echo "== a pipeline in the background"
 { echo one; echo two; } | sort -r > piped &
 wait $!

@@ -1,4 +1,6 @@
 # File utilities, normal use and error path: cat ls cp mv rm mkdir rmdir ln touch.
+# (Moved from tests/shell when our own utilities gave way to busybox's: the expected output is
+# Linux's busybox's; a usage text, which names the package's version, is not shown.)
 T=${TMPDIR:-/tmp}/sh-files.$$
 rm -rf "$T"; mkdir -p "$T" && cd "$T" || exit 1
 umask 022
@@ -42,7 +44,7 @@ echo "== cp"
 cp a c; cat c
 mkdir cpdir; cp a b cpdir; ls cpdir
 cp missing_zz x; echo "status $?"
-cp a; echo "status $?"
+cp a 2>/dev/null; echo "status $?"
 cp -r p pcopy; [ -d pcopy/q/r ] && echo "cp -r copied the tree"
 cp p pfail; echo "status $?"
 echo "== mv"

@@ -1,5 +1,7 @@
 # chmod: octal and symbolic modes (who, + - =, rwxXst, copying u/g/o, the umask without who),
 # -R, and the error paths. Modes are shown as ls -l's first field.
+# (Moved from tests/shell when our own utilities gave way to busybox's: the expected output is
+# Linux's busybox's; a usage text, which names the package's version, is not shown.)
 T=${TMPDIR:-/tmp}/sh-chmod.$$
 rm -rf "$T"; mkdir -p "$T" && cd "$T" || exit 1
 umask 022
@@ -24,6 +26,6 @@ chmod u+q f; echo "status $?"
 chmod 'u+r,' f; echo "status $?"
 chmod 644 missing_zz; echo "status $?"
 chmod 644 f missing_zz; echo "status $? $(m f)"
-chmod 644; echo "status $?"
-chmod; echo "status $?"
+chmod 644 2>/dev/null; echo "status $?"
+chmod 2>/dev/null; echo "status $?"
 cd /; rm -rf "$T"

@@ -1,4 +1,6 @@
 # Text utilities, normal use and error path: echo head tail wc grep sort.
+# (Moved from tests/shell when our own utilities gave way to busybox's: the expected output is
+# Linux's busybox's; a usage text, which names the package's version, is not shown.)
 T=${TMPDIR:-/tmp}/sh-text.$$
 rm -rf "$T"; mkdir -p "$T" && cd "$T" || exit 1
 i=1; while [ $i -le 12 ]; do echo "line $i"; i=$((i + 1)); done > twelve

@@ -3,16 +3,18 @@
  * /proc/<pid>/ it reads stat (Linux format "pid (comm) S ppid ...") and cmdline (NUL-
  * separated arguments; empty for kernel threads and zombies, shown as [comm]). STAT
  * is the state letter and a word; V is our OS's "parked in vfork" state.
+ *
+ * Ours rather than busybox's ps (/usr/bin/ps, which shows S for a parked parent) because the
+ * V state is the point of the vfork demonstration (vforkdemo --ps, docs/userland.md).
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "util.h"
 
 static const char *state_word(char s)
 {
@@ -60,10 +62,9 @@ static int cmp_pid(const void *a, const void *b)
 
 int main(void)
 {
-    util_prog = "ps";
     DIR *d = opendir("/proc");
     if (!d) {
-        util_perror("/proc");
+        fprintf(stderr, "ps: /proc: %s\n", strerror(errno));
         return 1;
     }
     long *pids = NULL;
@@ -71,7 +72,14 @@ int main(void)
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!isdigit((unsigned char)e->d_name[0])) continue;
-        if (n == cap) pids = util_xrealloc(pids, (cap = cap ? cap * 2 : 64) * sizeof *pids);
+        if (n == cap) {
+            long *more = realloc(pids, (cap = cap ? cap * 2 : 64) * sizeof *pids);
+            if (!more) {
+                fprintf(stderr, "ps: out of memory\n");
+                return 1;
+            }
+            pids = more;
+        }
         pids[n++] = strtol(e->d_name, NULL, 10);
     }
     closedir(d);
