@@ -1,6 +1,28 @@
 # The initrd (cpio newc of every os_user_program plus rootfs/ and OS_EXTRA_ROOTFS) and the
 # bootable ISO (grub-mkrescue with the top-level grub.cfg). Included last, once every
 # subdirectory has registered its programs and boot modules.
+# Real software, unmodified: Debian's busybox-static and bash-static (tools/setup.sh installs
+# them) as /bin/busybox and /bin/bash, every busybox applet a symlink /usr/bin/<applet> ->
+# /bin/busybox (PATH is /bin:/usr/bin, so our own /bin programs come first: docs/userland.md).
+# Not linked: init and linuxrc (ours is /sbin/init). The applet list is the binary's own.
+set(OS_BUSYBOX /bin/busybox CACHE FILEPATH "Debian's busybox-static binary for the image")
+set(OS_BASH /bin/bash-static CACHE FILEPATH "Debian's bash-static binary for the image")
+foreach(bin OS_BUSYBOX OS_BASH)
+  if(NOT EXISTS ${${bin}})
+    message(FATAL_ERROR "${${bin}} is missing: run tools/setup.sh (apt-get install busybox-static bash-static)")
+  endif()
+endforeach()
+execute_process(COMMAND ${OS_BUSYBOX} --list OUTPUT_VARIABLE busybox_applets RESULT_VARIABLE bb_rc)
+if(NOT bb_rc EQUAL 0)
+  message(FATAL_ERROR "${OS_BUSYBOX} --list failed")
+endif()
+# one link line per applet, made on the text itself: names such as "[" would upset a CMake list
+string(REGEX REPLACE "(^|\n)(init|linuxrc)\n" "\\1" busybox_applets "${busybox_applets}")
+string(REGEX REPLACE "([^\n]+)" "link:/bin/busybox=/usr/bin/\\1" busybox_links "${busybox_applets}")
+set_property(GLOBAL APPEND PROPERTY OS_ROOTFS_ENTRIES "${OS_BUSYBOX}=/bin/busybox" "${OS_BASH}=/bin/bash")
+# reconfigure when the packages change (a new busybox may have other applets)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${OS_BUSYBOX} ${OS_BASH})
+
 get_property(rootfs_entries GLOBAL PROPERTY OS_ROOTFS_ENTRIES)
 get_property(rootfs_targets GLOBAL PROPERTY OS_ROOTFS_TARGETS)
 get_property(boot_modules GLOBAL PROPERTY OS_BOOT_MODULES)
@@ -8,7 +30,7 @@ get_property(boot_module_targets GLOBAL PROPERTY OS_BOOT_MODULE_TARGETS)
 
 set(ROOTFS_LIST ${CMAKE_BINARY_DIR}/rootfs.list)
 string(REPLACE ";" "\n" rootfs_lines "${rootfs_entries}")
-file(GENERATE OUTPUT ${ROOTFS_LIST} CONTENT "${rootfs_lines}\n")
+file(GENERATE OUTPUT ${ROOTFS_LIST} CONTENT "${rootfs_lines}\n${busybox_links}")
 
 file(GLOB_RECURSE static_rootfs_files ${CMAKE_SOURCE_DIR}/rootfs/*)
 # plain files from the source tree listed as rootfs entries (test scripts): rebuild when they change
@@ -40,6 +62,7 @@ add_custom_command(
   COMMAND bash ${CMAKE_SOURCE_DIR}/tools/mkinitrd.sh ${ROOTFS_LIST} ${CMAKE_SOURCE_DIR}/rootfs
           "${OS_EXTRA_ROOTFS}" ${CMAKE_BINARY_DIR}/rootfs ${INITRD}
   DEPENDS ${ROOTFS_LIST} ${rootfs_targets} ${static_rootfs_files} ${extra_deps}
+          ${OS_BUSYBOX} ${OS_BASH}
           ${CMAKE_SOURCE_DIR}/tools/mkinitrd.sh
   COMMENT "initrd.cpio"
   VERBATIM)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the initrd: a cpio (newc) archive of the root filesystem.
 #   mkinitrd.sh <list> <static-rootfs-dir> <extra-rootfs-dir or ""> <staging-dir> <out.cpio>
-# <list> has one "built-file=/dest/path" per line (from os_user_program).
+# <list> has one "built-file=/dest/path" per line (from os_user_program, and Debian's busybox and
+# bash from cmake/Image.cmake), or "link:target=/dest/path" for a symlink (busybox's applets).
 set -euo pipefail
 list=$1 static=$2 extra=$3 stage=$4 out=$5
 
@@ -13,6 +14,10 @@ while IFS= read -r line; do
     [ -z "$line" ] && continue
     src=${line%%=*} dst=${line#*=}
     mkdir -p "$stage$(dirname "$dst")"
+    if [ "${src#link:}" != "$src" ]; then
+        ln -sfn "${src#link:}" "$stage$dst"
+        continue
+    fi
     cp "$src" "$stage$dst"
     chmod 755 "$stage$dst"
 done < "$list"

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PKGS=(build-essential cmake nasm grub-pc-bin grub-common xorriso mtools cpio
-      qemu-system-x86 musl-tools libcmocka-dev gdb python3)
+      qemu-system-x86 musl-tools libcmocka-dev gdb python3
+      busybox-static bash-static)   # the image carries Debian's busybox and bash (docs/userland.md)
 
 missing=()
 for p in "${PKGS[@]}"; do

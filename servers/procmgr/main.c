@@ -114,7 +114,7 @@ int main(const struct kboot_info *bi)
 
     static char path[256], argbuf[1024];
     static char *argv[32];
-    static char *envp[] = {"HOME=/", "TERM=vt100", "PATH=/bin:/sbin:/tests", NULL};
+    static char *envp[] = {"HOME=/", "TERM=vt100", "PATH=/bin:/usr/bin:/sbin:/tests", NULL};
     init_command(bi->cmdline, path, sizeof path, argv, 32, argbuf);
     int e = pm_start_init(pm, path, argv, envp);
     if (e < 0) {

@@ -81,6 +81,7 @@ struct pm_env {
     void (*poweroff)(void *ctx, int status);                   /* init died: halt with this status */
     void (*log)(void *ctx, const char *msg);                   /* serial log line */
     uint64_t (*free_memory)(void *ctx);                        /* bytes, for sysinfo */
+    uint64_t (*total_memory)(void *ctx);   /* optional: bytes of RAM, as /proc/meminfo's MemTotal */
     /* Optional (NULL: not told). The soft RLIMIT_NOFILE of pid changed: vfs enforces it (EMFILE,
        dup2's EBADF, F_DUPFD's EINVAL). Called after setrlimit/prlimit64 and after
        vfs_proc_create when a new process's limit is not the default 1024. */

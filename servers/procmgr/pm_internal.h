@@ -391,6 +391,8 @@ void pm_exec_reset_signals(pm_proc_t *p);
 /* pm_sigmask.c: the temporary signal mask of ppoll, pselect6, epoll_pwait(2) */
 #define PM_FORWARD INT64_MAX   /* pm_sigmask_enter: go on, forward the call */
 int64_t pm_sigmask_enter(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6]);
+/* install a temporary mask, keeping t's own; true if a signal it lets in acted already */
+bool pm_sigmask_install(pm_t *pm, pm_thr_t *t, uint64_t mask);
 void pm_sigmask_restore(pm_t *pm, pm_thr_t *t);   /* at t's next syscall */
 uint64_t pm_sigmask_frame(pm_thr_t *t);           /* the mask a signal frame saves */
 bool pm_syscall_restarts(uint64_t nr);            /* may SA_RESTART restart nr? */
@@ -425,7 +427,8 @@ void pm_format_status(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *fac
     H(set_tid_address) H(arch_prctl) H(prctl)                                                 \
     H(uname) H(sysinfo) H(reboot) H(getrandom) H(sched_yield)                                 \
     H(getpriority) H(setpriority) H(sched_getaffinity) H(sched_setaffinity)                   \
-    H(ioprio_get) H(ioprio_set)
+    H(ioprio_get) H(ioprio_set)                                                               \
+    H(rt_sigsuspend) H(pause)
 /* clang-format on */
 
 #define PM_DECLARE_HANDLER(name) int64_t pm_sys_##name(pm_t *pm, pm_call_t *c);

@@ -372,6 +372,14 @@ static uint64_t g_free_memory(void *c)
     return mi.free_frames * 4096;
 }
 
+static uint64_t g_total_memory(void *c)
+{
+    (void)c;
+    struct kmem_info mi;
+    k_mem_info(&mi);
+    return mi.total_frames * 4096;
+}
+
 const struct pm_env *pm_ipc_env(void)
 {
     static const struct pm_env env = {
@@ -407,6 +415,7 @@ const struct pm_env *pm_ipc_env(void)
         .poweroff = g_poweroff,
         .log = g_log,
         .free_memory = g_free_memory,
+        .total_memory = g_total_memory,
         .vfs_proc_nofile = g_vfs_proc_nofile,
         .vfs_interrupt = g_vfs_interrupt,
         .as_write_user = g_as_write_user,

@@ -35,8 +35,13 @@ int64_t pm_sys_sysinfo(pm_t *pm, pm_call_t *c)
     uint64_t mono = pm->env.clock_mono_ns(pm->env.ctx);
     si.uptime = (int64_t)(mono / 1000000000ull) + (mono % 1000000000ull ? 1 : 0);
     uint64_t free_now = pm->env.free_memory ? pm->env.free_memory(pm->env.ctx) : 0;
-    /* No total in the environment: the free memory seen at start-up is the best bound. */
-    si.totalram = pm->boot_free > free_now ? pm->boot_free : free_now;
+    /* The machine's total, as vfs's /proc/meminfo says (busybox free takes the total from here
+     * and the cache from there: used = total - free - cached must not go below 0). Without it
+     * in the environment, the free memory seen at start-up is the best bound. */
+    uint64_t total = pm->env.total_memory ? pm->env.total_memory(pm->env.ctx) : 0;
+    if (!total)
+        total = pm->boot_free;
+    si.totalram = total > free_now ? total : free_now;
     si.freeram = free_now;
     int live = pm_live_count(pm);
     si.procs = (uint16_t)(live > 0xffff ? 0xffff : live);

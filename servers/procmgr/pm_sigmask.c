@@ -18,7 +18,8 @@
  * EINTR even under SA_RESTART (Linux's ERESTARTNOHAND / EINTR); other calls interrupted in vfs
  * (read, write, a FIFO open) restart.
  *
- * Entry points: pm_sigmask_enter, pm_sigmask_restore, pm_sigmask_frame, pm_syscall_restarts. */
+ * Entry points: pm_sigmask_enter, pm_sigmask_install (rt_sigsuspend's too), pm_sigmask_restore,
+ * pm_sigmask_frame, pm_syscall_restarts. */
 #include <lx/syscalls.h>
 #include "pm_internal.h"
 
@@ -63,14 +64,17 @@ int64_t pm_sigmask_enter(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6]
         return -LX_EINVAL;
     if (pm_copy_in(pm, t->proc, &mask, umask, sizeof mask))
         return -LX_EFAULT;
+    return pm_sigmask_install(pm, t, mask) ? -LX_EINTR : PM_FORWARD;
+}
+
+bool pm_sigmask_install(pm_t *pm, pm_thr_t *t, uint64_t mask)
+{
     t->saved_mask = t->sigmask;
     t->has_saved_mask = true;
     t->sigmask = mask & ~PM_UNBLOCKABLE;
     /* a signal pending and now let in: its default action, or EINTR and its handler */
     pm_signal_deliver_pending(pm, t->proc);
-    if (t->dead || pm_signal_next(t))
-        return -LX_EINTR;
-    return PM_FORWARD;
+    return t->dead || pm_signal_next(t);
 }
 
 void pm_sigmask_restore(pm_t *pm, pm_thr_t *t)

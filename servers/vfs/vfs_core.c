@@ -67,11 +67,18 @@ int vfs_exec_open(vfs_t *vfs, int32_t pid, const char *path, struct vfs_file **o
     if (rc < 0)
         return rc;
     /* the path /proc/<pid>/exe will show if this exec commits: where the walk ended, with the
-     * symlinks resolved (as Linux's d_path of the file exec opened) */
-    int64_t len = vfs_dir_path(lk.parent, NULL, vfs->path2, sizeof vfs->path2);
+     * symlinks resolved (as Linux's d_path of the file exec opened). A magic link at the end
+     * (/proc/self/exe: busybox runs its applets by exec'ing it) jumps to the file without a
+     * name of its own there: the path is the one the link shows. */
     size_t nlen = strlen(lk.name);
+    const vfs_node_t *last = lk.parent ? vfs_dir_lookup(lk.parent, lk.name, nlen) : NULL;
+    bool magic = last && last->kind == VFS_K_LNK && last->u.lnk.magic != VFS_LNK_TEXT;
+    int64_t len = magic ? -1 : vfs_dir_path(lk.parent, NULL, vfs->path2, sizeof vfs->path2);
     char *exe = NULL;
-    if (len > 0 && (size_t)len + nlen + 1 <= sizeof vfs->path2) {
+    if (magic) {
+        vfs_lnk_target(vfs, last, pid, vfs->path2, sizeof vfs->path2);
+        exe = vfs->path2[0] == '/' ? vfs_strdup(vfs->path2) : NULL;
+    } else if (len > 0 && (size_t)len + nlen + 1 <= sizeof vfs->path2) {
         char *end = vfs->path2 + len - 1;   /* at the NUL */
         if (end[-1] != '/')
             *end++ = '/';

@@ -29,6 +29,7 @@
 #define VFS_SYMLOOP_MAX    40
 #define VFS_MAX_RW         0x7ffff000ull /* Linux MAX_RW_COUNT: longer transfers are clamped */
 #define VFS_STDEV          1             /* st_dev of every node (one file system) */
+#define VFS_PROC_STDEV     0x16          /* ... but /proc's, a file system of its own (Linux 0:22) */
 #define VFS_DEFAULT_UMASK  022
 
 #define VFS_SIGINT  2
@@ -189,6 +190,7 @@ void vfs_node_put(vfs_node_t *n);
 void vfs_node_free_tree(vfs_node_t *root);   /* vfs_destroy only */
 void vfs_node_touch(vfs_node_t *n, bool modify); /* ctime (and mtime if modify) = now */
 void vfs_node_stat(const vfs_node_t *n, struct lx_stat *st);
+void vfs_stat_fill(const vfs_node_t *n, struct lx_stat *st);   /* the stat calls' answer */
 uint8_t vfs_node_dtype(const vfs_node_t *n);
 vfs_node_t *vfs_dir_lookup(const vfs_node_t *dir, const char *name, size_t len);
 int vfs_dir_link(vfs_node_t *dir, const char *name, vfs_node_t *node);

@@ -104,9 +104,12 @@ static void sysinfo(vfs_t *vfs, struct vfs_sysinfo *si)
         vfs->env.sysinfo(vfs->env.ctx, si);
 }
 
+/* The root is a tmpfs filled from the initrd. Not Linux's "rootfs" name for it: df and
+ * findmnt skip a "rootfs" line, which Linux shows only below the real root it mounts over it,
+ * so `df` would list nothing and `df /` would name /proc. */
 static void fmt_mounts(text_t *t)
 {
-    t_str(t, "rootfs / rootfs rw 0 0\n");
+    t_str(t, "tmpfs / tmpfs rw 0 0\n");
     t_str(t, "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
 }
 

@@ -285,7 +285,7 @@ VFS_SYS_DECL(fstat)
     if (!slot)
         return -LX_EBADF;
     struct lx_stat st;
-    vfs_node_stat(slot->file->node, &st);
+    vfs_stat_fill(slot->file->node, &st);
     if (vfs->env.copy_out(vfs->env.ctx, p->pid, req->a[1], &st, sizeof(st)) < 0)
         return -LX_EFAULT;
     return 0;

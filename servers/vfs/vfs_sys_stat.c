@@ -5,9 +5,18 @@
  * uid and gid are always 0, so permission checks are root's: everything may be read and
  * written, and X_OK needs a directory or at least one x bit.
  *
- * Entry points: vfs_sys_<name> for each of the above. */
+ * Entry points: vfs_sys_<name> for each of the above; vfs_stat_fill (fstat's too). */
 #include <string.h>
 #include "vfs_impl.h"
+
+/* /proc is a file system of its own, as on Linux: programs that compare st_dev (busybox df
+ * finding the mount of a path, find -xdev, du -x) must not take it for the root's. */
+void vfs_stat_fill(const vfs_node_t *n, struct lx_stat *st)
+{
+    vfs_node_stat(n, st);
+    if (n->procfs)
+        st->st_dev = VFS_PROC_STDEV;
+}
 
 static int64_t stat_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath,
                            uint64_t ust, unsigned wflags)
@@ -17,7 +26,7 @@ static int64_t stat_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t up
     if (rc < 0)
         return rc;
     struct lx_stat st;
-    vfs_node_stat(n, &st);
+    vfs_stat_fill(n, &st);
     if (vfs->env.copy_out(vfs->env.ctx, p->pid, ust, &st, sizeof(st)) < 0)
         return -LX_EFAULT;
     return 0;

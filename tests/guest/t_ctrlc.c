@@ -90,7 +90,7 @@ static void expect_killed(int st, int sig)
 static void test_ctrl_c_sleep(void)
 {
     char *argv[] = {"sleep", "100", NULL};
-    pid_t pid = start_job("/bin/sleep", argv, -1);
+    pid_t pid = start_job("/usr/bin/sleep", argv, -1);
     REQUIRE(pid > 0);
     CHECK_EQ(tcgetpgrp(0), pid);
     ready("sleep");
@@ -100,7 +100,7 @@ static void test_ctrl_c_sleep(void)
 static void test_ctrl_c_cat(void)
 {
     char *argv[] = {"cat", NULL};
-    pid_t pid = start_job("/bin/cat", argv, -1);
+    pid_t pid = start_job("/usr/bin/cat", argv, -1);
     REQUIRE(pid > 0);
     ready("cat");
     expect_killed(finish_job(pid, 0), SIGINT);

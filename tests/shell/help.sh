@@ -7,6 +7,6 @@ echo "programs section: $(help | grep -c '^Programs in /bin:')"
 for b in jobs fg bg help wait kill cd; do
     help | grep -qE "(^| )$b( |\$)" && echo "lists the builtin $b"
 done
-for p in chmod stty which sh; do
+for p in ps bash busybox sh; do
     help | grep -qE "(^| )$p( |\$)" && echo "lists /bin/$p"
 done

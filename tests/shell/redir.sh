@@ -11,7 +11,7 @@ echo "order: >file 2>&1 sends both to the file:"
 ls /nonexistent_zz > out2 2>&1
 grep -c nonexistent_zz out2
 echo "2> alone:"
-ls /nonexistent_zz 2> err; echo "status $?"; grep -c nonexistent_zz err
+ls /nonexistent_zz 2> err; [ $? -ne 0 ] && echo "status non-zero"; grep -c nonexistent_zz err
 echo "<> opens for reading and writing:"
 echo data > rw; cat <> rw
 echo ">& onto another descriptor:"

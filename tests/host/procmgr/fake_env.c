@@ -532,6 +532,11 @@ static uint64_t fk_free_memory(void *ctx)
     return ((fake_t *)ctx)->free_mem;
 }
 
+static uint64_t fk_total_memory(void *ctx)
+{
+    return ((fake_t *)ctx)->total_mem;
+}
+
 fake_t *fk_new(void)
 {
     fake_t *fk = calloc(1, sizeof(*fk));
@@ -543,6 +548,7 @@ fake_t *fk_new(void)
     fk->mono = 5000000000ull;          /* 5 s after boot */
     fk->real = 1700000000ull * 1000000000ull;
     fk->free_mem = 64ull << 20;
+    fk->total_mem = 128ull << 20;
     fk->fail_as_map_after = -1;
     fk->env = (struct pm_env){
         .ctx = fk,
@@ -577,6 +583,7 @@ fake_t *fk_new(void)
         .poweroff = fk_poweroff,
         .log = fk_log,
         .free_memory = fk_free_memory,
+        .total_memory = fk_total_memory,
         .vfs_proc_nofile = fk_vfs_proc_nofile,
         .vfs_procfs_done = fk_vfs_procfs_done,
         .thread_interrupt = fk_thread_interrupt,

@@ -95,6 +95,7 @@ struct fake {
     int nev;
     uint64_t mono, real;
     uint64_t free_mem;
+    uint64_t total_mem;   /* the machine's RAM (sysinfo's totalram) */
     int poweroffs, poweroff_status;
     char logs[FK_MAX_LOGS][256];
     int nlogs;

@@ -221,6 +221,81 @@ static void test_default_action_let_in(void **state)
     fk_free(fk);
 }
 
+/* rt_sigsuspend (busybox ash's wait): the temporary mask while it waits, held until a signal
+ * that acts arrives, EINTR with the caller's mask in the handler's frame; not woken by a
+ * blocked or ignored signal; a pending one let in answers at once; Linux's EINVAL/EFAULT. */
+static void test_sigsuspend(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    set_handler(fk, &u, LX_SIGUSR1, LX_SA_RESTART);   /* sigsuspend is never restarted */
+    set_handler(fk, &u, LX_SIGUSR2, 0);
+    set_mask(fk, &u, USR1 | USR2);
+    uint64_t tmp = USR2, mva = fk_ubuf_bytes(&u, &tmp, 8);
+    assert_int_equal(SYS(fk, 1, LX_SYS_rt_sigsuspend, mva, 16), -LX_EINVAL);
+    assert_int_equal(SYS(fk, 1, LX_SYS_rt_sigsuspend, 0x10, 8), -LX_EFAULT);
+    assert_int_equal(blocked(fk), USR1 | USR2);
+    fk_thread_of(fk, 1)->regs.rax = LX_SYS_rt_sigsuspend;
+    uint64_t tok = FK_CALL(fk, 1, LX_SYS_rt_sigsuspend, mva, 8, 0, 0, 0, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_HELD);
+    assert_int_equal(blocked(fk), USR2);
+    /* blocked by the temporary mask, or ignored (SIGCHLD's default): it goes on waiting */
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR2);
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGCHLD);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_HELD);
+    /* a signal with a handler ends it: EINTR, the handler's frame restores the caller's mask */
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR1);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_REPLIED);
+    uint64_t uc_mask, rax;
+    frame_of(fk, &uc_mask, &rax);
+    assert_int_equal(uc_mask, USR1 | USR2);
+    assert_int_equal((int64_t)rax, -LX_EINTR);
+    fk_thread_t *th = fk_thread_of(fk, 1);
+    th->regs.rsp += 8;
+    assert_int_equal(SYS(fk, 1, LX_SYS_rt_sigreturn, 0), -LX_EINTR);
+    assert_int_equal(blocked(fk), USR1 | USR2);
+    /* USR2 came while blocked and is pending: a mask that lets it in answers at once */
+    uint64_t none = 0, nva = fk_ubuf_bytes(&u, &none, 8);
+    tok = FK_CALL(fk, 1, LX_SYS_rt_sigsuspend, nva, 8, 0, 0, 0, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_REPLIED);
+    frame_of(fk, &uc_mask, &rax);
+    assert_int_equal(uc_mask, USR1 | USR2);
+    assert_int_equal((int64_t)rax, -LX_EINTR);
+    fk_free(fk);
+}
+
+/* pause: held until a signal acts; a default action that kills ends the process (the token is
+ * dropped, the parent hears of it) */
+static void test_pause(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    set_handler(fk, &u, LX_SIGUSR1, 0);
+    uint64_t tok = FK_CALL(fk, 1, LX_SYS_pause, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_HELD);
+    pm_timer_fired(fk->pm, UINT64_MAX - 1);   /* no deadline: a timer never ends it */
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGCHLD);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_HELD);
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR1);
+    uint64_t uc_mask, rax;
+    frame_of(fk, &uc_mask, &rax);
+    assert_int_equal((int64_t)rax, -LX_EINTR);
+    /* a child pausing, killed by SIGTERM */
+    int mark = fk->nev;
+    uint64_t ctok = FK_CALL(fk, 1, LX_SYS_clone, 0x4111, 0x7ffff0000000, 0, 0, 0, 0);
+    uint64_t child = fk->ev[fk_find_event(fk, mark, FK_EV_THREAD_CREATE, false, 0)].y;
+    uint64_t ptok = FK_CALL(fk, child, LX_SYS_pause, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(fk_tok_state(fk, ptok), FK_TOK_HELD);
+    pm_signal_notice(fk->pm, (int32_t)child, 0, LX_SIGTERM);
+    assert_int_equal(fk_tok_state(fk, ptok), FK_TOK_DROPPED);
+    assert_int_equal(fk_tok_value(fk, ctok), (int64_t)child);
+    fk_free(fk);
+}
+
 static void test_priorities(void **state)
 {
     (void)state;
@@ -289,6 +364,8 @@ int main(void)
         cmocka_unit_test(test_pending_signal_let_in),
         cmocka_unit_test(test_signal_during_call),
         cmocka_unit_test(test_default_action_let_in),
+        cmocka_unit_test(test_sigsuspend),
+        cmocka_unit_test(test_pause),
         cmocka_unit_test(test_priorities),
     };
     return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));

@@ -89,7 +89,7 @@ static void test_cpuinfo_mounts(void **state)
     assert_non_null(strstr(buf, "\naddress sizes\t: 40 bits physical, 48 bits virtual\n"));
     assert_int_equal(buf[strlen(buf) - 2], '\n');   /* a blank line ends the processor */
 
-    static const char mounts[] = "rootfs / rootfs rw 0 0\n"
+    static const char mounts[] = "tmpfs / tmpfs rw 0 0\n"
                                  "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n";
     get_file(fk, P, "/proc/mounts", buf, sizeof buf);
     assert_string_equal(buf, mounts);
@@ -194,6 +194,18 @@ static void test_exe_and_maps(void **state)
     assert_int_equal(t_readlink(fk, C, "/proc/self/exe", link, sizeof link), 9);
     char buf[8];
     assert_int_equal(t_get_file(fk, C, "/proc/self/exe", buf, sizeof buf), 4);
+    /* an exec of /proc/self/exe (busybox running an applet) runs the same file: exe shows the
+     * file's own path, not the magic link's */
+    assert_int_equal(vfs_exec_open(fk->vfs, C, "/proc/self/exe", &f, &size), 0);
+    vfs_file_put(f);
+    assert_int_equal(vfs_proc_exec(fk->vfs, C), 0);
+    assert_int_equal(t_readlink(fk, C, "/proc/self/exe", link, sizeof link), 9);
+    assert_string_equal(link, "/bin/prog");
+    assert_int_equal(vfs_exec_open(fk->vfs, C, "/proc/1/exe", &f, &size), 0);
+    vfs_file_put(f);
+    assert_int_equal(vfs_proc_exec(fk->vfs, C), 0);
+    assert_int_equal(t_readlink(fk, C, "/proc/2/exe", link, sizeof link), 9);
+    assert_string_equal(link, "/bin/prog");
     /* its own exec changes exe only when it commits */
     assert_int_equal(t_put_file(fk, P, "/bin/other", "\177ELF"), 4);
     assert_int_equal(fake_sys(fk, P, VFS_NR_chmod, fake_str(fk, P, "/bin/other"), 0755), 0);
@@ -215,6 +227,25 @@ static void test_exe_and_maps(void **state)
     assert_int_equal(fake_sys(fk, P, VFS_NR_read, fd, u, 64), VFS_SUSPEND);
     assert_int_equal(fk->procfs[fk->nprocfs - 1].which, VFS_PROCFS_MAPS);
     assert_int_equal(vfs_procfs_done(fk->vfs, fk->procfs[fk->nprocfs - 1].id, 0), 0);
+    t_close(fk, P, (int32_t)fd);
+}
+
+/* /proc has its own st_dev, as on Linux (busybox df finds a path's mount by st_dev) */
+static void test_proc_st_dev(void **state)
+{
+    fake_t *fk = *state;
+    struct lx_stat root, proc, meminfo, exe, fst;
+    assert_int_equal(t_stat(fk, P, "/", &root), 0);
+    assert_int_equal(t_stat(fk, P, "/proc", &proc), 0);
+    assert_int_equal(t_stat(fk, P, "/proc/meminfo", &meminfo), 0);
+    assert_int_equal(t_lstat(fk, P, "/proc/self/exe", &exe), 0);
+    assert_int_not_equal(root.st_dev, proc.st_dev);
+    assert_int_equal(proc.st_dev, meminfo.st_dev);
+    assert_int_equal(proc.st_dev, exe.st_dev);
+    int64_t fd = t_open(fk, P, "/proc/meminfo", LX_O_RDONLY, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(t_fstat(fk, P, (int32_t)fd, &fst), 0);
+    assert_int_equal(fst.st_dev, proc.st_dev);
     t_close(fk, P, (int32_t)fd);
 }
 
@@ -323,6 +354,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cpuinfo_mounts, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_fd_dir, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_exe_and_maps, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_proc_st_dev, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_statfs_chroot, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_syslog, fake_setup, fake_teardown),
     };

@@ -1,5 +1,0 @@
-/* false.c - false: does nothing, unsuccessfully. */
-int main(void)
-{
-    return 1;
-}

@@ -1,5 +1,0 @@
-/* true.c - true: does nothing, successfully. */
-int main(void)
-{
-    return 0;
-}
