@@ -133,6 +133,23 @@ int64_t vfs_syscall(vfs_t *vfs, const vfs_req_t *req);
  * controlling terminal. Either way /proc/<pid>/ appears. -LX_EEXIST if pid exists, -LX_ESRCH if
  * the parent does not. */
 int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid);
+/* The same from a parent, sharing with it (share, VFS_SHARE_*: proto/pm_vfs.h's bits) the very
+ * descriptor table (CLONE_FILES: a descriptor one opens is the other's too) or the cwd, root and
+ * umask (CLONE_FS) instead of copying them. */
+#ifndef VFS_SHARE_FILES
+#define VFS_SHARE_FILES 0x1
+#define VFS_SHARE_FS    0x2
+#endif
+int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share);
+/* A new pidfd in pid's table naming process target (procmgr's serial for it; exited: it ended
+ * already), O_CLOEXEC, O_NONBLOCK on request: the fd or -errno (-ESRCH for an unknown pid). */
+int64_t vfs_pidfd_open(vfs_t *vfs, int32_t pid, int32_t target, uint64_t serial, bool nonblock,
+                       bool exited);
+/* What pid's fd names: 0, -EBADF (not open), -EINVAL (not a pidfd). */
+int vfs_pidfd_get(vfs_t *vfs, int32_t pid, int32_t fd, int32_t *target, uint64_t *serial,
+                  bool *nonblock);
+/* close(fd) on procmgr's behalf (a clone undone after its pidfd was made): 0, -EBADF. */
+int vfs_proc_fd_close(vfs_t *vfs, int32_t pid, int32_t fd);
 int vfs_proc_exec(vfs_t *vfs, int32_t pid);            /* close the FD_CLOEXEC descriptors */
 /* pid's process group or session changed (procmgr's setpgid, setsid): the terminal's job
  * control follows them. A new session has no controlling terminal. -ESRCH. */
