@@ -125,8 +125,8 @@ struct pm_env {
        makes every pidfd of a pid readable when vfs_proc_exit tells it that process ended. */
     int64_t (*vfs_pidfd_open)(void *ctx, int32_t pid, int32_t target, uint64_t serial,
                               bool nonblock, bool exited);
-    /* What pid's fd names: 0 with *target, *serial, *nonblock; -EBADF (not open), -EINVAL (not
-       a pidfd). */
+    /* What pid's fd names: 0 with *target, *serial, *nonblock; -EBADF (not open, or not a
+       pidfd, as Linux's pidfd_pid). */
     int  (*vfs_pidfd_get)(void *ctx, int32_t pid, int32_t fd, int32_t *target, uint64_t *serial,
                           bool *nonblock);
     /* Optional: close pid's fd (undoing a pidfd of a clone that failed afterwards). */

@@ -237,23 +237,15 @@ int64_t pm_sys_exit_group(pm_t *pm, pm_call_t *c)
     return 0;   /* the caller is gone: the dispatcher drops the token */
 }
 
-/* exit ends the calling thread only; the process ends with its last thread, and reports the
- * code of the thread whose tid is its pid (Linux's group leader, which may have ended first). */
+/* exit ends the calling thread only (the main one may go first); the process ends with its last
+ * thread and reports that thread's code, as Linux does. */
 int64_t pm_sys_exit(pm_t *pm, pm_call_t *c)
 {
-    pm_proc_t *p = c->proc;
-    pm_thr_t *t = c->thr;
-    int code = (int)(c->a[0] & 0xff);
-    if (t->tid == p->pid) {
-        p->leader_gone = true;
-        p->leader_code = code;
-    }
-    if (p->nthreads > 1) {
-        pm_thr_end(pm, t, false);
+    if (c->proc->nthreads > 1) {
+        pm_thr_end(pm, c->thr, false);
         return 0;   /* the caller is gone: the dispatcher drops the token */
     }
-    pm_proc_die(pm, p, LX_W_EXITCODE(p->leader_gone ? p->leader_code : code, 0));
-    return 0;
+    return pm_sys_exit_group(pm, c);
 }
 
 void pm_exec_dethread(pm_t *pm, pm_thr_t *t)
@@ -266,7 +258,6 @@ void pm_exec_dethread(pm_t *pm, pm_thr_t *t)
         pm_thr_end(pm, u, true);
     }
     t->tid = p->pid;   /* the leader's id, as Linux's de_thread; the kernel still says badge */
-    p->leader_gone = false;
     /* the old memory's last words of the thread, as Linux's exec_mm_release */
     pm_robust_list_walk(pm, t);
     t->robust_head = t->robust_len = 0;

@@ -233,8 +233,6 @@ typedef struct pm_proc {
     pm_mm_t *mm;
     pm_thr_t *threads;
     int nthreads;
-    bool leader_gone;              /* the thread whose tid is the pid ended with exit() */
-    int leader_code;               /* ... and its code: the process's, as Linux reports it */
     pm_sighand_t *sh;              /* counted */
     bool sh_mark;                  /* scratch of rt_sigaction's walk over the share */
     struct lx_sigaction *act;      /* sh->act: index = signal number */
@@ -423,7 +421,7 @@ void pm_robust_list_walk(pm_t *pm, pm_thr_t *t);
 /* pm_pidfd.c: pidfds are vfs descriptions naming a process (pid, serial) */
 /* A new pidfd of q in p's table (O_CLOEXEC always, O_NONBLOCK on request): the fd or -errno. */
 int64_t pm_pidfd_make(pm_t *pm, pm_proc_t *p, pm_proc_t *q, bool nonblock);
-/* The process fd names for p: 0 and *q (NULL if it was reaped), -EBADF, -EINVAL (no pidfd);
+/* The process fd names for p: 0 and *q (NULL if it was reaped), -EBADF (not a pidfd);
  * *nonblock its O_NONBLOCK. */
 int pm_pidfd_target(pm_t *pm, pm_proc_t *p, int32_t fd, pm_proc_t **q, bool *nonblock);
 bool pm_signal_valid(int64_t sig);

@@ -418,12 +418,20 @@ int64_t pm_sys_tgkill(pm_t *pm, pm_call_t *c)
     return pm_kill_thread(pm, c, t, (int32_t)c->a[2]);
 }
 
-/* pidfd_send_signal(pidfd, sig, info, flags): kill() of the process the pidfd names. */
+/* pidfd_send_signal(pidfd, sig, info, flags): kill() of the process the pidfd names, or (Linux
+ * 6.9's flags, one at most) of its first thread alone, or of its process group. */
+#define PM_PIDFD_SIGNAL_THREAD        0x1
+#define PM_PIDFD_SIGNAL_THREAD_GROUP  0x2
+#define PM_PIDFD_SIGNAL_PROCESS_GROUP 0x4
 int64_t pm_sys_pidfd_send_signal(pm_t *pm, pm_call_t *c)
 {
     int64_t sig = (int32_t)c->a[1];
-    if (c->a[3] != 0)
+    uint64_t flags = c->a[3];
+    if (flags & ~(uint64_t)(PM_PIDFD_SIGNAL_THREAD | PM_PIDFD_SIGNAL_THREAD_GROUP |
+                            PM_PIDFD_SIGNAL_PROCESS_GROUP))
         return -LX_EINVAL;
+    if (flags & (flags - 1))
+        return -LX_EINVAL;   /* one scope at most */
     pm_proc_t *q;
     bool nonblock;
     int r = pm_pidfd_target(pm, c->proc, (int32_t)c->a[0], &q, &nonblock);
@@ -445,6 +453,16 @@ int64_t pm_sys_pidfd_send_signal(pm_t *pm, pm_call_t *c)
             return -LX_EPERM;
         si.code = info.si_code;
         si.pid = info.si_pid;
+    }
+    if (flags == PM_PIDFD_SIGNAL_PROCESS_GROUP)
+        return sig ? pm_signal_pgrp(pm, q->pgid, (int)sig, &si) : 0;
+    if (flags == PM_PIDFD_SIGNAL_THREAD) {
+        pm_thr_t *t = pm_thr_find(pm, q->pid);
+        if (!t || t->proc != q)
+            return -LX_ESRCH;   /* its first thread has ended */
+        if (sig)
+            pm_signal_send_thr(pm, t, (int)sig, &si);
+        return 0;
     }
     if (sig && q->state == PM_P_LIVE)
         pm_signal_send_info(pm, q, (int)sig, &si);

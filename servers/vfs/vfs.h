@@ -78,7 +78,7 @@ struct vfs_env {
     void (*now)(void *ctx, struct lx_timespec *ts);
     /* Optional: the kernel's counters since boot for /proc/kstat (kernel entries, IPC messages,
      * address-space switches); NULL: the file reads as zeros. */
-    void (*kstat)(void *ctx, uint64_t counters[3]);              /* realtime clock */
+    void (*kstat)(void *ctx, uint64_t counters[4]);   /* ... and live kernel threads */              /* realtime clock */
     /* optional (NULL: such reads fail with -EIO): a non-blocking hand-over of a read of
      * /proc/<target>/<which> (enum vfs_procfs_file, proto/pm_vfs.h) to procmgr, with the
      * reader's token, its buffer, and the offset in the text where the read starts. procmgr
@@ -145,7 +145,7 @@ int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share);
  * already), O_CLOEXEC, O_NONBLOCK on request: the fd or -errno (-ESRCH for an unknown pid). */
 int64_t vfs_pidfd_open(vfs_t *vfs, int32_t pid, int32_t target, uint64_t serial, bool nonblock,
                        bool exited);
-/* What pid's fd names: 0, -EBADF (not open), -EINVAL (not a pidfd). */
+/* What pid's fd names: 0, or -EBADF (not open, or not a pidfd: Linux's pidfd_pid). */
 int vfs_pidfd_get(vfs_t *vfs, int32_t pid, int32_t fd, int32_t *target, uint64_t *serial,
                   bool *nonblock);
 /* close(fd) on procmgr's behalf (a clone undone after its pidfd was made): 0, -EBADF. */

@@ -279,12 +279,13 @@ static int64_t g_klog_read(void *c, void *buf, uint64_t len, uint64_t pos, uint6
     return n < 0 ? 0 : n;
 }
 
-static void g_kstat(void *c, uint64_t out[3])
+static void g_kstat(void *c, uint64_t out[4])
 {
     (void)c;
     struct kmem_info mi;
     k_mem_info(&mi);
     out[0] = mi.kernel_entries, out[1] = mi.ipc_messages, out[2] = mi.as_switches;
+    out[3] = mi.threads;
 }
 
 const struct vfs_env *vfs_ipc_env(void)

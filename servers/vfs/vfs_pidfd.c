@@ -61,7 +61,7 @@ int vfs_pidfd_get(vfs_t *vfs, int32_t pid, int32_t fd, int32_t *target, uint64_t
         return -LX_EBADF;
     const vfs_node_t *n = s->file->node;
     if (n->kind != VFS_K_PIDFD || !n->u.pidfd)
-        return -LX_EINVAL;
+        return -LX_EBADF;   /* Linux's pidfd_pid: EBADF for any other file */
     *target = n->u.pidfd->pid;
     *serial = n->u.pidfd->serial;
     *nonblock = (s->file->flags & LX_O_NONBLOCK) != 0;

@@ -76,7 +76,7 @@ struct pm_vfs_pidfd_open {
 struct pm_vfs_fd {      /* PIDFD_GET, FD_CLOSE */
     int64_t pid, fd;
 };
-struct vfs_pm_pidfd {   /* PIDFD_GET's reply: 0, -EBADF (not open), -EINVAL (not a pidfd) */
+struct vfs_pm_pidfd {   /* PIDFD_GET's reply: 0, or -EBADF (not open, or not a pidfd) */
     int64_t result, target;
     uint64_t serial, nonblock;
 };

@@ -477,7 +477,7 @@ static int fk_vfs_pidfd_get(void *ctx, int32_t pid, int32_t fd, int32_t *target,
 {
     fk_pidfd_t *pf = fk_pidfd_of(ctx, pid, fd);
     if (!pf)
-        return fd >= 0 && fd <= 2 ? -LX_EINVAL : -LX_EBADF;   /* 0-2: the console, no pidfd */
+        return -LX_EBADF;   /* not open, or (0-2, the console) not a pidfd */
     *target = pf->target;
     *serial = pf->serial;
     *nonblock = pf->nonblock;

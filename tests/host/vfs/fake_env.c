@@ -152,10 +152,10 @@ void fake_ids(fake_t *fk, int32_t pid, int32_t pgid, int32_t sid)
 }
 
 /* /proc/kstat's counters: fixed values the test can recognise */
-static void fake_kstat(void *ctx, uint64_t c[3])
+static void fake_kstat(void *ctx, uint64_t c[4])
 {
     (void)ctx;
-    c[0] = 1234, c[1] = 56, c[2] = 7;
+    c[0] = 1234, c[1] = 56, c[2] = 7, c[3] = 3;
 }
 
 static void fake_now(void *ctx, struct lx_timespec *ts)

@@ -628,7 +628,7 @@ static void test_proc_kstat(void **state)
     int64_t n = t_read(fk, P, fd, buf, sizeof(buf) - 1);
     assert_true(n > 0);
     buf[n] = '\0';
-    assert_string_equal(buf, "kernel_entries 1234\nipc_messages 56\nas_switches 7\n");
+    assert_string_equal(buf, "kernel_entries 1234\nipc_messages 56\nas_switches 7\nthreads 3\n");
     t_close(fk, P, fd);
     assert_int_equal(t_open(fk, P, "/proc/kstat", LX_O_WRONLY, 0), -LX_EACCES);
 }
