@@ -754,6 +754,20 @@ uint64_t fk_spawn(fake_t *fk, uint64_t parent)
     return child;
 }
 
+uint64_t fk_word_new(fake_t *fk, uint64_t badge, uint32_t v)
+{
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, badge, 4096);
+    return fk_ubuf_bytes(&u, &v, sizeof v);
+}
+
+uint32_t fk_word_get(fake_t *fk, uint64_t badge, uint64_t va)
+{
+    uint32_t v = 0xdeadbeef;
+    assert_int_equal(fk_mem_read(fk, badge, &v, va, sizeof v), 0);
+    return v;
+}
+
 uint64_t fk_thread_new(fake_t *fk, uint64_t badge, uint64_t stack, uint64_t ctid)
 {
     int mark = fk->nev;

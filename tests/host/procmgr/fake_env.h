@@ -181,6 +181,9 @@ int fk_page_prot(fake_t *fk, int space, uint64_t va);   /* -1 unmapped */
 
 void fk_file_add(fake_t *fk, const char *path, const void *data, size_t size, int err);
 bool fk_log_contains(fake_t *fk, const char *needle);
+/* A 32-bit word of user memory in badge's process (a futex, a tid word), and its value. */
+uint64_t fk_word_new(fake_t *fk, uint64_t badge, uint32_t v);
+uint32_t fk_word_get(fake_t *fk, uint64_t badge, uint64_t va);
 /* The pidfd the fake vfs made as fd in pid's table, or NULL. */
 fk_pidfd_t *fk_pidfd_of(fake_t *fk, int32_t pid, int32_t fd);
 /* A new thread of `badge`'s process (clone with musl's pthread_create flags, stack given): its
