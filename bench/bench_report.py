@@ -14,7 +14,7 @@ import math
 # per-operation counters) follows alphabetically.
 FIGURE_ORDER = [
     "boot_to_init", "null_syscall", "pipe_rtt", "anon_fault", "spawn_wait", "vfork_exec_wait",
-    "vfork_exit_wait", "fork_exec_wait", "fork_exit_wait",
+    "vfork_exit_wait", "fork_exec_wait", "fork_exit_wait", "thread_create_join", "futex_rtt",
     "spawn_rss_1m", "spawn_rss_16m", "spawn_rss_256m",
     "vfork_exec_rss_1m", "vfork_exec_rss_16m", "vfork_exec_rss_256m",
     "fork_exec_rss_1m", "fork_exec_rss_16m", "fork_exec_rss_256m",
@@ -30,6 +30,8 @@ FIGURE_TITLES = {
     "fork_exec_wait": "fork + execve + wait",
     "fork_exit_wait": "fork + _exit + wait (no exec)",
     "anon_fault": "first touch of an anonymous page",
+    "thread_create_join": "pthread_create + pthread_join",
+    "futex_rtt": "futex round trip (2 threads)",
 }
 for _mib in (1, 16, 256):
     for _key, _what in (("spawn_rss", "posix_spawn + wait"), ("vfork_exec_rss", "vfork + execve + wait"),
