@@ -118,21 +118,21 @@ static bool pm_clone_over_limit(pm_t *pm, const pm_proc_t *caller)
 /* Dispositions for the child: the caller's own (CLONE_SIGHAND), or a copy, with
  * CLONE_CLEAR_SIGHAND every handler back to the default (ignored signals stay ignored, as Linux
  * does). */
-static void pm_clone_dispositions(pm_proc_t *child, const pm_proc_t *parent, uint64_t flags)
+static int pm_clone_dispositions(pm_proc_t *child, pm_proc_t *parent, uint64_t flags)
 {
     if (flags & LX_CLONE_SIGHAND) {
-        pm_sighand_put(child->sh);
-        child->sh = parent->sh;
-        child->sh->refs++;
+        if (!(child->sh = pm_sighand_share(parent)))
+            return -LX_ENOMEM;
         child->act = child->sh->act;
-        return;
+        return 0;
     }
-    memcpy(child->act, parent->act, sizeof(child->sh->act));
+    memcpy(child->own_act, parent->act, sizeof(child->own_act));
     if (!(flags & LX_CLONE_CLEAR_SIGHAND))
-        return;
+        return 0;
     for (int s = 1; s <= LX_NSIG; s++)
         if (child->act[s].sa_handler != LX_SIG_IGN)
             memset(&child->act[s], 0, sizeof(child->act[s]));
+    return 0;
 }
 
 /* The child's memory: the parent's space shared (CLONE_VM) or copied copy-on-write. */
@@ -267,7 +267,10 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
         return a->set_tid ? r : -LX_EAGAIN;
     child->nice = caller->nice;   /* the caller's, even for a CLONE_PARENT sibling */
     child->ioprio = caller->ioprio;
-    pm_clone_dispositions(child, caller, a->flags);
+    if ((r = pm_clone_dispositions(child, caller, a->flags))) {
+        pm_clone_undo(pm, child, NULL, false);
+        return r;
+    }
     memcpy(child->rlim, caller->rlim, sizeof(child->rlim));
     memcpy(child->comm, caller->comm, sizeof(child->comm));
     memcpy(child->cmdline, caller->cmdline, sizeof(child->cmdline));

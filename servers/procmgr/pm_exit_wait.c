@@ -262,15 +262,7 @@ void pm_exec_dethread(pm_t *pm, pm_thr_t *t)
     pm_robust_list_walk(pm, t);
     t->robust_head = t->robust_len = 0;
     pm_thr_clear_tid(pm, p, t->clear_child_tid, p->mm && p->mm->refs > 1);
-    if (p->sh->refs > 1) {
-        pm_sighand_t *own = pm_sighand_new();
-        if (own) {
-            memcpy(own->act, p->sh->act, sizeof(own->act));
-            pm_sighand_put(p->sh);
-            p->sh = own;
-            p->act = own->act;
-        }
-    }
+    pm_sighand_unshare(p);
 }
 
 static bool pm_wait_eligible(const pm_proc_t *q, const pm_wait_req_t *req)

@@ -131,6 +131,12 @@ typedef struct pm_siginfo {
     int64_t utime, stime;  /* SIGCHLD: the child's CPU time, clock ticks */
 } pm_siginfo_t;
 
+/* What a thread's own signal carries (tkill, tgkill, vfs's SIGPIPE, a pidfd's thread scope): a
+ * code and a sender, no more; kept small, so that a thread record stays a small heap block. */
+typedef struct pm_tsiginfo {
+    int32_t code, pid;
+} pm_tsiginfo_t;
+
 /* A POSIX timer (timer_create), pm_ptimer.c. */
 typedef struct pm_ptimer {
     struct pm_ptimer *next;
@@ -177,7 +183,7 @@ typedef struct pm_thr {
     bool dead;
     uint64_t sigmask;              /* blocked signals */
     uint64_t pending;              /* signals sent to this thread (tkill, tgkill), not yet taken */
-    pm_siginfo_t siginfo[LX_NSIG + 1];  /* what each of those carries */
+    pm_tsiginfo_t siginfo[LX_NSIG + 1]; /* what each of those carries */
     uint64_t clear_child_tid;      /* set_tid_address, CLONE_CHILD_CLEARTID */
     uint64_t robust_head;          /* set_robust_list: walked when the thread dies */
     uint64_t robust_len;
@@ -213,8 +219,9 @@ enum pm_pstate { PM_P_LIVE, PM_P_ZOMBIE };
  * of a reparented child can never answer anyone. */
 enum pm_vfork_state { PM_VF_NONE, PM_VF_UNPARKED, PM_VF_EARLY, PM_VF_PARKED };
 
-/* Signal dispositions: one per process, or shared by the processes of CLONE_SIGHAND (a thread
- * group is one process, so its threads share them by construction). */
+/* Dispositions shared by the processes of CLONE_SIGHAND (a thread group is one process, so its
+ * threads share them by construction). Made only when two processes share them: a process's own
+ * are in its record (own_act), which keeps the common record one heap block. */
 typedef struct pm_sighand {
     int refs;
     struct lx_sigaction act[LX_NSIG + 1];   /* index = signal number */
@@ -233,9 +240,10 @@ typedef struct pm_proc {
     pm_mm_t *mm;
     pm_thr_t *threads;
     int nthreads;
-    pm_sighand_t *sh;              /* counted */
+    pm_sighand_t *sh;              /* counted, or NULL: the dispositions are own_act */
     bool sh_mark;                  /* scratch of rt_sigaction's walk over the share */
-    struct lx_sigaction *act;      /* sh->act: index = signal number */
+    struct lx_sigaction *act;      /* own_act or sh->act: index = signal number */
+    struct lx_sigaction own_act[LX_NSIG + 1];
     uint64_t pending;              /* signals raised while blocked, or caught and not yet run */
     pm_siginfo_t siginfo[LX_NSIG + 1];   /* what each pending signal carries */
     /* job control (pm_jobctl.c): a stopped process runs no user code until SIGCONT */
@@ -309,7 +317,11 @@ pm_thr_t *pm_thr_new_tid(pm_t *pm, pm_proc_t *p, int32_t tid);  /* another threa
 int32_t pm_pid_alloc(pm_t *pm);                        /* a free number, or -EAGAIN */
 bool pm_pid_busy(pm_t *pm, int32_t pid);
 pm_thr_t *pm_thr_by_badge(pm_t *pm, uint64_t badge);   /* the live thread a message is from */
-pm_sighand_t *pm_sighand_new(void);
+/* Share p's dispositions with another process (CLONE_SIGHAND): p's table, made a counted
+ * pm_sighand_t on first share; NULL when out of memory. */
+pm_sighand_t *pm_sighand_share(pm_proc_t *p);
+/* p takes a copy of its own again (exec: Linux's unshare_sighand). */
+void pm_sighand_unshare(pm_proc_t *p);
 void pm_sighand_put(pm_sighand_t *sh);
 void pm_thr_unlink(pm_t *pm, pm_thr_t *t);             /* out of both lists, into the graveyard */
 void pm_proc_unlink(pm_t *pm, pm_proc_t *p);           /* out of the list, into the graveyard */
@@ -388,6 +400,11 @@ int pm_signal_pgrp(pm_t *pm, int32_t pgid, int sig, const pm_siginfo_t *si);
 void pm_signal_send_thr(pm_t *pm, pm_thr_t *t, int sig, const pm_siginfo_t *si);
 /* Fill a user siginfo from what a pending signal carries (a timer's overrun taken now). */
 void pm_siginfo_fill(pm_proc_t *p, int sig, const pm_siginfo_t *si, struct lx_siginfo *out);
+/* What thread t's own pending signal sig carries, as a full siginfo. */
+static inline pm_siginfo_t pm_thr_siginfo(const pm_thr_t *t, int sig)
+{
+    return (pm_siginfo_t){.code = t->siginfo[sig].code, .pid = t->siginfo[sig].pid};
+}
 void pm_signal_deliver_pending(pm_t *pm, pm_proc_t *p);
 bool pm_signal_is_stop(int sig);   /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
 bool pm_signal_ignored_or_blocked(const pm_thr_t *t, int sig);

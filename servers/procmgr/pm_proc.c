@@ -8,8 +8,8 @@
  * Entry points: pm_create, pm_destroy, pm_proc_list, pm_stats_get; internal pm_proc_new,
  * pm_proc_new_pid, pm_thr_new, pm_thr_new_tid, pm_thr_unlink, pm_proc_unlink, pm_proc_find,
  * pm_thr_find, pm_thr_by_badge, pm_pid_alloc, pm_pid_busy, pm_proc_init, pm_gc,
- * pm_proc_set_names, pm_live_count, pm_proc_state, pm_rlimit_defaults, pm_sighand_new,
- * pm_sighand_put. */
+ * pm_proc_set_names, pm_live_count, pm_proc_state, pm_rlimit_defaults, pm_sighand_share,
+ * pm_sighand_unshare, pm_sighand_put. */
 #include <stdlib.h>
 #include <string.h>
 #include "pm_internal.h"
@@ -47,12 +47,29 @@ pm_t *pm_create(const struct pm_env *env)
     return pm;
 }
 
-pm_sighand_t *pm_sighand_new(void)
+pm_sighand_t *pm_sighand_share(pm_proc_t *p)
 {
-    pm_sighand_t *sh = calloc(1, sizeof(*sh));
-    if (sh)
+    if (!p->sh) {
+        pm_sighand_t *sh = calloc(1, sizeof(*sh));
+        if (!sh)
+            return NULL;
         sh->refs = 1;
-    return sh;
+        memcpy(sh->act, p->own_act, sizeof(sh->act));
+        p->sh = sh;
+        p->act = sh->act;
+    }
+    p->sh->refs++;
+    return p->sh;
+}
+
+void pm_sighand_unshare(pm_proc_t *p)
+{
+    if (!p->sh)
+        return;
+    memcpy(p->own_act, p->sh->act, sizeof(p->own_act));
+    pm_sighand_put(p->sh);
+    p->sh = NULL;
+    p->act = p->own_act;
 }
 
 void pm_sighand_put(pm_sighand_t *sh)
@@ -164,11 +181,7 @@ static pm_proc_t *pm_proc_make(pm_t *pm, pm_proc_t *parent, int32_t pid)
     pm_proc_t *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
-    if (!(p->sh = pm_sighand_new())) {
-        free(p);
-        return NULL;
-    }
-    p->act = p->sh->act;
+    p->act = p->own_act;
     p->pid = pid;
     p->parent = parent;
     p->state = PM_P_LIVE;

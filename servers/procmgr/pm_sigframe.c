@@ -104,7 +104,8 @@ int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, enum pm_resume how, in
     struct lx_siginfo info;
     if (t->pending & LX_SIGBIT(sig)) {   /* the thread's own first (pm_signal_next's order) */
         t->pending &= ~LX_SIGBIT(sig);
-        pm_siginfo_fill(p, sig, &t->siginfo[sig], &info);
+        pm_siginfo_t si = pm_thr_siginfo(t, sig);
+        pm_siginfo_fill(p, sig, &si, &info);
     } else {
         p->pending &= ~LX_SIGBIT(sig);
         pm_siginfo_fill(p, sig, &p->siginfo[sig], &info);

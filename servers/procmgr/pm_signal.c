@@ -98,6 +98,21 @@ static bool pm_signal_prepare(pm_t *pm, pm_proc_t *p, int sig)
     return false;
 }
 
+/* sig is pending for p (t NULL) or its thread t, with what it carries: a timer's signal already
+ * pending keeps the timer it was queued for. */
+static void pm_signal_keep(pm_proc_t *p, pm_thr_t *t, int sig, const pm_siginfo_t *si)
+{
+    uint64_t bit = LX_SIGBIT(sig);
+    if (t) {
+        t->siginfo[sig] = (pm_tsiginfo_t){si->code, si->pid};
+        t->pending |= bit;
+        return;
+    }
+    if (!(p->pending & bit) || si->code != LX_SI_TIMER)
+        p->siginfo[sig] = *si;
+    p->pending |= bit;
+}
+
 /* Signal sig for p (t NULL) or for its thread t: pending where it belongs unless its default
  * action applies now. */
 static void pm_signal_post(pm_t *pm, pm_proc_t *p, pm_thr_t *t, int sig, const pm_siginfo_t *si)
@@ -112,15 +127,12 @@ static void pm_signal_post(pm_t *pm, pm_proc_t *p, pm_thr_t *t, int sig, const p
     /* a thread waiting for it in rt_sigtimedwait takes it, whatever its disposition */
     if (sig != LX_SIGSTOP && pm_sigwait_take(pm, p, t, sig, si))
         return;
-    uint64_t *pending = t ? &t->pending : &p->pending;
-    pm_siginfo_t *info = t ? t->siginfo : p->siginfo;
     if (sig == LX_SIGSTOP || act->sa_handler == LX_SIG_DFL) {
         /* a blocked signal is never ignored, even by init or by default (Linux's sig_ignored):
          * it waits, for a sigwait to take, or for its action once unblocked */
         bool blocked = t ? (t->sigmask & LX_SIGBIT(sig)) != 0 : pm_signal_blocked(p, sig);
         if (sig != LX_SIGSTOP && blocked) {
-            *pending |= LX_SIGBIT(sig);
-            info[sig] = *si;
+            pm_signal_keep(p, t, sig, si);
             return;
         }
         if (p->pid == 1 || pm_signal_default_ignores(sig))
@@ -128,9 +140,7 @@ static void pm_signal_post(pm_t *pm, pm_proc_t *p, pm_thr_t *t, int sig, const p
         pm_signal_default(pm, p, sig);   /* for the whole process, even when sent to a thread */
         return;
     }
-    if (!(*pending & LX_SIGBIT(sig)) || si->code != LX_SI_TIMER)
-        info[sig] = *si;          /* a timer's signal keeps the timer it was queued for */
-    *pending |= LX_SIGBIT(sig);   /* caught: the handler runs (pm_sigframe.c) */
+    pm_signal_keep(p, t, sig, si);   /* caught: the handler runs (pm_sigframe.c) */
     if (t)
         (void)pm_signal_wake_thr(pm, t, sig);
     else
@@ -212,7 +222,7 @@ int64_t pm_sys_rt_sigaction(pm_t *pm, pm_call_t *c)
         if (act.sa_handler == LX_SIG_IGN ||
             (act.sa_handler == LX_SIG_DFL && pm_signal_default_ignores((int)sig)))
             for (pm_proc_t *q = pm->procs; q; q = q->next)
-                if (q->sh == p->sh) {
+                if (q == p || (p->sh && q->sh == p->sh)) {
                     q->pending &= ~LX_SIGBIT(sig);
                     for (pm_thr_t *t = q->threads; t; t = t->proc_next)
                         t->pending &= ~LX_SIGBIT(sig);
@@ -220,13 +230,13 @@ int64_t pm_sys_rt_sigaction(pm_t *pm, pm_call_t *c)
     }
     if (oact_va && pm_copy_out(pm, p, oact_va, &old, sizeof(old)))
         return -LX_EFAULT;
-    if (p->sh->refs == 1) {
+    if (!p->sh) {
         pm_signal_deliver_pending(pm, p);
         return 0;
     }
     /* CLONE_SIGHAND: every process of the share sees the change (sending may reap: by pid) */
     for (pm_proc_t *q = pm->procs; q; q = q->next)
-        q->sh_mark = q->sh == p->sh;
+        q->sh_mark = q->sh == p->sh;   /* p->sh is not NULL here */
     for (pm_proc_t *q = pm->procs; q;) {
         if (!q->sh_mark) {
             q = q->next;

@@ -30,15 +30,18 @@ static int64_t pm_sigwait_answer(pm_t *pm, pm_thr_t *t, uint64_t uinfo, int sig,
 /* The lowest pending signal of set, the thread's before its process's, taken off its set. */
 static int pm_sigwait_dequeue(pm_thr_t *t, uint64_t set, pm_siginfo_t *si)
 {
-    uint64_t *sets[2] = {&t->pending, &t->proc->pending};
-    pm_siginfo_t *infos[2] = {t->siginfo, t->proc->siginfo};
-    for (int k = 0; k < 2; k++) {
-        uint64_t ready = *sets[k] & set;
-        if (!ready)
-            continue;
-        int sig = __builtin_ctzll(ready) + 1;
-        *sets[k] &= ~LX_SIGBIT(sig);
-        *si = infos[k][sig];
+    pm_proc_t *p = t->proc;
+    int sig;
+    if (t->pending & set) {
+        sig = __builtin_ctzll(t->pending & set) + 1;
+        t->pending &= ~LX_SIGBIT(sig);
+        *si = pm_thr_siginfo(t, sig);
+        return sig;
+    }
+    if (p->pending & set) {
+        sig = __builtin_ctzll(p->pending & set) + 1;
+        p->pending &= ~LX_SIGBIT(sig);
+        *si = p->siginfo[sig];
         return sig;
     }
     return 0;
