@@ -12,7 +12,8 @@
  *    dispositions (counted, pm_sighand_t), descriptor table and cwd/umask (counted in vfs);
  *  - CLONE_VFORK: the caller's token is not answered but becomes the child's vfork token, and
  *    only the calling thread is parked (the caller's other threads run on); release (reply with
- *    the child's pid) happens exactly once, on the first of exec commit, exit, or death. The
+ *    the child's pid) happens exactly once, on the first of exec commit, exit, or death (for a
+ *    CLONE_THREAD child: the thread's end, with its tid). The
  *    handshake (enum pm_vfork_state) makes the order of park and release irrelevant:
  *    thread_create may run the child, even to its exit, before the park. Without CLONE_VFORK
  *    the caller gets the pid at once.
@@ -30,65 +31,79 @@
  * meaningless: it applies to all.
  *
  * Entry points: pm_sys_clone, pm_sys_fork, pm_sys_vfork, pm_clone_do, pm_vfork_release,
- * pm_vfork_abandon. */
+ * pm_vfork_release_hs, pm_vfork_abandon. */
 #include <string.h>
 #include <lx/sched.h>
 #include "pm_internal.h"
 
-void pm_vfork_release(pm_t *pm, pm_proc_t *child)
+void pm_vfork_release_hs(pm_t *pm, pm_vfork_t *v)
 {
-    switch (child->vfork.state) {
+    switch (v->state) {
     case PM_VF_UNPARKED:
-        child->vfork.state = PM_VF_EARLY;   /* the park will answer at once */
+        v->state = PM_VF_EARLY;   /* the park will answer at once */
         break;
     case PM_VF_PARKED: {
-        pm_thr_t *pt = child->vfork.parent_thr;
-        child->vfork.state = PM_VF_NONE;
-        child->vfork.parent_thr = NULL;
+        pm_thr_t *pt = v->parent_thr;
+        v->state = PM_VF_NONE;
+        v->parent_thr = NULL;
         pt->block = PM_BLK_NONE;
-        pt->vfork_child = NULL;
-        pm_thr_resume(pm, pt, child->vfork.tok, PM_RES_VALUE, child->pid);
+        pt->vfork_on = NULL;
+        pm_thr_resume(pm, pt, v->tok, PM_RES_VALUE, v->id);
         break;
     }
     default:
         break;
     }
+}
+
+void pm_vfork_release(pm_t *pm, pm_proc_t *child)
+{
+    pm_vfork_release_hs(pm, &child->vfork);
 }
 
 /* The parked thread is dying: nobody is left to release. A stored token is dropped; one still
  * in the clone handler's hands is dropped by the dispatcher (its caller is dead). */
 void pm_vfork_abandon(pm_t *pm, pm_thr_t *pt)
 {
-    pm_proc_t *child = pt->vfork_child;
-    if (!child)
+    pm_vfork_t *v = pt->vfork_on;
+    if (!v)
         return;
-    if (child->vfork.state == PM_VF_PARKED)
-        pm->env.drop(pm->env.ctx, child->vfork.tok);
-    child->vfork.state = PM_VF_NONE;
-    child->vfork.parent_thr = NULL;
+    if (v->state == PM_VF_PARKED)
+        pm->env.drop(pm->env.ctx, v->tok);
+    v->state = PM_VF_NONE;
+    v->parent_thr = NULL;
     pt->block = PM_BLK_NONE;
-    pt->vfork_child = NULL;
+    pt->vfork_on = NULL;
+}
+
+/* The caller pt waits on the child's handshake v until its release (set before the child
+ * starts, so that a release during thread_create is remembered). */
+static void pm_vfork_wait(pm_vfork_t *v, pm_thr_t *pt, int32_t id)
+{
+    *v = (pm_vfork_t){.state = PM_VF_UNPARKED, .parent_thr = pt, .id = id};
+    pt->block = PM_BLK_VFORK;
+    pt->vfork_on = v;
 }
 
 /* Record the park; if the child already released, answer now. */
-static int64_t pm_vfork_park(pm_t *pm, pm_proc_t *child, pm_thr_t *pt, pm_token_t tok)
+static int64_t pm_vfork_park(pm_t *pm, pm_vfork_t *v, pm_thr_t *pt, pm_token_t tok)
 {
     (void)pm;
     if (pt->dead)
         return 0;   /* killed meanwhile: the dispatcher drops tok */
-    switch (child->vfork.state) {
+    switch (v->state) {
     case PM_VF_EARLY:
-        child->vfork.state = PM_VF_NONE;
-        child->vfork.parent_thr = NULL;
+        v->state = PM_VF_NONE;
+        v->parent_thr = NULL;
         pt->block = PM_BLK_NONE;
-        pt->vfork_child = NULL;
-        return child->pid;
+        pt->vfork_on = NULL;
+        return v->id;
     case PM_VF_UNPARKED:
-        child->vfork.tok = tok;
-        child->vfork.state = PM_VF_PARKED;
+        v->tok = tok;
+        v->state = PM_VF_PARKED;
         return PM_DEFERRED;
     default:
-        return child->pid;
+        return v->id;
     }
 }
 
@@ -211,12 +226,18 @@ static int64_t pm_clone_thread(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a,
         return -LX_ENOMEM;
     t->sigmask = c->thr->sigmask;
     pm_clone_tid_words(pm, a, p, p, t);
+    /* CLONE_VFORK: the caller waits for the new thread's end (Linux's vfork_done) */
+    bool park = (a->flags & LX_CLONE_VFORK) != 0;
+    if (park)
+        pm_vfork_wait(&t->vfork, c->thr, tid);
     int r = pm_clone_start(pm, p, t, regs);
     if (r) {
+        if (park)
+            pm_vfork_abandon(pm, c->thr);
         pm_thr_unlink(pm, t);
         return r;
     }
-    return tid;
+    return park ? pm_vfork_park(pm, &t->vfork, c->thr, c->tok) : tid;
 }
 
 /* CLONE_PIDFD: a pidfd of the child in the caller's table, its number stored for the caller
@@ -307,12 +328,8 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
     pm_clone_tid_words(pm, a, child, caller, ct);
 
     bool park = (a->flags & LX_CLONE_VFORK) != 0;
-    if (park) {
-        child->vfork.state = PM_VF_UNPARKED;
-        child->vfork.parent_thr = pt;
-        pt->block = PM_BLK_VFORK;
-        pt->vfork_child = child;
-    }
+    if (park)
+        pm_vfork_wait(&child->vfork, pt, child->pid);
     if ((r = pm_clone_start(pm, child, ct, &regs))) {
         if (park)
             pm_vfork_abandon(pm, pt);
@@ -321,7 +338,7 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
         pm_clone_undo(pm, child, ct, true);
         return r;
     }
-    return park ? pm_vfork_park(pm, child, pt, c->tok) : child->pid;
+    return park ? pm_vfork_park(pm, &child->vfork, pt, c->tok) : child->pid;
 }
 
 int64_t pm_sys_clone(pm_t *pm, pm_call_t *c)

@@ -12,7 +12,8 @@
  * Namespaces are EINVAL too, as from a Linux built without them (Kestrel has none).
  *
  * Built: a copy-on-write child (no CLONE_VM: fork) or one sharing the memory (CLONE_VM), either
- * one parked until exec or exit (CLONE_VFORK); a thread of the caller's process (CLONE_THREAD);
+ * one parked until exec or exit (CLONE_VFORK); a thread of the caller's process (CLONE_THREAD,
+ * with CLONE_VFORK its creator parked until it ends);
  * between processes, one descriptor table (CLONE_FILES), one cwd/root/umask (CLONE_FS), one set
  * of dispositions (CLONE_SIGHAND); CLONE_PARENT, CLONE_SETTLS, CLONE_PARENT_SETTID,
  * CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID, CLONE_CLEAR_SIGHAND, CLONE_PIDFD; CLONE_SYSVSEM and

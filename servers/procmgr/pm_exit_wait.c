@@ -85,6 +85,7 @@ void pm_thr_end(pm_t *pm, pm_thr_t *t, bool cancel_vfs)
     pm_thr_unlink(pm, t);
     /* only now: the thread can no longer touch its stack, which the woken joiner may free */
     pm_thr_clear_tid(pm, p, ctid, shared_mm);
+    pm_vfork_release_hs(pm, &t->vfork);   /* a CLONE_THREAD|CLONE_VFORK creator goes on */
 }
 
 static void pm_proc_reap(pm_t *pm, pm_proc_t *q)

@@ -173,6 +173,21 @@ typedef struct pm_wait_req {
 } pm_wait_req_t;
 
 struct pm_proc;
+struct pm_thr;
+
+/* The vfork release handshake, kept on the child (a process, or a CLONE_THREAD|CLONE_VFORK
+ * thread). Either order of park and release works:
+ * UNPARKED --release--> EARLY --park--> (reply at once) NONE
+ * UNPARKED --park--> PARKED --release--> (reply) NONE
+ * and a parent dying in UNPARKED or PARKED (token dropped) makes it NONE, so a later release
+ * of a reparented child can never answer anyone. */
+enum pm_vfork_state { PM_VF_NONE, PM_VF_UNPARKED, PM_VF_EARLY, PM_VF_PARKED };
+typedef struct pm_vfork {
+    enum pm_vfork_state state;
+    pm_token_t tok;
+    struct pm_thr *parent_thr;     /* the parked thread, while UNPARKED/EARLY/PARKED */
+    int32_t id;                    /* the release's answer: the child's pid, or tid */
+} pm_vfork_t;
 
 typedef struct pm_thr {
     int32_t tid;                   /* the thread id (exec's de-thread makes it the pid) */
@@ -190,7 +205,8 @@ typedef struct pm_thr {
     struct lx_stack altstack;
     enum pm_block block;
     pm_token_t tok;                /* PM_BLK_WAIT, PM_BLK_SLEEP */
-    struct pm_proc *vfork_child;   /* PM_BLK_VFORK */
+    pm_vfork_t *vfork_on;          /* PM_BLK_VFORK: the child's handshake it is parked on */
+    pm_vfork_t vfork;              /* a CLONE_THREAD|CLONE_VFORK thread's: released at its end */
     pm_wait_req_t wait;
     uint64_t wake_ns;              /* PM_BLK_SLEEP, _FUTEX, _SIGWAIT deadline (UINT64_MAX: none) */
     /* PM_BLK_FUTEX: the key it waits on, its place in the key's bucket (pm->futex_head) */
@@ -212,12 +228,7 @@ typedef struct pm_thr {
 
 enum pm_pstate { PM_P_LIVE, PM_P_ZOMBIE };
 
-/* The vfork release handshake, kept on the child. Either order of park and release works:
- * UNPARKED --release--> EARLY --park--> (reply at once) NONE
- * UNPARKED --park--> PARKED --release--> (reply) NONE
- * and a parent dying in UNPARKED or PARKED (token dropped) makes it NONE, so a later release
- * of a reparented child can never answer anyone. */
-enum pm_vfork_state { PM_VF_NONE, PM_VF_UNPARKED, PM_VF_EARLY, PM_VF_PARKED };
+
 
 /* Dispositions shared by the processes of CLONE_SIGHAND (a thread group is one process, so its
  * threads share them by construction). Made only when two processes share them: a process's own
@@ -264,11 +275,7 @@ typedef struct pm_proc {
     uint64_t start_ns;
     int nice;                      /* -20..19 (setpriority), inherited */
     uint16_t ioprio;               /* ioprio_set's value, inherited; 0: none set */
-    struct {
-        enum pm_vfork_state state;
-        pm_token_t tok;
-        pm_thr_t *parent_thr;      /* the parked thread, while UNPARKED/EARLY/PARKED */
-    } vfork;
+    pm_vfork_t vfork;
 } pm_proc_t;
 
 struct pm {
@@ -386,6 +393,7 @@ typedef struct pm_clone_args {
 int pm_clone_check(const pm_clone_args_t *a, bool caller_is_init);
 int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a);
 void pm_vfork_release(pm_t *pm, pm_proc_t *child);
+void pm_vfork_release_hs(pm_t *pm, pm_vfork_t *v);   /* a process's or a thread's handshake */
 void pm_vfork_abandon(pm_t *pm, pm_thr_t *parent_thr);
 
 /* pm_signal.c */

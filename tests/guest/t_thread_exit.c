@@ -3,7 +3,8 @@
  * a fault end every thread, including threads blocked in a futex, a pipe read, a sleep and a
  * vfork park; execve from a thread that is not the main one ends the others, and the new program
  * has the process's pid; vfork from one thread parks that thread only: a sibling keeps counting
- * while it waits. Each case runs in a child process (fork), whose end the test watches. */
+ * while it waits; CLONE_THREAD|CLONE_VFORK waits for the new thread's end; a stop stops every
+ * thread. Each case runs in a child process (fork), whose end the test watches. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -329,6 +330,73 @@ static void test_vfork_from_threaded_parent(void)
     CHECK_ERR(pthread_join(t, NULL), 0);
 }
 
+/* A stop stops every thread, computing ones included; SIGCONT lets them all go on. */
+static _Atomic long *stop_counts;
+
+static void *count_shared(void *arg)
+{
+    int k = (int)(intptr_t)arg;
+    for (;;)
+        atomic_fetch_add(&stop_counts[k], 1);
+    return NULL;
+}
+
+static void test_stop_stops_every_thread(void)
+{
+    stop_counts = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(stop_counts != MAP_FAILED);
+    pid_t pid = fork();
+    if (pid == 0) {
+        pthread_t t;
+        pthread_create(&t, NULL, count_shared, (void *)1);
+        count_shared((void *)0);
+    }
+    while (atomic_load(&stop_counts[0]) == 0 || atomic_load(&stop_counts[1]) == 0)
+        sched_yield();
+    CHECK_EQ(kill(pid, SIGSTOP), 0);
+    int st = 0;
+    CHECK_EQ(waitpid(pid, &st, WUNTRACED), pid);
+    CHECK(WIFSTOPPED(st));
+    long a0 = atomic_load(&stop_counts[0]), a1 = atomic_load(&stop_counts[1]);
+    gt_sleep_ms(30);
+    CHECK_EQ(atomic_load(&stop_counts[0]), a0);
+    CHECK_EQ(atomic_load(&stop_counts[1]), a1);
+    CHECK_EQ(kill(pid, SIGCONT), 0);
+    for (int i = 0; i < 5000 && (atomic_load(&stop_counts[0]) == a0 ||
+                                 atomic_load(&stop_counts[1]) == a1); i++)
+        gt_sleep_ms(1);
+    CHECK(atomic_load(&stop_counts[0]) > a0);
+    CHECK(atomic_load(&stop_counts[1]) > a1);
+    CHECK_EQ(kill(pid, SIGKILL), 0);
+    st = reap_within(pid, 5000);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    munmap((void *)stop_counts, 4096);
+}
+
+/* CLONE_THREAD | CLONE_VFORK (musl's raw clone()): the caller waits until the new thread ends. */
+static _Atomic int vfork_thread_done;
+
+static int vfork_thread_fn(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {0, 30 * 1000000};
+    syscall(SYS_nanosleep, &ts, NULL); /* raw: this thread has no TLS of its own */
+    atomic_store(&vfork_thread_done, 1);
+    return 0; /* musl's clone() then makes the raw exit of this thread */
+}
+
+static void test_clone_thread_vfork_waits(void)
+{
+    static char stack[16384] __attribute__((aligned(16)));
+    atomic_store(&vfork_thread_done, 0);
+    int tid = clone(vfork_thread_fn, stack + sizeof stack,
+                    CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+                        CLONE_SYSVSEM | CLONE_VFORK,
+                    NULL);
+    CHECK(tid > 0);
+    CHECK_EQ(atomic_load(&vfork_thread_done), 1); /* it ran to its end before we went on */
+}
+
 /* A thread's exit wakes its joiner (CLONE_CHILD_CLEARTID) only once the thread is gone: joining
  * many threads that end at once, each stack freed by the joiner, never crashes. */
 static void *quick(void *arg)
@@ -358,6 +426,8 @@ static const struct gt_test tests[] = {
     GT_TEST(fault_in_a_thread_ends_all),
     GT_TEST(exec_from_non_main_thread),
     GT_TEST(vfork_from_threaded_parent),
+    GT_TEST(clone_thread_vfork_waits),
+    GT_TEST(stop_stops_every_thread),
     GT_TEST(join_after_clear_tid),
 };
 

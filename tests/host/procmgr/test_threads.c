@@ -425,6 +425,36 @@ static void test_vfork_from_threaded_parent(void **state)
     fk_free(fk);
 }
 
+/* CLONE_THREAD | CLONE_VFORK: the caller waits for the new thread's end, answered its tid. */
+static void test_thread_vfork(void **state)
+{
+    (void)state;
+    fake_t *fk = fk_new_booted();
+    uint64_t c = fk_spawn(fk, 1);
+    int mark = fk->nev;
+    uint64_t tok = FK_CALL(fk, c, LX_SYS_clone,
+                           LX_CLONE_VM | LX_CLONE_FS | LX_CLONE_FILES | LX_CLONE_SIGHAND |
+                               LX_CLONE_THREAD | LX_CLONE_VFORK,
+                           stack_top(fk, c));
+    uint64_t t = fk_created_after(fk, mark);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_HELD);
+    assert_int_equal(SYS(fk, t, LX_SYS_gettid), (int64_t)t);
+    (void)FK_CALL(fk, t, LX_SYS_exit, 0);
+    assert_int_equal(fk_tok_value(fk, tok), (int64_t)t);
+    /* the waiting thread dies first (exit_group from a third): dropped, nothing answered later */
+    uint64_t other = new_thread(fk, c, 0);
+    mark = fk->nev;
+    tok = FK_CALL(fk, c, LX_SYS_clone,
+                  LX_CLONE_VM | LX_CLONE_FS | LX_CLONE_FILES | LX_CLONE_SIGHAND |
+                      LX_CLONE_THREAD | LX_CLONE_VFORK,
+                  stack_top(fk, c));
+    (void)fk_created_after(fk, mark);
+    (void)FK_CALL(fk, other, LX_SYS_exit_group, 3);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_DROPPED);
+    assert_int_equal(fk_held_tokens(fk), 0);
+    fk_free(fk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_signals_for_threads),
         cmocka_unit_test(test_sigtimedwait),
         cmocka_unit_test(test_vfork_from_threaded_parent),
+        cmocka_unit_test(test_thread_vfork),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
