@@ -7,6 +7,7 @@
  * get_robust_list. */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -82,7 +83,7 @@ struct waiter {
     int op;
     uint32_t val, bitset;
     const struct timespec *ts;
-    _Atomic int started, done;
+    _Atomic int done;
     long ret;
     int err;
 };
@@ -90,22 +91,50 @@ struct waiter {
 static void *waiter_fn(void *arg)
 {
     struct waiter *w = arg;
-    atomic_store(&w->started, 1);
     w->ret = futex((void *)w->word, w->op, w->val, w->ts, NULL, w->bitset);
     w->err = errno;
     atomic_store(&w->done, 1);
     return NULL;
 }
 
-/* Starts n waiters and gives them time to block (they block on the futex at once). */
+/* How many waiters are queued on word (with op's PRIVATE flag), waking none: they are moved to
+ * a scratch word and back (REQUEUE keeps their bitsets, and their order among themselves). */
+static int queued(_Atomic uint32_t *word, int op)
+{
+    static _Atomic uint32_t scratch;
+    int priv = op & FUTEX_PRIVATE_FLAG;
+    long n = futex((void *)word, FUTEX_REQUEUE | priv, 0, (void *)(uintptr_t)INT_MAX,
+                   (void *)&scratch, 0);
+    futex((void *)&scratch, FUTEX_REQUEUE | priv, 0, (void *)(uintptr_t)INT_MAX, (void *)word, 0);
+    return n < 0 ? 0 : (int)n;
+}
+
+/* Waits (up to 5 s) until `want` waiters are queued on the words of w[0..n). */
+static void settle(struct waiter *w, int n, int want)
+{
+    for (int tries = 0; tries < 5000; tries++) {
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            bool seen = false;
+            for (int j = 0; j < i; j++)
+                seen |= w[j].word == w[i].word &&
+                        (w[j].op & FUTEX_PRIVATE_FLAG) == (w[i].op & FUTEX_PRIVATE_FLAG);
+            if (!seen)
+                total += queued(w[i].word, w[i].op);
+        }
+        if (total >= want)
+            return;
+        gt_sleep_ms(1);
+    }
+    gt_fail(__FILE__, __LINE__, "%d waiters never queued", want);
+}
+
+/* Starts n waiters and waits until all are queued. */
 static void start_waiters(struct waiter *w, pthread_t *t, int n)
 {
     for (int i = 0; i < n; i++)
         CHECK_ERR(pthread_create(&t[i], NULL, waiter_fn, &w[i]), 0);
-    for (int i = 0; i < n; i++)
-        while (!atomic_load(&w[i].started))
-            sched_yield();
-    gt_sleep_ms(20);
+    settle(w, n, n);
 }
 
 static int count_done(struct waiter *w, int n)
@@ -330,6 +359,7 @@ static void test_signal_while_waiting(void)
     start_waiters(&w, &t, 1);
     CHECK_ERR(pthread_kill(t, SIGUSR1), 0);
     gt_sleep_ms(20);
+    settle(&w, 1, 1); /* queued again after its handler */
     CHECK_EQ(atomic_load(&w.done), 0);
     int woken = 0;
     for (int i = 0; i < 1000 && !woken; i++) {

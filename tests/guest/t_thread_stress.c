@@ -3,12 +3,13 @@
  * threads from /proc/kstat, open descriptions from /proc/sys/fs/file-nr), after a warm-up; on
  * Linux memory moves for unrelated reasons, so it is only reported, but the process's own thread
  * count (/proc's Threads) and descriptors must come back there too. Also: rounds of 200 detached
- * threads alive at once that unmap their own stacks on the way out (musl), the same accounting
- * between two rounds. */
+ * threads, all alive at once (so that the servers' heaps peak the same in every round), that
+ * unmap their own stacks on the way out (musl), the same accounting between two rounds. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -101,10 +102,12 @@ static void test_create_join_10000(void)
 }
 
 static _Atomic int detached_left;
+static sem_t detached_go;
 
 static void *detached(void *arg)
 {
     (void)arg;
+    sem_wait(&detached_go); /* all 200 alive at once, every round: the same peak */
     atomic_fetch_sub(&detached_left, 1);
     return NULL;
 }
@@ -116,17 +119,21 @@ static void detached_round(void)
     pthread_attr_init(&a);
     pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
     atomic_store(&detached_left, 200);
+    sem_init(&detached_go, 0, 0);
     for (int i = 0; i < 200; i++) {
         pthread_t t;
         CHECK_ERR(pthread_create(&t, &a, detached, NULL), 0);
     }
     pthread_attr_destroy(&a);
+    for (int i = 0; i < 200; i++)
+        sem_post(&detached_go);
     for (int i = 0; i < 5000 && atomic_load(&detached_left) > 0; i++)
         gt_sleep_ms(1);
     CHECK_EQ(atomic_load(&detached_left), 0);
     /* the last ones may still be on their way out of pthread_exit: wait for /proc to agree */
     for (int i = 0; i < 5000 && proc_number("/proc/self/status", "\nThreads:") != 1; i++)
         gt_sleep_ms(1);
+    sem_destroy(&detached_go);
 }
 
 static void test_detached_200(void)
