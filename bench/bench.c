@@ -29,6 +29,7 @@
 #define BENCH_SCALE_SYSCALL 256 /* getpid per spawn: a batch of ~10^6 instructions or more */
 #define BENCH_SCALE_PIPE 16
 #define BENCH_SCALE_FAULT 16 /* pages per spawn: 200 iters touch 12.5 MiB per batch */
+#define BENCH_SCALE_THREAD 4 /* a thread's life is a few times cheaper than a process's */
 #define BENCH_MIB (1024UL * 1024UL)
 
 /* <linux/reboot.h> values; musl's reboot() would do the same, the raw call is what init uses. */
@@ -120,6 +121,21 @@ static void bench_pipe_figure(const bench_opts_t *o, unsigned long n)
     bench_measure_run("pipe_rtt", bench_op_pipe_rtt, &p, n);
     err = bench_pipe_stop(&p);
     if (err != 0) bench_measure_print("BENCH_INFO pipe_rtt echo-child-exit %s", strerror(err));
+}
+
+/* The futex round trip: a partner thread waits for its turn, passes it back. */
+static void bench_futex_figure(unsigned long n)
+{
+    bench_futex_t f;
+    int err = bench_futex_start(&f);
+
+    if (err != 0) {
+        bench_measure_print("BENCH_FAIL futex_rtt thread:%s", strerror(err));
+        return;
+    }
+    bench_measure_run("futex_rtt", bench_op_futex_rtt, &f, n);
+    err = bench_futex_stop(&f);
+    if (err != 0) bench_measure_print("BENCH_INFO futex_rtt partner-join %s", strerror(err));
 }
 
 /* Each way of starting a program, timed while the parent holds 1, 16 and 256 MiB of touched
@@ -225,6 +241,10 @@ int main(int argc, char **argv)
         bench_measure_run("fork_exec_wait", bench_op_fork_exec_wait, &ex, o.iters);
     if (bench_wanted(&o, "anon_fault"))
         bench_measure_run("anon_fault", bench_op_anon_fault, NULL, o.iters * BENCH_SCALE_FAULT);
+    if (bench_wanted(&o, "thread_create_join"))
+        bench_measure_run("thread_create_join", bench_op_thread_create_join, NULL,
+                          o.iters * BENCH_SCALE_THREAD);
+    if (bench_wanted(&o, "futex_rtt")) bench_futex_figure(o.iters * BENCH_SCALE_PIPE);
     bench_rss_figures(&o, &ex);
 
     bench_measure_print("BENCH_DONE");

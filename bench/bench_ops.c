@@ -1,5 +1,6 @@
 /* The timed operations: null syscall, pipe round trip, posix_spawn/vfork/fork+exec of a static
- * `true`, fork+exit, and the touched memory the parent holds for the cost-vs-RSS figures.
+ * `true`, fork+exit, thread create+join, a futex round trip between two threads, and the touched
+ * memory the parent holds for the cost-vs-RSS figures.
  *
  * Entry points: see bench_ops.h.
  */
@@ -7,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <spawn.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -239,4 +242,75 @@ void bench_mem_release(bench_mem_t *mem)
     if (mem->base != NULL) munmap(mem->base, mem->size);
     mem->base = NULL;
     mem->size = 0;
+}
+
+static void *bench_thread_noop(void *arg)
+{
+    return arg;
+}
+
+int bench_op_thread_create_join(void *ctx, unsigned long n)
+{
+    (void)ctx;
+    for (unsigned long i = 0; i < n; i++) {
+        pthread_t t;
+        void *r = NULL;
+        int err = pthread_create(&t, NULL, bench_thread_noop, (void *)i);
+        if (err != 0) return err;
+        err = pthread_join(t, &r);
+        if (err != 0) return err;
+        if (r != (void *)i) return EIO;
+    }
+    return 0;
+}
+
+/* The futex ping-pong: the word says whose turn it is; each side waits (FUTEX_WAIT_PRIVATE)
+ * while it is not its own, sets it to the other's and wakes the other (FUTEX_WAKE_PRIVATE).
+ * One operation is one turn there and back: two wakes, two waits, two switches of thread. */
+#define BENCH_FUTEX_WAIT_PRIVATE 128
+#define BENCH_FUTEX_WAKE_PRIVATE 129
+enum { BENCH_TURN_MAIN, BENCH_TURN_PARTNER, BENCH_TURN_STOP };
+
+static void bench_futex_wait_while(_Atomic uint32_t *word, uint32_t v)
+{
+    while (atomic_load(word) == v)
+        syscall(SYS_futex, word, BENCH_FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+}
+
+static void bench_futex_pass(_Atomic uint32_t *word, uint32_t v)
+{
+    atomic_store(word, v);
+    syscall(SYS_futex, word, BENCH_FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void *bench_futex_partner(void *arg)
+{
+    bench_futex_t *f = arg;
+    for (;;) {
+        bench_futex_wait_while(&f->word, BENCH_TURN_MAIN);
+        if (atomic_load(&f->word) == BENCH_TURN_STOP) return NULL;
+        bench_futex_pass(&f->word, BENCH_TURN_MAIN);
+    }
+}
+
+int bench_futex_start(bench_futex_t *f)
+{
+    atomic_store(&f->word, BENCH_TURN_MAIN);
+    return pthread_create(&f->partner, NULL, bench_futex_partner, f);
+}
+
+int bench_op_futex_rtt(void *ctx, unsigned long n)
+{
+    bench_futex_t *f = ctx;
+    for (unsigned long i = 0; i < n; i++) {
+        bench_futex_pass(&f->word, BENCH_TURN_PARTNER);
+        bench_futex_wait_while(&f->word, BENCH_TURN_PARTNER);
+    }
+    return 0;
+}
+
+int bench_futex_stop(bench_futex_t *f)
+{
+    bench_futex_pass(&f->word, BENCH_TURN_STOP);
+    return pthread_join(f->partner, NULL);
 }

@@ -12,12 +12,18 @@
  *   bench_op_fork_exit_wait     fork + _exit + waitpid: the copy-on-write copy made and dropped
  *   bench_op_fork_exec_wait     fork + execve + waitpid of the static `true`
  *   bench_op_anon_fault         first touch of a fresh anonymous page (mmap/munmap amortised)
+ *   bench_op_thread_create_join pthread_create + pthread_join of a thread that returns at once
+ *   bench_futex_start/_stop     start / end the partner thread of the futex round trip
+ *   bench_op_futex_rtt          a futex ping-pong turn between two threads, there and back
  *   bench_mem_hold/_release     map and touch (every page) the parent's extra memory
  */
 #ifndef BENCH_OPS_H
 #define BENCH_OPS_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct {
@@ -37,6 +43,11 @@ typedef struct {
     size_t size;
 } bench_mem_t;
 
+typedef struct {
+    _Atomic uint32_t word; /* whose turn: main, partner, or stop */
+    pthread_t partner;
+} bench_futex_t;
+
 int bench_op_getpid(void *ctx, unsigned long n);
 
 int bench_pipe_start(bench_pipe_t *pipe_ctx, const char *self_path, char *const *envp);
@@ -50,6 +61,11 @@ int bench_op_vfork_exit_wait(void *ctx, unsigned long n);
 int bench_op_fork_exit_wait(void *ctx, unsigned long n);
 int bench_op_fork_exec_wait(void *ctx, unsigned long n);
 int bench_op_anon_fault(void *ctx, unsigned long n);
+
+int bench_op_thread_create_join(void *ctx, unsigned long n);
+int bench_futex_start(bench_futex_t *f);
+int bench_op_futex_rtt(void *ctx, unsigned long n);
+int bench_futex_stop(bench_futex_t *f);
 
 int bench_mem_hold(bench_mem_t *mem, size_t size);
 void bench_mem_release(bench_mem_t *mem);

@@ -14,7 +14,7 @@ import math
 # per-operation counters) follows alphabetically.
 FIGURE_ORDER = [
     "boot_to_init", "null_syscall", "pipe_rtt", "anon_fault", "spawn_wait", "vfork_exec_wait",
-    "vfork_exit_wait", "fork_exec_wait", "fork_exit_wait",
+    "vfork_exit_wait", "fork_exec_wait", "fork_exit_wait", "thread_create_join", "futex_rtt",
     "spawn_rss_1m", "spawn_rss_16m", "spawn_rss_256m",
     "vfork_exec_rss_1m", "vfork_exec_rss_16m", "vfork_exec_rss_256m",
     "fork_exec_rss_1m", "fork_exec_rss_16m", "fork_exec_rss_256m",
@@ -35,6 +35,8 @@ FIGURE_TITLES = {
     "kernel_as_fork_256m_destroy": "destroying that copy",
     "kernel_first_touch": "first touch of a page, kernel only",
     "kernel_map_touch_unmap": "map, touch and unmap one page, kernel only",
+    "thread_create_join": "pthread_create + pthread_join",
+    "futex_rtt": "futex round trip (2 threads)",
 }
 for _mib in (1, 16, 256):
     for _key, _what in (("spawn_rss", "posix_spawn + wait"), ("vfork_exec_rss", "vfork + execve + wait"),

@@ -18,7 +18,8 @@
 
 #define KCALL_MEM(X)                                                                               \
     X(as_create) X(as_map) X(as_unmap) X(as_protect) X(as_read) X(as_write) X(as_copy)             \
-    X(mem_info) X(as_fork) X(as_info) X(as_map_mem) X(mem_create) X(mem_resize) X(mem_commit)
+    X(mem_info) X(as_fork) X(as_info) X(as_map_mem) X(mem_create) X(mem_resize) X(mem_commit)    \
+    X(as_page_id)
 #define KCALL_DECL(name) int64_t sys_##name(ARGS);
 KCALL_MEM(KCALL_DECL)
 #undef KCALL_DECL

@@ -18,6 +18,7 @@ struct kmem_user {
 
 struct kmem {
     struct kobj o;
+    uint64_t id;             /* a number of its own, never reused (as_page_id: futex keys) */
     uint64_t size;           /* bytes, a page multiple: pages at or past it do not exist */
     uint32_t cls;            /* enum pmm_class of pages committed by mem_commit */
     struct pgindex pages;    /* page number -> frame; the object holds one reference on each */

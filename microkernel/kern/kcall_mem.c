@@ -139,6 +139,24 @@ int64_t sys_as_info(ARGS)
     return aspace_copy_out(current->as, a1, &ai, sizeof ai) < 0 ? -KE_FAULT : 0;
 }
 
+/* The identity of the memory behind va: the same (object, offset) from every space mapping the
+ * object shared, so a server can key what it keeps on shared memory (procmgr's futexes) by the
+ * memory rather than by the address. -KE_FAULT if nothing is mapped there. */
+int64_t sys_as_page_id(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
+    const struct region_set *rs = &((struct aspace *)as_cap->obj)->regions;
+    int i = region_find(rs, a1);
+    if (i < 0)
+        return -KE_FAULT;
+    const struct kregion *r = &rs->v[i];
+    struct kpage_id id = {0, a1};
+    if (r->mem && (r->flags & KREG_SHARED))
+        id = (struct kpage_id){r->mem->id, r->offset + (a1 - r->start)};
+    return aspace_copy_out(current->as, a2, &id, sizeof id) < 0 ? -KE_FAULT : 0;
+}
+
 int64_t sys_mem_info(ARGS)
 {
     UNUSED_ARGS;

@@ -8,6 +8,7 @@
 #include "ptable.h"
 
 uint64_t memobj_count;
+static uint64_t memobj_next_id = 1;
 
 uint64_t *pgindex_node_alloc(int cls)
 {
@@ -27,6 +28,7 @@ struct kmem *memobj_create(uint64_t size, enum pmm_class cls)
         return NULL;
     m->o.type = KOBJ_MEM;
     m->o.refs = 1;
+    m->id = memobj_next_id++;
     m->size = size;
     m->cls = cls;
     memobj_count++;

@@ -1,87 +1,109 @@
-/* clone, fork and vfork: a new process from the calling thread (ARCHITECTURE.md, "clone with vfork
- * semantics over IPC", and docs/vfork.md).
+/* clone, fork and vfork: a new process or thread from the calling thread (ARCHITECTURE.md,
+ * "clone with vfork semantics over IPC", and docs/vfork.md).
  *
- * One path builds every child; the flags choose its memory and whether the caller waits:
+ * One path builds every child; the flags choose what it shares and whether the caller waits:
+ *  - CLONE_THREAD (pthread_create): another thread of the caller's process, in its space, with
+ *    its dispositions, descriptors and cwd by construction; its tid comes from the pid space;
  *  - CLONE_VM (posix_spawn's clone(CLONE_VM|CLONE_VFORK|SIGCHLD), vfork): the child takes a
  *    counted reference to the parent's address space and shares its memory bookkeeping;
  *  - no CLONE_VM (fork, glibc's clone(CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD)): the
  *    kernel copies the space copy-on-write (env->as_fork) and the bookkeeping is duplicated;
+ *  - CLONE_SIGHAND, CLONE_FILES, CLONE_FS between processes: the child points at the caller's
+ *    dispositions (counted, pm_sighand_t), descriptor table and cwd/umask (counted in vfs);
  *  - CLONE_VFORK: the caller's token is not answered but becomes the child's vfork token, and
- *    only the calling thread is parked; release (reply with the child's pid) happens exactly once,
- *    on the first of exec commit, exit, or death. The handshake (enum pm_vfork_state) makes the
- *    order of park and release irrelevant: thread_create may run the child, even to its exit,
- *    before the park. Without CLONE_VFORK the caller gets the pid at once.
- * The child also gets a new pid, a copy of the parent's fd table in vfs (descriptions shared, so
- * offsets and status flags are shared), copies of the signal dispositions (reset by
- * CLONE_CLEAR_SIGHAND), the caller's mask and altstack, rlimits, pgid/sid and names, no pending
- * signals, and a thread started from the caller's exact registers with RAX=0 (RSP = the given
- * stack, FS base = CLONE_SETTLS's tls; otherwise as the caller's, so errno's TLS and R9, musl's
- * __clone function pointer, carry over).
+ *    only the calling thread is parked (the caller's other threads run on); release (reply with
+ *    the child's pid) happens exactly once, on the first of exec commit, exit, or death (for a
+ *    CLONE_THREAD child: the thread's end, with its tid). The
+ *    handshake (enum pm_vfork_state) makes the order of park and release irrelevant:
+ *    thread_create may run the child, even to its exit, before the park. Without CLONE_VFORK
+ *    the caller gets the pid at once.
+ * A new process also gets a new pid (or clone3's set_tid), copies of the fd table in vfs
+ * (descriptions shared, so offsets and status flags are shared) unless CLONE_FILES, of the
+ * dispositions unless CLONE_SIGHAND (reset by CLONE_CLEAR_SIGHAND), the caller's mask (and
+ * altstack, unless it shares the memory without vfork), rlimits, pgid/sid and names, no pending
+ * signals, a pidfd for the caller with CLONE_PIDFD, and a thread started from the caller's exact
+ * registers with RAX=0 (RSP = the given stack, FS base = CLONE_SETTLS's tls; otherwise as the
+ * caller's, so errno's TLS and R9, musl's __clone function pointer, carry over).
  *
- * Limits (EAGAIN, checked before anything is made): the system's process limit (pm->proc_max,
- * Linux's threads-max) and RLIMIT_NPROC. Linux exempts root from RLIMIT_NPROC; every Kestrel
- * process runs as root, so the exemption would make the limit meaningless: it applies to all.
+ * Limits (EAGAIN, checked before anything is made): the system's task limit (pm->proc_max,
+ * Linux's threads-max) and RLIMIT_NPROC, both counting threads and zombies. Linux exempts root
+ * from RLIMIT_NPROC; every Kestrel process runs as root, so the exemption would make the limit
+ * meaningless: it applies to all.
  *
  * Entry points: pm_sys_clone, pm_sys_fork, pm_sys_vfork, pm_clone_do, pm_vfork_release,
- * pm_vfork_abandon. */
+ * pm_vfork_release_hs, pm_vfork_abandon. */
 #include <string.h>
 #include <lx/sched.h>
 #include "pm_internal.h"
 
-void pm_vfork_release(pm_t *pm, pm_proc_t *child)
+void pm_vfork_release_hs(pm_t *pm, pm_vfork_t *v)
 {
-    switch (child->vfork.state) {
+    switch (v->state) {
     case PM_VF_UNPARKED:
-        child->vfork.state = PM_VF_EARLY;   /* the park will answer at once */
+        v->state = PM_VF_EARLY;   /* the park will answer at once */
         break;
     case PM_VF_PARKED: {
-        pm_thr_t *pt = child->vfork.parent_thr;
-        child->vfork.state = PM_VF_NONE;
-        child->vfork.parent_thr = NULL;
+        pm_thr_t *pt = v->parent_thr;
+        v->state = PM_VF_NONE;
+        v->parent_thr = NULL;
         pt->block = PM_BLK_NONE;
-        pt->vfork_child = NULL;
-        pm_thr_resume(pm, pt, child->vfork.tok, PM_RES_VALUE, child->pid);
+        pt->vfork_on = NULL;
+        pm_thr_resume(pm, pt, v->tok, PM_RES_VALUE, v->id);
         break;
     }
     default:
         break;
     }
+}
+
+void pm_vfork_release(pm_t *pm, pm_proc_t *child)
+{
+    pm_vfork_release_hs(pm, &child->vfork);
 }
 
 /* The parked thread is dying: nobody is left to release. A stored token is dropped; one still
  * in the clone handler's hands is dropped by the dispatcher (its caller is dead). */
 void pm_vfork_abandon(pm_t *pm, pm_thr_t *pt)
 {
-    pm_proc_t *child = pt->vfork_child;
-    if (!child)
+    pm_vfork_t *v = pt->vfork_on;
+    if (!v)
         return;
-    if (child->vfork.state == PM_VF_PARKED)
-        pm->env.drop(pm->env.ctx, child->vfork.tok);
-    child->vfork.state = PM_VF_NONE;
-    child->vfork.parent_thr = NULL;
+    if (v->state == PM_VF_PARKED)
+        pm->env.drop(pm->env.ctx, v->tok);
+    v->state = PM_VF_NONE;
+    v->parent_thr = NULL;
     pt->block = PM_BLK_NONE;
-    pt->vfork_child = NULL;
+    pt->vfork_on = NULL;
+}
+
+/* The caller pt waits on the child's handshake v until its release (set before the child
+ * starts, so that a release during thread_create is remembered). */
+static void pm_vfork_wait(pm_vfork_t *v, pm_thr_t *pt, int32_t id)
+{
+    *v = (pm_vfork_t){.state = PM_VF_UNPARKED, .parent_thr = pt, .id = id};
+    pt->block = PM_BLK_VFORK;
+    pt->vfork_on = v;
 }
 
 /* Record the park; if the child already released, answer now. */
-static int64_t pm_vfork_park(pm_t *pm, pm_proc_t *child, pm_thr_t *pt, pm_token_t tok)
+static int64_t pm_vfork_park(pm_t *pm, pm_vfork_t *v, pm_thr_t *pt, pm_token_t tok)
 {
     (void)pm;
     if (pt->dead)
         return 0;   /* killed meanwhile: the dispatcher drops tok */
-    switch (child->vfork.state) {
+    switch (v->state) {
     case PM_VF_EARLY:
-        child->vfork.state = PM_VF_NONE;
-        child->vfork.parent_thr = NULL;
+        v->state = PM_VF_NONE;
+        v->parent_thr = NULL;
         pt->block = PM_BLK_NONE;
-        pt->vfork_child = NULL;
-        return child->pid;
+        pt->vfork_on = NULL;
+        return v->id;
     case PM_VF_UNPARKED:
-        child->vfork.tok = tok;
-        child->vfork.state = PM_VF_PARKED;
+        v->tok = tok;
+        v->state = PM_VF_PARKED;
         return PM_DEFERRED;
     default:
-        return child->pid;
+        return v->id;
     }
 }
 
@@ -94,27 +116,38 @@ static void pm_clone_undo(pm_t *pm, pm_proc_t *child, pm_thr_t *ct, bool vfs_mad
     if (child->has_as)
         pm->env.as_release(pm->env.ctx, child->as);
     child->has_as = false;
-    pm_proc_unlink(pm, child);   /* the graveyard drops the mm reference */
+    pm_proc_unlink(pm, child);   /* the graveyard drops the mm and dispositions references */
 }
 
-/* EAGAIN when one more process would pass the system's limit or the caller's RLIMIT_NPROC
- * (zombies count, as Linux counts a task until it is reaped). */
+/* EAGAIN when one more task would pass the system's limit or the caller's RLIMIT_NPROC. Tasks
+ * are Linux's: every thread, and every zombie until it is reaped. */
 static bool pm_clone_over_limit(pm_t *pm, const pm_proc_t *caller)
 {
+    int tasks = 0;
+    for (const pm_proc_t *p = pm->procs; p; p = p->next)
+        tasks += p->state == PM_P_ZOMBIE || p->nthreads == 0 ? 1 : p->nthreads;
     uint64_t nproc = caller->rlim[LX_RLIMIT_NPROC].rlim_cur;
-    return pm->nprocs >= pm->proc_max || (uint64_t)pm->nprocs >= nproc;
+    return tasks >= pm->proc_max || (uint64_t)tasks >= nproc;
 }
 
-/* Dispositions for the child: a copy, or with CLONE_CLEAR_SIGHAND every handler back to the
- * default (ignored signals stay ignored, as Linux does). */
-static void pm_clone_dispositions(pm_proc_t *child, const pm_proc_t *parent, uint64_t flags)
+/* Dispositions for the child: the caller's own (CLONE_SIGHAND), or a copy, with
+ * CLONE_CLEAR_SIGHAND every handler back to the default (ignored signals stay ignored, as Linux
+ * does). */
+static int pm_clone_dispositions(pm_proc_t *child, pm_proc_t *parent, uint64_t flags)
 {
-    memcpy(child->act, parent->act, sizeof(child->act));
+    if (flags & LX_CLONE_SIGHAND) {
+        if (!(child->sh = pm_sighand_share(parent)))
+            return -LX_ENOMEM;
+        child->act = child->sh->act;
+        return 0;
+    }
+    memcpy(child->own_act, parent->act, sizeof(child->own_act));
     if (!(flags & LX_CLONE_CLEAR_SIGHAND))
-        return;
+        return 0;
     for (int s = 1; s <= LX_NSIG; s++)
         if (child->act[s].sa_handler != LX_SIG_IGN)
             memset(&child->act[s], 0, sizeof(child->act[s]));
+    return 0;
 }
 
 /* The child's memory: the parent's space shared (CLONE_VM) or copied copy-on-write. */
@@ -138,6 +171,91 @@ static int pm_clone_memory(pm_t *pm, pm_proc_t *child, const pm_proc_t *parent, 
     return r;
 }
 
+/* The child's descriptors, cwd and umask in vfs: copies, or the caller's own (CLONE_FILES,
+ * CLONE_FS). They are the caller's, even for a CLONE_PARENT sibling. */
+static int pm_clone_vfs(pm_t *pm, pm_proc_t *child, const pm_proc_t *caller, uint64_t flags)
+{
+    uint32_t share = ((flags & LX_CLONE_FILES) ? PM_SHARE_FILES : 0) |
+                     ((flags & LX_CLONE_FS) ? PM_SHARE_FS : 0);
+    if (pm->env.vfs_proc_clone)
+        return pm->env.vfs_proc_clone(pm->env.ctx, child->pid, caller->pid, child->as, share);
+    if (share)
+        return -LX_ENOSYS;
+    return pm->env.vfs_proc_create(pm->env.ctx, child->pid, caller->pid, child->as);
+}
+
+/* The tid words: CLONE_CHILD_SETTID in the child's memory (after the copy, so a forked parent
+ * never sees it), CLONE_PARENT_SETTID in the caller's. Linux ignores a failed store here too. */
+static void pm_clone_tid_words(pm_t *pm, const pm_clone_args_t *a, pm_proc_t *child,
+                               pm_proc_t *caller, pm_thr_t *ct)
+{
+    int32_t tid = ct->tid;
+    if (a->flags & LX_CLONE_CHILD_SETTID)
+        (void)pm_copy_out(pm, child, a->child_tid, &tid, sizeof(tid));
+    if (a->flags & LX_CLONE_CHILD_CLEARTID)
+        ct->clear_child_tid = a->child_tid;
+    if (a->flags & LX_CLONE_PARENT_SETTID)
+        (void)pm_copy_out(pm, caller, a->parent_tid, &tid, sizeof(tid));
+}
+
+/* Starts ct from regs; 0 or the error clone returns. */
+static int pm_clone_start(pm_t *pm, pm_proc_t *p, pm_thr_t *ct, const pm_regs_t *regs)
+{
+    ct->has_handle = true;   /* the child may run (and die) before thread_create returns */
+    pm->depth++;
+    int r = pm->env.thread_create(pm->env.ctx, p->as, regs, ct->badge, &ct->handle);
+    pm->depth--;
+    if (r)
+        ct->has_handle = false;
+    return r == 0 ? 0 : r == -LX_ENOMEM ? -LX_ENOMEM : -LX_EAGAIN;
+}
+
+/* CLONE_THREAD: another thread of the caller's process, its tid from the pid space (or
+ * clone3's set_tid). Its mask is the caller's, it has no alternate stack. */
+static int64_t pm_clone_thread(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a,
+                               const pm_regs_t *regs)
+{
+    pm_proc_t *p = c->proc;
+    int32_t tid = a->set_tid;
+    if (tid && pm_pid_busy(pm, tid))
+        return -LX_EEXIST;
+    if (!tid && (tid = pm_pid_alloc(pm)) < 0)
+        return -LX_EAGAIN;
+    pm_thr_t *t = pm_thr_new_tid(pm, p, tid);
+    if (!t)
+        return -LX_ENOMEM;
+    t->sigmask = c->thr->sigmask;
+    pm_clone_tid_words(pm, a, p, p, t);
+    /* CLONE_VFORK: the caller waits for the new thread's end (Linux's vfork_done) */
+    bool park = (a->flags & LX_CLONE_VFORK) != 0;
+    if (park)
+        pm_vfork_wait(&t->vfork, c->thr, tid);
+    int r = pm_clone_start(pm, p, t, regs);
+    if (r) {
+        if (park)
+            pm_vfork_abandon(pm, c->thr);
+        pm_thr_unlink(pm, t);
+        return r;
+    }
+    return park ? pm_vfork_park(pm, &t->vfork, c->thr, c->tok) : tid;
+}
+
+/* CLONE_PIDFD: a pidfd of the child in the caller's table, its number stored for the caller
+ * (a failed store fails the clone, as Linux). The fd, or -errno with nothing left behind. */
+static int64_t pm_clone_pidfd(pm_t *pm, pm_proc_t *caller, pm_proc_t *child, uint64_t where)
+{
+    int64_t fd = pm_pidfd_make(pm, caller, child, false);
+    if (fd < 0)
+        return fd;
+    int32_t v = (int32_t)fd;
+    if (pm_copy_out(pm, caller, where, &v, sizeof(v))) {
+        if (pm->env.vfs_fd_close)
+            pm->env.vfs_fd_close(pm->env.ctx, caller->pid, v);
+        return -LX_EFAULT;
+    }
+    return fd;
+}
+
 int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
 {
     pm_proc_t *caller = c->proc;
@@ -147,19 +265,33 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
         return r;
     if ((a->flags & LX_CLONE_SETTLS) && a->tls >= PM_USER_TOP)
         return -LX_EPERM;   /* as arch_prctl(ARCH_SET_FS) of a kernel address */
+    if (a->set_tid && (a->set_tid < 1 || a->set_tid >= PM_PID_MAX))
+        return -LX_EINVAL;
     if (pm_clone_over_limit(pm, caller))
         return -LX_EAGAIN;
     pm_regs_t regs;
     if ((r = pm->env.thread_get_regs(pm->env.ctx, pt->handle, &regs)))
         return r;
+    regs.rax = 0;
+    if (a->stack && !a->parent_sp)
+        regs.rsp = a->stack;
+    if (a->flags & LX_CLONE_SETTLS)
+        regs.fs_base = a->tls;
+    if (a->flags & LX_CLONE_THREAD)
+        return pm_clone_thread(pm, c, a, &regs);
 
     bool as_sibling = (a->flags & LX_CLONE_PARENT) != 0;
-    pm_proc_t *child = pm_proc_new(pm, as_sibling ? caller->parent : caller);
+    pm_proc_t *parent = as_sibling ? caller->parent : caller;
+    pm_proc_t *child = a->set_tid ? pm_proc_new_pid(pm, parent, a->set_tid, &r)
+                                  : pm_proc_new(pm, parent);
     if (!child)
-        return -LX_EAGAIN;
+        return a->set_tid ? r : -LX_EAGAIN;
     child->nice = caller->nice;   /* the caller's, even for a CLONE_PARENT sibling */
     child->ioprio = caller->ioprio;
-    pm_clone_dispositions(child, caller, a->flags);
+    if ((r = pm_clone_dispositions(child, caller, a->flags))) {
+        pm_clone_undo(pm, child, NULL, false);
+        return r;
+    }
     memcpy(child->rlim, caller->rlim, sizeof(child->rlim));
     memcpy(child->comm, caller->comm, sizeof(child->comm));
     memcpy(child->cmdline, caller->cmdline, sizeof(child->cmdline));
@@ -171,8 +303,7 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
         pm_clone_undo(pm, child, NULL, false);
         return r == -LX_ENOMEM || r == -LX_ENOSYS ? r : -LX_ENOMEM;
     }
-    /* the descriptors are the caller's, even for a CLONE_PARENT sibling */
-    if ((r = pm->env.vfs_proc_create(pm->env.ctx, child->pid, caller->pid, child->as))) {
+    if ((r = pm_clone_vfs(pm, child, caller, a->flags))) {
         pm_clone_undo(pm, child, NULL, false);
         return r;
     }
@@ -184,42 +315,30 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
         return -LX_ENOMEM;
     }
     ct->sigmask = pt->sigmask;
-    ct->altstack = pt->altstack;
-
-    /* The tid words: the child's in its own memory (after the copy, so a forked parent never
-     * sees it), the parent's in the caller's. Linux ignores a failed store here too. */
-    int32_t tid = ct->tid;
-    if (a->flags & LX_CLONE_CHILD_SETTID)
-        (void)pm_copy_out(pm, child, a->child_tid, &tid, sizeof(tid));
-    if (a->flags & LX_CLONE_CHILD_CLEARTID)
-        ct->clear_child_tid = a->child_tid;
-    if (a->flags & LX_CLONE_PARENT_SETTID)
-        (void)pm_copy_out(pm, caller, a->parent_tid, &tid, sizeof(tid));
-
-    regs.rax = 0;
-    if (a->stack && !a->parent_sp)
-        regs.rsp = a->stack;
-    if (a->flags & LX_CLONE_SETTLS)
-        regs.fs_base = a->tls;
-    bool park = (a->flags & LX_CLONE_VFORK) != 0;
-    if (park) {
-        child->vfork.state = PM_VF_UNPARKED;
-        child->vfork.parent_thr = pt;
-        pt->block = PM_BLK_VFORK;
-        pt->vfork_child = child;
+    /* Linux keeps the alternate stack only where it cannot be in use by another thread: a
+     * child with memory of its own, or a vfork child while its parent waits */
+    if ((a->flags & (LX_CLONE_VM | LX_CLONE_VFORK)) != LX_CLONE_VM)
+        ct->altstack = pt->altstack;
+    int64_t pidfd = -1;
+    if ((a->flags & LX_CLONE_PIDFD) &&
+        (pidfd = pm_clone_pidfd(pm, caller, child, a->clone3 ? a->pidfd : a->parent_tid)) < 0) {
+        pm_clone_undo(pm, child, ct, true);
+        return pidfd;
     }
-    ct->has_handle = true;   /* the child may run (and die) before thread_create returns */
-    pm->depth++;
-    r = pm->env.thread_create(pm->env.ctx, child->as, &regs, (uint64_t)ct->tid, &ct->handle);
-    pm->depth--;
-    if (r) {
-        ct->has_handle = false;
+    pm_clone_tid_words(pm, a, child, caller, ct);
+
+    bool park = (a->flags & LX_CLONE_VFORK) != 0;
+    if (park)
+        pm_vfork_wait(&child->vfork, pt, child->pid);
+    if ((r = pm_clone_start(pm, child, ct, &regs))) {
         if (park)
             pm_vfork_abandon(pm, pt);
+        if (pidfd >= 0 && pm->env.vfs_fd_close)
+            pm->env.vfs_fd_close(pm->env.ctx, caller->pid, (int32_t)pidfd);
         pm_clone_undo(pm, child, ct, true);
-        return r == -LX_ENOMEM ? -LX_ENOMEM : -LX_EAGAIN;
+        return r;
     }
-    return park ? pm_vfork_park(pm, child, pt, c->tok) : child->pid;
+    return park ? pm_vfork_park(pm, &child->vfork, pt, c->tok) : child->pid;
 }
 
 int64_t pm_sys_clone(pm_t *pm, pm_call_t *c)

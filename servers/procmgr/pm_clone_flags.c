@@ -11,20 +11,21 @@
  *   CLONE_PARENT; an exit signal that is not a signal.
  * Namespaces are EINVAL too, as from a Linux built without them (Kestrel has none).
  *
- * Built: a copy-on-write child (no CLONE_VM: fork), a child sharing the memory (CLONE_VM), either
- * one parked until exec or exit (CLONE_VFORK), CLONE_PARENT, CLONE_SETTLS, CLONE_PARENT_SETTID,
- * CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID, CLONE_CLEAR_SIGHAND; CLONE_SYSVSEM and CLONE_IO
- * accepted (there is nothing to share), CLONE_PTRACE, CLONE_UNTRACED and legacy CLONE_DETACHED
- * ignored as Linux ignores them. Not built yet (ENOSYS): the sharing of a thread group,
- * CLONE_FS, CLONE_FILES, CLONE_SIGHAND, CLONE_THREAD, and CLONE_PIDFD, CLONE_INTO_CGROUP.
+ * Built: a copy-on-write child (no CLONE_VM: fork) or one sharing the memory (CLONE_VM), either
+ * one parked until exec or exit (CLONE_VFORK); a thread of the caller's process (CLONE_THREAD,
+ * with CLONE_VFORK its creator parked until it ends);
+ * between processes, one descriptor table (CLONE_FILES), one cwd/root/umask (CLONE_FS), one set
+ * of dispositions (CLONE_SIGHAND); CLONE_PARENT, CLONE_SETTLS, CLONE_PARENT_SETTID,
+ * CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID, CLONE_CLEAR_SIGHAND, CLONE_PIDFD; CLONE_SYSVSEM and
+ * CLONE_IO accepted (there is nothing to share), CLONE_PTRACE, CLONE_UNTRACED and legacy
+ * CLONE_DETACHED ignored as Linux ignores them. A NULL stack means the caller's stack pointer,
+ * as on Linux. Not built (ENOSYS): CLONE_INTO_CGROUP (no cgroups), and a thread that does not
+ * share its process's descriptors and cwd (CLONE_THREAD without CLONE_FILES or CLONE_FS: vfs
+ * keeps them per process, and every libc's threads share both).
  *
  * Entry point: pm_clone_check. */
 #include <lx/sched.h>
 #include "pm_internal.h"
-
-#define PM_CLONE_NOT_YET                                                                           \
-    (LX_CLONE_FS | LX_CLONE_FILES | LX_CLONE_SIGHAND | LX_CLONE_THREAD | LX_CLONE_PIDFD |          \
-     LX_CLONE_INTO_CGROUP)
 
 int pm_clone_check(const pm_clone_args_t *a, bool caller_is_init)
 {
@@ -55,11 +56,9 @@ int pm_clone_check(const pm_clone_args_t *a, bool caller_is_init)
     }
     if (f & LX_CLONE_NS_FLAGS)
         return -LX_EINVAL;
-    if (f & PM_CLONE_NOT_YET)
+    if (f & LX_CLONE_INTO_CGROUP)
         return -LX_ENOSYS;
-    /* The seed's rule for a child sharing the memory: it needs a stack of its own (vfork's
-     * child instead runs on the parked parent's stack pointer). */
-    if ((f & LX_CLONE_VM) && a->stack == 0 && !a->parent_sp)
-        return -LX_EINVAL;
+    if ((f & LX_CLONE_THREAD) && (f & (LX_CLONE_FILES | LX_CLONE_FS)) != (LX_CLONE_FILES | LX_CLONE_FS))
+        return -LX_ENOSYS;
     return 0;
 }

@@ -87,7 +87,7 @@ static void pm_log_unknown(pm_t *pm, const pm_thr_t *t, uint64_t nr)
 
 void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_token_t tok)
 {
-    pm_thr_t *t = badge <= INT32_MAX ? pm_thr_find(pm, (int32_t)badge) : NULL;
+    pm_thr_t *t = pm_thr_by_badge(pm, badge);
     if (!t) {
         /* A thread we already ended (its message was in flight): nobody to answer. */
         pm->env.drop(pm->env.ctx, tok);
@@ -104,7 +104,7 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
     }
     t->sys_nr = nr;
     pm_proc_t *p = t->proc;
-    if (__builtin_expect(p->stopped || (p->pending & ~t->sigmask), 0) && pm_thr_has_work(t)) {
+    if (__builtin_expect(p->stopped || pm_thr_unblocked(t), 0) && pm_thr_has_work(t)) {
         /* stopped, or a handler to run, since before this call arrived: as if the signal had
          * come just before the SYSCALL instruction, the call runs (again) afterwards */
         pm->depth++;
@@ -139,7 +139,7 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
     pm->caller = NULL;
     if (r == PM_DEFERRED) {
         /* the handler took charge of the token */
-    } else if (__builtin_expect(!t->dead && !p->stopped && !(p->pending & ~t->sigmask), 1)) {
+    } else if (__builtin_expect(!t->dead && !p->stopped && !pm_thr_unblocked(t), 1)) {
         pm->env.reply(pm->env.ctx, tok, r); /* the common case, checked inline: no more to do */
     } else {
         /* a stop holds the answer; a handler to run starts on the way back; a dead caller's

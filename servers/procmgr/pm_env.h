@@ -28,6 +28,7 @@
 #ifndef PM_ENV_H
 #define PM_ENV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -113,6 +114,28 @@ struct pm_env {
        background group and ignores or blocks SIGTTOU, so the call proceeds: pm_jobctl). */
     void (*vfs_forward_nojc)(void *ctx, int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6],
                              pm_token_t tok);
+    /* Optional (NULL: CLONE_FILES and CLONE_FS between processes are ENOSYS). As
+       vfs_proc_create from a parent, but with PM_SHARE_FILES the child uses the parent's very
+       descriptor table (one table, counted), with PM_SHARE_FS its cwd, root and umask. */
+    int  (*vfs_proc_clone)(void *ctx, int32_t pid, int32_t parent_pid, pm_as_t as, uint32_t share);
+#define PM_SHARE_FILES 0x1
+#define PM_SHARE_FS    0x2
+    /* Optional (NULL: pidfds are ENOSYS). A new pidfd in pid's table naming process target
+       (serial: procmgr's unique number of it; exited: it has exited already, so it polls
+       readable), O_CLOEXEC, O_NONBLOCK if nonblock: the fd, or -errno (EMFILE, ENFILE). vfs
+       makes every pidfd of a pid readable when vfs_proc_exit tells it that process ended. */
+    int64_t (*vfs_pidfd_open)(void *ctx, int32_t pid, int32_t target, uint64_t serial,
+                              bool nonblock, bool exited);
+    /* What pid's fd names: 0 with *target, *serial, *nonblock; -EBADF (not open, or not a
+       pidfd, as Linux's pidfd_pid). */
+    int  (*vfs_pidfd_get)(void *ctx, int32_t pid, int32_t fd, int32_t *target, uint64_t *serial,
+                          bool *nonblock);
+    /* Optional: close pid's fd (undoing a pidfd of a clone that failed afterwards). */
+    void (*vfs_fd_close)(void *ctx, int32_t pid, int32_t fd);
+    /* Optional (NULL: futexes on MAP_SHARED memory are keyed by address, so they work only
+       within one space). What backs va in as: 0 with *object 0 for private memory, else the
+       kernel's memory object number and the byte's offset in it; -EFAULT if unmapped. */
+    int  (*as_page_id)(void *ctx, pm_as_t as, uint64_t va, uint64_t *object, uint64_t *offset);
 };
 
 #define PM_INTR_BLOCKED 1

@@ -444,6 +444,7 @@ static int64_t pm_exec_commit(pm_t *pm, pm_thr_t *t, pm_exec_args_t *args, pm_as
                               pm_exec_image_t *img)
 {
     pm_proc_t *p = t->proc;
+    pm_exec_dethread(pm, t);   /* the other threads end first; t becomes the process's id */
     int r = pm->env.thread_set_as(pm->env.ctx, t->handle, as);
     if (r) {
         pm_mm_put(img->mm);

@@ -14,8 +14,13 @@
  * them); waitid's WNOWAIT leaves any report in place. Reaping a child adds its CPU time and its
  * own children's to the parent's (times, RUSAGE_CHILDREN).
  *
+ * Threads: exit ends one thread (pm_thr_end), the process ending with its last; exit_group, a
+ * fatal signal and execve's de-thread (pm_exec_dethread) end every other thread first, wherever
+ * each is blocked (a vfork park, a futex, a sleep or wait: dropped here; a call vfs holds: vfs
+ * cancels it). waitid(P_PIDFD) names the child by a pidfd (pm_pidfd.c).
+ *
  * Entry points: pm_sys_exit, pm_sys_exit_group, pm_sys_wait4, pm_sys_waitid, pm_proc_die,
- * pm_wait_wake, pm_thr_abort_block. */
+ * pm_thr_end, pm_exec_dethread, pm_wait_wake, pm_thr_abort_block. */
 #include <stdlib.h>
 #include <string.h>
 #include "pm_internal.h"
@@ -25,9 +30,14 @@
 void pm_thr_abort_block(pm_t *pm, pm_thr_t *t)
 {
     switch (t->block) {
+    case PM_BLK_FUTEX:
+        pm_futex_unqueue(pm, t);
+        pm->env.drop(pm->env.ctx, t->tok);
+        break;
     case PM_BLK_WAIT:
     case PM_BLK_SLEEP:
     case PM_BLK_STOPPED:
+    case PM_BLK_SIGWAIT:
         pm->env.drop(pm->env.ctx, t->tok);
         break;
     case PM_BLK_VFORK:
@@ -39,22 +49,43 @@ void pm_thr_abort_block(pm_t *pm, pm_thr_t *t)
     t->block = PM_BLK_NONE;
 }
 
-static void pm_thr_end(pm_t *pm, pm_thr_t *t)
+/* CLONE_CHILD_CLEARTID at a thread's end: write 0 and wake one waiter (non-private, as Linux's
+ * mm_release), only while someone else still uses the memory: another thread, or a process
+ * sharing the space (a vfork parent); a forked child's private copy dies with it unwritten. */
+static void pm_thr_clear_tid(pm_t *pm, pm_proc_t *p, uint64_t uaddr, bool shared_mm)
+{
+    uint32_t zero = 0;
+    pm_fkey_t key;
+    if (!uaddr || !shared_mm || !p->has_as)
+        return;
+    if (pm_copy_out(pm, p, uaddr, &zero, sizeof(zero)) == 0 &&
+        pm_futex_key(pm, p, uaddr, false, &key) == 0)
+        (void)pm_futex_wake(pm, &key, 1, UINT32_MAX);
+}
+
+void pm_thr_end(pm_t *pm, pm_thr_t *t, bool cancel_vfs)
 {
     pm_proc_t *p = t->proc;
-    /* Linux clears the word (and wakes its futex) only while someone else still uses the
-     * memory: another thread, or a process sharing the space (a vfork parent); a forked child's
-     * private copy dies with it unwritten. */
-    if (t->clear_child_tid && (p->nthreads > 1 || (p->mm && p->mm->refs > 1))) {
-        uint32_t zero = 0;
-        (void)pm_copy_out(pm, p, t->clear_child_tid, &zero, sizeof(zero));
-    }
+    bool shared_mm = p->nthreads > 1 || (p->mm && p->mm->refs > 1);
+    uint64_t ctid = t->clear_child_tid;
+    bool may_be_in_vfs = t->block == PM_BLK_NONE && t != pm->caller;
+    pm_robust_list_walk(pm, t);
     pm_thr_abort_block(pm, t);
+    if (cancel_vfs && may_be_in_vfs && pm->env.vfs_interrupt) {
+        /* a call it made that vfs holds (a pipe read): its process lives on, so it must go now,
+         * with the references it holds */
+        pm_token_t tok;
+        if (pm->env.vfs_interrupt(pm->env.ctx, t->tid, &tok) == 1)
+            pm->env.drop(pm->env.ctx, tok);
+    }
     pm_thr_account_end(pm, t);
     if (t->has_handle)
         pm->env.thread_destroy(pm->env.ctx, t->handle);
     t->has_handle = false;
     pm_thr_unlink(pm, t);
+    /* only now: the thread can no longer touch its stack, which the woken joiner may free */
+    pm_thr_clear_tid(pm, p, ctid, shared_mm);
+    pm_vfork_release_hs(pm, &t->vfork);   /* a CLONE_THREAD|CLONE_VFORK creator goes on */
 }
 
 static void pm_proc_reap(pm_t *pm, pm_proc_t *q)
@@ -178,7 +209,7 @@ void pm_proc_die(pm_t *pm, pm_proc_t *p, int wstatus)
     p->stop_report = 0;
     p->cont_report = false;
     while (p->threads)
-        pm_thr_end(pm, p->threads);
+        pm_thr_end(pm, p->threads, false);   /* vfs_proc_exit cancels their calls below */
     pm_ptimers_free(p);
     p->itimer[LX_ITIMER_REAL].value = 0;
     pm->env.vfs_proc_exit(pm->env.ctx, p->pid);
@@ -207,10 +238,32 @@ int64_t pm_sys_exit_group(pm_t *pm, pm_call_t *c)
     return 0;   /* the caller is gone: the dispatcher drops the token */
 }
 
-/* Processes are single-threaded (no CLONE_THREAD), so the thread's exit is the process's. */
+/* exit ends the calling thread only (the main one may go first); the process ends with its last
+ * thread and reports that thread's code, as Linux does. */
 int64_t pm_sys_exit(pm_t *pm, pm_call_t *c)
 {
+    if (c->proc->nthreads > 1) {
+        pm_thr_end(pm, c->thr, false);
+        return 0;   /* the caller is gone: the dispatcher drops the token */
+    }
     return pm_sys_exit_group(pm, c);
+}
+
+void pm_exec_dethread(pm_t *pm, pm_thr_t *t)
+{
+    pm_proc_t *p = t->proc;
+    for (;;) {
+        pm_thr_t *u = p->threads == t ? t->proc_next : p->threads;
+        if (!u)
+            break;
+        pm_thr_end(pm, u, true);
+    }
+    t->tid = p->pid;   /* the leader's id, as Linux's de_thread; the kernel still says badge */
+    /* the old memory's last words of the thread, as Linux's exec_mm_release */
+    pm_robust_list_walk(pm, t);
+    t->robust_head = t->robust_len = 0;
+    pm_thr_clear_tid(pm, p, t->clear_child_tid, p->mm && p->mm->refs > 1);
+    pm_sighand_unshare(p);
 }
 
 static bool pm_wait_eligible(const pm_proc_t *q, const pm_wait_req_t *req)
@@ -431,8 +484,25 @@ int64_t pm_sys_waitid(pm_t *pm, pm_call_t *c)
         if (id == 0)
             req.id = c->proc->pgid;
         break;
-    case LX_P_PIDFD:
-        return id < 0 ? -LX_EINVAL : -LX_EBADF;   /* there are no pidfds */
+    case LX_P_PIDFD: {
+        if (id < 0)
+            return -LX_EINVAL;
+        pm_proc_t *q;
+        bool nonblock;
+        int r = pm_pidfd_target(pm, c->proc, id, &q, &nonblock);
+        if (r)
+            return r;
+        if (!q || q->parent != c->proc)
+            return -LX_ECHILD;   /* reaped, or not our child */
+        req.idtype = LX_P_PID;
+        req.id = q->pid;
+        if (nonblock && !(options & LX_WNOHANG)) {
+            /* a PIDFD_NONBLOCK pidfd: EAGAIN rather than a wait (Linux 5.10's kernel_waitid) */
+            int64_t v = pm_wait_try(pm, c->thr, &req);
+            return v == PM_WAIT_BLOCK ? -LX_EAGAIN : v;
+        }
+        break;
+    }
     default:
         return -LX_EINVAL;
     }

@@ -38,6 +38,7 @@
 #define PM_STACK_SIZE (1024ull * 1024)  /* mapped main-thread stack, plus the argument area */
 #endif
 #define PM_PID_MAX   32768              /* pids cycle in 1..PM_PID_MAX-1 like kernel.pid_max */
+#define PM_FUTEX_BUCKETS 64
 
 static inline uint64_t pm_page_down(uint64_t x)
 {
@@ -91,7 +92,21 @@ enum pm_block {
     PM_BLK_WAIT,   /* wait4/waitid: tok held here */
     PM_BLK_SLEEP,  /* nanosleep/clock_nanosleep: tok held here */
     PM_BLK_STOPPED,/* its process is stopped: tok held here until SIGCONT (held_how, held_val) */
+    PM_BLK_FUTEX,  /* futex wait: tok held here, the thread on a futex queue (pm_futex.c) */
+    PM_BLK_SIGWAIT,/* rt_sigtimedwait: tok held here until a signal of sigwait_set comes */
 };
+
+/* What a futex is: in private memory, (the memory bookkeeping of its space, the address); in
+ * shared memory (a MAP_SHARED mapping, the kernel's memory object), for an operation without
+ * FUTEX_PRIVATE_FLAG, (object, offset), so that processes mapping the object, or forked copies,
+ * meet on one queue. As Linux's keys, a private operation and a shared one on the same private
+ * word are different futexes (Linux marks the second FUT_OFF_MMSHARED). */
+enum pm_fkey_kind { PM_FKEY_PRIVATE, PM_FKEY_MM, PM_FKEY_OBJECT };
+typedef struct pm_fkey {
+    uint64_t space;   /* the pm_mm_t, or the kernel's object number */
+    uint64_t addr;    /* the address, or the offset in the object */
+    enum pm_fkey_kind kind;
+} pm_fkey_t;
 
 /* How a thread whose token procmgr holds goes on (pm_thr_resume): what its syscall returns, or
  * whether it runs the syscall again, or (an interrupt or fault message) resumes at its registers.
@@ -115,6 +130,12 @@ typedef struct pm_siginfo {
     uint64_t value;        /* SI_TIMER: sigev_value */
     int64_t utime, stime;  /* SIGCHLD: the child's CPU time, clock ticks */
 } pm_siginfo_t;
+
+/* What a thread's own signal carries (tkill, tgkill, vfs's SIGPIPE, a pidfd's thread scope): a
+ * code and a sender, no more; kept small, so that a thread record stays a small heap block. */
+typedef struct pm_tsiginfo {
+    int32_t code, pid;
+} pm_tsiginfo_t;
 
 /* A POSIX timer (timer_create), pm_ptimer.c. */
 typedef struct pm_ptimer {
@@ -152,21 +173,48 @@ typedef struct pm_wait_req {
 } pm_wait_req_t;
 
 struct pm_proc;
+struct pm_thr;
+
+/* The vfork release handshake, kept on the child (a process, or a CLONE_THREAD|CLONE_VFORK
+ * thread). Either order of park and release works:
+ * UNPARKED --release--> EARLY --park--> (reply at once) NONE
+ * UNPARKED --park--> PARKED --release--> (reply) NONE
+ * and a parent dying in UNPARKED or PARKED (token dropped) makes it NONE, so a later release
+ * of a reparented child can never answer anyone. */
+enum pm_vfork_state { PM_VF_NONE, PM_VF_UNPARKED, PM_VF_EARLY, PM_VF_PARKED };
+typedef struct pm_vfork {
+    enum pm_vfork_state state;
+    pm_token_t tok;
+    struct pm_thr *parent_thr;     /* the parked thread, while UNPARKED/EARLY/PARKED */
+    int32_t id;                    /* the release's answer: the child's pid, or tid */
+} pm_vfork_t;
 
 typedef struct pm_thr {
-    int32_t tid;                   /* also the badge */
+    int32_t tid;                   /* the thread id (exec's de-thread makes it the pid) */
+    uint64_t badge;                /* what the kernel names it by: the tid it was created with */
     struct pm_proc *proc;
     pm_thread_t handle;
     bool has_handle;
     bool dead;
     uint64_t sigmask;              /* blocked signals */
-    uint64_t clear_child_tid;      /* set_tid_address */
+    uint64_t pending;              /* signals sent to this thread (tkill, tgkill), not yet taken */
+    pm_tsiginfo_t siginfo[LX_NSIG + 1]; /* what each of those carries */
+    uint64_t clear_child_tid;      /* set_tid_address, CLONE_CHILD_CLEARTID */
+    uint64_t robust_head;          /* set_robust_list: walked when the thread dies */
+    uint64_t robust_len;
     struct lx_stack altstack;
     enum pm_block block;
     pm_token_t tok;                /* PM_BLK_WAIT, PM_BLK_SLEEP */
-    struct pm_proc *vfork_child;   /* PM_BLK_VFORK */
+    pm_vfork_t *vfork_on;          /* PM_BLK_VFORK: the child's handshake it is parked on */
+    pm_vfork_t vfork;              /* a CLONE_THREAD|CLONE_VFORK thread's: released at its end */
     pm_wait_req_t wait;
-    uint64_t wake_ns;              /* PM_BLK_SLEEP deadline, monotonic */
+    uint64_t wake_ns;              /* PM_BLK_SLEEP, _FUTEX, _SIGWAIT deadline (UINT64_MAX: none) */
+    /* PM_BLK_FUTEX: the key it waits on, its place in the key's bucket (pm->futex_head) */
+    pm_fkey_t fx_key;
+    uint32_t fx_bitset;
+    struct pm_thr *fx_next, *fx_prev;
+    /* PM_BLK_SIGWAIT: the signals it waits for and where their siginfo goes */
+    uint64_t sigwait_set, sigwait_info;
     /* ppoll/pselect6/epoll_pwait's mask is in force: the caller's own, put back at its next
      * syscall or into the frame of a handler that interrupts the call (pm_sigmask.c) */
     bool has_saved_mask;
@@ -180,15 +228,19 @@ typedef struct pm_thr {
 
 enum pm_pstate { PM_P_LIVE, PM_P_ZOMBIE };
 
-/* The vfork release handshake, kept on the child. Either order of park and release works:
- * UNPARKED --release--> EARLY --park--> (reply at once) NONE
- * UNPARKED --park--> PARKED --release--> (reply) NONE
- * and a parent dying in UNPARKED or PARKED (token dropped) makes it NONE, so a later release
- * of a reparented child can never answer anyone. */
-enum pm_vfork_state { PM_VF_NONE, PM_VF_UNPARKED, PM_VF_EARLY, PM_VF_PARKED };
+
+
+/* Dispositions shared by the processes of CLONE_SIGHAND (a thread group is one process, so its
+ * threads share them by construction). Made only when two processes share them: a process's own
+ * are in its record (own_act), which keeps the common record one heap block. */
+typedef struct pm_sighand {
+    int refs;
+    struct lx_sigaction act[LX_NSIG + 1];   /* index = signal number */
+} pm_sighand_t;
 
 typedef struct pm_proc {
     int32_t pid, pgid, sid;
+    uint64_t serial;               /* unique among every process ever made (a pidfd's check) */
     struct pm_proc *parent;        /* NULL for init */
     struct pm_proc *next;          /* pm->procs, in creation order */
     enum pm_pstate state;
@@ -199,7 +251,10 @@ typedef struct pm_proc {
     pm_mm_t *mm;
     pm_thr_t *threads;
     int nthreads;
-    struct lx_sigaction act[LX_NSIG + 1];   /* index = signal number */
+    pm_sighand_t *sh;              /* counted, or NULL: the dispositions are own_act */
+    bool sh_mark;                  /* scratch of rt_sigaction's walk over the share */
+    struct lx_sigaction *act;      /* own_act or sh->act: index = signal number */
+    struct lx_sigaction own_act[LX_NSIG + 1];
     uint64_t pending;              /* signals raised while blocked, or caught and not yet run */
     pm_siginfo_t siginfo[LX_NSIG + 1];   /* what each pending signal carries */
     /* job control (pm_jobctl.c): a stopped process runs no user code until SIGCONT */
@@ -220,11 +275,7 @@ typedef struct pm_proc {
     uint64_t start_ns;
     int nice;                      /* -20..19 (setpriority), inherited */
     uint16_t ioprio;               /* ioprio_set's value, inherited; 0: none set */
-    struct {
-        enum pm_vfork_state state;
-        pm_token_t tok;
-        pm_thr_t *parent_thr;      /* the parked thread, while UNPARKED/EARLY/PARKED */
-    } vfork;
+    pm_vfork_t vfork;
 } pm_proc_t;
 
 struct pm {
@@ -238,12 +289,21 @@ struct pm {
     pm_thr_t *grave_thrs;
     uint64_t timer_armed;          /* deadline handed to timer_arm, 0 if none pending */
     uint64_t tick_last;            /* pm_timer_fired's last "now" (tests of overruns) */
+    /* futex waiters by hash of the key, each bucket in arrival order (pm_futex.c) */
+    pm_thr_t *futex_head[PM_FUTEX_BUCKETS], *futex_tail[PM_FUTEX_BUCKETS];
+    int nthreads;                  /* thread records of live processes */
     uint64_t boot_free;            /* free memory seen at creation: sysinfo's totalram */
     uint64_t hwcap;                /* AT_HWCAP: CPUID.1:EDX */
     uint64_t created;
     int nprocs;                    /* records in pm->procs, zombies included */
     int proc_max;                  /* the system's process limit (Linux's threads-max) */
 };
+
+/* The signals t could take now: its own and its process's, less what it blocks. */
+static inline uint64_t pm_thr_unblocked(const pm_thr_t *t)
+{
+    return (t->proc->pending | t->pending) & ~t->sigmask;
+}
 
 typedef struct pm_call {
     pm_thr_t *thr;
@@ -257,7 +317,19 @@ typedef int64_t (*pm_handler_t)(pm_t *pm, pm_call_t *c);
 
 /* pm_proc.c */
 pm_proc_t *pm_proc_new(pm_t *pm, pm_proc_t *parent);  /* live, pid assigned, linked, no thread */
+/* The same with a chosen pid (clone3's set_tid): NULL and *err -EEXIST if it is taken. */
+pm_proc_t *pm_proc_new_pid(pm_t *pm, pm_proc_t *parent, int32_t pid, int *err);
 pm_thr_t *pm_thr_new(pm_t *pm, pm_proc_t *p);          /* tid = pid for the first thread */
+pm_thr_t *pm_thr_new_tid(pm_t *pm, pm_proc_t *p, int32_t tid);  /* another thread of p */
+int32_t pm_pid_alloc(pm_t *pm);                        /* a free number, or -EAGAIN */
+bool pm_pid_busy(pm_t *pm, int32_t pid);
+pm_thr_t *pm_thr_by_badge(pm_t *pm, uint64_t badge);   /* the live thread a message is from */
+/* Share p's dispositions with another process (CLONE_SIGHAND): p's table, made a counted
+ * pm_sighand_t on first share; NULL when out of memory. */
+pm_sighand_t *pm_sighand_share(pm_proc_t *p);
+/* p takes a copy of its own again (exec: Linux's unshare_sighand). */
+void pm_sighand_unshare(pm_proc_t *p);
+void pm_sighand_put(pm_sighand_t *sh);
 void pm_thr_unlink(pm_t *pm, pm_thr_t *t);             /* out of both lists, into the graveyard */
 void pm_proc_unlink(pm_t *pm, pm_proc_t *p);           /* out of the list, into the graveyard */
 pm_proc_t *pm_proc_find(pm_t *pm, int32_t pid);
@@ -294,15 +366,25 @@ int pm_zero_out(pm_t *pm, pm_as_t as, uint64_t va, uint64_t len);
 
 /* pm_exit_wait.c */
 void pm_proc_die(pm_t *pm, pm_proc_t *p, int wstatus);  /* exit or death by signal */
+/* One thread ends (exit, a de-thread, its process dying): its robust list walked, what it was
+ * blocked on dropped, its kernel thread gone, then its CLONE_CHILD_CLEARTID word cleared and
+ * woken; with cancel_vfs, a call of it vfs holds is dropped too (its process lives on). */
+void pm_thr_end(pm_t *pm, pm_thr_t *t, bool cancel_vfs);
+/* execve's de-thread (from pm_exec_commit, before the point of no return is passed): every
+ * other thread of t's process ends, t takes the process's id, and shared dispositions are
+ * copied (CLONE_SIGHAND's share ends at exec, as Linux's unshare_sighand). */
+void pm_exec_dethread(pm_t *pm, pm_thr_t *t);
 void pm_wait_wake(pm_t *pm, pm_proc_t *parent);         /* a child of parent changed state */
 void pm_thr_abort_block(pm_t *pm, pm_thr_t *t);         /* drop whatever t is blocked on */
 
-/* pm_clone.c, pm_clone_flags.c */
+/* pm_clone.c, pm_clone_flags.c, pm_clone3.c */
 typedef struct pm_clone_args {
     uint64_t flags;            /* CLONE_* without the exit signal */
     int exit_signal;
     uint64_t stack;            /* 0: the caller's own stack pointer */
     uint64_t parent_tid, child_tid, tls;
+    uint64_t pidfd;            /* CLONE_PIDFD: where the pidfd goes (legacy clone: parent_tid) */
+    int32_t set_tid;           /* clone3's set_tid[0], 0: any */
     bool parent_sp;            /* vfork (58): the child runs on the parked parent's rsp */
     bool clone3;               /* clone3's stricter checks */
 } pm_clone_args_t;
@@ -311,6 +393,7 @@ typedef struct pm_clone_args {
 int pm_clone_check(const pm_clone_args_t *a, bool caller_is_init);
 int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a);
 void pm_vfork_release(pm_t *pm, pm_proc_t *child);
+void pm_vfork_release_hs(pm_t *pm, pm_vfork_t *v);   /* a process's or a thread's handshake */
 void pm_vfork_abandon(pm_t *pm, pm_thr_t *parent_thr);
 
 /* pm_signal.c */
@@ -321,6 +404,15 @@ void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel);
 void pm_signal_send_info(pm_t *pm, pm_proc_t *p, int sig, const pm_siginfo_t *si);
 /* Every process of group pgid (snapshot first: sending may reap); -ESRCH if none. */
 int pm_signal_pgrp(pm_t *pm, int32_t pgid, int sig, const pm_siginfo_t *si);
+/* A signal for thread t alone (tkill, tgkill, a fault): pending on t if t blocks it. */
+void pm_signal_send_thr(pm_t *pm, pm_thr_t *t, int sig, const pm_siginfo_t *si);
+/* Fill a user siginfo from what a pending signal carries (a timer's overrun taken now). */
+void pm_siginfo_fill(pm_proc_t *p, int sig, const pm_siginfo_t *si, struct lx_siginfo *out);
+/* What thread t's own pending signal sig carries, as a full siginfo. */
+static inline pm_siginfo_t pm_thr_siginfo(const pm_thr_t *t, int sig)
+{
+    return (pm_siginfo_t){.code = t->siginfo[sig].code, .pid = t->siginfo[sig].pid};
+}
 void pm_signal_deliver_pending(pm_t *pm, pm_proc_t *p);
 bool pm_signal_is_stop(int sig);   /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
 bool pm_signal_ignored_or_blocked(const pm_thr_t *t, int sig);
@@ -331,6 +423,32 @@ int pm_signal_next(const pm_thr_t *t); /* a pending signal t can run a handler f
  * must die of SIGSEGV. */
 int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, enum pm_resume how, int64_t value);
 void pm_signal_wake(pm_t *pm, pm_proc_t *p, int sig); /* interrupt a thread so it takes sig */
+bool pm_signal_wake_thr(pm_t *pm, pm_thr_t *t, int sig); /* ... this one: true if it was woken */
+/* rt_sigtimedwait (pm_sigwait.c): a thread waiting for sig takes it (true), as Linux gives a
+ * signal to the thread that has it in its sigwait set first. t NULL: any thread of p. */
+bool pm_sigwait_take(pm_t *pm, pm_proc_t *p, pm_thr_t *t, int sig, const pm_siginfo_t *si);
+void pm_sigwait_timeout(pm_t *pm, pm_thr_t *t);
+void pm_sigwait_abort(pm_t *pm, pm_thr_t *t, int64_t value);   /* EINTR: a handler runs */
+
+/* pm_futex.c */
+/* The key of the futex at uaddr for p (shared: non-private op; else by p's memory). 0, -EFAULT. */
+int pm_futex_key(pm_t *pm, pm_proc_t *p, uint64_t uaddr, bool private_op, pm_fkey_t *key);
+/* Wake up to n waiters on key whose bitset meets bitset: how many. */
+int pm_futex_wake(pm_t *pm, const pm_fkey_t *key, int n, uint32_t bitset);
+void pm_futex_unqueue(pm_t *pm, pm_thr_t *t);   /* off its queue (exactly once) */
+void pm_futex_timeout(pm_t *pm, pm_thr_t *t);   /* its deadline passed: ETIMEDOUT */
+void pm_futex_interrupt(pm_t *pm, pm_thr_t *t); /* a handler runs: EINTR (or restart) */
+/* A thread dies: its robust list's futexes it holds get FUTEX_OWNER_DIED (and a waiter woken). */
+void pm_robust_list_walk(pm_t *pm, pm_thr_t *t);
+/* wake_ns' "no deadline" */
+#define PM_NO_DEADLINE UINT64_MAX
+
+/* pm_pidfd.c: pidfds are vfs descriptions naming a process (pid, serial) */
+/* A new pidfd of q in p's table (O_CLOEXEC always, O_NONBLOCK on request): the fd or -errno. */
+int64_t pm_pidfd_make(pm_t *pm, pm_proc_t *p, pm_proc_t *q, bool nonblock);
+/* The process fd names for p: 0 and *q (NULL if it was reaped), -EBADF (not a pidfd);
+ * *nonblock its O_NONBLOCK. */
+int pm_pidfd_target(pm_t *pm, pm_proc_t *p, int32_t fd, pm_proc_t **q, bool *nonblock);
 bool pm_signal_valid(int64_t sig);
 
 /* pm_resume.c: the one way procmgr lets a thread whose token it holds go on */
@@ -425,6 +543,8 @@ void pm_format_status(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *fac
     H(setsid) H(getsid) H(setpgid) H(getpgid) H(getpgrp)                                      \
     H(getrlimit) H(setrlimit) H(prlimit64) H(getrusage)                                       \
     H(set_tid_address) H(arch_prctl) H(prctl)                                                 \
+    H(futex) H(set_robust_list) H(get_robust_list) H(clone3) H(pidfd_open)                    \
+    H(pidfd_send_signal) H(rt_sigtimedwait)                                                    \
     H(uname) H(sysinfo) H(reboot) H(getrandom) H(sched_yield)                                 \
     H(getpriority) H(setpriority) H(sched_getaffinity) H(sched_setaffinity)                   \
     H(ioprio_get) H(ioprio_set)                                                               \

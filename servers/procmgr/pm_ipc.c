@@ -168,19 +168,72 @@ static int64_t vfs_call_result(void)
     return (int64_t)kipc()->mr[0];
 }
 
-static int g_vfs_proc_create(void *c, int32_t pid, int32_t parent_pid, pm_as_t as)
+
+_Static_assert(PM_SHARE_FILES == VFS_SHARE_FILES && PM_SHARE_FS == VFS_SHARE_FS,
+               "procmgr's share bits are the protocol's");
+
+static int g_vfs_proc_clone(void *c, int32_t pid, int32_t parent_pid, pm_as_t as, uint32_t share)
 {
     (void)c;
-    struct pm_vfs_proc m = {pid, parent_pid};
+    struct pm_vfs_proc m = {pid, parent_pid, share};
     kmsg_put(VFS_L_PROC_CREATE, &m, sizeof m);
     kmsg_cap((int64_t)as, 0);
     return (int)vfs_call_result();
 }
 
+static int64_t g_vfs_pidfd_open(void *c, int32_t pid, int32_t target, uint64_t serial,
+                                bool nonblock, bool exited)
+{
+    (void)c;
+    struct pm_vfs_pidfd_open m = {pid, target, serial, nonblock, exited};
+    kmsg_put(VFS_L_PIDFD_OPEN, &m, sizeof m);
+    return vfs_call_result();
+}
+
+static int g_vfs_pidfd_get(void *c, int32_t pid, int32_t fd, int32_t *target, uint64_t *serial,
+                           bool *nonblock)
+{
+    (void)c;
+    struct pm_vfs_fd m = {pid, fd};
+    kmsg_put(VFS_L_PIDFD_GET, &m, sizeof m);
+    if (k_call(pm_glue.vfs_ep) < 0)
+        return -LX_EBADF;
+    struct vfs_pm_pidfd rep;
+    memcpy(&rep, kipc()->mr, sizeof rep);
+    *target = (int32_t)rep.target;
+    *serial = rep.serial;
+    *nonblock = rep.nonblock != 0;
+    return (int)rep.result;
+}
+
+static void g_vfs_fd_close(void *c, int32_t pid, int32_t fd)
+{
+    (void)c;
+    struct pm_vfs_fd m = {pid, fd};
+    kmsg_put(VFS_L_FD_CLOSE, &m, sizeof m);
+    vfs_call_result();
+}
+
+static int g_as_page_id(void *c, pm_as_t as, uint64_t va, uint64_t *object, uint64_t *offset)
+{
+    (void)c;
+    struct kpage_id id;
+    if (k_as_page_id((int)as, va, &id) < 0)
+        return -LX_EFAULT;
+    *object = id.object;
+    *offset = id.offset;
+    return 0;
+}
+
+static int g_vfs_proc_create(void *c, int32_t pid, int32_t parent_pid, pm_as_t as)
+{
+    return g_vfs_proc_clone(c, pid, parent_pid, as, 0);
+}
+
 static int g_vfs_proc_exec(void *c, int32_t pid, pm_as_t new_as)
 {
     (void)c;
-    struct pm_vfs_proc m = {pid, 0};
+    struct pm_vfs_proc m = {pid, 0, 0};
     kmsg_put(VFS_L_PROC_EXEC, &m, sizeof m);
     kmsg_cap((int64_t)new_as, 0);
     return (int)vfs_call_result();
@@ -189,7 +242,7 @@ static int g_vfs_proc_exec(void *c, int32_t pid, pm_as_t new_as)
 static void g_vfs_proc_exit(void *c, int32_t pid)
 {
     (void)c;
-    struct pm_vfs_proc m = {pid, 0};
+    struct pm_vfs_proc m = {pid, 0, 0};
     kmsg_put(VFS_L_PROC_EXIT, &m, sizeof m);
     vfs_call_result();
 }
@@ -425,6 +478,11 @@ const struct pm_env *pm_ipc_env(void)
         .thread_cpu_alarm = g_thread_cpu_alarm,
         .vfs_proc_ids = g_vfs_proc_ids,
         .vfs_forward_nojc = g_vfs_forward_nojc,
+        .vfs_proc_clone = g_vfs_proc_clone,
+        .vfs_pidfd_open = g_vfs_pidfd_open,
+        .vfs_pidfd_get = g_vfs_pidfd_get,
+        .vfs_fd_close = g_vfs_fd_close,
+        .as_page_id = g_as_page_id,
     };
     return &env;
 }

@@ -2,9 +2,14 @@
  * lookups, the graveyard of records freed only when no entry point is active, and the views
  * for ps and for tests.
  *
+ * A thread's tid comes from the pid space (as Linux's); the kernel names a thread by its badge,
+ * the tid it was created with, which stays when exec's de-thread gives it the process's id.
+ *
  * Entry points: pm_create, pm_destroy, pm_proc_list, pm_stats_get; internal pm_proc_new,
- * pm_thr_new, pm_thr_unlink, pm_proc_unlink, pm_proc_find, pm_thr_find, pm_proc_init, pm_gc,
- * pm_proc_set_names, pm_live_count, pm_proc_state, pm_rlimit_defaults. */
+ * pm_proc_new_pid, pm_thr_new, pm_thr_new_tid, pm_thr_unlink, pm_proc_unlink, pm_proc_find,
+ * pm_thr_find, pm_thr_by_badge, pm_pid_alloc, pm_pid_busy, pm_proc_init, pm_gc,
+ * pm_proc_set_names, pm_live_count, pm_proc_state, pm_rlimit_defaults, pm_sighand_share,
+ * pm_sighand_unshare, pm_sighand_put. */
 #include <stdlib.h>
 #include <string.h>
 #include "pm_internal.h"
@@ -42,8 +47,40 @@ pm_t *pm_create(const struct pm_env *env)
     return pm;
 }
 
+pm_sighand_t *pm_sighand_share(pm_proc_t *p)
+{
+    if (!p->sh) {
+        pm_sighand_t *sh = calloc(1, sizeof(*sh));
+        if (!sh)
+            return NULL;
+        sh->refs = 1;
+        memcpy(sh->act, p->own_act, sizeof(sh->act));
+        p->sh = sh;
+        p->act = sh->act;
+    }
+    p->sh->refs++;
+    return p->sh;
+}
+
+void pm_sighand_unshare(pm_proc_t *p)
+{
+    if (!p->sh)
+        return;
+    memcpy(p->own_act, p->sh->act, sizeof(p->own_act));
+    pm_sighand_put(p->sh);
+    p->sh = NULL;
+    p->act = p->own_act;
+}
+
+void pm_sighand_put(pm_sighand_t *sh)
+{
+    if (sh && --sh->refs == 0)
+        free(sh);
+}
+
 static void pm_proc_free(pm_proc_t *p)
 {
+    pm_sighand_put(p->sh);
     if (p->mm)
         pm_mm_put(p->mm);
     pm_ptimers_free(p);
@@ -83,6 +120,14 @@ pm_thr_t *pm_thr_find(pm_t *pm, int32_t tid)
     return NULL;
 }
 
+pm_thr_t *pm_thr_by_badge(pm_t *pm, uint64_t badge)
+{
+    for (pm_thr_t *t = pm->threads; t; t = t->next)
+        if (t->badge == badge && !t->dead)
+            return t;
+    return NULL;
+}
+
 pm_proc_t *pm_proc_init(pm_t *pm)
 {
     pm_proc_t *p = pm_proc_find(pm, 1);
@@ -90,19 +135,20 @@ pm_proc_t *pm_proc_init(pm_t *pm)
 }
 
 /* A pid is busy while any process (zombies included) has it as pid, process group or session,
- * as Linux keeps a struct pid alive for each of those uses. */
-static bool pm_pid_busy(pm_t *pm, int32_t pid)
+ * as Linux keeps a struct pid alive for each of those uses, and while a thread has it as its
+ * tid or as its badge (a thread that took over its process's id at exec keeps its badge). */
+bool pm_pid_busy(pm_t *pm, int32_t pid)
 {
     for (pm_proc_t *p = pm->procs; p; p = p->next)
         if (p->pid == pid || p->pgid == pid || p->sid == pid)
             return true;
     for (pm_thr_t *t = pm->threads; t; t = t->next)
-        if (t->tid == pid)
+        if (t->tid == pid || t->badge == (uint64_t)pid)
             return true;
     return false;
 }
 
-static int32_t pm_pid_alloc(pm_t *pm)
+int32_t pm_pid_alloc(pm_t *pm)
 {
     for (int i = 0; i < PM_PID_MAX; i++) {
         int32_t pid = pm->last_pid + 1;
@@ -130,14 +176,12 @@ void pm_rlimit_defaults(struct lx_rlimit *rlim)
     rlim[LX_RLIMIT_RTPRIO] = (struct lx_rlimit){0, 0};
 }
 
-pm_proc_t *pm_proc_new(pm_t *pm, pm_proc_t *parent)
+static pm_proc_t *pm_proc_make(pm_t *pm, pm_proc_t *parent, int32_t pid)
 {
-    int32_t pid = pm_pid_alloc(pm);
-    if (pid < 0)
-        return NULL;
     pm_proc_t *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
+    p->act = p->own_act;
     p->pid = pid;
     p->parent = parent;
     p->state = PM_P_LIVE;
@@ -154,23 +198,52 @@ pm_proc_t *pm_proc_new(pm_t *pm, pm_proc_t *parent)
         pm->procs = p;
     pm->procs_tail = p;
     pm->created++;
+    p->serial = pm->created;
     pm->nprocs++;
+    return p;
+}
+
+pm_proc_t *pm_proc_new(pm_t *pm, pm_proc_t *parent)
+{
+    int32_t pid = pm_pid_alloc(pm);
+    return pid < 0 ? NULL : pm_proc_make(pm, parent, pid);
+}
+
+pm_proc_t *pm_proc_new_pid(pm_t *pm, pm_proc_t *parent, int32_t pid, int *err)
+{
+    if (pm_pid_busy(pm, pid)) {
+        *err = -LX_EEXIST;
+        return NULL;
+    }
+    pm_proc_t *p = pm_proc_make(pm, parent, pid);
+    *err = p ? 0 : -LX_ENOMEM;
     return p;
 }
 
 pm_thr_t *pm_thr_new(pm_t *pm, pm_proc_t *p)
 {
+    return pm_thr_new_tid(pm, p, p->pid);
+}
+
+pm_thr_t *pm_thr_new_tid(pm_t *pm, pm_proc_t *p, int32_t tid)
+{
     pm_thr_t *t = calloc(1, sizeof(*t));
     if (!t)
         return NULL;
-    t->tid = p->pid;
+    t->tid = tid;
+    t->badge = (uint64_t)tid;
     t->proc = p;
     t->altstack.ss_flags = LX_SS_DISABLE;
     t->next = pm->threads;
     pm->threads = t;
-    t->proc_next = p->threads;
-    p->threads = t;
+    /* at the end of the process's list: its first thread stays first (the one Linux offers a
+     * process's signal first, and the one /proc shows) */
+    pm_thr_t **pp = &p->threads;
+    while (*pp)
+        pp = &(*pp)->proc_next;
+    *pp = t;
     p->nthreads++;
+    pm->nthreads++;
     return t;
 }
 
@@ -185,6 +258,7 @@ void pm_thr_unlink(pm_t *pm, pm_thr_t *t)
         if (*pp == t) {
             *pp = t->proc_next;
             t->proc->nthreads--;
+            pm->nthreads--;
             break;
         }
     t->dead = true;

@@ -145,7 +145,7 @@ void pm_format_status(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *fac
     pm_text_str(t, "\n");
     uint64_t ignored, caught;
     pm_sig_masks(p, &ignored, &caught);
-    st_hex(t, "SigPnd", 0); /* signals are pending per process here, none per thread */
+    st_hex(t, "SigPnd", p->threads ? p->threads->pending : 0); /* its first thread's own */
     st_hex(t, "ShdPnd", p->pending);
     st_hex(t, "SigBlk", p->threads ? p->threads->sigmask : 0);
     st_hex(t, "SigIgn", ignored);

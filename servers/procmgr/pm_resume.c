@@ -22,7 +22,7 @@
 bool pm_thr_has_work(const pm_thr_t *t)
 {
     const pm_proc_t *p = t->proc;
-    return p->stopped || ((p->pending & ~t->sigmask) && pm_signal_next(t));
+    return p->stopped || (pm_thr_unblocked(t) && pm_signal_next(t));
 }
 
 /* The syscall runs again: back onto the SYSCALL instruction (2 bytes), with its number in RAX. */
@@ -56,7 +56,7 @@ void pm_thr_resume(pm_t *pm, pm_thr_t *t, pm_token_t tok, enum pm_resume how, in
         t->held_val = value;
         return;
     }
-    int sig = (p->pending & ~t->sigmask) ? pm_signal_next(t) : 0;
+    int sig = pm_thr_unblocked(t) ? pm_signal_next(t) : 0;
     if (sig) {
         if (pm_signal_run_handler(pm, t, sig, how, value) == 0) {
             pm->env.reply(pm->env.ctx, tok, 0);
@@ -91,7 +91,7 @@ void pm_thr_kick(pm_t *pm, pm_thr_t *t)
 
 void pm_interrupted(pm_t *pm, uint64_t badge, uint64_t why, pm_token_t tok)
 {
-    pm_thr_t *t = badge <= INT32_MAX ? pm_thr_find(pm, (int32_t)badge) : NULL;
+    pm_thr_t *t = pm_thr_by_badge(pm, badge);
     if (!t || t->block != PM_BLK_NONE) {
         pm->env.drop(pm->env.ctx, tok);
         return;

@@ -5,14 +5,19 @@
  * A handler can only be started while procmgr holds the thread stopped, i.e. while it holds the
  * thread's reply: (1) at the end of any syscall of that thread (the usual case: a signal sent to
  * oneself, or unblocked by sigprocmask, or raised by another process while the thread was running);
- * (2) at once if the thread is blocked in procmgr (wait4, nanosleep): the call is cut short with
- * EINTR, or restarted after the handler under SA_RESTART; (3) at once if it is blocked in vfs (a
+ * (2) at once if the thread is blocked in procmgr (wait4, nanosleep, futex, sigtimedwait): the
+ * call is cut short with EINTR, or restarted after the handler under SA_RESTART; (3) at once if it is blocked in vfs (a
  * read on an empty pipe or the console): vfs hands the caller's reply back (env.vfs_interrupt) and
  * the same happens; (4) a thread computing in user mode is interrupted by the kernel on its way
  * back to user mode (env->thread_interrupt), and its interrupt message (pm_interrupted) is the
  * point. All of them go through pm_thr_resume (pm_resume.c).
  *
- * Entry points: pm_signal_next, pm_signal_run_handler, pm_signal_wake, pm_sys_rt_sigreturn. */
+ * Which thread: a thread's own signals (tkill, tgkill) only by that thread, before its
+ * process's; a process's signal by the caller if it is the one sending to its own process and
+ * does not block it, else by the first thread that does not block it (Linux's complete_signal).
+ *
+ * Entry points: pm_signal_next, pm_signal_run_handler, pm_signal_wake, pm_signal_wake_thr,
+ * pm_siginfo_fill, pm_sys_rt_sigreturn. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +27,9 @@
 #define RFLAGS_DF 0x400ull
 #define RFLAGS_TF 0x100ull
 
-int pm_signal_next(const pm_thr_t *t)
+/* The lowest signal of `ready` with a handler, or 0. */
+static int pm_signal_first_caught(const pm_proc_t *p, uint64_t ready)
 {
-    const pm_proc_t *p = t->proc;
-    uint64_t ready = p->pending & ~t->sigmask;
     for (int sig = 1; ready && sig <= LX_NSIG; sig++) {
         if (!(ready & LX_SIGBIT(sig)))
             continue;
@@ -34,6 +38,13 @@ int pm_signal_next(const pm_thr_t *t)
             return sig;
     }
     return 0;
+}
+
+/* The thread's own signals first, then its process's, as Linux's dequeue_signal. */
+int pm_signal_next(const pm_thr_t *t)
+{
+    int sig = pm_signal_first_caught(t->proc, t->pending & ~t->sigmask);
+    return sig ? sig : pm_signal_first_caught(t->proc, t->proc->pending & ~t->sigmask);
 }
 
 static bool on_stack(const struct lx_stack *ss, uint64_t sp)
@@ -60,10 +71,12 @@ static void pm_frame_resume(const pm_thr_t *t, const pm_regs_t *r, const struct 
     }
 }
 
-/* The siginfo of the frame: what the sender left; a timer's overrun is taken at delivery. */
-static void pm_frame_info(pm_proc_t *p, int sig, struct lx_siginfo *info)
+/* The siginfo a handler or sigtimedwait gets: what the sender left; a timer's overrun is taken
+ * at delivery. */
+void pm_siginfo_fill(pm_proc_t *p, int sig, const pm_siginfo_t *from, struct lx_siginfo *info)
 {
-    pm_siginfo_t si = p->siginfo[sig];
+    pm_siginfo_t si = *from;
+    memset(info, 0, sizeof(*info));
     if (si.code == LX_SI_TIMER)
         pm_ptimer_delivered(p, sig, &si);
     info->si_signo = sig;
@@ -88,10 +101,15 @@ int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, enum pm_resume how, in
 {
     pm_proc_t *p = t->proc;
     struct lx_sigaction act = p->act[sig];
-    p->pending &= ~LX_SIGBIT(sig);
     struct lx_siginfo info;
-    memset(&info, 0, sizeof info);
-    pm_frame_info(p, sig, &info);
+    if (t->pending & LX_SIGBIT(sig)) {   /* the thread's own first (pm_signal_next's order) */
+        t->pending &= ~LX_SIGBIT(sig);
+        pm_siginfo_t si = pm_thr_siginfo(t, sig);
+        pm_siginfo_fill(p, sig, &si, &info);
+    } else {
+        p->pending &= ~LX_SIGBIT(sig);
+        pm_siginfo_fill(p, sig, &p->siginfo[sig], &info);
+    }
     if (!(act.sa_flags & LX_SA_RESTORER) || !act.sa_restorer || !t->has_handle)
         return -LX_EFAULT; /* x86_64 has no default restorer: Linux kills with SIGSEGV too */
     pm_regs_t *r = malloc(sizeof *r);
@@ -159,25 +177,43 @@ int pm_signal_run_handler(pm_t *pm, pm_thr_t *t, int sig, enum pm_resume how, in
     return 0;
 }
 
+bool pm_signal_wake_thr(pm_t *pm, pm_thr_t *t, int sig)
+{
+    if (t->dead || (t->sigmask & LX_SIGBIT(sig)) || t == pm->caller || t->proc->stopped)
+        return false;
+    switch (t->block) {
+    case PM_BLK_WAIT:
+    case PM_BLK_SLEEP: {
+        /* wait4/waitid restart under SA_RESTART; a sleep is cut short (Linux: EINTR) */
+        bool wait = t->block == PM_BLK_WAIT;
+        t->block = PM_BLK_NONE;
+        pm_thr_resume(pm, t, t->tok, wait ? PM_RES_RESTART_SA : PM_RES_VALUE, -LX_EINTR);
+        return true;
+    }
+    case PM_BLK_FUTEX:
+        pm_futex_interrupt(pm, t);
+        return true;
+    case PM_BLK_SIGWAIT:
+        pm_sigwait_abort(pm, t, -LX_EINTR);
+        return true;
+    case PM_BLK_NONE:
+        pm_thr_kick(pm, t);
+        return true;
+    default:
+        return false;   /* parked in vfork, or held while stopped */
+    }
+}
+
 void pm_signal_wake(pm_t *pm, pm_proc_t *p, int sig)
 {
     if (p->stopped)
         return; /* nothing runs until SIGCONT, which delivers it (pm_proc_cont) */
-    for (pm_thr_t *t = p->threads; t; t = t->proc_next) {
-        if (t->dead || (t->sigmask & LX_SIGBIT(sig)) || t == pm->caller)
-            continue;
-        if (t->block == PM_BLK_WAIT || t->block == PM_BLK_SLEEP) {
-            /* wait4/waitid restart under SA_RESTART; a sleep is cut short (Linux: EINTR) */
-            bool wait = t->block == PM_BLK_WAIT;
-            t->block = PM_BLK_NONE;
-            pm_thr_resume(pm, t, t->tok, wait ? PM_RES_RESTART_SA : PM_RES_VALUE, -LX_EINTR);
+    pm_thr_t *c = pm->caller;
+    if (c && c->proc == p && !c->dead && c->block == PM_BLK_NONE && !(c->sigmask & LX_SIGBIT(sig)))
+        return; /* the caller takes it on its way out of this syscall (a raise, a kill of self) */
+    for (pm_thr_t *t = p->threads; t; t = t->proc_next)
+        if (pm_signal_wake_thr(pm, t, sig))
             return;
-        }
-        if (t->block == PM_BLK_NONE) {
-            pm_thr_kick(pm, t);
-            return;
-        }
-    }
     /* nobody to interrupt: the handler runs when a thread that takes it comes back */
 }
 

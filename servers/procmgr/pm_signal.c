@@ -2,10 +2,13 @@
  * pm_sigframe.c and pm_resume.c.
  *
  * Stored and returned exactly as Linux does: dispositions per process (rt_sigaction), the
- * blocked mask and the alternate stack per thread (rt_sigprocmask, sigaltstack), the pending
- * set (rt_sigpending) with one siginfo per signal. Sending a signal (kill, tkill, tgkill, vfs's
- * notices, timers, a child's SIGCHLD, faults) applies the default action at once unless the
- * signal is blocked: terminate for most signals, nothing for the "ignore" ones (SIGCHLD, SIGURG,
+ * blocked mask and the alternate stack per thread (rt_sigprocmask, sigaltstack), two pending
+ * sets (rt_sigpending shows their union), the process's and each thread's, with one siginfo per
+ * signal. A signal for the process (kill, pidfd_send_signal, timers, a child's SIGCHLD, the
+ * terminal's) is pending on the process and taken by one thread that does not block it; a
+ * signal for a thread (tkill, tgkill, vfs's SIGPIPE) only by that thread. Sending applies the
+ * default action at once, to the whole process, unless the signal is blocked (by every thread,
+ * or by the thread it is for): terminate for most signals, nothing for the "ignore" ones (SIGCHLD, SIGURG,
  * SIGWINCH, SIGCONT), stop for SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU (the last three are
  * discarded for a process of an orphaned group, as Linux does). Whatever its disposition,
  * SIGCONT continues a stopped process and discards pending stop signals, and a stop signal
@@ -16,8 +19,9 @@
  * do nothing to it. Faults are fatal whatever the disposition.
  *
  * Entry points: pm_sys_rt_sigaction, pm_sys_rt_sigprocmask, pm_sys_rt_sigpending,
- * pm_sys_sigaltstack, pm_sys_kill, pm_sys_tkill, pm_sys_tgkill, pm_fault,
- * pm_signal_notice, pm_signal_send, pm_signal_send_info, pm_signal_pgrp,
+ * pm_sys_sigaltstack, pm_sys_kill, pm_sys_tkill, pm_sys_tgkill, pm_sys_pidfd_send_signal,
+ * pm_fault, pm_signal_notice, pm_signal_send, pm_signal_send_info, pm_signal_send_thr,
+ * pm_signal_pgrp,
  * pm_signal_deliver_pending, pm_signal_valid, pm_signal_is_stop,
  * pm_signal_ignored_or_blocked. */
 #include <stdlib.h>
@@ -71,41 +75,86 @@ static void pm_signal_default(pm_t *pm, pm_proc_t *p, int sig)
     pm_proc_die(pm, p, LX_W_EXITCODE(0, sig));
 }
 
-void pm_signal_send_info(pm_t *pm, pm_proc_t *p, int sig, const pm_siginfo_t *si)
+/* What every signal does first, whoever it is for: SIGKILL ends the process (true: nothing
+ * more to do), and job control acts whatever the disposition (Linux's prepare_signal). */
+static bool pm_signal_prepare(pm_t *pm, pm_proc_t *p, int sig)
 {
-    if (p->state != PM_P_LIVE || !pm_signal_valid(sig))
-        return;
-    bool init = p->pid == 1;
     if (sig == LX_SIGKILL) {
-        if (!init)
+        if (p->pid != 1)
             pm_proc_die(pm, p, LX_W_EXITCODE(0, sig));
-        return;
+        return true;
     }
-    /* job control acts whatever the disposition (Linux's prepare_signal) */
-    if (pm_signal_is_stop(sig))
+    if (pm_signal_is_stop(sig)) {
         p->pending &= ~LX_SIGBIT(LX_SIGCONT);
+        for (pm_thr_t *t = p->threads; t; t = t->proc_next)
+            t->pending &= ~LX_SIGBIT(LX_SIGCONT);
+    }
     if (sig == LX_SIGCONT) {
         p->pending &= ~PM_STOP_SIGS;
+        for (pm_thr_t *t = p->threads; t; t = t->proc_next)
+            t->pending &= ~PM_STOP_SIGS;
         pm_proc_cont(pm, p);
     }
+    return false;
+}
+
+/* sig is pending for p (t NULL) or its thread t, with what it carries: a timer's signal already
+ * pending keeps the timer it was queued for. */
+static void pm_signal_keep(pm_proc_t *p, pm_thr_t *t, int sig, const pm_siginfo_t *si)
+{
+    uint64_t bit = LX_SIGBIT(sig);
+    if (t) {
+        t->siginfo[sig] = (pm_tsiginfo_t){si->code, si->pid};
+        t->pending |= bit;
+        return;
+    }
+    if (!(p->pending & bit) || si->code != LX_SI_TIMER)
+        p->siginfo[sig] = *si;
+    p->pending |= bit;
+}
+
+/* Signal sig for p (t NULL) or for its thread t: pending where it belongs unless its default
+ * action applies now. */
+static void pm_signal_post(pm_t *pm, pm_proc_t *p, pm_thr_t *t, int sig, const pm_siginfo_t *si)
+{
+    if (p->state != PM_P_LIVE || !pm_signal_valid(sig) || (t && t->dead))
+        return;
+    if (pm_signal_prepare(pm, p, sig))
+        return;
     const struct lx_sigaction *act = &p->act[sig];
     if (act->sa_handler == LX_SIG_IGN)
         return;
+    /* a thread waiting for it in rt_sigtimedwait takes it, whatever its disposition */
+    if (sig != LX_SIGSTOP && pm_sigwait_take(pm, p, t, sig, si))
+        return;
     if (sig == LX_SIGSTOP || act->sa_handler == LX_SIG_DFL) {
-        if (init || pm_signal_default_ignores(sig))
-            return;
-        if (sig != LX_SIGSTOP && pm_signal_blocked(p, sig)) {
-            p->pending |= LX_SIGBIT(sig);
-            p->siginfo[sig] = *si;
+        /* a blocked signal is never ignored, even by init or by default (Linux's sig_ignored):
+         * it waits, for a sigwait to take, or for its action once unblocked */
+        bool blocked = t ? (t->sigmask & LX_SIGBIT(sig)) != 0 : pm_signal_blocked(p, sig);
+        if (sig != LX_SIGSTOP && blocked) {
+            pm_signal_keep(p, t, sig, si);
             return;
         }
-        pm_signal_default(pm, p, sig);
+        if (p->pid == 1 || pm_signal_default_ignores(sig))
+            return;
+        pm_signal_default(pm, p, sig);   /* for the whole process, even when sent to a thread */
         return;
     }
-    if (!(p->pending & LX_SIGBIT(sig)) || si->code != LX_SI_TIMER)
-        p->siginfo[sig] = *si;    /* a timer's signal keeps the timer it was queued for */
-    p->pending |= LX_SIGBIT(sig); /* caught: the handler runs (pm_sigframe.c) */
-    pm_signal_wake(pm, p, sig);
+    pm_signal_keep(p, t, sig, si);   /* caught: the handler runs (pm_sigframe.c) */
+    if (t)
+        (void)pm_signal_wake_thr(pm, t, sig);
+    else
+        pm_signal_wake(pm, p, sig);
+}
+
+void pm_signal_send_info(pm_t *pm, pm_proc_t *p, int sig, const pm_siginfo_t *si)
+{
+    pm_signal_post(pm, p, NULL, sig, si);
+}
+
+void pm_signal_send_thr(pm_t *pm, pm_thr_t *t, int sig, const pm_siginfo_t *si)
+{
+    pm_signal_post(pm, t->proc, t, sig, si);
 }
 
 void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel)
@@ -121,25 +170,35 @@ void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel)
     pm_signal_send_info(pm, p, sig, &si);
 }
 
-/* After a mask or disposition change: act on what is pending and now deliverable. */
-void pm_signal_deliver_pending(pm_t *pm, pm_proc_t *p)
+/* The pending set of p (t NULL) or of its thread t, after a change: drop what is ignored now,
+ * apply a default action that is no longer blocked. */
+static void pm_signal_recheck(pm_t *pm, pm_proc_t *p, pm_thr_t *t)
 {
+    uint64_t *pending = t ? &t->pending : &p->pending;
     for (int sig = 1; sig <= LX_NSIG && p->state == PM_P_LIVE; sig++) {
         uint64_t bit = LX_SIGBIT(sig);
-        if (!(p->pending & bit))
+        if (!(*pending & bit))
             continue;
         const struct lx_sigaction *act = &p->act[sig];
         if (act->sa_handler == LX_SIG_IGN) {
-            p->pending &= ~bit;
+            *pending &= ~bit;
         } else if (act->sa_handler == LX_SIG_DFL) {
-            if (pm_signal_default_ignores(sig) || p->pid == 1) {
-                p->pending &= ~bit;
-            } else if (!pm_signal_blocked(p, sig)) {
-                p->pending &= ~bit;
+            if (t ? (t->sigmask & bit) : pm_signal_blocked(p, sig))
+                continue;   /* still blocked: it waits */
+            *pending &= ~bit;
+            if (!pm_signal_default_ignores(sig) && p->pid != 1)
                 pm_signal_default(pm, p, sig);
-            }
         }
     }
+}
+
+/* After a mask or disposition change: act on what is pending and now deliverable. */
+void pm_signal_deliver_pending(pm_t *pm, pm_proc_t *p)
+{
+    pm_signal_recheck(pm, p, NULL);
+    for (pm_thr_t *t = p->threads; t && p->state == PM_P_LIVE; t = t->proc_next)
+        if (t->pending)
+            pm_signal_recheck(pm, p, t);
 }
 
 int64_t pm_sys_rt_sigaction(pm_t *pm, pm_call_t *c)
@@ -158,14 +217,35 @@ int64_t pm_sys_rt_sigaction(pm_t *pm, pm_call_t *c)
     if (act_va) {
         act.sa_mask &= ~PM_UNBLOCKABLE;
         p->act[sig] = act;
-        /* An ignored signal is discarded, pending or not. */
+        /* An ignored signal is discarded, pending or not, in every process sharing the
+         * dispositions (CLONE_SIGHAND) and every thread. */
         if (act.sa_handler == LX_SIG_IGN ||
             (act.sa_handler == LX_SIG_DFL && pm_signal_default_ignores((int)sig)))
-            p->pending &= ~LX_SIGBIT(sig);
+            for (pm_proc_t *q = pm->procs; q; q = q->next)
+                if (q == p || (p->sh && q->sh == p->sh)) {
+                    q->pending &= ~LX_SIGBIT(sig);
+                    for (pm_thr_t *t = q->threads; t; t = t->proc_next)
+                        t->pending &= ~LX_SIGBIT(sig);
+                }
     }
     if (oact_va && pm_copy_out(pm, p, oact_va, &old, sizeof(old)))
         return -LX_EFAULT;
-    pm_signal_deliver_pending(pm, p);
+    if (!p->sh) {
+        pm_signal_deliver_pending(pm, p);
+        return 0;
+    }
+    /* CLONE_SIGHAND: every process of the share sees the change (sending may reap: by pid) */
+    for (pm_proc_t *q = pm->procs; q; q = q->next)
+        q->sh_mark = q->sh == p->sh;   /* p->sh is not NULL here */
+    for (pm_proc_t *q = pm->procs; q;) {
+        if (!q->sh_mark) {
+            q = q->next;
+            continue;
+        }
+        q->sh_mark = false;
+        pm_signal_deliver_pending(pm, q);
+        q = pm->procs;   /* the list may have changed: start over (marks say who is left) */
+    }
     return 0;
 }
 
@@ -207,7 +287,7 @@ int64_t pm_sys_rt_sigpending(pm_t *pm, pm_call_t *c)
     uint64_t size = c->a[1];
     if (size > sizeof(lx_sigset_t))
         return -LX_EINVAL;
-    uint64_t set = c->proc->pending & c->thr->sigmask;
+    uint64_t set = (c->proc->pending | c->thr->pending) & c->thr->sigmask;
     return pm_copy_out(pm, c->proc, c->a[0], &set, size) ? -LX_EFAULT : 0;
 }
 
@@ -316,13 +396,25 @@ int64_t pm_sys_kill(pm_t *pm, pm_call_t *c)
     return pm_kill_many(pm, c->proc, sig, pid == 0 ? c->proc->pgid : -pid, false);
 }
 
+/* A signal for one thread (tkill, tgkill): SI_TKILL from the caller. */
+static int pm_kill_thread(pm_t *pm, pm_call_t *c, pm_thr_t *t, int64_t sig)
+{
+    if (sig < 0 || sig > LX_NSIG)
+        return -LX_EINVAL;
+    if (sig) {
+        pm_siginfo_t si = {.code = LX_SI_TKILL, .pid = c->proc->pid};
+        pm_signal_send_thr(pm, t, (int)sig, &si);
+    }
+    return 0;
+}
+
 int64_t pm_sys_tkill(pm_t *pm, pm_call_t *c)
 {
     int32_t tid = (int32_t)c->a[0];
     if (tid <= 0)
         return -LX_EINVAL;
     pm_thr_t *t = pm_thr_find(pm, tid);
-    return t ? pm_kill_one(pm, t->proc, (int32_t)c->a[1]) : -LX_ESRCH;
+    return t ? pm_kill_thread(pm, c, t, (int32_t)c->a[1]) : -LX_ESRCH;
 }
 
 int64_t pm_sys_tgkill(pm_t *pm, pm_call_t *c)
@@ -333,7 +425,58 @@ int64_t pm_sys_tgkill(pm_t *pm, pm_call_t *c)
     pm_thr_t *t = pm_thr_find(pm, tid);
     if (!t || t->proc->pid != tgid)
         return -LX_ESRCH;
-    return pm_kill_one(pm, t->proc, (int32_t)c->a[2]);
+    return pm_kill_thread(pm, c, t, (int32_t)c->a[2]);
+}
+
+/* pidfd_send_signal(pidfd, sig, info, flags): kill() of the process the pidfd names, or (Linux
+ * 6.9's flags, one at most) of its first thread alone, or of its process group. */
+#define PM_PIDFD_SIGNAL_THREAD        0x1
+#define PM_PIDFD_SIGNAL_THREAD_GROUP  0x2
+#define PM_PIDFD_SIGNAL_PROCESS_GROUP 0x4
+int64_t pm_sys_pidfd_send_signal(pm_t *pm, pm_call_t *c)
+{
+    int64_t sig = (int32_t)c->a[1];
+    uint64_t flags = c->a[3];
+    if (flags & ~(uint64_t)(PM_PIDFD_SIGNAL_THREAD | PM_PIDFD_SIGNAL_THREAD_GROUP |
+                            PM_PIDFD_SIGNAL_PROCESS_GROUP))
+        return -LX_EINVAL;
+    if (flags & (flags - 1))
+        return -LX_EINVAL;   /* one scope at most */
+    pm_proc_t *q;
+    bool nonblock;
+    int r = pm_pidfd_target(pm, c->proc, (int32_t)c->a[0], &q, &nonblock);
+    if (r)
+        return r;
+    if (!q)
+        return -LX_ESRCH;   /* reaped */
+    if (sig < 0 || sig > LX_NSIG)
+        return -LX_EINVAL;
+    pm_siginfo_t si = {.code = LX_SI_USER, .pid = c->proc->pid};
+    if (c->a[2]) {
+        struct lx_siginfo info;
+        if (pm_copy_in(pm, c->proc, &info, c->a[2], sizeof(info)))
+            return -LX_EFAULT;
+        if (info.si_signo != sig)
+            return -LX_EINVAL;
+        /* only the kernel may claim SI_USER or a kernel code for another process */
+        if (q != c->proc && (info.si_code >= 0 || info.si_code == LX_SI_TKILL))
+            return -LX_EPERM;
+        si.code = info.si_code;
+        si.pid = info.si_pid;
+    }
+    if (flags == PM_PIDFD_SIGNAL_PROCESS_GROUP)
+        return sig ? pm_signal_pgrp(pm, q->pgid, (int)sig, &si) : 0;
+    if (flags == PM_PIDFD_SIGNAL_THREAD) {
+        pm_thr_t *t = pm_thr_find(pm, q->pid);
+        if (!t || t->proc != q)
+            return -LX_ESRCH;   /* its first thread has ended */
+        if (sig)
+            pm_signal_send_thr(pm, t, (int)sig, &si);
+        return 0;
+    }
+    if (sig && q->state == PM_P_LIVE)
+        pm_signal_send_info(pm, q, (int)sig, &si);
+    return 0;
 }
 
 /* The signal Linux's trap handlers send for each x86 exception vector. */
@@ -382,7 +525,7 @@ static const char *pm_signal_name(int sig)
 void pm_fault(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t addr,
               pm_token_t tok)
 {
-    pm_thr_t *t = pm_thr_find(pm, (int32_t)badge);
+    pm_thr_t *t = pm_thr_by_badge(pm, badge);
     pm->depth++;
     if (t) {
         int sig = pm_fault_signal(vector);
@@ -418,9 +561,11 @@ void pm_signal_notice(pm_t *pm, int32_t pid, int32_t tid, int sig)
         return;
     pm->depth++;
     if (tid > 0) {
+        /* a thread's own (SIGPIPE for the writer), as Linux's send_sig(sig, current) */
         pm_thr_t *t = pm_thr_find(pm, tid);
+        pm_siginfo_t si = {.code = LX_SI_USER};
         if (t && (pid <= 0 || t->proc->pid == pid))
-            pm_signal_send(pm, t->proc, sig, false);
+            pm_signal_send_thr(pm, t, sig, &si);
     } else if (pid > 0) {
         pm_proc_t *q = pm_proc_find(pm, pid);
         if (q)

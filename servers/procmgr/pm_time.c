@@ -3,7 +3,8 @@
  * ITIMER_REAL and POSIX timers (pm_itimer.c, pm_ptimer.c).
  *
  * A sleep is a deferred reply: the token waits on the thread with its monotonic deadline, and
- * env->timer_arm is always armed for the earliest deadline of anyone (pm_timers_rearm). The
+ * env->timer_arm is always armed for the earliest deadline of anyone (pm_timers_rearm); futex
+ * waits and sigtimedwaits with a timeout keep theirs the same way and end here too. The
  * CPU-time clocks are the kernel's accounting (pm_cputime.c). BOOTTIME equals MONOTONIC (no
  * suspend); TAI equals REALTIME (a zero TAI offset, as on a Linux box that never ran an NTP
  * daemon).
@@ -77,11 +78,18 @@ int64_t pm_sys_time(pm_t *pm, pm_call_t *c)
     return secs;
 }
 
+/* Whether t waits in procmgr with a deadline: a sleep, or a futex wait or sigtimedwait with a
+ * timeout (their "none" is PM_NO_DEADLINE = UINT64_MAX, which never comes). */
+static bool pm_has_deadline(const pm_thr_t *t)
+{
+    return t->block == PM_BLK_SLEEP || t->block == PM_BLK_FUTEX || t->block == PM_BLK_SIGWAIT;
+}
+
 uint64_t pm_sleep_earliest(pm_t *pm)
 {
     uint64_t min = UINT64_MAX;
     for (pm_thr_t *t = pm->threads; t; t = t->next)
-        if (t->block == PM_BLK_SLEEP && t->wake_ns < min)
+        if (pm_has_deadline(t) && t->wake_ns < min)
             min = t->wake_ns;
     return min;
 }
@@ -163,13 +171,32 @@ int64_t pm_sys_clock_nanosleep(pm_t *pm, pm_call_t *c)
     return pm_sleep_until(pm, c, ns <= real ? now : pm_add_sat(now, ns - real));
 }
 
+/* The first thread whose deadline has come, or NULL. */
+static pm_thr_t *pm_sleep_due(pm_t *pm, uint64_t now)
+{
+    for (pm_thr_t *t = pm->threads; t; t = t->next)
+        if (pm_has_deadline(t) && t->wake_ns <= now)
+            return t;
+    return NULL;
+}
+
 void pm_sleep_fire(pm_t *pm, uint64_t now)
 {
-    for (pm_thr_t *t = pm->threads; t; t = t->next) {
-        if (t->block != PM_BLK_SLEEP || t->wake_ns > now)
-            continue;
-        t->block = PM_BLK_NONE;
-        pm_thr_resume(pm, t, t->tok, PM_RES_VALUE, 0);
+    /* one at a time from the top: answering one may end threads (a handler that cannot run
+     * kills its process), which changes the list */
+    pm_thr_t *t;
+    while ((t = pm_sleep_due(pm, now))) {
+        switch (t->block) {
+        case PM_BLK_FUTEX:
+            pm_futex_timeout(pm, t);
+            break;
+        case PM_BLK_SIGWAIT:
+            pm_sigwait_timeout(pm, t);
+            break;
+        default:
+            t->block = PM_BLK_NONE;
+            pm_thr_resume(pm, t, t->tok, PM_RES_VALUE, 0);
+        }
     }
 }
 

@@ -79,11 +79,11 @@ struct vfs_env {
     /* Optional: the kernel's counters since boot for /proc/kstat, in the order of
      * VFS_KSTAT_NAMES (kernel entries, IPC messages, address-space switches, then the memory
      * layer's: page tables shared at fork and unshared, copy-on-write copies and reuses, zero
-     * fills); NULL: the file reads as zeros. */
-#define VFS_KSTAT_N 8
+     * fills), then what lives now (kernel threads: a leak test's witness); NULL: zeros. */
+#define VFS_KSTAT_N 9
 #define VFS_KSTAT_NAMES                                                                            \
     {"kernel_entries", "ipc_messages", "as_switches", "pt_shared", "pt_unshared", "cow_copied",   \
-     "cow_reused", "zero_fill"}
+     "cow_reused", "zero_fill", "threads"}
     void (*kstat)(void *ctx, uint64_t counters[VFS_KSTAT_N]);
     /* optional (NULL: such reads fail with -EIO): a non-blocking hand-over of a read of
      * /proc/<target>/<which> (enum vfs_procfs_file, proto/pm_vfs.h) to procmgr, with the
@@ -139,6 +139,23 @@ int64_t vfs_syscall(vfs_t *vfs, const vfs_req_t *req);
  * controlling terminal. Either way /proc/<pid>/ appears. -LX_EEXIST if pid exists, -LX_ESRCH if
  * the parent does not. */
 int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid);
+/* The same from a parent, sharing with it (share, VFS_SHARE_*: proto/pm_vfs.h's bits) the very
+ * descriptor table (CLONE_FILES: a descriptor one opens is the other's too) or the cwd, root and
+ * umask (CLONE_FS) instead of copying them. */
+#ifndef VFS_SHARE_FILES
+#define VFS_SHARE_FILES 0x1
+#define VFS_SHARE_FS    0x2
+#endif
+int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share);
+/* A new pidfd in pid's table naming process target (procmgr's serial for it; exited: it ended
+ * already), O_CLOEXEC, O_NONBLOCK on request: the fd or -errno (-ESRCH for an unknown pid). */
+int64_t vfs_pidfd_open(vfs_t *vfs, int32_t pid, int32_t target, uint64_t serial, bool nonblock,
+                       bool exited);
+/* What pid's fd names: 0, or -EBADF (not open, or not a pidfd: Linux's pidfd_pid). */
+int vfs_pidfd_get(vfs_t *vfs, int32_t pid, int32_t fd, int32_t *target, uint64_t *serial,
+                  bool *nonblock);
+/* close(fd) on procmgr's behalf (a clone undone after its pidfd was made): 0, -EBADF. */
+int vfs_proc_fd_close(vfs_t *vfs, int32_t pid, int32_t fd);
 int vfs_proc_exec(vfs_t *vfs, int32_t pid);            /* close the FD_CLOEXEC descriptors */
 /* pid's process group or session changed (procmgr's setpgid, setsid): the terminal's job
  * control follows them. A new session has no controlling terminal. -ESRCH. */

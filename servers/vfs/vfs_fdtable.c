@@ -3,9 +3,16 @@
  * program it runs (/proc/<pid>/exe); and their lifecycle as told by procmgr (create as a copy of
  * the parent, exec, exit, a new RLIMIT_NOFILE), which also makes and removes /proc/<pid>/.
  *
+ * The descriptor table (vfs_files_t) and the cwd/root/umask (vfs_fs_t) are objects of their own,
+ * counted: a process made with CLONE_FILES points at its parent's very table, so a descriptor
+ * one opens is the other's too, and with CLONE_FS at its cwd, root and umask (the threads of a
+ * process are one vfs process: they share both by construction). exec gives a process that
+ * shares its table a copy of its own first (Linux's unshare_files), then closes the CLOEXEC
+ * descriptors in it; the last process to let go of a table closes what is in it.
+ *
  * Entry points: vfs_proc_find, vfs_fd_get, vfs_fd_slot, vfs_fd_install, vfs_fd_install_at,
- * vfs_fd_close, vfs_proc_create, vfs_proc_set_fd_limit, vfs_proc_set_ids, vfs_proc_exec,
- * vfs_proc_exit, vfs_thread_cancel. */
+ * vfs_fd_close, vfs_proc_create, vfs_proc_clone, vfs_proc_set_fd_limit, vfs_proc_set_ids,
+ * vfs_proc_exec, vfs_proc_exit, vfs_thread_cancel. */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -20,9 +27,10 @@ vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid)
 
 vfs_fd_t *vfs_fd_slot(vfs_proc_t *p, int32_t fd)
 {
-    if (fd < 0 || fd >= p->nfds || !p->fds[fd].file)
+    vfs_files_t *t = p->files;
+    if (fd < 0 || fd >= t->nfds || !t->fds[fd].file)
         return NULL;
-    return &p->fds[fd];
+    return &t->fds[fd];
 }
 
 vfs_file_t *vfs_fd_get(vfs_proc_t *p, int32_t fd)
@@ -34,51 +42,53 @@ vfs_file_t *vfs_fd_get(vfs_proc_t *p, int32_t fd)
     return s->file;
 }
 
-static int fd_grow(vfs_proc_t *p, int want)
+static int fd_grow(vfs_files_t *t, int want)
 {
-    if (want <= p->nfds)
+    if (want <= t->nfds)
         return 0;
-    int n = p->nfds ? p->nfds : 16;
+    int n = t->nfds ? t->nfds : 16;
     while (n < want)
         n *= 2;
     if (n > VFS_FD_LIMIT_MAX)
         n = VFS_FD_LIMIT_MAX;
-    vfs_fd_t *fds = realloc(p->fds, (size_t)n * sizeof(*fds));
+    vfs_fd_t *fds = realloc(t->fds, (size_t)n * sizeof(*fds));
     if (!fds)
         return -LX_ENOMEM;
-    memset(fds + p->nfds, 0, (size_t)(n - p->nfds) * sizeof(*fds));
-    p->fds = fds;
-    p->nfds = n;
+    memset(fds + t->nfds, 0, (size_t)(n - t->nfds) * sizeof(*fds));
+    t->fds = fds;
+    t->nfds = n;
     return 0;
 }
 
 int vfs_fd_install(vfs_proc_t *p, vfs_file_t *f, int minfd, bool cloexec)
 {
+    vfs_files_t *t = p->files;
     if (minfd < 0)
         minfd = 0;
     int fd = minfd;
-    while (fd < p->nfds && p->fds[fd].file)
+    while (fd < t->nfds && t->fds[fd].file)
         fd++;
     if (fd >= p->fd_limit)
         return -LX_EMFILE;
-    int rc = fd_grow(p, fd + 1);
+    int rc = fd_grow(t, fd + 1);
     if (rc < 0)
         return rc;
-    p->fds[fd].file = f;
-    p->fds[fd].cloexec = cloexec;
+    t->fds[fd].file = f;
+    t->fds[fd].cloexec = cloexec;
     return fd;
 }
 
 int vfs_fd_install_at(vfs_proc_t *p, int fd, vfs_file_t *f, bool cloexec)
 {
+    vfs_files_t *t = p->files;
     if (fd < 0 || fd >= p->fd_limit)
         return -LX_EBADF;
-    int rc = fd_grow(p, fd + 1);
+    int rc = fd_grow(t, fd + 1);
     if (rc < 0)
         return rc;
-    vfs_file_t *old = p->fds[fd].file;
-    p->fds[fd].file = f;
-    p->fds[fd].cloexec = cloexec;
+    vfs_file_t *old = t->fds[fd].file;
+    t->fds[fd].file = f;
+    t->fds[fd].cloexec = cloexec;
     /* after the slot is updated: the old description's release may wake other calls */
     if (old)
         vfs_file_put(old);
@@ -97,18 +107,96 @@ int vfs_fd_close(vfs_proc_t *p, int32_t fd)
     return 0;
 }
 
-static vfs_proc_t *proc_alloc(vfs_t *vfs, int32_t pid)
+/* A table's last user is gone: close everything in it. The slot is cleared before each
+ * description's release, which may wake other calls that look at tables. */
+static void files_put(vfs_files_t *t)
+{
+    if (--t->refs > 0)
+        return;
+    for (int fd = 0; fd < t->nfds; fd++) {
+        vfs_file_t *f = t->fds[fd].file;
+        if (!f)
+            continue;
+        t->fds[fd].file = NULL;
+        t->fds[fd].cloexec = false;
+        vfs_file_put(f);
+    }
+    free(t->fds);
+    free(t);
+}
+
+/* A copy of a table: the same descriptions, counted again, and the same FD_CLOEXEC bits. */
+static vfs_files_t *files_copy(const vfs_files_t *from)
+{
+    vfs_files_t *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->refs = 1;
+    if (from && fd_grow(t, from->nfds) < 0) {
+        free(t);
+        return NULL;
+    }
+    for (int fd = 0; from && fd < from->nfds; fd++) {
+        if (!from->fds[fd].file)
+            continue;
+        t->fds[fd] = from->fds[fd];
+        vfs_file_get(t->fds[fd].file);
+    }
+    return t;
+}
+
+static void fs_put(vfs_fs_t *fs)
+{
+    if (--fs->refs > 0)
+        return;
+    vfs_node_put(fs->cwd);
+    vfs_node_put(fs->root);
+    free(fs);
+}
+
+/* A copy of from's cwd, root and umask, or the defaults ("/", 022) without one. */
+static vfs_fs_t *fs_copy(vfs_t *vfs, const vfs_fs_t *from)
+{
+    vfs_fs_t *fs = calloc(1, sizeof(*fs));
+    if (!fs)
+        return NULL;
+    fs->refs = 1;
+    fs->cwd = from ? from->cwd : vfs->root;
+    fs->root = from ? from->root : vfs->root;
+    fs->umask = from ? from->umask : VFS_DEFAULT_UMASK;
+    vfs_node_get(fs->cwd);
+    vfs_node_get(fs->root);
+    return fs;
+}
+
+/* A new process record with the parent's table and fs (shared or copied), or new ones. */
+static vfs_proc_t *proc_alloc(vfs_t *vfs, int32_t pid, vfs_proc_t *parent, uint32_t share)
 {
     vfs_proc_t *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
     p->pid = pid;
-    p->umask = VFS_DEFAULT_UMASK;
     p->fd_limit = VFS_FD_LIMIT;
-    p->cwd = vfs->root;
-    vfs_node_get(p->cwd);
-    p->root = vfs->root;
-    vfs_node_get(p->root);
+    if (parent && (share & VFS_SHARE_FILES)) {
+        p->files = parent->files;
+        p->files->refs++;
+    } else {
+        p->files = files_copy(parent ? parent->files : NULL);
+    }
+    if (parent && (share & VFS_SHARE_FS)) {
+        p->fs = parent->fs;
+        p->fs->refs++;
+    } else {
+        p->fs = fs_copy(vfs, parent ? parent->fs : NULL);
+    }
+    if (!p->files || !p->fs) {
+        if (p->files)
+            files_put(p->files);
+        if (p->fs)
+            fs_put(p->fs);
+        free(p);
+        return NULL;
+    }
     return p;
 }
 
@@ -124,12 +212,8 @@ static void proc_set_exe(vfs_node_t **node, char **path, vfs_node_t *nn, char *n
 
 static void proc_free(vfs_proc_t *p)
 {
-    for (int fd = 0; fd < p->nfds; fd++)
-        if (p->fds[fd].file)
-            vfs_fd_close(p, fd);
-    free(p->fds);
-    vfs_node_put(p->cwd);
-    vfs_node_put(p->root);
+    files_put(p->files);
+    fs_put(p->fs);
     proc_set_exe(&p->exe, &p->exe_path, NULL, NULL);
     proc_set_exe(&p->exec_node, &p->exec_path, NULL, NULL);
     free(p);
@@ -159,21 +243,12 @@ static int proc_attach_console(vfs_t *vfs, vfs_proc_t *p)
     return rc < 0 ? rc : 0;
 }
 
-static int proc_copy_fds(vfs_proc_t *child, const vfs_proc_t *parent)
+int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
 {
-    int rc = fd_grow(child, parent->nfds);
-    if (rc < 0)
-        return rc;
-    for (int fd = 0; fd < parent->nfds; fd++) {
-        if (!parent->fds[fd].file)
-            continue;
-        child->fds[fd] = parent->fds[fd];
-        vfs_file_get(child->fds[fd].file);
-    }
-    return 0;
+    return vfs_proc_clone(vfs, pid, parent_pid, 0);
 }
 
-int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
+int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share)
 {
     if (vfs_proc_find(vfs, pid))
         return -LX_EEXIST;
@@ -186,19 +261,12 @@ int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
     int rc = vfs_procfs_add(vfs, pid);
     if (rc < 0)
         return rc;
-    vfs_proc_t *p = proc_alloc(vfs, pid);
+    vfs_proc_t *p = proc_alloc(vfs, pid, parent, share);
     if (!p) {
         vfs_procfs_remove(vfs, pid);
         return -LX_ENOMEM;
     }
     if (parent) {
-        vfs_node_put(p->cwd);
-        p->cwd = parent->cwd;
-        vfs_node_get(p->cwd);
-        vfs_node_put(p->root);
-        p->root = parent->root;
-        vfs_node_get(p->root);
-        p->umask = parent->umask;
         p->fd_limit = parent->fd_limit;
         /* a clone runs its parent's program until it execs (it shares the memory) */
         char *path = parent->exe_path ? vfs_strdup(parent->exe_path) : NULL;
@@ -211,7 +279,6 @@ int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
         p->pgid = parent->pgid;
         p->sid = parent->sid;
         p->ctty = parent->ctty;
-        rc = proc_copy_fds(p, parent);
     } else {
         /* init: its own session and group, the console opened as its terminal */
         p->pgid = p->sid = pid;
@@ -283,8 +350,18 @@ int vfs_proc_exec(vfs_t *vfs, int32_t pid)
         p->exec_path = NULL;
         p->exe_first = false;
     }
-    for (int fd = 0; fd < p->nfds; fd++)
-        if (p->fds[fd].file && p->fds[fd].cloexec)
+    if (p->files->refs > 1) {
+        /* a table shared with another process (CLONE_FILES): exec takes a copy of its own
+         * before it closes anything, as Linux's unshare_files */
+        vfs_files_t *own = files_copy(p->files);
+        if (!own)
+            return -LX_ENOMEM;
+        files_put(p->files);
+        p->files = own;
+    }
+    vfs_files_t *t = p->files;
+    for (int fd = 0; fd < t->nfds; fd++)
+        if (t->fds[fd].file && t->fds[fd].cloexec)
             vfs_fd_close(p, fd);
     return 0;
 }
@@ -304,6 +381,7 @@ void vfs_proc_exit(vfs_t *vfs, int32_t pid)
     vfs_pending_cancel(vfs, pid, -1);
     proc_free(p);
     vfs_procfs_remove(vfs, pid);
+    vfs_pidfd_exited(vfs, pid);   /* its pidfds poll readable now */
 }
 
 int vfs_thread_cancel(vfs_t *vfs, int32_t tid)

@@ -156,7 +156,7 @@ static int64_t mknod_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t u
         return rc;
     if (lk.slash)
         return -LX_ENOENT;   /* "name/" names a directory, which mknod cannot make */
-    uint32_t perm = mode & 07777 & ~p->umask;
+    uint32_t perm = mode & 07777 & ~p->fs->umask;
     enum vfs_kind kind = type == LX_S_IFREG ? VFS_K_REG : type == LX_S_IFIFO ? VFS_K_PIPE
                                                                           : VFS_K_DEV;
     vfs_node_t *n;

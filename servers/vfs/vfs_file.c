@@ -41,6 +41,8 @@ void vfs_file_put(vfs_file_t *f)
         vfs_epoll_file_gone(vfs, f);
     /* the node reference is dropped last: the pipe must outlive the wake-ups its release
      * causes, which can re-enter pipe code through other descriptions */
+    if (node->kind == VFS_K_PIDFD)
+        vfs_pidfd_release(vfs, node);   /* one description per pidfd node */
     if (f->piped) {
         vfs_pipe_release(vfs, node->u.pipe, vfs_file_readable(f), vfs_file_writable(f));
         if (node->fifo)

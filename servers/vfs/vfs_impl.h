@@ -118,7 +118,7 @@ void vfs_uio_free(vfs_uio_t *uio);
 
 /* EVENTFD, TIMERFD, EPOLL: anonymous nodes (in no directory), as Linux's anon inodes */
 enum vfs_kind { VFS_K_DIR, VFS_K_REG, VFS_K_LNK, VFS_K_DEV, VFS_K_PIPE, VFS_K_PROC,
-                VFS_K_EVENTFD, VFS_K_TIMERFD, VFS_K_EPOLL };
+                VFS_K_EVENTFD, VFS_K_TIMERFD, VFS_K_EPOLL, VFS_K_PIDFD };
 /* NONE: a device node made by mknod whose numbers no driver here answers (open: ENXIO) */
 enum vfs_dev { VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_FULL, VFS_DEV_CONSOLE, VFS_DEV_NONE };
 /* generated files: file-nr's text is vfs's own, a /proc/<pid>/ file's procmgr's (vfs_procfs.c),
@@ -171,6 +171,7 @@ struct vfs_node {
         vfs_eventfd_t *efd;
         vfs_timerfd_t *tfd;
         vfs_epoll_t *ep;
+        struct vfs_pidfd *pidfd;  /* VFS_K_PIDFD: vfs_pidfd.c's, NULL once its file is closed */
         struct {
             enum vfs_procfile file;
             int32_t pid;      /* VFS_PROC_PID: /proc/<pid>/ */
@@ -304,15 +305,27 @@ typedef struct vfs_fd {
     bool cloexec;
 } vfs_fd_t;
 
+/* A descriptor table: one per process, or one shared by the processes of CLONE_FILES. */
+typedef struct vfs_files {
+    uint32_t refs;     /* processes using it */
+    vfs_fd_t *fds;
+    int nfds;          /* slots allocated, grows as needed */
+} vfs_files_t;
+
+/* Where paths start and what masks creation: one per process, or shared (CLONE_FS). */
+typedef struct vfs_fs {
+    uint32_t refs;
+    vfs_node_t *cwd;   /* counted */
+    vfs_node_t *root;  /* counted: "/" for these processes (chroot) */
+    uint32_t umask;
+} vfs_fs_t;
+
 struct vfs_proc {
     vfs_proc_t *next;
     int32_t pid;
-    vfs_fd_t *fds;
-    int nfds;          /* slots allocated, grows as needed */
-    int fd_limit;      /* RLIMIT_NOFILE's soft limit: fds must be below it */
-    vfs_node_t *cwd;   /* counted */
-    vfs_node_t *root;  /* counted: "/" for this process (chroot) */
-    uint32_t umask;
+    vfs_files_t *files;   /* counted: its descriptors (fds, nfds) */
+    vfs_fs_t *fs;         /* counted: its cwd, root, umask */
+    int fd_limit;      /* RLIMIT_NOFILE's soft limit: fds must be below it (per process) */
     /* /proc/<pid>/exe: the program exec committed (counted) and its path when it was opened;
      * exec_* is the latest vfs_exec_open, which becomes exe at vfs_proc_exec */
     vfs_node_t *exe, *exec_node;
@@ -323,6 +336,11 @@ struct vfs_proc {
 };
 
 vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid);
+/* ---- pidfds (vfs_pidfd.c) ---- */
+void vfs_pidfd_exited(vfs_t *vfs, int32_t pid);     /* every pidfd of pid polls readable */
+uint32_t vfs_pidfd_poll(const vfs_node_t *n);
+vfs_pollq_t *vfs_pidfd_pollq(vfs_node_t *n);
+void vfs_pidfd_release(vfs_t *vfs, vfs_node_t *n);  /* its description is closed */
 /* The description behind fd with a new reference, or NULL (EBADF). */
 vfs_file_t *vfs_fd_get(vfs_proc_t *p, int32_t fd);
 /* Lowest free fd >= minfd; consumes the caller's reference on success. -EMFILE. */
@@ -504,6 +522,7 @@ struct vfs {
     uint64_t procfs_next_id;
     int32_t walk_pid;            /* whose /proc/self the walk in progress resolves (0: none) */
     vfs_proc_t *procs;
+    struct vfs_pidfd *pidfds;    /* every open pidfd (vfs_pidfd.c) */
     vfs_pending_t *pending;      /* all deferred calls */
     vfs_console_t con;
     uint64_t next_ino;

@@ -286,7 +286,7 @@ static void g_kstat(void *c, uint64_t out[VFS_KSTAT_N])
     k_mem_info(&mi);
     out[0] = mi.kernel_entries, out[1] = mi.ipc_messages, out[2] = mi.as_switches;
     out[3] = mi.pt_shared, out[4] = mi.pt_unshared, out[5] = mi.cow_copied;
-    out[6] = mi.cow_reused, out[7] = mi.zero_fill;
+    out[6] = mi.cow_reused, out[7] = mi.zero_fill, out[8] = mi.threads;
 }
 
 const struct vfs_env *vfs_ipc_env(void)
@@ -409,7 +409,7 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
     case VFS_L_PROC_CREATE: {
         struct pm_vfs_proc m;
         memcpy(&m, b->mr, sizeof m);
-        r = vfs_proc_create(vfs, (int32_t)m.pid, (int32_t)m.parent_pid);
+        r = vfs_proc_clone(vfs, (int32_t)m.pid, (int32_t)m.parent_pid, (uint32_t)m.share);
         if (b->ncaps == 1) {
             if (r == 0)
                 r = proc_set_as((int32_t)m.pid, b->caps[0]);
@@ -437,6 +437,34 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         struct pm_vfs_ids m;
         memcpy(&m, b->mr, sizeof m);
         r = vfs_proc_set_ids(vfs, (int32_t)m.pid, (int32_t)m.pgid, (int32_t)m.sid);
+        break;
+    }
+    case VFS_L_PIDFD_OPEN: {
+        struct pm_vfs_pidfd_open m;
+        memcpy(&m, b->mr, sizeof m);
+        r = vfs_pidfd_open(vfs, (int32_t)m.pid, (int32_t)m.target, m.serial, m.nonblock != 0,
+                           m.exited != 0);
+        break;
+    }
+    case VFS_L_PIDFD_GET: {
+        struct pm_vfs_fd m;
+        memcpy(&m, b->mr, sizeof m);
+        struct vfs_pm_pidfd rep = {0, 0, 0, 0};
+        int32_t target = 0;
+        bool nonblock = false;
+        rep.result = vfs_pidfd_get(vfs, (int32_t)m.pid, (int32_t)m.fd, &target, &rep.serial,
+                                   &nonblock);
+        rep.target = target;
+        rep.nonblock = nonblock;
+        kmsg_put(0, &rep, sizeof rep);
+        if (reply > 0)
+            k_reply(reply);
+        return;
+    }
+    case VFS_L_FD_CLOSE: {
+        struct pm_vfs_fd m;
+        memcpy(&m, b->mr, sizeof m);
+        r = vfs_proc_fd_close(vfs, (int32_t)m.pid, (int32_t)m.fd);
         break;
     }
     case VFS_L_PROC_NOFILE: {

@@ -138,7 +138,7 @@ int vfs_walk_at(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, const char *path, unsi
 {
     if (path[0] == '\0' && !(flags & VFS_WALK_EMPTY))
         return -LX_ENOENT;
-    vfs_node_t *start = p->cwd;
+    vfs_node_t *start = p->fs->cwd;
     vfs_file_t *f = NULL;
     if (path[0] != '/' && dirfd != LX_AT_FDCWD) {
         f = vfs_fd_get(p, dirfd);
@@ -157,7 +157,7 @@ int vfs_walk_at(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, const char *path, unsi
         rc = path[0] ? -LX_ENOTDIR : -LX_ENOENT;
     } else {
         vfs->walk_pid = p->pid;   /* /proc/self is the caller, "/" its root */
-        vfs->walk_root = p->root;
+        vfs->walk_root = p->fs->root;
         rc = vfs_walk(vfs, start, path, flags, lk);
         vfs->walk_pid = 0;
         vfs->walk_root = NULL;

@@ -46,6 +46,8 @@ vfs_pollq_t *vfs_node_pollq(vfs_t *vfs, vfs_node_t *n)
         return vfs_timerfd_pollq(n->u.tfd);
     case VFS_K_EPOLL:
         return vfs_epoll_pollq(n->u.ep);
+    case VFS_K_PIDFD:
+        return vfs_pidfd_pollq(n);
     default:
         return NULL;   /* never waits */
     }
@@ -67,6 +69,8 @@ uint32_t vfs_file_poll(vfs_t *vfs, vfs_file_t *f, vfs_pollq_t **q)
         return vfs_timerfd_poll(vfs, n->u.tfd);
     case VFS_K_EPOLL:
         return vfs_epoll_poll(vfs, n->u.ep);
+    case VFS_K_PIDFD:
+        return vfs_pidfd_poll(n);
     default:
         /* regular files, directories, /proc files: never wait (DEFAULT_POLLMASK) */
         return LX_POLL_DEFAULT;
@@ -370,7 +374,7 @@ static int64_t select_common(vfs_t *vfs, vfs_proc_t *p, const vfs_req_t *req, po
         return -LX_EINVAL;
     }
     /* Linux looks at no more bits than its descriptor table has (at least 64) */
-    int32_t max = p->nfds > LX_NFDBITS ? p->nfds : LX_NFDBITS;
+    int32_t max = p->files->nfds > LX_NFDBITS ? p->files->nfds : LX_NFDBITS;
     if (n > max)
         n = max;
     size_t words = ((size_t)n + LX_NFDBITS - 1) / LX_NFDBITS;

@@ -61,26 +61,26 @@ void vfs_procfd_sync(vfs_t *vfs, vfs_node_t *dir)
     /* the same descriptors as listed already: only the modes may have changed (dup2) */
     bool same = true;
     size_t k = 0;
-    for (int fd = 0; p && fd < p->nfds; fd++) {
-        if (!p->fds[fd].file)
+    for (int fd = 0; p && fd < p->files->nfds; fd++) {
+        if (!p->files->fds[fd].file)
             continue;
         if (k >= dir->u.dir.n || dir->u.dir.ents[k].node->u.lnk.fd != fd)
             same = false;
         else
-            dir->u.dir.ents[k].node->mode = fd_link_mode(p->fds[fd].file);
+            dir->u.dir.ents[k].node->mode = fd_link_mode(p->files->fds[fd].file);
         k++;
     }
     if (same && k == dir->u.dir.n)
         return;
     /* rebuilt in fd order; a link node someone still holds lives on unlinked */
     fd_dir_clear(dir);
-    for (int fd = 0; p && fd < p->nfds; fd++) {
-        if (!p->fds[fd].file)
+    for (int fd = 0; p && fd < p->files->nfds; fd++) {
+        if (!p->files->fds[fd].file)
             continue;
         char name[16];
         name[vfs_fmt_u64(name, (uint64_t)fd)] = '\0';
         vfs_node_t *n;
-        if (vfs_dir_create(dir, name, VFS_K_LNK, fd_link_mode(p->fds[fd].file), &n) < 0)
+        if (vfs_dir_create(dir, name, VFS_K_LNK, fd_link_mode(p->files->fds[fd].file), &n) < 0)
             break;   /* out of memory: a shorter listing */
         n->procfs = true;
         n->u.lnk.magic = VFS_LNK_FD;
@@ -136,6 +136,7 @@ static size_t file_describe(vfs_t *vfs, const vfs_node_t *n, char *buf, size_t s
     const char *anon = n->kind == VFS_K_EVENTFD ? "anon_inode:[eventfd]"
                        : n->kind == VFS_K_TIMERFD ? "anon_inode:[timerfd]"
                        : n->kind == VFS_K_EPOLL   ? "anon_inode:[eventpoll]"
+                       : n->kind == VFS_K_PIDFD   ? "anon_inode:[pidfd]"
                                                   : NULL;
     if (anon) {
         put(buf, size, &len, anon);

@@ -152,8 +152,8 @@ int64_t vfs_procfs_delegate(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f,
     vfs_proc_t *target = vfs_proc_find(vfs, n->u.proc.pid);
     if (target) {
         vfs_console_facts(vfs, target, &facts);
-        facts.umask = target->umask;
-        while (facts.fdsize < (uint32_t)target->nfds)   /* Linux's table grows by doubling */
+        facts.umask = target->fs->umask;
+        while (facts.fdsize < (uint32_t)target->files->nfds)   /* Linux's table grows by doubling */
             facts.fdsize *= 2;
     }
     int rc = vfs->env.procfs_read(vfs->env.ctx, req->token, req->pid, req->tid, n->u.proc.pid,

@@ -274,8 +274,8 @@ VFS_SYS_DECL(fchdir)
     if (n->kind != VFS_K_DIR)
         return -LX_ENOTDIR;
     vfs_node_get(n);
-    vfs_node_put(p->cwd);
-    p->cwd = n;
+    vfs_node_put(p->fs->cwd);
+    p->fs->cwd = n;
     return 0;
 }
 

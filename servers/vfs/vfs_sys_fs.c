@@ -17,7 +17,7 @@
 /* chroot(path): later absolute paths, and ".." at it, stop at path's directory; the cwd stays */
 VFS_SYS_DECL(chroot)
 {
-    return vfs_proc_set_dir(vfs, p, req->a[0], &p->root);
+    return vfs_proc_set_dir(vfs, p, req->a[0], &p->fs->root);
 }
 
 static void fs_stat(vfs_t *vfs, const vfs_node_t *n, struct lx_statfs *st)
@@ -35,7 +35,8 @@ static void fs_stat(vfs_t *vfs, const vfs_node_t *n, struct lx_statfs *st)
         st->f_type = LX_PIPEFS_MAGIC;
         return;
     }
-    if (n->kind == VFS_K_EVENTFD || n->kind == VFS_K_TIMERFD || n->kind == VFS_K_EPOLL) {
+    if (n->kind == VFS_K_EVENTFD || n->kind == VFS_K_TIMERFD || n->kind == VFS_K_EPOLL ||
+        n->kind == VFS_K_PIDFD) {
         st->f_type = LX_ANON_INODE_FS_MAGIC;
         return;
     }

@@ -22,10 +22,10 @@
 
 static bool fd_table_full(const vfs_proc_t *p)
 {
-    for (int fd = 0; fd < p->nfds && fd < p->fd_limit; fd++)
-        if (!p->fds[fd].file)
+    for (int fd = 0; fd < p->files->nfds && fd < p->fd_limit; fd++)
+        if (!p->files->fds[fd].file)
             return false;
-    return p->nfds >= p->fd_limit;
+    return p->files->nfds >= p->fd_limit;
 }
 
 /* The node to open, creating it for O_CREAT; *created tells O_TRUNC to skip a new file. */
@@ -51,7 +51,7 @@ static int open_resolve(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath
         if (rc < 0)
             return rc;
         return vfs_dir_create(lk.parent, lk.name, VFS_K_REG,
-                              LX_S_IFREG | (mode & 07777 & ~p->umask), out);
+                              LX_S_IFREG | (mode & 07777 & ~p->fs->umask), out);
     }
     if (excl)
         return -LX_EEXIST;

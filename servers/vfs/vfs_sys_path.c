@@ -16,7 +16,7 @@ static int64_t mkdir_common(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t u
     if (rc < 0)
         return rc;
     return vfs_dir_create(lk.parent, lk.name, VFS_K_DIR,
-                          LX_S_IFDIR | (mode & 01777 & ~p->umask), NULL);
+                          LX_S_IFDIR | (mode & 01777 & ~p->fs->umask), NULL);
 }
 
 VFS_SYS_DECL(mkdir)

@@ -133,7 +133,7 @@ VFS_SYS_DECL(readlinkat)
 VFS_SYS_DECL(getcwd)
 {
     uint64_t ubuf = req->a[0], size = req->a[1];
-    int64_t len = vfs_dir_path(p->cwd, p->root, vfs->path, sizeof(vfs->path));
+    int64_t len = vfs_dir_path(p->fs->cwd, p->fs->root, vfs->path, sizeof(vfs->path));
     if (len == -LX_ERANGE)
         return -LX_ENAMETOOLONG;
     if (len < 0)
@@ -161,13 +161,13 @@ int vfs_proc_set_dir(vfs_t *vfs, vfs_proc_t *p, uint64_t upath, vfs_node_t **slo
 
 VFS_SYS_DECL(chdir)
 {
-    return vfs_proc_set_dir(vfs, p, req->a[0], &p->cwd);
+    return vfs_proc_set_dir(vfs, p, req->a[0], &p->fs->cwd);
 }
 
 VFS_SYS_DECL(umask)
 {
     (void)vfs;
-    uint32_t old = p->umask;
-    p->umask = (uint32_t)req->a[0] & 0777;
+    uint32_t old = p->fs->umask;
+    p->fs->umask = (uint32_t)req->a[0] & 0777;
     return old;
 }

@@ -1,6 +1,9 @@
 /* t_clone: the raw clone system call with CLONE_VM|CLONE_VFORK|SIGCHLD (0x4111), as musl's
  * posix_spawn makes it, checking every register the kernel must preserve, in the child and in the
- * parent. Then (KESTREL only) the flag combinations our OS refuses.
+ * parent; Linux's refusals and (KESTREL only) the combinations our OS refuses; a NULL stack; and
+ * the thread group's sharing between separate processes (musl's clone()): one descriptor table
+ * (CLONE_FILES, both ways, and exec's unsharing), one cwd and umask (CLONE_FS), one set of
+ * dispositions (CLONE_SIGHAND).
  *
  * clone_probe(flags, stack) is written in assembly: it loads known values into rbx, rbp, rdx, r8,
  * r9, r10, r12-r15 (rdi and rsi hold the flags and the stack, rax the call number), makes the
@@ -9,10 +12,13 @@
  * or clone_parent_seen (in the parent, which then returns rax). rcx and r11 are clobbered by the
  * syscall instruction itself and are not checked. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -205,14 +211,179 @@ static void test_kestrel_refusals(void)
         gt_note("not on Kestrel: the refusal checks are specific to our OS, skipped");
         return;
     }
-    /* KESTREL: a child sharing the memory needs a stack of its own (the seed's rule), the
-     * thread group's sharing is not built yet, and there are no namespaces. */
+    /* KESTREL: a thread with a descriptor table or a cwd of its own is not built, and there
+     * are no namespaces. */
     void *top = child_stack + sizeof child_stack;
-    expect_refused(0x7d0f00, top, ENOSYS);           /* musl's pthread_create flags */
-    expect_refused(CLONE_FILES | SIGCHLD, NULL, ENOSYS);
-    expect_refused(CLONE_FLAGS_SPAWN, NULL, EINVAL); /* no stack */
+    expect_refused(CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, top, ENOSYS);
+    expect_refused(CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | CLONE_FILES, top, ENOSYS);
     expect_refused(CLONE_NEWPID | SIGCHLD, NULL, EINVAL);
     CHECK_ERRNO(waitpid(-1, NULL, WNOHANG), ECHILD);
+}
+
+/* A NULL stack is the caller's own, as on Linux: a vfork-like child runs on the parked
+ * parent's stack (clone_probe's child touches no stack). */
+static void test_vfork_clone_null_stack(void)
+{
+    clone_child_seen.rax = 1;
+    long r = clone_probe(CLONE_FLAGS_SPAWN, NULL);
+    REQUIRE(r > 0);
+    CHECK_EQ(clone_child_seen.rax, 0);
+    CHECK_EQ(clone_child_seen.rsp, clone_parent_rsp);
+    CHECK_EQ(gt_reap((pid_t)r), 42 << 8);
+}
+
+/* ---- the thread group's sharing between separate processes (musl's clone(), raw enough) ---- */
+
+static int share_fd = -1;
+
+static int child_opens(void *arg)
+{
+    (void)arg;
+    share_fd = open("/dev/null", O_RDONLY); /* in the child's copy of memory (no CLONE_VM) */
+    return share_fd >= 0 ? share_fd : 255;
+}
+
+static void test_clone_files_shares_the_table(void)
+{
+    /* CLONE_FILES: the descriptor the child opens is in the parent's table too */
+    pid_t pid = clone(child_opens, child_stack + sizeof child_stack, CLONE_FILES | SIGCHLD, NULL);
+    REQUIRE(pid > 0);
+    int st = gt_reap(pid);
+    REQUIRE(WIFEXITED(st) && WEXITSTATUS(st) != 255);
+    int fd = WEXITSTATUS(st);
+    CHECK(gt_fd_is_open(fd));
+    struct stat a, b;
+    CHECK_EQ(fstat(fd, &a), 0);
+    CHECK_EQ(stat("/dev/null", &b), 0);
+    CHECK_EQ(a.st_rdev, b.st_rdev);
+    close(fd);
+    /* without it, the child's descriptor is its own */
+    pid = clone(child_opens, child_stack + sizeof child_stack, SIGCHLD, NULL);
+    REQUIRE(pid > 0);
+    st = gt_reap(pid);
+    REQUIRE(WIFEXITED(st) && WEXITSTATUS(st) != 255);
+    CHECK(!gt_fd_is_open(WEXITSTATUS(st)));
+}
+
+static _Atomic int files_step;
+
+static int child_waits_then_closes(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    while (atomic_load(&files_step) != 1) /* CLONE_VM: the parent's variable */
+        sched_yield();
+    /* the parent opened fd after we were made: it is ours too, and our close is its close */
+    int r = fcntl(fd, F_GETFD) >= 0 && close(fd) == 0 ? 0 : 1;
+    atomic_store(&files_step, 2);
+    return r;
+}
+
+static void test_clone_files_both_ways(void)
+{
+    atomic_store(&files_step, 0);
+    int fd = 50;
+    pid_t pid = clone(child_waits_then_closes, child_stack + sizeof child_stack,
+                      CLONE_VM | CLONE_FILES | SIGCHLD, (void *)(intptr_t)fd);
+    REQUIRE(pid > 0);
+    int got = open("/dev/null", O_RDONLY);
+    REQUIRE(got >= 0);
+    CHECK_EQ(dup2(got, fd), fd);
+    close(got);
+    atomic_store(&files_step, 1);
+    while (atomic_load(&files_step) != 2)
+        sched_yield();
+    CHECK_EQ(gt_reap(pid), 0);
+    CHECK(!gt_fd_is_open(fd)); /* closed by the child */
+}
+
+static int child_execs(void *arg)
+{
+    char **argv = arg;
+    execv(argv[0], argv);
+    return 127;
+}
+
+static void test_clone_files_exec_unshares(void)
+{
+    /* a CLONE_FILES child that execs gets its own table first: its CLOEXEC descriptors close
+     * in its copy, not in ours */
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    char prog[256], fdarg[16];
+    snprintf(fdarg, sizeof fdarg, "%d", fd);
+    char *argv[] = {gt_test_prog(prog, sizeof prog, "t_child"), "isopen", fdarg, NULL};
+    pid_t pid = clone(child_execs, child_stack + sizeof child_stack,
+                      CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, argv);
+    REQUIRE(pid > 0);
+    CHECK_EQ(gt_reap(pid), 1 << 8); /* closed in the child */
+    CHECK(gt_fd_is_open(fd));       /* still open here */
+    close(fd);
+}
+
+static int child_chdirs(void *arg)
+{
+    (void)arg;
+    if (chdir("/tmp") != 0)
+        return 1;
+    umask(077);
+    return 0;
+}
+
+static void test_clone_fs_shares_cwd_and_umask(void)
+{
+    char before[256];
+    REQUIRE(getcwd(before, sizeof before) != NULL);
+    mode_t old = umask(022);
+    REQUIRE(chdir("/") == 0);
+    pid_t pid = clone(child_chdirs, child_stack + sizeof child_stack, CLONE_FS | SIGCHLD, NULL);
+    REQUIRE(pid > 0);
+    CHECK_EQ(gt_reap(pid), 0);
+    char now[256];
+    CHECK(getcwd(now, sizeof now) != NULL);
+    CHECK_STREQ(now, "/tmp");
+    CHECK_EQ(umask(022), 077);
+    /* without it, the child's chdir is its own */
+    REQUIRE(chdir("/") == 0);
+    pid = clone(child_chdirs, child_stack + sizeof child_stack, SIGCHLD, NULL);
+    REQUIRE(pid > 0);
+    CHECK_EQ(gt_reap(pid), 0);
+    CHECK(getcwd(now, sizeof now) != NULL);
+    CHECK_STREQ(now, "/");
+    CHECK_EQ(umask(022), 022);
+    umask(old);
+    CHECK_EQ(chdir(before), 0);
+}
+
+static void on_usr2(int sig)
+{
+    (void)sig;
+}
+
+static int child_sets_handler(void *arg)
+{
+    (void)arg;
+    struct sigaction sa = {0};
+    sa.sa_handler = on_usr2;
+    return sigaction(SIGUSR2, &sa, NULL) == 0 ? 0 : 1;
+}
+
+static void test_clone_sighand_shares_dispositions(void)
+{
+    signal(SIGUSR2, SIG_DFL);
+    pid_t pid = clone(child_sets_handler, child_stack + sizeof child_stack,
+                      CLONE_VM | CLONE_SIGHAND | SIGCHLD, NULL);
+    REQUIRE(pid > 0);
+    CHECK_EQ(gt_reap(pid), 0);
+    struct sigaction now;
+    CHECK_EQ(sigaction(SIGUSR2, NULL, &now), 0);
+    CHECK(now.sa_handler == on_usr2);
+    signal(SIGUSR2, SIG_DFL);
+    /* without it, a copy */
+    pid = clone(child_sets_handler, child_stack + sizeof child_stack, CLONE_VM | SIGCHLD, NULL);
+    REQUIRE(pid > 0);
+    CHECK_EQ(gt_reap(pid), 0);
+    CHECK_EQ(sigaction(SIGUSR2, NULL, &now), 0);
+    CHECK(now.sa_handler == SIG_DFL);
 }
 
 static const struct gt_test tests[] = {
@@ -220,6 +391,12 @@ static const struct gt_test tests[] = {
     GT_TEST(repeat),
     GT_TEST(linux_refusals),
     GT_TEST(kestrel_refusals),
+    GT_TEST(vfork_clone_null_stack),
+    GT_TEST(clone_files_shares_the_table),
+    GT_TEST(clone_files_both_ways),
+    GT_TEST(clone_files_exec_unshares),
+    GT_TEST(clone_fs_shares_cwd_and_umask),
+    GT_TEST(clone_sighand_shares_dispositions),
 };
 
 int main(int argc, char **argv)

@@ -527,6 +527,35 @@ static void leak_round(void)
     k_cap_delete(ep), k_cap_delete(ep2);
 }
 
+/* as_page_id names shared memory by its object and offset, the same from every space that maps
+ * it (procmgr's key for a futex on MAP_SHARED memory), and private memory by the address. */
+static void test_page_id_names_shared_memory(void)
+{
+    int p = warm_space();
+    const uint64_t a = 0x40000000, priv = 0x50000000;
+    CHECK_EQ(k_as_map(p, a, 2 * 4096, RW | KMAP_SHARED), 0);
+    CHECK_EQ(k_as_map(p, priv, 4096, RW), 0);
+    int c = (int)k_as_fork(p);
+    struct kpage_id x, y, z, w;
+    CHECK_EQ(k_as_page_id(p, a + 4096 + 12, &x), 0);
+    CHECK_EQ(k_as_page_id(c, a + 4096 + 12, &y), 0);
+    CHECK(x.object != 0);
+    CHECK_EQ(x.object, y.object);
+    CHECK_EQ(x.offset, 4096 + 12);
+    CHECK_EQ(y.offset, 4096 + 12);
+    CHECK_EQ(k_as_page_id(p, priv + 8, &z), 0);
+    CHECK_EQ(z.object, 0);
+    CHECK_EQ(z.offset, priv + 8);
+    /* another shared mapping is another object */
+    CHECK_EQ(k_as_map(p, a + 0x100000, 4096, RW | KMAP_SHARED), 0);
+    CHECK_EQ(k_as_page_id(p, a + 0x100000, &w), 0);
+    CHECK(w.object != x.object);
+    CHECK_EQ(k_as_page_id(p, 0x60000000, &z), -KE_FAULT);
+    CHECK_EQ(k_as_page_id(p, a, (struct kpage_id *)8), -KE_FAULT);
+    k_cap_delete(p);
+    k_cap_delete(c);
+}
+
 static void test_killed_servers_leave_nothing(void)
 {
     leak_round(); /* warm-up: first-use allocations */
@@ -549,6 +578,7 @@ const struct kcore_test kcore_mem_tests[] = {
     {"memory_object_mappings_and_rights", test_memory_object_mappings_and_rights},
     {"memory_object_shrink_and_commit", test_memory_object_shrink_and_commit},
     {"reserve_is_kept_for_the_system", test_reserve_is_kept_for_the_system},
+    {"page_id_names_shared_memory", test_page_id_names_shared_memory},
     {"killed_servers_leave_nothing", test_killed_servers_leave_nothing},
     {NULL, NULL},
 };

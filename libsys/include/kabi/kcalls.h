@@ -49,7 +49,8 @@
     X(37, log_read)        /* (buf, len, pos): kernel log bytes from position pos; rdx = end */ \
     X(38, thread_interrupt) /* (t): t sends an IPC_LABEL_INTERRUPT message before it next runs user code; 1 if it is blocked in the kernel instead */ \
     X(39, thread_times)    /* (t, out): struct kthread_times, the CPU time t has used */         \
-    X(40, thread_cpu_alarm) /* (t, ns): interrupt t once its CPU time reaches ns (0 cancels) */
+    X(40, thread_cpu_alarm) /* (t, ns): interrupt t once its CPU time reaches ns (0 cancels) */ \
+    X(41, as_page_id)      /* (as, va, out): struct kpage_id: the memory object and offset behind va, for keys shared across spaces */
 
 enum kcall_nr {
 #define KCALL_ENUM(n, name) KCALL_##name = n,

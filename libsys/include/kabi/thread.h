@@ -52,4 +52,13 @@ struct kas_info {
     uint64_t system;   /* 1: a root server's space (its allocations may take the reserve) */
 };
 
+/* sys_as_page_id: what backs the byte at va. A region mapping a memory object shared
+ * (KMAP_SHARED) names the object (a number never reused while the kernel runs) and the byte's
+ * offset in it, the same from every space that maps it; anything else (private memory) is
+ * object 0, offset = va: only that space sees it. */
+struct kpage_id {
+    uint64_t object;   /* 0: private to the space */
+    uint64_t offset;   /* byte offset in the object (va itself when private) */
+};
+
 #endif

@@ -3,6 +3,8 @@
 #ifndef LX_SCHED_H
 #define LX_SCHED_H
 
+#include <stdint.h>
+
 #define LX_CSIGNAL              0x000000ffu
 #define LX_CLONE_VM             0x00000100u
 #define LX_CLONE_FS             0x00000200u
@@ -34,6 +36,29 @@
 #define LX_CLONE_NEWTIME        0x00000080u   /* clone3 and unshare only (inside CSIGNAL) */
 #define LX_CLONE_NS_FLAGS (LX_CLONE_NEWNS | LX_CLONE_NEWCGROUP | LX_CLONE_NEWUTS | LX_CLONE_NEWIPC | \
                            LX_CLONE_NEWUSER | LX_CLONE_NEWPID | LX_CLONE_NEWNET)
+
+/* clone3's argument (linux/sched.h): 64 bytes in its first version, 80 with set_tid, 88 with
+ * cgroup; every field 64 bits. */
+struct lx_clone_args {
+    uint64_t flags;        /* CLONE_*, no signal in the low byte */
+    uint64_t pidfd;        /* CLONE_PIDFD: int *, where the pidfd goes */
+    uint64_t child_tid;    /* CLONE_CHILD_SETTID / _CLEARTID */
+    uint64_t parent_tid;   /* CLONE_PARENT_SETTID */
+    uint64_t exit_signal;
+    uint64_t stack;        /* lowest byte of the stack ... */
+    uint64_t stack_size;   /* ... and its size: the child starts at stack + stack_size */
+    uint64_t tls;          /* CLONE_SETTLS */
+    uint64_t set_tid;      /* pid_t *: the ids wanted, one per pid namespace level */
+    uint64_t set_tid_size;
+    uint64_t cgroup;       /* CLONE_INTO_CGROUP: a cgroup directory fd */
+};
+#define LX_CLONE_ARGS_SIZE_VER0 64
+#define LX_CLONE_ARGS_SIZE_VER1 80
+#define LX_CLONE_ARGS_SIZE_VER2 88
+#define LX_MAX_PID_NS_LEVEL     32
+
+/* pidfd_open's flag (PIDFD_NONBLOCK = O_NONBLOCK) */
+#define LX_PIDFD_NONBLOCK 04000
 
 /* arch_prctl codes (asm/prctl.h) */
 #define LX_ARCH_SET_GS 0x1001

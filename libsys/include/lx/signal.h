@@ -131,6 +131,7 @@ _Static_assert(sizeof(struct lx_rt_sigframe) == 440, "rt_sigframe is 440 bytes")
 #define LX_SI_KERNEL 0x80
 #define LX_SI_QUEUE (-1)
 #define LX_SI_TIMER (-2)
+#define LX_SI_TKILL (-6)
 
 /* struct sigevent (timer_create): sigev_value, sigev_signo, sigev_notify, then a union whose
  * first int is SIGEV_THREAD_ID's target thread; 64 bytes. */

@@ -36,6 +36,9 @@ enum vfs_label {
     VFS_L_INTERRUPT,    /* call: give up thread tid's blocked call; its reply comes back in caps[0] */
     VFS_L_PROCFS_DONE,  /* call: a delegated /proc read was answered with this many bytes */
     VFS_L_PROC_IDS,     /* call: a process's group or session changed (struct pm_vfs_ids) */
+    VFS_L_PIDFD_OPEN,   /* call: a new pidfd in a process's table (struct pm_vfs_pidfd_open) */
+    VFS_L_PIDFD_GET,    /* call: what a process's fd names (reply struct vfs_pm_pidfd) */
+    VFS_L_FD_CLOSE,     /* call: close a process's fd (struct pm_vfs_fd) */
 };
 
 /* notification bits */
@@ -58,6 +61,24 @@ struct pm_vfs_ids {     /* PROC_IDS: tells vfs; a new process inherits its paren
 
 struct pm_vfs_proc { /* PROC_CREATE, PROC_EXEC, PROC_EXIT */
     int64_t pid, parent_pid;
+    uint64_t share;     /* PROC_CREATE: VFS_SHARE_* of the parent's (CLONE_FILES, CLONE_FS) */
+};
+#define VFS_SHARE_FILES 0x1   /* one descriptor table for parent and child */
+#define VFS_SHARE_FS    0x2   /* one cwd, root and umask */
+
+/* PIDFD_OPEN: a pidfd in pid's table naming process target; reply: the fd or -errno. vfs makes
+ * every pidfd of a pid readable when PROC_EXIT tells it that process ended. */
+struct pm_vfs_pidfd_open {
+    int64_t pid, target;
+    uint64_t serial;    /* procmgr's number of the target (a pid may be used again) */
+    uint64_t nonblock, exited;
+};
+struct pm_vfs_fd {      /* PIDFD_GET, FD_CLOSE */
+    int64_t pid, fd;
+};
+struct vfs_pm_pidfd {   /* PIDFD_GET's reply: 0, or -EBADF (not open, or not a pidfd) */
+    int64_t result, target;
+    uint64_t serial, nonblock;
 };
 
 #define VFS_PATH_MAX 3584 /* what fits in one message; longer exec paths get ENAMETOOLONG */

@@ -71,6 +71,7 @@ static inline int64_t k_thread_cpu_alarm(int64_t t, uint64_t ns) { return KC(thr
 static inline int64_t k_mem_info(struct kmem_info *mi) { return KC(mem_info, mi, 0, 0, 0, 0, 0); }
 static inline int64_t k_as_fork(int as) { return KC(as_fork, as, 0, 0, 0, 0, 0); }
 static inline int64_t k_as_info(int as, struct kas_info *ai) { return KC(as_info, as, ai, 0, 0, 0, 0); }
+static inline int64_t k_as_page_id(int as, uint64_t va, struct kpage_id *out) { return KC(as_page_id, as, va, out, 0, 0, 0); }
 static inline int64_t k_as_map_mem(int as, uint64_t va, uint64_t len, int prot, int mem, uint64_t off) { return KC(as_map_mem, as, va, len, prot, mem, off); }
 static inline int64_t k_mem_create(uint64_t size, uint32_t flags) { return KC(mem_create, size, flags, 0, 0, 0, 0); }
 static inline int64_t k_mem_resize(int mem, uint64_t size) { return KC(mem_resize, mem, size, 0, 0, 0, 0); }

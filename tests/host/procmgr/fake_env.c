@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <lx/errno.h>
 #include <lx/mman.h>
+#include <lx/sched.h>
 #include <lx/syscalls.h>
 #include "elf_build.h"
 #include "fake_env.h"
@@ -149,6 +150,7 @@ static int fk_as_map(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot)
     for (uint64_t p = va; p < va + len; p += FK_PAGE)
         if (fk_page_find(sp, p))
             fail_msg("fake: as_map over a mapped page %#lx", (unsigned long)p);
+    uint64_t object = (prot & PM_AS_SHARED) ? ++fk->next_object : 0;
     for (uint64_t p = va; p < va + len; p += FK_PAGE) {
         if (sp->n == sp->cap) {
             sp->cap = sp->cap ? sp->cap * 2 : 64;
@@ -159,7 +161,8 @@ static int fk_as_map(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot)
             sp->pages[i] = sp->pages[i - 1];
             i--;
         }
-        sp->pages[i] = (fk_page_t){p, prot & ~PM_AS_SHARED, calloc(1, FK_PAGE)};
+        sp->pages[i] = (fk_page_t){p, prot & ~PM_AS_SHARED, calloc(1, FK_PAGE), object,
+                                   object ? p - va : 0};
         sp->n++;
     }
     return 0;
@@ -301,10 +304,23 @@ static void fk_thread_destroy(void *ctx, pm_thread_t t)
     memset(th, 0, sizeof(*th));
 }
 
+static int fk_as_page_id(void *ctx, pm_as_t as, uint64_t va, uint64_t *object, uint64_t *offset)
+{
+    fake_t *fk = ctx;
+    fk_page_t *pg = fk_page_find(&fk->spaces[fk_space_of(fk, as)], va & ~(FK_PAGE - 1));
+    if (!pg)
+        return -LX_EFAULT;
+    *object = pg->object;
+    *offset = pg->object ? pg->offset + (va & (FK_PAGE - 1)) : va;
+    return 0;
+}
+
 static int fk_vfs_interrupt(void *ctx, int32_t tid, pm_token_t *tok)
 {
     fake_t *fk = ctx;
-    if (tid <= 0 || tid >= FK_MAX_THREADS || !fk->vfs_held[tid])
+    bool held = tid > 0 && tid < FK_MAX_THREADS && fk->vfs_held[tid];
+    fk_ev(fk, FK_EV_VFS_INTERRUPT, (uint64_t)tid, held, 0);
+    if (!held)
         return 0;
     *tok = fk->vfs_held[tid];
     fk->vfs_held[tid] = 0;
@@ -411,9 +427,70 @@ static int fk_vfs_proc_exec(void *ctx, int32_t pid, pm_as_t as)
     return r;
 }
 
+static int fk_vfs_proc_clone(void *ctx, int32_t pid, int32_t ppid, pm_as_t as, uint32_t share)
+{
+    fake_t *fk = ctx;
+    fk->last_share = share;
+    return fk_vfs_proc_create(ctx, pid, ppid, as);
+}
+
 static void fk_vfs_proc_exit(void *ctx, int32_t pid)
 {
+    fake_t *fk = ctx;
     fk_ev(ctx, FK_EV_VFS_EXIT, (uint64_t)pid, 0, 0);
+    for (int i = 0; i < FK_MAX_PIDFDS; i++) {
+        if (fk->pidfds[i].used && fk->pidfds[i].owner == pid)
+            fk->pidfds[i].used = false;   /* its table is closed */
+        if (fk->pidfds[i].used && fk->pidfds[i].target == pid)
+            fk->pidfds[i].exited = true;
+    }
+}
+
+static int64_t fk_vfs_pidfd_open(void *ctx, int32_t pid, int32_t target, uint64_t serial,
+                                 bool nonblock, bool exited)
+{
+    fake_t *fk = ctx;
+    if (fk->fail_pidfd_open) {
+        int e = fk->fail_pidfd_open;
+        fk->fail_pidfd_open = 0;
+        return e;
+    }
+    for (int i = 0; i < FK_MAX_PIDFDS; i++)
+        if (!fk->pidfds[i].used) {
+            fk->pidfds[i] = (fk_pidfd_t){true, pid, FK_PIDFD_BASE + i, target, serial, nonblock,
+                                         exited};
+            return FK_PIDFD_BASE + i;
+        }
+    return -LX_EMFILE;
+}
+
+fk_pidfd_t *fk_pidfd_of(fake_t *fk, int32_t pid, int32_t fd)
+{
+    for (int i = 0; i < FK_MAX_PIDFDS; i++)
+        if (fk->pidfds[i].used && fk->pidfds[i].owner == pid && fk->pidfds[i].fd == fd)
+            return &fk->pidfds[i];
+    return NULL;
+}
+
+static int fk_vfs_pidfd_get(void *ctx, int32_t pid, int32_t fd, int32_t *target,
+                            uint64_t *serial, bool *nonblock)
+{
+    fk_pidfd_t *pf = fk_pidfd_of(ctx, pid, fd);
+    if (!pf)
+        return -LX_EBADF;   /* not open, or (0-2, the console) not a pidfd */
+    *target = pf->target;
+    *serial = pf->serial;
+    *nonblock = pf->nonblock;
+    return 0;
+}
+
+static void fk_vfs_fd_close(void *ctx, int32_t pid, int32_t fd)
+{
+    fake_t *fk = ctx;
+    fk_ev(fk, FK_EV_VFS_FD_CLOSE, (uint64_t)pid, (uint64_t)fd, 0);
+    fk_pidfd_t *pf = fk_pidfd_of(fk, pid, fd);
+    if (pf)
+        pf->used = false;
 }
 
 static int fk_vfs_proc_nofile(void *ctx, int32_t pid, uint64_t limit)
@@ -592,6 +669,11 @@ fake_t *fk_new(void)
         .thread_cpu_alarm = fk_thread_cpu_alarm,
         .vfs_proc_ids = fk_vfs_proc_ids,
         .vfs_forward_nojc = fk_vfs_forward_nojc,
+        .vfs_proc_clone = fk_vfs_proc_clone,
+        .vfs_pidfd_open = fk_vfs_pidfd_open,
+        .vfs_pidfd_get = fk_vfs_pidfd_get,
+        .vfs_fd_close = fk_vfs_fd_close,
+        .as_page_id = fk_as_page_id,
     };
     fk->pm = pm_create(&fk->env);
     assert_non_null(fk->pm);
@@ -677,6 +759,31 @@ uint64_t fk_spawn(fake_t *fk, uint64_t parent)
     assert_int_equal(fk_sys(fk, child, 59 /* execve */, p, 0, 0, 0, 0, 0), 0);
     assert_int_equal(fk_tok_value(fk, tok), (int64_t)child);
     return child;
+}
+
+uint64_t fk_word_new(fake_t *fk, uint64_t badge, uint32_t v)
+{
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, badge, 4096);
+    return fk_ubuf_bytes(&u, &v, sizeof v);
+}
+
+uint32_t fk_word_get(fake_t *fk, uint64_t badge, uint64_t va)
+{
+    uint32_t v = 0xdeadbeef;
+    assert_int_equal(fk_mem_read(fk, badge, &v, va, sizeof v), 0);
+    return v;
+}
+
+uint64_t fk_thread_new(fake_t *fk, uint64_t badge, uint64_t stack, uint64_t ctid)
+{
+    int mark = fk->nev;
+    uint64_t flags = LX_CLONE_VM | LX_CLONE_FS | LX_CLONE_FILES | LX_CLONE_SIGHAND |
+                     LX_CLONE_THREAD | LX_CLONE_SYSVSEM | (ctid ? LX_CLONE_CHILD_CLEARTID : 0);
+    int64_t tid = fk_sys(fk, badge, LX_SYS_clone, flags, stack, 0, ctid, 0, 0);
+    assert_true(tid > 0);
+    assert_int_equal(fk_created_after(fk, mark), (uint64_t)tid);
+    return (uint64_t)tid;
 }
 
 uint64_t fk_call_blocked_in_vfs(fake_t *fk, uint64_t badge, uint64_t nr, const uint64_t a[6])

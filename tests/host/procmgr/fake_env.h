@@ -35,6 +35,8 @@ enum fk_ev {
     FK_EV_VFS_IDS,           /* (pid, pgid, sid) */
     FK_EV_FORWARD_NOJC,      /* (tok, nr, pid) */
     FK_EV_AS_FORK,           /* (source handle, new handle, new space) */
+    FK_EV_VFS_INTERRUPT,     /* (tid, 1 if a call was handed back) */
+    FK_EV_VFS_FD_CLOSE,      /* (pid, fd) */
 };
 
 typedef struct fk_event {
@@ -48,7 +50,19 @@ typedef struct fk_page {
     uint64_t va;
     int prot;
     uint8_t *data;
+    uint64_t object;       /* mapped with PM_AS_SHARED: the "memory object" (kept by fork) */
+    uint64_t offset;       /* ... and the page's offset in it */
 } fk_page_t;
+
+/* a pidfd "vfs" made (fk_vfs_pidfd_open) */
+typedef struct fk_pidfd {
+    bool used;
+    int32_t owner, fd, target;
+    uint64_t serial;
+    bool nonblock, exited;
+} fk_pidfd_t;
+#define FK_MAX_PIDFDS 32
+#define FK_PIDFD_BASE 100   /* the fds the fake hands out: 100, 101, ... */
 
 typedef struct fk_space {
     bool used;
@@ -109,6 +123,10 @@ struct fake {
     int fail_as_map_after;         /* as_map fails once this many more succeeded, -1 never */
     /* vfs_interrupt: the token "vfs" holds for a thread's blocked call (0: none), by tid */
     uint64_t vfs_held[FK_MAX_THREADS];
+    uint32_t last_share;           /* the share bits of the latest vfs_proc_clone */
+    fk_pidfd_t pidfds[FK_MAX_PIDFDS];
+    int fail_pidfd_open;           /* error for the next vfs_pidfd_open, 0 none */
+    uint64_t next_object;          /* shared-memory object numbers */
 };
 
 fake_t *fk_new(void);
@@ -164,6 +182,14 @@ int fk_page_prot(fake_t *fk, int space, uint64_t va);   /* -1 unmapped */
 
 void fk_file_add(fake_t *fk, const char *path, const void *data, size_t size, int err);
 bool fk_log_contains(fake_t *fk, const char *needle);
+/* A 32-bit word of user memory in badge's process (a futex, a tid word), and its value. */
+uint64_t fk_word_new(fake_t *fk, uint64_t badge, uint32_t v);
+uint32_t fk_word_get(fake_t *fk, uint64_t badge, uint64_t va);
+/* The pidfd the fake vfs made as fd in pid's table, or NULL. */
+fk_pidfd_t *fk_pidfd_of(fake_t *fk, int32_t pid, int32_t fd);
+/* A new thread of `badge`'s process (clone with musl's pthread_create flags, stack given): its
+ * tid. ctid: the CLONE_CHILD_CLEARTID word (0: none). */
+uint64_t fk_thread_new(fake_t *fk, uint64_t badge, uint64_t stack, uint64_t ctid);
 
 /* A bump allocator in user memory obtained with mmap through procmgr. */
 typedef struct fk_ubuf {

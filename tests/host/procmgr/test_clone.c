@@ -64,7 +64,8 @@ static char state_of(fake_t *fk, int32_t pid)
 }
 
 /* The clone flag table, end to end through the dispatcher: Linux's EINVAL combinations, the
- * ones Kestrel does not build yet (ENOSYS), and that neither makes anything. */
+ * ones Kestrel does not build (ENOSYS: a thread with a table or cwd of its own), and that
+ * neither makes anything. */
 static void test_flag_table(void **state)
 {
     (void)state;
@@ -90,13 +91,17 @@ static void test_flag_table(void **state)
         {LX_CLONE_NEWIPC | LX_SIGCHLD, 0, -LX_EINVAL},
         {LX_CLONE_NEWCGROUP | LX_SIGCHLD, 0, -LX_EINVAL},
         {LX_CLONE_NEWNS | LX_SIGCHLD, 0, -LX_EINVAL},
-        {SPAWN_FLAGS, 0, -LX_EINVAL},                                     /* VM without a stack */
-        {LX_CLONE_VM | LX_SIGCHLD, 0, -LX_EINVAL},
-        {LX_CLONE_FILES | LX_SIGCHLD, 0, -LX_ENOSYS},                     /* not built yet */
-        {LX_CLONE_FS | LX_SIGCHLD, 0, -LX_ENOSYS},
-        {LX_CLONE_VM | LX_CLONE_SIGHAND | LX_SIGCHLD, CHILD_STACK, -LX_ENOSYS},
-        {0x7d0f00, CHILD_STACK, -LX_ENOSYS},                              /* musl pthread_create */
-        {LX_CLONE_PIDFD | LX_SIGCHLD, 0, -LX_ENOSYS},
+        {LX_CLONE_PIDFD | LX_CLONE_THREAD | LX_CLONE_SIGHAND | LX_CLONE_VM | LX_CLONE_FS |
+             LX_CLONE_FILES, CHILD_STACK, -LX_EINVAL},                     /* a thread's pidfd */
+        {LX_CLONE_PARENT | LX_CLONE_THREAD | LX_CLONE_SIGHAND | LX_CLONE_VM | LX_CLONE_FS |
+             LX_CLONE_FILES, CHILD_STACK, -LX_EINVAL},                     /* init's sibling */
+        {LX_CLONE_VM | LX_CLONE_SIGHAND | LX_CLONE_THREAD | LX_CLONE_NEWUSER, CHILD_STACK,
+         -LX_EINVAL},
+        /* Kestrel's only refusals: a thread with descriptors or a cwd of its own */
+        {LX_CLONE_VM | LX_CLONE_SIGHAND | LX_CLONE_THREAD, CHILD_STACK, -LX_ENOSYS},
+        {LX_CLONE_VM | LX_CLONE_SIGHAND | LX_CLONE_THREAD | LX_CLONE_FILES, CHILD_STACK,
+         -LX_ENOSYS},
+        {LX_CLONE_VM | LX_CLONE_SIGHAND | LX_CLONE_THREAD | LX_CLONE_FS, CHILD_STACK, -LX_ENOSYS},
     };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         int64_t r = fk_sys(fk, 1, LX_SYS_clone, refused[i].flags, refused[i].stack, 0, 0, 0, 0);
@@ -113,18 +118,30 @@ static void test_flag_table(void **state)
     assert_int_equal(pm_proc_list(fk->pm, NULL, 0), 1);
     assert_int_equal(fk_held_tokens(fk), 0);
 
-    /* accepted, as the pure table says (each is built by a test of its own) */
+    /* accepted, as the pure table says (each is built by a test of its own), with a stack or
+     * without one (the caller's, as Linux) */
     const uint64_t accepted[] = {
         LX_SIGCHLD,                                                       /* fork */
         LX_CLONE_CHILD_SETTID | LX_CLONE_CHILD_CLEARTID | LX_SIGCHLD,     /* glibc's fork */
         SPAWN_FLAGS, LX_CLONE_VFORK | LX_SIGCHLD, LX_CLONE_VM | LX_SIGCHLD, LX_CLONE_VM,
         LX_CLONE_SETTLS | LX_CLONE_PARENT_SETTID, LX_CLONE_SYSVSEM | LX_CLONE_IO | LX_SIGCHLD,
         LX_CLONE_PTRACE | LX_CLONE_UNTRACED | LX_CLONE_DETACHED, LX_CLONE_PARENT,
+        0x7d0f00,                                                         /* musl pthread_create */
+        0x3d0f00,                                                         /* glibc pthread_create */
+        LX_CLONE_FILES | LX_SIGCHLD, LX_CLONE_FS | LX_SIGCHLD, LX_CLONE_PIDFD | LX_SIGCHLD,
+        LX_CLONE_VM | LX_CLONE_SIGHAND | LX_SIGCHLD,
+        LX_CLONE_VM | LX_CLONE_SIGHAND | LX_CLONE_FILES | LX_CLONE_FS | LX_CLONE_VFORK,
+        LX_CLONE_VM | LX_CLONE_VFORK | LX_CLONE_PIDFD | LX_SIGCHLD,
     };
     for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
         pm_clone_args_t a = {.flags = accepted[i] & ~0xffull, .exit_signal = 0, .stack = CHILD_STACK};
         assert_int_equal(pm_clone_check(&a, false), 0);
+        a.stack = 0;
+        assert_int_equal(pm_clone_check(&a, false), 0);
     }
+    /* no cgroups to clone into */
+    pm_clone_args_t cg = {.flags = LX_CLONE_INTO_CGROUP, .exit_signal = LX_SIGCHLD, .clone3 = true};
+    assert_int_equal(pm_clone_check(&cg, false), -LX_ENOSYS);
     /* clone3's own rules */
     pm_clone_args_t c3 = {.flags = LX_CLONE_VM | LX_CLONE_SIGHAND | LX_CLONE_CLEAR_SIGHAND,
                           .stack = CHILD_STACK, .clone3 = true};

@@ -1,6 +1,8 @@
 /* Host tests of descriptor tables and the process lifecycle: lowest free fd, dup/dup2/dup3/
  * fcntl sharing descriptions, FD_CLOEXEC on exec, the fork-like copy of proc_create, the
- * 1024-descriptor limit, exit releasing everything, and exec_open's rules. */
+ * 1024-descriptor limit, exit releasing everything, and exec_open's rules; one table or one
+ * cwd/umask for several processes (CLONE_FILES, CLONE_FS), exec unsharing the table; pidfds
+ * (made, named, readable at their process's exit, closed). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 
 #include "host_test.h"
 #include <string.h>
+#include <lx/poll.h>
 #include "fake_env.h"
 
 #define P 1
@@ -256,6 +259,121 @@ static void test_exec_open(void **state)
     assert_int_equal(vfs_open_descriptions(fk->vfs), base);
 }
 
+/* CLONE_FILES: one table for two processes, whoever opens or closes; it outlives one of them;
+ * exec gives the exec'ing one a copy before closing its CLOEXEC descriptors. */
+static void test_clone_files_one_table(void **state)
+{
+    fake_t *fk = *state;
+    uint64_t base = vfs_open_descriptions(fk->vfs);
+    int32_t cx = open_ok(fk, P, "/dev/null", LX_O_RDONLY | LX_O_CLOEXEC);
+    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, VFS_SHARE_FILES), 0);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base + 1);   /* nothing copied */
+    int32_t fd = open_ok(fk, C, "/dev/zero", LX_O_RDONLY);
+    assert_int_equal(fcntl_(fk, P, fd, LX_F_GETFD, 0), 0);          /* the child's is ours */
+    assert_int_equal(t_close(fk, P, fd), 0);
+    assert_int_equal(fcntl_(fk, C, fd, LX_F_GETFD, 0), -LX_EBADF);  /* and our close is its */
+    assert_int_equal(fcntl_(fk, C, cx, LX_F_SETFD, 0), 0);          /* one FD_CLOEXEC bit */
+    assert_int_equal(fcntl_(fk, P, cx, LX_F_GETFD, 0), 0);
+    assert_int_equal(fcntl_(fk, C, cx, LX_F_SETFD, LX_FD_CLOEXEC), 0);
+    /* exec: the child's own copy, then its CLOEXEC closes there only */
+    assert_int_equal(vfs_proc_exec(fk->vfs, C), 0);
+    assert_int_equal(fcntl_(fk, C, cx, LX_F_GETFD, 0), -LX_EBADF);
+    assert_int_equal(fcntl_(fk, P, cx, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    assert_int_equal(fake_sys(fk, C, VFS_NR_dup2, 1, 40), 40);
+    assert_int_equal(fcntl_(fk, P, 40, LX_F_GETFD, 0), -LX_EBADF);   /* separate now */
+    vfs_proc_exit(fk->vfs, C);
+    /* a table shared by two lives on when one exits */
+    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, VFS_SHARE_FILES), 0);
+    vfs_proc_exit(fk->vfs, C);
+    assert_int_equal(fcntl_(fk, P, cx, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    assert_int_equal(t_close(fk, P, cx), 0);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base);
+}
+
+/* CLONE_FS: one cwd, root and umask; without it, copies. */
+static void test_clone_fs_one_cwd(void **state)
+{
+    fake_t *fk = *state;
+    char cwd[32];
+    assert_int_equal(t_mkdir(fk, P, "/tmp/d", 0755), 0);
+    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, VFS_SHARE_FS), 0);
+    assert_int_equal(vfs_proc_clone(fk->vfs, C + 1, P, 0), 0);
+    assert_int_equal(t_chdir(fk, C, "/tmp/d"), 0);
+    assert_int_equal(fake_sys(fk, C, VFS_NR_umask, 077), 022);
+    assert_int_equal(t_getcwd(fk, P, cwd, sizeof(cwd)), 7);
+    assert_string_equal(cwd, "/tmp/d");
+    assert_int_equal(fake_sys(fk, P, VFS_NR_umask, 022), 077);
+    assert_int_equal(t_getcwd(fk, C + 1, cwd, sizeof(cwd)), 2);   /* the copy did not move */
+    assert_string_equal(cwd, "/");
+    /* the shared state outlives the child that changed it */
+    vfs_proc_exit(fk->vfs, C);
+    vfs_proc_exit(fk->vfs, C + 1);
+    assert_int_equal(t_getcwd(fk, P, cwd, sizeof(cwd)), 7);
+    assert_int_equal(t_chdir(fk, P, "/"), 0);
+}
+
+static int64_t poll_one(fake_t *fk, int32_t pid, int32_t fd, int timeout)
+{
+    uint64_t u = fake_alloc(fk, pid, sizeof(struct lx_pollfd));
+    struct lx_pollfd pfd = {fd, LX_POLLIN, 0};
+    memcpy(fake_ptr(fk, pid, u), &pfd, sizeof pfd);
+    return fake_sys(fk, pid, VFS_NR_poll, u, 1, (uint64_t)(int64_t)timeout);
+}
+
+/* pidfds: what procmgr asks for and asks about; readable once vfs_proc_exit names the pid. */
+static void test_pidfds(void **state)
+{
+    fake_t *fk = *state;
+    uint64_t base = vfs_open_descriptions(fk->vfs);
+    assert_int_equal(vfs_proc_create(fk->vfs, C, P), 0);
+    int64_t fd = vfs_pidfd_open(fk->vfs, P, C, 77, false, false);
+    assert_true(fd >= 3);
+    int64_t nb = vfs_pidfd_open(fk->vfs, P, C, 77, true, false);
+    assert_true(nb > fd);
+    assert_int_equal(fcntl_(fk, P, (int32_t)fd, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    assert_int_equal(fcntl_(fk, P, (int32_t)nb, LX_F_GETFL, 0) & LX_O_NONBLOCK, LX_O_NONBLOCK);
+    int32_t target = 0;
+    uint64_t serial = 0;
+    bool nonblock = true;
+    assert_int_equal(vfs_pidfd_get(fk->vfs, P, (int32_t)fd, &target, &serial, &nonblock), 0);
+    assert_int_equal(target, C);
+    assert_int_equal(serial, 77);
+    assert_false(nonblock);
+    assert_int_equal(vfs_pidfd_get(fk->vfs, P, (int32_t)nb, &target, &serial, &nonblock), 0);
+    assert_true(nonblock);
+    assert_int_equal(vfs_pidfd_get(fk->vfs, P, 0, &target, &serial, &nonblock), -LX_EBADF);
+    assert_int_equal(vfs_pidfd_get(fk->vfs, P, 500, &target, &serial, &nonblock), -LX_EBADF);
+    assert_int_equal(vfs_pidfd_get(fk->vfs, 77, (int32_t)fd, &target, &serial, &nonblock),
+                     -LX_EBADF);
+    assert_int_equal(vfs_pidfd_open(fk->vfs, 77, C, 77, false, false), -LX_ESRCH);
+    /* inherited by a fork-like copy, as any descriptor */
+    assert_int_equal(vfs_proc_create(fk->vfs, C + 1, P), 0);
+    assert_int_equal(vfs_pidfd_get(fk->vfs, C + 1, (int32_t)fd, &target, &serial, &nonblock), 0);
+    vfs_proc_exit(fk->vfs, C + 1);
+    /* alive: not readable; a poll waits, and the exit wakes it */
+    char c;
+    assert_int_equal(t_read(fk, P, (int32_t)fd, &c, 1), -LX_EINVAL);
+    assert_int_equal(poll_one(fk, P, (int32_t)fd, 0), 0);
+    assert_int_equal(poll_one(fk, P, (int32_t)fd, -1), VFS_SUSPEND);
+    vfs_token_t tok = fk->last_token;
+    vfs_proc_exit(fk->vfs, C);
+    assert_int_equal(fake_reply_of(fk, tok), 1);
+    assert_int_equal(poll_one(fk, P, (int32_t)nb, 0), 1);
+    /* made for a process that is gone already: readable at once */
+    int64_t late = vfs_pidfd_open(fk->vfs, P, 99, 5, false, true);
+    assert_int_equal(poll_one(fk, P, (int32_t)late, 0), 1);
+    char link[32];
+    char path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", (int)late);
+    assert_int_equal(t_readlink(fk, P, path, link, sizeof link), 18);
+    assert_memory_equal(link, "anon_inode:[pidfd]", 18);
+    assert_int_equal(vfs_proc_fd_close(fk->vfs, P, (int32_t)late), 0);
+    assert_int_equal(vfs_proc_fd_close(fk->vfs, P, (int32_t)late), -LX_EBADF);
+    t_close(fk, P, (int32_t)fd);
+    t_close(fk, P, (int32_t)nb);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +385,9 @@ int main(void)
                                         fake_teardown),
         cmocka_unit_test_setup_teardown(test_exit_releases_everything, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_exec_open, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_clone_files_one_table, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_clone_fs_one_cwd, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_pidfds, fake_setup, fake_teardown),
     };
     return host_test_exit(cmocka_run_group_tests_name("vfs_fd", tests, NULL, NULL));
 }

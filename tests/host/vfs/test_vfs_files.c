@@ -630,7 +630,7 @@ static void test_proc_kstat(void **state)
     buf[n] = '\0';
     assert_string_equal(buf, "kernel_entries 1234\nipc_messages 56\nas_switches 7\n"
                              "pt_shared 103\npt_unshared 104\ncow_copied 105\ncow_reused 106\n"
-                             "zero_fill 107\n");
+                             "zero_fill 107\nthreads 108\n");
     t_close(fk, P, fd);
     assert_int_equal(t_open(fk, P, "/proc/kstat", LX_O_WRONLY, 0), -LX_EACCES);
 }
