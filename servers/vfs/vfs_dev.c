@@ -148,7 +148,7 @@ static int64_t dev_slice(vfs_t *vfs, vfs_uio_t *uio, const char *text, size_t le
 
 int64_t vfs_dev_proc_read(vfs_t *vfs, vfs_file_t *f, vfs_uio_t *uio, uint64_t off)
 {
-    char text[128];
+    char text[512];   /* the longest: kstat, VFS_KSTAT_N lines of a name and 20 digits */
     size_t len = 0;
     switch (f->node->u.proc.file) {
     case VFS_PROC_FILE_NR:

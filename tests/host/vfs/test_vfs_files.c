@@ -623,7 +623,7 @@ static void test_proc_file_nr(void **state)
 static void test_proc_kstat(void **state)
 {
     fake_t *fk = *state;
-    char buf[128];
+    char buf[512];
     int32_t fd = open_ok(fk, "/proc/kstat", LX_O_RDONLY, 0);
     int64_t n = t_read(fk, P, fd, buf, sizeof(buf) - 1);
     assert_true(n > 0);
