@@ -22,6 +22,7 @@ vfs_t *vfs_create(const struct vfs_env *env)
     root->u.dir.parent = root;
     root->u.dir.next_cookie = VFS_COOKIE_FIRST;
     vfs->root = root;
+    vfs_pcache_init(vfs);
     vfs_console_init(&vfs->con);
     if (vfs_dev_populate(vfs) < 0) {
         vfs_destroy(vfs);
