@@ -39,6 +39,8 @@ pm_t *pm_create(const struct pm_env *env)
     pm->boot_free = env->free_memory ? env->free_memory(env->ctx) : 0;
     pm->proc_max = pm_proc_limit(pm->boot_free);
     pm->hwcap = pm_cpu_hwcap();
+    if (env->vdso)
+        env->vdso(env->ctx, &pm->vdso);   /* pm_vdso.c maps it at every exec */
     return pm;
 }
 
@@ -54,6 +56,7 @@ void pm_destroy(pm_t *pm)
 {
     if (!pm)
         return;
+    pm->env.mem_release = NULL;   /* no env calls: mapped files' handles go with the server */
     pm->depth = 0;
     pm_gc(pm);
     for (pm_thr_t *t = pm->threads, *n; t; t = n) {
