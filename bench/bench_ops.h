@@ -12,6 +12,7 @@
  *   bench_op_fork_exit_wait     fork + _exit + waitpid: the copy-on-write copy made and dropped
  *   bench_op_fork_exec_wait     fork + execve + waitpid of the static `true`
  *   bench_op_anon_fault         first touch of a fresh anonymous page (mmap/munmap amortised)
+ *   bench_op_clock_gettime      clock_gettime(CLOCK_MONOTONIC) through libc (the vDSO if any)
  *   bench_mem_hold/_release     map and touch (every page) the parent's extra memory
  */
 #ifndef BENCH_OPS_H
@@ -50,6 +51,7 @@ int bench_op_vfork_exit_wait(void *ctx, unsigned long n);
 int bench_op_fork_exit_wait(void *ctx, unsigned long n);
 int bench_op_fork_exec_wait(void *ctx, unsigned long n);
 int bench_op_anon_fault(void *ctx, unsigned long n);
+int bench_op_clock_gettime(void *ctx, unsigned long n);
 
 int bench_mem_hold(bench_mem_t *mem, size_t size);
 void bench_mem_release(bench_mem_t *mem);

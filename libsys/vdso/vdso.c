@@ -17,6 +17,8 @@
 #include "kabi/clock.h"
 
 #define NSEC 1000000000ull
+#define SYS_gettimeofday 96
+#define SYS_time 201
 #define SYS_clock_gettime 228
 #define SYS_clock_getres 229
 #define COARSE_NS 4000000   /* procmgr's resolution of the _COARSE clocks (HZ=250's jiffy) */
@@ -29,9 +31,9 @@ struct vtz { int minuteswest, dsttime; };
  * found relative to the code wherever procmgr put the image. */
 static inline const struct kclock_page *clock_page(void)
 {
-    uintptr_t ehdr;
-    __asm__("lea __ehdr_start(%%rip), %0" : "=r"(ehdr));
-    return (const struct kclock_page *)(ehdr - 4096);
+    uintptr_t page;
+    __asm__("lea __ehdr_start-4096(%%rip), %0" : "=r"(page));
+    return (const struct kclock_page *)page;
 }
 
 static inline uint64_t rdtsc(void)
@@ -48,51 +50,61 @@ static inline long syscall2(long nr, long a, long b)
     return r;
 }
 
-/* ns of a clock served here into *ns: 0, or -1 for a clock that is not */
-static int clock_ns(int clk, uint64_t *ns)
+/* The clocks served here (bit = clock id) and which of them are the wall clock: REALTIME (0),
+ * MONOTONIC (1), MONOTONIC_RAW (4), REALTIME_COARSE (5), MONOTONIC_COARSE (6), BOOTTIME (7),
+ * TAI (11). */
+#define SERVED ((1u << 0) | (1u << 1) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 11))
+#define WALL ((1u << 0) | (1u << 5) | (1u << 11))
+
+/* The time of a served clock into *ts: 0, or -1 if the TSC may not be read here. The seconds and
+ * nanoseconds come straight from one division by the frequency (the quotient and the remainder),
+ * the same numbers kclock_tsc_to_ns makes for the kernel. */
+static inline __attribute__((always_inline)) int vclock(unsigned clk, struct vts *ts)
 {
-    int real;
-    switch (clk) {
-    case 0:  /* REALTIME */
-    case 5:  /* REALTIME_COARSE */
-    case 11: /* TAI */
-        real = 1;
-        break;
-    case 1: /* MONOTONIC */
-    case 4: /* MONOTONIC_RAW */
-    case 6: /* MONOTONIC_COARSE */
-    case 7: /* BOOTTIME */
-        real = 0;
-        break;
-    default:
-        return -1;
-    }
     const struct kclock_page *cp = clock_page();
-    uint64_t hz, boot, realtime;
-    kclock_read(cp, &hz, &boot, &realtime);
-    if (!hz || !(cp->flags & KCLOCK_TSC_USER))
-        return -1;
-    *ns = kclock_tsc_to_ns(rdtsc() - boot, hz) + (real ? realtime : 0);
+    uint32_t s;
+    uint64_t hz, boot, rsec, rnsec;
+    if (!(cp->flags & KCLOCK_TSC_USER))
+        return -1;   /* set once at boot, never changed */
+    do {
+        s = cp->seq;
+        __asm__ volatile("" ::: "memory");
+        hz = cp->tsc_hz;
+        boot = cp->tsc_boot;
+        rsec = cp->realtime_sec;
+        rnsec = cp->realtime_nsec;
+        __asm__ volatile("" ::: "memory");
+    } while ((s & 1) || s != cp->seq);
+    uint64_t t = rdtsc() - boot;
+    uint64_t sec = t / hz, nsec = (t % hz) * NSEC / hz;
+    if ((1u << clk) & WALL) {
+        sec += rsec;
+        nsec += rnsec;
+        if (nsec >= NSEC) {
+            nsec -= NSEC;
+            sec++;
+        }
+    }
+    ts->sec = (int64_t)sec;
+    ts->nsec = (int64_t)nsec;
     return 0;
 }
 
 int __vdso_clock_gettime(int clk, struct vts *ts)
 {
-    uint64_t ns;
-    if (clock_ns(clk, &ns) < 0)
-        return (int)syscall2(SYS_clock_gettime, clk, (long)ts);
-    ts->sec = (int64_t)(ns / NSEC);
-    ts->nsec = (int64_t)(ns % NSEC);
-    return 0;
+    if ((unsigned)clk < 32 && ((1u << clk) & SERVED) && vclock((unsigned)clk, ts) == 0)
+        return 0;
+    return (int)syscall2(SYS_clock_gettime, clk, (long)ts);
 }
 
 int __vdso_gettimeofday(struct vtv *tv, struct vtz *tz)
 {
-    uint64_t ns;
-    clock_ns(0, &ns);
+    struct vts ts;
+    if (vclock(0, &ts) < 0)
+        return (int)syscall2(SYS_gettimeofday, (long)tv, (long)tz);
     if (tv) {
-        tv->sec = (int64_t)(ns / NSEC);
-        tv->usec = (int64_t)(ns % NSEC / 1000);
+        tv->sec = ts.sec;
+        tv->usec = ts.nsec / 1000;
     }
     if (tz) {
         tz->minuteswest = 0;
@@ -103,18 +115,17 @@ int __vdso_gettimeofday(struct vtv *tv, struct vtz *tz)
 
 int64_t __vdso_time(int64_t *t)
 {
-    uint64_t ns;
-    clock_ns(0, &ns);
-    int64_t s = (int64_t)(ns / NSEC);
+    struct vts ts;
+    if (vclock(0, &ts) < 0)
+        return syscall2(SYS_time, (long)t, 0);
     if (t)
-        *t = s;
-    return s;
+        *t = ts.sec;
+    return ts.sec;
 }
 
 int __vdso_clock_getres(int clk, struct vts *res)
 {
-    uint64_t ns;
-    if (clock_ns(clk, &ns) < 0)
+    if ((unsigned)clk >= 32 || !((1u << clk) & SERVED))
         return (int)syscall2(SYS_clock_getres, clk, (long)res);
     if (res) {
         res->sec = 0;

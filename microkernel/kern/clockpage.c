@@ -25,6 +25,8 @@ void clockpage_init(void)
     clock_page->tsc_boot = arch_tsc_boot();
     /* the RTC's whole seconds now, minus the time since monotonic 0 */
     clock_page->realtime_ns = arch_rtc_seconds() * 1000000000ull - arch_clock_ns();
+    clock_page->realtime_sec = clock_page->realtime_ns / 1000000000ull;
+    clock_page->realtime_nsec = clock_page->realtime_ns % 1000000000ull;
     clock_page->flags = KCLOCK_TSC_USER;
     __asm__ volatile("" ::: "memory");
     clock_page->seq++;

@@ -1,9 +1,9 @@
-/* t_bigtext: a helper of t_memlimit, a program whose file is mostly 2 MiB of read-only data. It
+/* t_bigtext: a helper of t_memlimit, a program whose file is mostly 1 MiB of read-only data. It
  * reads every byte of it (so all its pages are in memory), writes the sum's low byte and a
  * newline to stdout, then waits until stdin ends and exits 0. */
 #include <unistd.h>
 
-#define BIG (2u << 20)
+#define BIG (1u << 20)
 static const unsigned char blob[BIG] = {1, 2, 3};   /* initialised: in the file, all of it */
 
 int main(void)

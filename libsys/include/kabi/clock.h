@@ -20,10 +20,13 @@ struct kclock_page {
     uint64_t tsc_boot;       /* the TSC at monotonic time 0 */
     uint64_t realtime_ns;    /* the wall clock (ns since 1970) at monotonic time 0 */
     uint64_t flags;          /* KCLOCK_TSC_USER: user code may execute rdtsc */
+    uint64_t realtime_sec;   /* realtime_ns split: seconds */
+    uint64_t realtime_nsec;  /* ... and the nanoseconds under a second */
 };
 #define KCLOCK_TSC_USER 0x1
 
-/* TSC ticks to ns, exactly (split so that ticks * 10^9 cannot overflow). */
+/* TSC ticks to ns, exactly (split so that ticks * 10^9 cannot overflow): whole seconds and the
+ * nanoseconds of the rest, which a reader wanting a timespec takes as they are. */
 static inline uint64_t kclock_tsc_to_ns(uint64_t ticks, uint64_t hz)
 {
     return (ticks / hz) * 1000000000ull + (ticks % hz) * 1000000000ull / hz;
