@@ -14,6 +14,7 @@
  *
  * Entry points: pm_sys_brk, pm_sys_mmap, pm_sys_munmap, pm_sys_mprotect, pm_sys_madvise,
  * pm_sys_mremap, pm_sys_msync. */
+#include <stdlib.h>
 #include <lx/mman.h>
 #include "pm_internal.h"
 
@@ -83,6 +84,23 @@ static int pm_mem_file(pm_t *pm, pm_proc_t *p, int32_t fd, bool shared, int prot
         return r;
     if (fi.flags & PM_FILE_ZERO)
         *anon = true;   /* Linux's mmap_zero: anonymous memory, named after the device */
+    else if (!fi.mem) {
+        free(fi.path);
+        return -LX_ENOMEM;   /* vfs had the object but procmgr no room for its handle */
+    }
+    /* a file this space maps already, with the same rights: one record, one handle (so that
+     * many mappings of a file do not fill procmgr's capability table) */
+    for (size_t i = 0; fi.mem && i < p->mm->n; i++) {
+        pm_file_t *f = p->mm->v[i].file;
+        if (f && f->mem && f->dev == fi.dev && f->ino == fi.ino &&
+            f->writable == ((fi.flags & PM_FILE_WRITABLE) != 0)) {
+            pm->env.mem_release(pm->env.ctx, fi.mem);
+            free(fi.path);
+            pm_file_get(f);
+            *pf = f;
+            return 0;
+        }
+    }
     if (!(*pf = pm_file_new(pm, &fi)))
         return -LX_ENOMEM;
     return 0;

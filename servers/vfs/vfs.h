@@ -30,9 +30,10 @@ typedef struct vfs vfs_t;             /* the whole server state (no globals in l
 
 /* The page cache (vfs_pcache.c): a regular file is at most VFS_FILE_MAX_BYTES long, and vfs's
  * window on one (env->mem_map) is that much address space; at most VFS_WINDOWS_MAX are mapped at
- * once. */
+ * once. Each window used costs vfs (system memory) a page directory and a page table per 2 MiB
+ * touched: the bound keeps that to a few MiB however many files users make. */
 #define VFS_FILE_MAX_BYTES (1ull << 30)
-#define VFS_WINDOWS_MAX 16384
+#define VFS_WINDOWS_MAX 1024
 typedef uint64_t vfs_token_t;         /* opaque reply token of a deferred call, from the glue */
 #define VFS_SUSPEND (INT64_MIN)       /* returned by vfs_syscall when the reply is deferred */
 

@@ -674,6 +674,11 @@ fake_t *fk_new(void)
 
 fake_t *fk_new_opts(bool vdso)
 {
+    return fk_new_with(vdso, 64ull << 20);
+}
+
+fake_t *fk_new_with(bool vdso, uint64_t free_mem)
+{
     fake_t *fk = calloc(1, sizeof(*fk));
     fk->no_vdso = !vdso;
     fk->vdso_size = 2 * FK_PAGE;
@@ -684,7 +689,7 @@ fake_t *fk_new_opts(bool vdso)
     fk->next_tok = 1;
     fk->mono = 5000000000ull;          /* 5 s after boot */
     fk->real = 1700000000ull * 1000000000ull;
-    fk->free_mem = 64ull << 20;
+    fk->free_mem = free_mem;
     fk->fail_as_map_after = -1;
     fk->env = (struct pm_env){
         .ctx = fk,

@@ -150,6 +150,7 @@ struct fake {
 
 fake_t *fk_new(void);
 fake_t *fk_new_opts(bool vdso);   /* fk_new with or without a vDSO */
+fake_t *fk_new_with(bool vdso, uint64_t free_mem);   /* ... and a machine of free_mem bytes */
 int fk_live_mems(fake_t *fk);     /* memory-object handles procmgr holds */
 /* descriptor fd of every process maps file `path` (NULL: /dev/zero) with flags, or fails */
 void fk_fd_set(fake_t *fk, int fd, const char *path, uint32_t flags, int err);

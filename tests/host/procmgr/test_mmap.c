@@ -230,6 +230,12 @@ static void test_mmap_file(void **state)
     m = mapmem_at(fk, mark, (uint64_t)pr);
     assert_int_equal(m->prot, RW);   /* copy-on-write */
     assert_int_equal(fk_live_mems(fk), live + 2);
+    /* the same file again, with the same rights: one handle for both */
+    int64_t sh2 = mmap_(fk, 0, PAGE, LX_PROT_READ, LX_MAP_SHARED, 3, 0);
+    assert_true(sh2 > 0);
+    assert_int_equal(fk_live_mems(fk), live + 2);
+    assert_int_equal(SYS(fk, 1, LX_SYS_munmap, (uint64_t)sh2, PAGE), 0);
+    assert_int_equal(fk_live_mems(fk), live + 2);
     /* maps names the file, with offset, device and inode; shared is 's' */
     char text[4096], want[128];
     int64_t n = pm_procfs_format(fk->pm, 1, PM_PROCFS_MAPS, 0, text, sizeof text - 1);
@@ -439,17 +445,17 @@ static void test_rlimit_as_and_data(void **state)
 static void test_overcommit_heuristic(void **state)
 {
     (void)state;
-    fake_t *fk = fk_new();   /* the fake machine: 64 MiB */
+    fake_t *fk = fk_new_with(true, 4 << 20);   /* a machine of 4 MiB (the fake maps every page) */
     fk_boot(fk);
     const int PA = LX_MAP_PRIVATE | LX_MAP_ANONYMOUS;
-    assert_int_equal(mmap_(fk, 0, 128 << 20, RW, PA, -1, 0), -LX_ENOMEM);
-    assert_int_equal(mmap_(fk, 0, 128 << 20, RW, LX_MAP_SHARED | LX_MAP_ANONYMOUS, -1, 0),
+    assert_int_equal(mmap_(fk, 0, 8 << 20, RW, PA, -1, 0), -LX_ENOMEM);
+    assert_int_equal(mmap_(fk, 0, 8 << 20, RW, LX_MAP_SHARED | LX_MAP_ANONYMOUS, -1, 0),
                      -LX_ENOMEM);
-    assert_true(mmap_(fk, 0, 128 << 20, RW, PA | LX_MAP_NORESERVE, -1, 0) > 0);
-    assert_true(mmap_(fk, 0, 128 << 20, LX_PROT_READ, PA, -1, 0) > 0);   /* nothing to commit */
-    assert_true(mmap_(fk, 0, 32 << 20, RW, PA, -1, 0) > 0);
+    assert_true(mmap_(fk, 0, 8 << 20, RW, PA | LX_MAP_NORESERVE, -1, 0) > 0);
+    assert_true(mmap_(fk, 0, 8 << 20, LX_PROT_READ, PA, -1, 0) > 0);   /* nothing to commit */
+    assert_true(mmap_(fk, 0, 2 << 20, RW, PA, -1, 0) > 0);
     uint64_t cur = (uint64_t)SYS(fk, 1, LX_SYS_brk, 0);
-    assert_int_equal(SYS(fk, 1, LX_SYS_brk, cur + (128 << 20)), (int64_t)cur);
+    assert_int_equal(SYS(fk, 1, LX_SYS_brk, cur + (8 << 20)), (int64_t)cur);
     fk_free(fk);
 }
 
