@@ -217,11 +217,12 @@ int64_t pm_sys_mprotect(pm_t *pm, pm_call_t *c)
         return 0;
     if (!pm_mm_is_mapped(p->mm, addr, addr + size))
         return -LX_ENOMEM;
-    /* a shared mapping of a file not open for writing may never be written (no VM_MAYWRITE) */
+    /* a shared mapping of a file not open for writing may never be written, nor the kernel's
+     * clock page (Linux: no VM_MAYWRITE) */
     for (size_t i = 0; (prot & LX_PROT_WRITE) && i < p->mm->n; i++) {
         const pm_vma_t *v = &p->mm->v[i];
-        if (v->start < addr + size && addr < v->end && v->kind == PM_VMA_SHARED && v->file &&
-            v->file->mem && !v->file->writable)
+        bool ro_file = v->kind == PM_VMA_SHARED && v->file && v->file->mem && !v->file->writable;
+        if (v->start < addr + size && addr < v->end && (ro_file || v->kind == PM_VMA_VVAR))
             return -LX_EACCES;
     }
     if (pm->env.as_protect(pm->env.ctx, p->as, addr, size, (int)(prot & PM_PROT_RWX)))

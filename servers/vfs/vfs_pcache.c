@@ -194,7 +194,13 @@ static int pc_grow(vfs_t *vfs, vfs_node_t *n, uint64_t end, uint64_t *room)
 void vfs_reg_set_initrd(vfs_node_t *n, const uint8_t *data, uint64_t size)
 {
     vfs_t *vfs = n->vfs;
-    (void)vfs_reg_resize(n, 0);   /* a hard link's second entry replaces the first's bytes */
+    /* a hard link's second entry replaces the first's bytes (still the archive's: no copy) */
+    if (n->u.reg.init) {
+        vfs->pc.pages -= n->u.reg.pages;
+        n->u.reg.init = NULL;
+        n->u.reg.pages = n->u.reg.size = 0;
+    }
+    (void)vfs_reg_resize(n, 0);
     if (n->u.reg.mem || size == 0) {
         /* it has an object already (mapped by someone): the bytes go into it */
         (void)vfs_reg_set_bytes(n, data, size);

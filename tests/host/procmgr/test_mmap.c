@@ -389,6 +389,8 @@ static void test_vdso_mapped_and_announced(void **state)
         assert_memory_equal(magic, "\177ELF", 4);
         assert_non_null(strstr(text, "[vvar]\n"));
         assert_non_null(strstr(text, "[vdso]\n"));
+        /* the clock page is the kernel's: never writable */
+        assert_int_equal(fk_sys(fk, 1, LX_SYS_mprotect, ehdr - PAGE, PAGE, RW, 0, 0, 0), -LX_EACCES);
         fk_free(fk);
     }
 }
