@@ -42,6 +42,7 @@ typedef struct pm_fileinfo {
     uint32_t flags;        /* PM_FILE_* */
     uint64_t size, dev, ino;
     char *path;            /* malloc'd name for /proc/<pid>/maps (the receiver frees it), or NULL */
+    uint64_t deny;         /* exec: vfs denies writing the file until vfs_exec_done(deny) */
 } pm_fileinfo_t;
 #define PM_FILE_WRITABLE 0x1   /* mem may be mapped shared and writable (an O_RDWR descriptor) */
 #define PM_FILE_ZERO 0x2       /* /dev/zero: anonymous memory */
@@ -146,6 +147,9 @@ struct pm_env {
     uint64_t (*as_resident)(void *ctx, pm_as_t as);
     /* Optional: the vDSO to map into every program (pm_create asks once). */
     void (*vdso)(void *ctx, pm_vdso_t *out);
+    /* Optional: the last range mapping a program went; vfs may let its file be written again
+       (pm_fileinfo_t.deny; ETXTBSY until then). */
+    void (*vfs_exec_done)(void *ctx, uint64_t deny);
 };
 
 #define PM_INTR_BLOCKED 1

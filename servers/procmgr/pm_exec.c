@@ -64,9 +64,7 @@ static void pm_exec_file_close(pm_t *pm, pm_exec_file_t *ef)
     if (!ef->open)
         return;
     pm->env.vfs_file_close(pm->env.ctx, ef->id);
-    if (ef->fi.mem && pm->env.mem_release)
-        pm->env.mem_release(pm->env.ctx, ef->fi.mem);
-    free(ef->fi.path);
+    pm_fileinfo_drop(pm, &ef->fi);
     memset(ef, 0, sizeof(*ef));
 }
 
@@ -419,7 +417,7 @@ static int pm_exec_load(pm_t *pm, pm_proc_t *p, pm_exec_args_t *args, pm_exec_fi
         goto out;
     }
     /* the program's ranges hold the file (its object, its name) from here */
-    pf = ef->fi.mem || ef->fi.path ? pm_file_new(pm, &ef->fi) : NULL;
+    pf = ef->fi.mem || ef->fi.path || ef->fi.deny ? pm_file_new(pm, &ef->fi) : NULL;
     if ((r = pm_elf_load(pm, info, ef->id, pf, as, img->mm)))
         goto out;
     img->mm->brk_start = img->mm->brk_cur = pm_page_up(info->end);

@@ -66,7 +66,10 @@ typedef struct pm_file {
     bool writable;        /* mem may be mapped shared and writable */
     uint64_t dev, ino;
     char *path;           /* or NULL */
+    uint64_t deny;        /* a program's: vfs denies writing its file until this goes */
 } pm_file_t;
+/* what vfs gave with a file and nobody took (a handle, a name, a denial) goes back */
+void pm_fileinfo_drop(pm_t *pm, pm_fileinfo_t *fi);
 /* A new counted file from fi (taking its handle and path); NULL without memory (fi is then
  * released). */
 pm_file_t *pm_file_new(pm_t *pm, pm_fileinfo_t *fi);

@@ -274,6 +274,14 @@ static void fileinfo_take(pm_fileinfo_t *fi, const struct ipc_buf *b, uint64_t d
     }
 }
 
+static void g_vfs_exec_done(void *c, uint64_t deny)
+{
+    (void)c;
+    struct pm_vfs_exec_done m = {deny};
+    kmsg_put(VFS_L_EXEC_DONE, &m, sizeof m);
+    vfs_call_result();
+}
+
 static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *file, uint64_t *size,
                            pm_fileinfo_t *fi)
 {
@@ -300,8 +308,13 @@ static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *fil
     if (fi) {
         memset(fi, 0, sizeof *fi);
         fileinfo_take(fi, b, rep->dev, rep->ino, rep->size, rep->path);
-    } else if (b->ncaps) {
-        k_cap_delete(b->caps[0]);
+        fi->deny = rep->deny;
+    } else {
+        uint64_t deny = rep->deny;
+        if (b->ncaps)
+            k_cap_delete(b->caps[0]);
+        if (deny)
+            g_vfs_exec_done(c, deny);
     }
     return 0;
 }
@@ -515,6 +528,7 @@ const struct pm_env *pm_ipc_env(void)
         .vfs_mmap_open = g_vfs_mmap_open,
         .as_resident = g_as_resident,
         .vdso = g_vdso,
+        .vfs_exec_done = g_vfs_exec_done,
     };
     return &env;
 }

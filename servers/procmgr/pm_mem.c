@@ -85,7 +85,7 @@ static int pm_mem_file(pm_t *pm, pm_proc_t *p, int32_t fd, bool shared, int prot
     if (fi.flags & PM_FILE_ZERO)
         *anon = true;   /* Linux's mmap_zero: anonymous memory, named after the device */
     else if (!fi.mem) {
-        free(fi.path);
+        pm_fileinfo_drop(pm, &fi);
         return -LX_ENOMEM;   /* vfs had the object but procmgr no room for its handle */
     }
     /* a file this space maps already, with the same rights: one record, one handle (so that
@@ -94,8 +94,7 @@ static int pm_mem_file(pm_t *pm, pm_proc_t *p, int32_t fd, bool shared, int prot
         pm_file_t *f = p->mm->v[i].file;
         if (f && f->mem && f->dev == fi.dev && f->ino == fi.ino &&
             f->writable == ((fi.flags & PM_FILE_WRITABLE) != 0)) {
-            pm->env.mem_release(pm->env.ctx, fi.mem);
-            free(fi.path);
+            pm_fileinfo_drop(pm, &fi);
             pm_file_get(f);
             *pf = f;
             return 0;

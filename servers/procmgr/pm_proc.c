@@ -56,7 +56,9 @@ void pm_destroy(pm_t *pm)
 {
     if (!pm)
         return;
-    pm->env.mem_release = NULL;   /* no env calls: mapped files' handles go with the server */
+    /* no env calls: mapped files' handles and programs' denials go with the server */
+    pm->env.mem_release = NULL;
+    pm->env.vfs_exec_done = NULL;
     pm->depth = 0;
     pm_gc(pm);
     for (pm_thr_t *t = pm->threads, *n; t; t = n) {

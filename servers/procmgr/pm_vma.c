@@ -9,25 +9,32 @@
  *
  * Entry points: pm_mm_new, pm_mm_dup, pm_mm_put, pm_mm_is_free, pm_mm_is_mapped, pm_mm_insert,
  * pm_mm_insert_file, pm_mm_mapped_bytes, pm_mm_remove, pm_mm_set_prot, pm_mm_find_gap, pm_mm_find; pm_file_new,
- * pm_file_get, pm_file_put. */
+ * pm_file_get, pm_file_put, pm_fileinfo_drop. */
 #include <stdlib.h>
 #include <string.h>
 #include "pm_internal.h"
+
+void pm_fileinfo_drop(pm_t *pm, pm_fileinfo_t *fi)
+{
+    if (fi->mem && pm->env.mem_release)
+        pm->env.mem_release(pm->env.ctx, fi->mem);
+    if (fi->deny && pm->env.vfs_exec_done)
+        pm->env.vfs_exec_done(pm->env.ctx, fi->deny);
+    free(fi->path);
+    fi->mem = fi->deny = 0;
+    fi->path = NULL;
+}
 
 pm_file_t *pm_file_new(pm_t *pm, pm_fileinfo_t *fi)
 {
     pm_file_t *f = calloc(1, sizeof(*f));
     if (!f) {
-        if (fi->mem && pm->env.mem_release)
-            pm->env.mem_release(pm->env.ctx, fi->mem);
-        free(fi->path);
-        fi->mem = 0;
-        fi->path = NULL;
+        pm_fileinfo_drop(pm, fi);
         return NULL;
     }
-    *f = (pm_file_t){1, &pm->env, fi->mem, (fi->flags & PM_FILE_WRITABLE) != 0, fi->dev, fi->ino,
-                     fi->path};
-    fi->mem = 0;
+    *f = (pm_file_t){1,       &pm->env, fi->mem,  (fi->flags & PM_FILE_WRITABLE) != 0,
+                     fi->dev, fi->ino,  fi->path, fi->deny};
+    fi->mem = fi->deny = 0;
     fi->path = NULL;
     return f;
 }
@@ -42,9 +49,11 @@ void pm_file_put(pm_file_t *f)
 {
     if (!f || --f->refs > 0)
         return;
-    /* pm_destroy clears mem_release: it makes no env calls */
+    /* pm_destroy clears mem_release and vfs_exec_done: it makes no env calls */
     if (f->mem && f->env->mem_release)
         f->env->mem_release(f->env->ctx, f->mem);
+    if (f->deny && f->env->vfs_exec_done)
+        f->env->vfs_exec_done(f->env->ctx, f->deny);
     free(f->path);
     free(f);
 }

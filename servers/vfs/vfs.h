@@ -186,13 +186,18 @@ struct vfs_map_info {
 };
 /* exec support for procmgr: resolve path relative to pid's cwd with Linux exec rules.
  * -ENOENT, -ENOTDIR, -EACCES (not a regular file or no x bit for anyone), -ELOOP,
- * -ENAMETOOLONG, -ESRCH. On success *out holds a reference (an open description, read-only). */
+ * -ENAMETOOLONG, -ESRCH, -ETXTBSY (open for writing somewhere). On success *out holds a
+ * reference (an open description, read-only). */
 int vfs_exec_open(vfs_t *vfs, int32_t pid, const char *path, struct vfs_file **out,
                   uint64_t *size);
 /* The mapping of the file pid's latest vfs_exec_open gave (f): its object, made now if needed,
- * and in path (size bytes) the name /proc/<pid>/exe and maps show. 0 or -ENOMEM. */
+ * and in path (size bytes) the name /proc/<pid>/exe and maps show. The file may not be opened
+ * for writing from now until vfs_exec_unmap(*deny) (ETXTBSY, as Linux's deny_write_access for a
+ * running program, whose pages the mapping shares). 0 or -ENOMEM. */
 int vfs_exec_map_info(vfs_t *vfs, int32_t pid, struct vfs_file *f, struct vfs_map_info *mi,
-                      char *path, size_t size);
+                      char *path, size_t size, uint64_t *deny);
+/* procmgr let go of the last mapping of a program (deny from vfs_exec_map_info): -ENOENT. */
+int vfs_exec_unmap(vfs_t *vfs, uint64_t deny);
 /* mmap of descriptor fd of pid (shared: MAP_SHARED; write: PROT_WRITE): -EBADF (no such fd, an
  * O_PATH one), -EACCES (not open for reading; a shared writable mapping of a description not
  * open for writing), -ENODEV (nothing to map: a pipe, a directory, a terminal, /proc...),

@@ -21,6 +21,8 @@ int vfs_file_new(vfs_t *vfs, vfs_node_t *node, uint32_t flags, vfs_file_t **out)
     f->node = node;
     vfs_node_get(node);
     vfs->nfiles++;
+    if (node->kind == VFS_K_REG && vfs_file_writable(f))
+        node->u.reg.writers++;   /* a program cannot start from it meanwhile (ETXTBSY) */
     *out = f;
     return 0;
 }
@@ -37,6 +39,8 @@ void vfs_file_put(vfs_file_t *f)
     vfs_t *vfs = f->vfs;
     vfs_node_t *node = f->node;
     vfs->nfiles--;
+    if (node->kind == VFS_K_REG && vfs_file_writable(f))
+        node->u.reg.writers--;
     if (f->epitems)
         vfs_epoll_file_gone(vfs, f);
     /* the node reference is dropped last: the pipe must outlive the wake-ups its release

@@ -163,6 +163,8 @@ struct vfs_node {
             uint8_t *win;         /* vfs's window on the object, NULL: not mapped now */
             const uint8_t *init;  /* the initrd's bytes, until a change or a mapping copies them */
             vfs_node_t *lru_prev, *lru_next;   /* files with a window, least recently used first */
+            uint32_t writers;     /* descriptions open for writing (exec: ETXTBSY) */
+            uint32_t exec_maps;   /* programs mapped from it (opening it for writing: ETXTBSY) */
         } reg;
         struct {
             char *target;         /* VFS_LNK_TEXT's; NULL for the others */
@@ -498,6 +500,7 @@ size_t vfs_procfd_describe(vfs_t *vfs, const vfs_node_t *lnk, char *buf, size_t 
 /* A path for the file node n (a name found in the tree, " (deleted)" if it has none any more),
  * "pipe:[ino]", "anon_inode:[eventfd]"...: its length (< size; the caller adds the NUL). */
 size_t vfs_file_describe(vfs_t *vfs, const vfs_node_t *n, char *buf, size_t size);
+void vfs_exec_denials_free(vfs_t *vfs);   /* vfs_map.c: vfs goes, every program with it */
 
 /* ---- the server state ---- */
 
@@ -516,6 +519,8 @@ struct vfs {
     uint64_t procs_created;      /* vfs_proc_create calls: /proc/stat's processes */
     int32_t last_pid;            /* /proc/loadavg's last field */
     struct {                     /* the page cache (vfs_pcache.c) */
+        vfs_node_t **denials;    /* vfs_map.c: running programs' files (counted), by id - 1 */
+        size_t ndenials;
         vfs_node_t *lru_head, *lru_tail;   /* files with a window, least recently used first */
         uint32_t windows;
         uint64_t pages;          /* pages regular files hold: tmpfs's used blocks, meminfo's Shmem */

@@ -408,10 +408,13 @@ static int64_t exec_open(vfs_t *vfs, struct ipc_buf *b)
         rep.size = size;
         /* the program is mapped from its object, read-only: exec copies nothing */
         struct vfs_map_info mi;
-        if (vfs_exec_map_info(vfs, pid, f, &mi, rep.path, sizeof rep.path) == 0) {
+        if (vfs_exec_map_info(vfs, pid, f, &mi, rep.path, sizeof rep.path, &rep.deny) == 0) {
             rep.dev = mi.dev;
             rep.ino = mi.ino;
-            cap = mem_share(mi.mem, KR_READ);
+            if (!(cap = mem_share(mi.mem, KR_READ))) {
+                vfs_exec_unmap(vfs, rep.deny);   /* no object to map: exec copies */
+                rep.deny = 0;
+            }
         }
     }
     size_t plen = strlen(rep.path) + 1;
@@ -570,6 +573,12 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         if (reply > 0)
             k_reply(reply);
         return;
+    case VFS_L_EXEC_DONE: {
+        struct pm_vfs_exec_done m;
+        memcpy(&m, b->mr, sizeof m);
+        r = vfs_exec_unmap(vfs, m.deny);
+        break;
+    }
     case VFS_L_MMAP:
         mmap_open(vfs, b);
         if (reply > 0)

@@ -3,8 +3,9 @@
  * writable mapping larger than the machine fails with ENOMEM under the heuristic overcommit unless
  * MAP_NORESERVE; a second process running a program with 1 MiB of read-only data costs far less
  * than 1 MiB (its pages are the page cache's, shared; asserted on Kestrel, where nothing else
- * runs); filling /tmp ends in ENOSPC, and vfs goes on answering (only on a tmpfs /tmp of at
- * most 1 GiB free, which Kestrel's is; skipped elsewhere). */
+ * runs), and its file cannot be written while it runs (ETXTBSY); filling /tmp ends in ENOSPC,
+ * and vfs goes on answering (only on a tmpfs /tmp of at most 1 GiB free, which Kestrel's is;
+ * skipped elsewhere). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -134,11 +135,10 @@ static void test_huge_private_mapping(void)
         CHECK_EQ(munmap(p, huge), 0);
 }
 
-/* t_bigtext running beside us, its stdin the returned fd (close it to end it); -1 on failure */
-static int start_bigtext(pid_t *pid)
+/* t_bigtext (or a copy of it at path) running beside us, its stdin the returned fd (close it to
+ * end it); -1 on failure, with the spawn's error in errno */
+static int start_bigtext_at(const char *path, pid_t *pid)
 {
-    char path[256];
-    gt_test_prog(path, sizeof path, "t_bigtext");
     int in[2], out[2];
     if (pipe(in) || pipe(out))
         return -1;
@@ -158,10 +158,18 @@ static int start_bigtext(pid_t *pid)
     if (e || gt_read_full(out[0], line, 2) != 2) {
         close(in[1]);
         close(out[0]);
+        errno = e;
         return -1;
     }
     close(out[0]);
     return in[1];
+}
+
+static int start_bigtext(pid_t *pid)
+{
+    char path[256];
+    gt_test_prog(path, sizeof path, "t_bigtext");
+    return start_bigtext_at(path, pid);
 }
 
 static unsigned long long free_bytes(void)
@@ -235,11 +243,52 @@ static void test_tmpfs_fills_up(void)
     free(chunk);
 }
 
+/* A running program's file cannot be written or truncated, and a file open for writing cannot be
+ * run: ETXTBSY, as Linux's (its processes map its pages). */
+static void test_running_program_is_busy(void)
+{
+    char src[256], path[128];
+    gt_test_prog(src, sizeof src, "t_bigtext");
+    gt_tmp(path, sizeof path, "busy");
+    static char img[4 << 20];
+    ssize_t n = gt_read_file(src, img, sizeof img);
+    REQUIRE(n > 0);
+    REQUIRE(gt_write_file(path, img, (size_t)n, 0755) == 0);
+    pid_t pid;
+    int in = start_bigtext_at(path, &pid);
+    if (in < 0 && (errno == EACCES || errno == EPERM)) {
+        gt_note("/tmp does not allow running programs: skipped");
+        unlink(path);
+        return;
+    }
+    REQUIRE(in >= 0);
+    CHECK_ERRNO(open(path, O_WRONLY), ETXTBSY);
+    CHECK_ERRNO(open(path, O_RDWR), ETXTBSY);
+    CHECK_ERRNO(truncate(path, 0), ETXTBSY);
+    int ro = open(path, O_RDONLY);   /* reading it is fine */
+    CHECK(ro >= 0);
+    if (ro >= 0)
+        close(ro);
+    close(in);
+    int st;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    /* it ended: writable again; and open for writing, it cannot be run */
+    int w = open(path, O_WRONLY);
+    CHECK(w >= 0);
+    CHECK_EQ(start_bigtext_at(path, &pid), -1);
+    CHECK_EQ(errno, ETXTBSY);
+    if (w >= 0)
+        close(w);
+    CHECK_EQ(unlink(path), 0);
+}
+
 static const struct gt_test tests[] = {
     GT_TEST(rlimit_as),
     GT_TEST(rlimit_data),
     GT_TEST(huge_private_mapping),
     GT_TEST(program_pages_are_shared),
+    GT_TEST(running_program_is_busy),
     GT_TEST(tmpfs_fills_up),
 };
 

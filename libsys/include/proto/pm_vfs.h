@@ -37,6 +37,7 @@ enum vfs_label {
     VFS_L_PROCFS_DONE,  /* call: a delegated /proc read was answered with this many bytes */
     VFS_L_PROC_IDS,     /* call: a process's group or session changed (struct pm_vfs_ids) */
     VFS_L_MMAP,         /* call: mmap of a descriptor; the reply's caps[0] is the file's object */
+    VFS_L_EXEC_DONE,    /* call: the last mapping of a program went (struct pm_vfs_exec_done) */
 };
 
 /* notification bits */
@@ -76,13 +77,18 @@ struct pm_vfs_exec_open {
     char path[VFS_PATH_MAX];
 };
 /* The reply to VFS_L_EXEC_OPEN. With result 0, caps[0] (if ncaps) is the file's memory object
- * (the page cache's, rights KR_READ: exec maps the program from it, private) and path the file's
- * name for /proc/<pid>/maps. */
+ * (the page cache's, rights KR_READ: exec maps the program from it, private), path the file's
+ * name for /proc/<pid>/maps, and deny the denial of writing the file that goes with the object:
+ * procmgr gives it back (VFS_L_EXEC_DONE) when the last range mapping the program goes. */
 struct vfs_pm_exec_open {
     int64_t result;
     uint64_t file, size;
     uint64_t dev, ino;
+    uint64_t deny;
     char path[VFS_PATH_MAX];
+};
+struct pm_vfs_exec_done {
+    uint64_t deny;
 };
 
 /* mmap of a descriptor: procmgr asks for the file's memory object. The reply (struct vfs_pm_mmap)

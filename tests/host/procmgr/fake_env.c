@@ -535,6 +535,15 @@ static int fk_vfs_mmap_open(void *ctx, int32_t pid, int32_t fd, int shared, int 
     return 0;
 }
 
+static void fk_vfs_exec_done(void *ctx, uint64_t deny)
+{
+    fake_t *fk = ctx;
+    assert_true(deny > 0 && deny <= fk->next_deny);
+    assert_true(fk->denials > 0);
+    fk->denials--;
+    fk_ev(fk, FK_EV_EXEC_DONE, deny, 0, 0);
+}
+
 static uint64_t fk_as_resident(void *ctx, pm_as_t as)
 {
     fake_t *fk = ctx;
@@ -573,6 +582,8 @@ static int fk_vfs_exec_open(void *ctx, int32_t pid, const char *path, uint64_t *
                 if (fi) {
                     memset(fi, 0, sizeof(*fi));
                     fi->mem = fk->no_file_mem ? 0 : fk_mem_new(fk, FK_MEM_FILE, i);
+                    fi->deny = fi->mem ? ++fk->next_deny : 0;
+                    fk->denials += fi->deny != 0;
                     fi->size = fk->files[i].size;
                     fi->dev = 1;
                     fi->ino = 100 + (uint64_t)i;
@@ -737,6 +748,7 @@ fake_t *fk_new_with(bool vdso, uint64_t free_mem)
         .vfs_mmap_open = fk_vfs_mmap_open,
         .as_resident = fk_as_resident,
         .vdso = fk_vdso,
+        .vfs_exec_done = fk_vfs_exec_done,
     };
     fk->pm = pm_create(&fk->env);
     assert_non_null(fk->pm);

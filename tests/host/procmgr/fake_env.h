@@ -40,6 +40,7 @@ enum fk_ev {
     FK_EV_AS_FORK,           /* (source handle, new handle, new space) */
     FK_EV_AS_MAP_MEM,        /* (as, va, len): details in fk->mapmem[] */
     FK_EV_MEM_RELEASE,       /* (mem handle) */
+    FK_EV_EXEC_DONE,         /* (deny id) */
 };
 
 /* One as_map_mem call. */
@@ -142,6 +143,8 @@ struct fake {
     int nmapmem;
     fk_fd_t fds[FK_MAX_FDS];
     bool no_file_mem;              /* vfs_exec_open gives no object: exec copies */
+    uint64_t next_deny;            /* the denial id vfs_exec_open gives next */
+    int denials;                   /* given and not yet done */
     int file_loads;                /* vfs_file_load calls (exec copying) */
     bool no_vdso;                  /* set before fk_new's pm_create: no vDSO */
     uint64_t vdso_size;            /* the fake vDSO image's size (a page multiple) */

@@ -152,9 +152,12 @@ static void test_exec_maps_without_copying(void **state)
     assert_int_equal(b, 0x33);
     /* the file's handle: held by the ranges, let go with the space at the next exec */
     int live = fk_live_mems(fk);
+    int done = fk_count_events(fk, FK_EV_EXEC_DONE, false, 0);
     assert_int_equal(do_exec(fk, 1, "/bin/prog"), 0);
     assert_int_equal(fk_live_mems(fk), live);   /* one file's handle for another */
     assert_int_equal(fk->opens, fk->closes);
+    assert_int_equal(fk_count_events(fk, FK_EV_EXEC_DONE, false, 0), done + 1);   /* big's */
+    assert_int_equal(fk->denials, 1);   /* /bin/prog's */
     fk_free(fk);
 }
 

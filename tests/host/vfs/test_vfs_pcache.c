@@ -198,8 +198,9 @@ static void test_initrd_bytes_stay_until_needed(void **state)
     uint64_t size;
     struct vfs_map_info mi;
     char path[64];
+    uint64_t deny;
     assert_int_equal(vfs_exec_open(fk->vfs, P, "/bin/prog", &f, &size), 0);
-    assert_int_equal(vfs_exec_map_info(fk->vfs, P, f, &mi, path, sizeof path), 0);
+    assert_int_equal(vfs_exec_map_info(fk->vfs, P, f, &mi, path, sizeof path, &deny), 0);
     assert_string_equal(path, "/bin/prog");
     assert_int_equal(mi.size, 12);
     assert_memory_equal(fake_mem_of(fk, mi.mem)->base, "\177ELF-program", 12);
@@ -207,6 +208,7 @@ static void test_initrd_bytes_stay_until_needed(void **state)
     assert_int_equal(vfs_file_pread(f, buf, 1, 3), 3);
     assert_memory_equal(buf, "ELF", 3);
     vfs_file_put(f);
+    assert_int_equal(vfs_exec_unmap(fk->vfs, deny), 0);
     /* a change copies too, then applies */
     int32_t fd = open_ok(fk, "/etc/conf", LX_O_RDWR);
     assert_int_equal(t_write(fk, P, fd, "KEY", 3), 3);
@@ -243,6 +245,51 @@ static void test_windows_are_let_go_when_there_is_no_room(void **state)
         assert_memory_equal(buf, "data", 4);
     }
     assert_int_equal(fk->mem_creates, 5);
+}
+
+/* A running program's file cannot be written (its processes map its pages), and a file open for
+ * writing cannot start a program: ETXTBSY both ways, as Linux's deny_write_access. */
+static void test_running_program_is_busy(void **state)
+{
+    fake_t *fk = *state;
+    assert_int_equal(t_put_file(fk, P, "/tmp/prog", "\177ELF..."), 7);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_chmod, fake_str(fk, P, "/tmp/prog"), 0755), 0);
+    struct vfs_file *f;
+    uint64_t size, deny, deny2;
+    struct vfs_map_info mi;
+    char path[64];
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/tmp/prog", &f, &size), 0);
+    assert_int_equal(vfs_exec_map_info(fk->vfs, P, f, &mi, path, sizeof path, &deny), 0);
+    vfs_file_put(f);   /* exec closes it; the program runs on */
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/tmp/prog", &f, &size), 0);   /* twice is fine */
+    assert_int_equal(vfs_exec_map_info(fk->vfs, P, f, &mi, path, sizeof path, &deny2), 0);
+    vfs_file_put(f);
+    assert_int_not_equal(deny, deny2);
+    assert_int_equal(t_open(fk, P, "/tmp/prog", LX_O_WRONLY, 0), -LX_ETXTBSY);
+    assert_int_equal(t_open(fk, P, "/tmp/prog", LX_O_RDWR, 0), -LX_ETXTBSY);
+    assert_int_equal(t_open(fk, P, "/tmp/prog", LX_O_RDONLY | LX_O_TRUNC, 0), -LX_ETXTBSY);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_truncate, fake_str(fk, P, "/tmp/prog"), 0),
+                     -LX_ETXTBSY);
+    int64_t ro = t_open(fk, P, "/tmp/prog", LX_O_RDONLY, 0);   /* reading is fine */
+    assert_true(ro >= 0);
+    assert_int_equal(t_close(fk, P, (int32_t)ro), 0);
+    assert_int_equal(vfs_exec_unmap(fk->vfs, deny), 0);
+    assert_int_equal(vfs_exec_unmap(fk->vfs, deny), -LX_ENOENT);   /* once */
+    assert_int_equal(t_open(fk, P, "/tmp/prog", LX_O_WRONLY, 0), -LX_ETXTBSY);   /* one runs */
+    assert_int_equal(vfs_exec_unmap(fk->vfs, deny2), 0);          /* the last */
+    int64_t w0 = t_open(fk, P, "/tmp/prog", LX_O_WRONLY, 0);
+    assert_true(w0 >= 0);
+    assert_int_equal(t_close(fk, P, (int32_t)w0), 0);
+    assert_int_equal(t_unlink(fk, P, "/tmp/prog"), 0);
+    /* the other way round: a file open for writing cannot be run */
+    assert_int_equal(t_put_file(fk, P, "/tmp/prog2", "#!/bin/sh\n"), 10);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_chmod, fake_str(fk, P, "/tmp/prog2"), 0755), 0);
+    int64_t w = t_open(fk, P, "/tmp/prog2", LX_O_WRONLY, 0);
+    assert_true(w >= 0);
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/tmp/prog2", &f, &size), -LX_ETXTBSY);
+    assert_int_equal(t_close(fk, P, (int32_t)w), 0);
+    assert_int_equal(vfs_exec_open(fk->vfs, P, "/tmp/prog2", &f, &size), 0);
+    vfs_file_put(f);
 }
 
 static void test_mmap_open_rules(void **state)
@@ -327,6 +374,7 @@ int main(void)
                                         teardown_initrd),
         cmocka_unit_test_setup_teardown(test_windows_are_let_go_when_there_is_no_room, fake_setup,
                                         fake_teardown),
+        cmocka_unit_test_setup_teardown(test_running_program_is_busy, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_mmap_open_rules, fake_setup, fake_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
