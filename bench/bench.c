@@ -1,8 +1,8 @@
 /* The benchmark program: the same static musl binary runs as init on Linux and on our OS and
  * prints one `BENCH <name> <value> instr` line per figure (see docs/performance.md).
  *
- *   bench [--iters N] [--only name,name...] [--true PATH] [--self PATH] [--poweroff|--no-poweroff]
- *         [-- ignored...]
+ *   bench [--iters N] [--only name,name...] [--true PATH] [--self PATH] [--big1m PATH]
+ *         [--big4m PATH] [--poweroff|--no-poweroff] [-- ignored...]
  *   bench --echo RFD WFD          (internal: the pipe round trip's echo child)
  *
  * N is the number of spawns per batch; the cheap figures scale it (BENCH_SCALE_*) so that every
@@ -30,6 +30,7 @@
 #define BENCH_SCALE_PIPE 16
 #define BENCH_SCALE_FAULT 16 /* pages per spawn: 200 iters touch 12.5 MiB per batch */
 #define BENCH_SCALE_THREAD 4 /* a thread's life is a few times cheaper than a process's */
+#define BENCH_SCALE_CLOCK 256 /* clock_gettime per spawn, as the null syscall */
 #define BENCH_MIB (1024UL * 1024UL)
 
 /* <linux/reboot.h> values; musl's reboot() would do the same, the raw call is what init uses. */
@@ -44,6 +45,7 @@ typedef struct {
     const char *only; /* comma-separated figure names, NULL for all */
     const char *true_path;
     const char *self_path;
+    const char *big_path[2]; /* the ~1 MiB and ~4 MiB programs (big.c) */
     int poweroff; /* -1: decide by PID 1 */
 } bench_opts_t;
 
@@ -68,6 +70,8 @@ static int bench_opts_parse(bench_opts_t *o, int argc, char **argv)
     /* As Linux's /init the binary is /init; in our OS it is /bench/bench. Either way argv[0]
      * names it when absolute, which is what the echo child re-executes. */
     o->self_path = (argc > 0 && argv[0] != NULL && argv[0][0] == '/') ? argv[0] : "/bench/bench";
+    o->big_path[0] = "/bench/big1m";
+    o->big_path[1] = "/bench/big4m";
     o->poweroff = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -86,6 +90,10 @@ static int bench_opts_parse(bench_opts_t *o, int argc, char **argv)
             o->true_path = argv[++i];
         } else if (strcmp(a, "--self") == 0 && i + 1 < argc) {
             o->self_path = argv[++i];
+        } else if (strcmp(a, "--big1m") == 0 && i + 1 < argc) {
+            o->big_path[0] = argv[++i];
+        } else if (strcmp(a, "--big4m") == 0 && i + 1 < argc) {
+            o->big_path[1] = argv[++i];
         } else if (strcmp(a, "--poweroff") == 0) {
             o->poweroff = 1;
         } else if (strcmp(a, "--no-poweroff") == 0) {
@@ -181,6 +189,29 @@ static void bench_rss_figures(const bench_opts_t *o, bench_exec_t *ex)
     }
 }
 
+/* Starting a program whose file is about 1 MiB and 4 MiB (big.c), by posix_spawn and by
+ * vfork + execve: what exec pays for a program's size (Linux maps it from the page cache). */
+static void bench_big_figures(const bench_opts_t *o)
+{
+    static const char *const sizes[] = {"1m", "4m"};
+    char name[32];
+
+    for (int i = 0; i < 2; i++) {
+        char *argv[] = {(char *)o->big_path[i], NULL};
+        bench_exec_t ex = {.path = o->big_path[i], .argv = argv, .envp = environ};
+        for (int way = 0; way < 2; way++) {
+            snprintf(name, sizeof(name), "%sexec_%s", way ? "vfork_" : "", sizes[i]);
+            if (!bench_wanted(o, name)) continue;
+            if (access(ex.path, X_OK) != 0) {
+                bench_measure_print("BENCH_FAIL %s no-program:%s", name, ex.path);
+                continue;
+            }
+            bench_measure_run(name, way ? bench_op_vfork_exec_wait : bench_op_spawn_wait, &ex,
+                              o->iters);
+        }
+    }
+}
+
 static void bench_poweroff(void)
 {
     sync();
@@ -245,6 +276,10 @@ int main(int argc, char **argv)
         bench_measure_run("thread_create_join", bench_op_thread_create_join, NULL,
                           o.iters * BENCH_SCALE_THREAD);
     if (bench_wanted(&o, "futex_rtt")) bench_futex_figure(o.iters * BENCH_SCALE_PIPE);
+    if (bench_wanted(&o, "clock_gettime"))
+        bench_measure_run("clock_gettime", bench_op_clock_gettime, NULL,
+                          o.iters * BENCH_SCALE_CLOCK);
+    bench_big_figures(&o);
     bench_rss_figures(&o, &ex);
 
     bench_measure_print("BENCH_DONE");

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 int bench_op_getpid(void *ctx, unsigned long n)
@@ -204,6 +205,16 @@ int bench_op_fork_exec_wait(void *ctx, unsigned long n)
         int err = bench_child_reap(pid);
         if (err != 0) return err;
     }
+    return 0;
+}
+
+int bench_op_clock_gettime(void *ctx, unsigned long n)
+{
+    struct timespec ts;
+    (void)ctx;
+    /* libc's own call: it takes the vDSO when the system offers one, as any program would */
+    for (unsigned long i = 0; i < n; i++)
+        if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return errno;
     return 0;
 }
 

@@ -15,6 +15,7 @@
  *   bench_op_thread_create_join pthread_create + pthread_join of a thread that returns at once
  *   bench_futex_start/_stop     start / end the partner thread of the futex round trip
  *   bench_op_futex_rtt          a futex ping-pong turn between two threads, there and back
+ *   bench_op_clock_gettime      clock_gettime(CLOCK_MONOTONIC) through libc (the vDSO if any)
  *   bench_mem_hold/_release     map and touch (every page) the parent's extra memory
  */
 #ifndef BENCH_OPS_H
@@ -61,6 +62,7 @@ int bench_op_vfork_exit_wait(void *ctx, unsigned long n);
 int bench_op_fork_exit_wait(void *ctx, unsigned long n);
 int bench_op_fork_exec_wait(void *ctx, unsigned long n);
 int bench_op_anon_fault(void *ctx, unsigned long n);
+int bench_op_clock_gettime(void *ctx, unsigned long n);
 
 int bench_op_thread_create_join(void *ctx, unsigned long n);
 int bench_futex_start(bench_futex_t *f);

@@ -3,7 +3,8 @@
 reports the two side by side (see docs/performance.md).
 
   run.py [--iters N] [--out-dir DIR] [--our-iso ISO] [--skip-linux] [--check]
-         [--bench-bin F --true-bin F] [--kernel VMLINUZ] [--timeout S]
+         [--bench-bin F --true-bin F [--big1m-bin F --big4m-bin F]] [--kernel VMLINUZ]
+         [--timeout S]
   run.py --check-only [--out-dir DIR]
 
 Linux: Debian's cloud kernel (installed by setup-linux.sh if missing) boots an initramfs whose
@@ -30,6 +31,9 @@ import bench_report  # noqa: E402
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
 BENCH_SOURCES = ["bench.c", "bench_clock.c", "bench_measure.c", "bench_ops.c"]
+# The programs of about 1 MiB and 4 MiB the exec_1m/exec_4m figures start (big.c): name -> bytes
+# of read-only data; they are /bench/<name> in both systems.
+BIG_PROGRAMS = {"big1m": 1 << 20, "big4m": 4 << 20}
 MUSL_FLAGS = ["-static", "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror"]
 # The spawn count per batch that bench.c uses when given no --iters: keep the two in step.
 ITERS_DEFAULT = 200
@@ -50,6 +54,17 @@ def binaries_build(work):
     subprocess.run(["musl-gcc"] + MUSL_FLAGS + ["-o", true, os.path.join(BENCH_DIR, "true.c")],
                    check=True)
     return bench, true
+
+
+def big_build(work):
+    """The big programs (big.c at each size), for a run outside CMake: name -> path."""
+    out = {}
+    for name, size in BIG_PROGRAMS.items():
+        out[name] = os.path.join(work, name)
+        subprocess.run(["musl-gcc"] + MUSL_FLAGS + ["-DBENCH_BIG_BYTES=%d" % size, "-o",
+                                                    out[name], os.path.join(BENCH_DIR, "big.c")],
+                       check=True)
+    return out
 
 
 def linux_kernel_ensure(explicit):
@@ -92,12 +107,13 @@ def system_from_run(res, parsed):
     return s
 
 
-def linux_run(args, bench, true, out_dir, work):
+def linux_run(args, bench, true, big, out_dir, work):
     kernel = linux_kernel_ensure(args.kernel)
     initrd = os.path.join(work, "linux-initramfs.cpio")
     # The same binary as /bench/bench (what our ISO runs) and, through a symlink, as /init.
-    bench_qemu.initramfs_write(initrd, {"/bench/bench": bench, "/bench/true": true},
-                               {"/init": "bench/bench"})
+    files = {"/bench/bench": bench, "/bench/true": true}
+    files.update({"/bench/" + name: path for name, path in big.items()})
+    bench_qemu.initramfs_write(initrd, files, {"/init": "bench/bench"})
     cmdline = "%s -- --iters %d" % (bench_qemu.LINUX_CMDLINE, args.iters)
     log("booting Linux %s (iters %d)" % (os.path.basename(kernel), args.iters))
     res = bench_qemu.qemu_run(["-kernel", kernel, "-initrd", initrd, "-append", cmdline],
@@ -234,6 +250,8 @@ def main():
     ap.add_argument("--check-only", action="store_true", help="only validate results.json")
     ap.add_argument("--bench-bin", help="prebuilt bench program (default: build with musl-gcc)")
     ap.add_argument("--true-bin", help="prebuilt true program")
+    ap.add_argument("--big1m-bin", help="prebuilt big.c of 1 MiB (default: build with musl-gcc)")
+    ap.add_argument("--big4m-bin", help="prebuilt big.c of 4 MiB")
     ap.add_argument("--kernel", help="Linux kernel image (default: newest /boot/vmlinuz-*)")
     ap.add_argument("--timeout", type=float, default=None,
                     help="seconds per QEMU run (default grows with --iters)")
@@ -259,6 +277,10 @@ def main():
         bench, true = os.path.abspath(args.bench_bin), os.path.abspath(args.true_bin)
     else:
         bench, true = binaries_build(work)
+    if args.big1m_bin and args.big4m_bin:
+        big = {"big1m": os.path.abspath(args.big1m_bin), "big4m": os.path.abspath(args.big4m_bin)}
+    else:
+        big = big_build(work)
 
     systems = {}
     linux_failed = False
@@ -266,7 +288,7 @@ def main():
         systems["linux"] = {"status": "skipped", "figures": {}}
     else:
         try:
-            systems["linux"] = linux_run(args, bench, true, out_dir, work)
+            systems["linux"] = linux_run(args, bench, true, big, out_dir, work)
         except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
             systems["linux"] = {"status": "failed", "figures": {}, "error": str(e)}
         linux_failed = systems["linux"]["status"] != "ok"

@@ -113,6 +113,16 @@ class CheckTest(unittest.TestCase):
         self.assertTrue(bench_report.results_check(_doc(figs, {}, ours_status="n/a")))
         figs["null_syscall"] = {"value": 3, "unit": ""}
         self.assertTrue(bench_report.results_check(_doc(figs, {}, ours_status="n/a")))
+        figs["null_syscall"] = {"value": 0, "unit": "instr"}   # a cost is never 0
+        self.assertTrue(bench_report.results_check(_doc(figs, {}, ours_status="n/a")))
+
+    def test_zero_counters_are_fine(self):
+        # a vDSO clock read makes no kernel entries: a count of 0 per operation is well-formed
+        ours = _all_figures(5.0)
+        ours["clock_gettime_kernel_entries"] = {"value": 0.0, "unit": "per-op"}
+        self.assertEqual(bench_report.results_check(_doc(_all_figures(5.0), ours)), [])
+        ours["clock_gettime_kernel_entries"] = {"value": -1.0, "unit": "per-op"}
+        self.assertTrue(bench_report.results_check(_doc(_all_figures(5.0), ours)))
 
     def test_rejects_missing_linux_figure_and_bad_status(self):
         figs = _all_figures(5.0)

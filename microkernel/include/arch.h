@@ -46,6 +46,7 @@ void arch_serial_irq_enable(void);
 void arch_timer_init(unsigned hz);
 uint64_t arch_tsc(void);
 uint64_t arch_tsc_hz(void);
+uint64_t arch_tsc_boot(void); /* the TSC at monotonic time 0 */
 uint64_t arch_clock_ns(void); /* monotonic, from the TSC */
 uint64_t arch_tsc_to_ns(uint64_t cycles);
 uint64_t arch_ns_to_tsc(uint64_t ns);

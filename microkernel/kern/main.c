@@ -3,6 +3,7 @@
  * allocates), then CPU tables, then interrupts. */
 #include <string.h>
 #include "arch.h"
+#include "clockpage.h"
 #include "cmdline.h"
 #include "kern.h"
 #include "kprintf.h"
@@ -91,6 +92,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
                 boot_info.modules[i].start, boot_info.modules[i].end,
                 (boot_info.modules[i].end - boot_info.modules[i].start) >> 10);
     arch_timer_init(KERN_HZ);
+    clockpage_init(); /* the timer's calibration is what it publishes */
 
     char which[128];
     if (cmdline_get(kernel_cmdline, "ktest", which, sizeof which)) {

@@ -1,10 +1,12 @@
 /* Starting the root servers: each Multiboot2 module named in roots= (default "procmgr,vfs") is a
  * static ELF64 executable; it gets a new address space with its segments, a stack, an IPC buffer,
  * the boot information page and the initrd mapped read-only, a capability table with the handles of
- * kabi/caps.h, and one native thread at its entry point.
+ * kabi/caps.h (the clock page among them), and one native thread at its entry point.
  * Entry point: roots_start. */
 #include <string.h>
 #include "aspace.h"
+#include "clockpage.h"
+#include "memobj.h"
 #include "cmdline.h"
 #include "heap.h"
 #include "ipc.h"
@@ -83,7 +85,7 @@ static int start_one(int index, const char *const *root_names, const struct mb2_
     bi->root_index = (uint32_t)index;
     bi->nroots = (uint32_t)nroots;
     bi->tsc_hz = arch_tsc_hz();
-    bi->boot_epoch_ns = arch_rtc_seconds() * 1000000000ull - arch_clock_ns();
+    bi->boot_epoch_ns = clockpage_realtime(); /* every server and the clock page agree */
     for (int j = 0; j < nroots; j++)
         strncpy(bi->names[j], root_names[j], sizeof bi->names[j] - 1);
     strncpy(bi->cmdline, kernel_cmdline, sizeof bi->cmdline - 1);
@@ -113,7 +115,8 @@ static int start_one(int index, const char *const *root_names, const struct mb2_
 
     if (cspace_insert(cs, &as->o, KOBJ_ASPACE, KR_MAP, 0, 0) != ROOT_H_SELF_AS ||
         cspace_insert(cs, &t->o, KOBJ_THREAD, KR_CONTROL, 0, 0) != ROOT_H_SELF_THREAD ||
-        cspace_insert(cs, &control_obj, KOBJ_CONTROL, KR_CONTROL, 0, 0) != ROOT_H_CONTROL)
+        cspace_insert(cs, &control_obj, KOBJ_CONTROL, KR_CONTROL, 0, 0) != ROOT_H_CONTROL ||
+        cspace_insert(cs, &clockpage_obj()->o, KOBJ_MEM, KR_READ, 0, 0) != ROOT_H_CLOCK)
         panic("roots: handle layout");
     for (int j = 0; j < nroots; j++) {
         uint32_t rights = j == index ? KR_SEND | KR_RECV | KR_GRANT : KR_SEND | KR_GRANT;

@@ -56,6 +56,9 @@ _Static_assert((int)PM_PROCFS_STAT == (int)VFS_PROCFS_STAT &&
                "procmgr's /proc file numbers are the protocol's");
 _Static_assert(PM_INTR_REQUEST == KINT_REQUEST && PM_INTR_CPU_ALARM == KINT_CPU_ALARM,
                "the interrupt reasons are the kernel's");
+_Static_assert(PM_FAULT_NONE == KFAULT_NONE && PM_FAULT_NOMEM == KFAULT_NOMEM &&
+                   PM_FAULT_RANGE == KFAULT_RANGE,
+               "the fault causes are the kernel's");
 
 /* Fetch what vfs queued until nothing is left: signals, then delegated /proc reads and
  * job-control checks. Everything is copied out of the IPC buffer first, since handling it makes
@@ -133,7 +136,7 @@ int main(const struct kboot_info *bi)
             break;
         }
         case IPC_LABEL_FAULT:
-            pm_fault(pm, b->badge, b->mr[0], b->mr[1], b->mr[2], (pm_token_t)reply);
+            pm_fault_cause(pm, b->badge, b->mr[0], b->mr[1], b->mr[2], b->mr[4], (pm_token_t)reply);
             break;
         case IPC_LABEL_INTERRUPT:
             pm_interrupted(pm, b->badge, b->mr[0], (pm_token_t)reply);

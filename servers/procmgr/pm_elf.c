@@ -1,16 +1,26 @@
 /* ELF64 executables for execve: static ET_EXEC images at their link address and static-PIE
  * ET_DYN images at PM_PIE_BASE. Checking is pure (header bytes in, verdict out) so the tests can
- * feed it garbage; loading maps each PT_LOAD's pages writable, copies the file bytes in through
- * vfs, zeroes the bss tail of the last file page, then applies the final protections.
+ * feed it garbage.
  *
- * Pages shared by two segments (a data segment starting in the page where text ends) are
- * mapped once and end up with the union of both protections, as Linux's overlapping mmaps do.
+ * Loading maps, it does not copy: the pages of a segment's file bytes are the file's own pages
+ * (its memory object in vfs's page cache), mapped private with the segment's protection, so
+ * every process running the program shares its text and read-only data, and a write to data
+ * copies the page first; the bss past the file's pages is anonymous zero memory; the bytes of
+ * the partial page after the data that belong to the bss are zeroed in the process's own copy.
+ * Pages arrive at first touch. The plan (pm_elf_plan) is pure, so the tests can check it.
+ *
+ * Pages shared by two segments end up with the union of both protections, as Linux's
+ * overlapping mmaps do. Mapping cannot express two things, which are copied instead (zero pages
+ * filled through vfs, as every page was before the page cache): a page two segments share that
+ * needs bytes from two different file pages, and a segment whose address and file offset
+ * differ modulo the page size. Linkers produce neither.
  *
  * Malformed images are -ENOEXEC: Linux fails some of these (p_filesz > p_memsz, addresses
  * past TASK_SIZE) only after the point of no return, by killing the process; we catch them
  * before the commit, so the caller gets an error and keeps running.
  *
- * Entry points: pm_elf_check_ehdr, pm_elf_parse, pm_elf_load. */
+ * Entry points: pm_elf_check_ehdr, pm_elf_parse, pm_elf_plan, pm_elf_load. */
+#include <stdlib.h>
 #include <string.h>
 #include <lx/fs.h>
 #include <lx/mman.h>
@@ -118,71 +128,143 @@ int pm_elf_parse(const struct lx_elf64_ehdr *eh, const struct lx_elf64_phdr *ph,
     return 0;
 }
 
-/* Map the pages of [lo, hi) that no earlier segment mapped, writable for the copy-in. */
-static int pm_elf_map_range(pm_t *pm, pm_as_t as, pm_mm_t *mm, uint64_t lo, uint64_t hi)
+/* ---- the plan: which page ranges come from the file, which are zero, which are copied ---- */
+
+/* What segment s makes of the page range [a, b) (one of its sub-ranges or none): -1 none. */
+static int pm_elf_claim(const pm_elf_seg_t *s, bool can_map, uint64_t a, uint64_t b, uint64_t *off)
 {
-    uint64_t at = lo;
-    while (at < hi) {
-        const pm_vma_t *v = pm_mm_find(mm, at);
-        if (v) {
-            at = v->end;
+    uint64_t lo = pm_page_down(s->vaddr), hi = pm_page_up(s->vaddr + s->memsz);
+    uint64_t fend = s->filesz ? pm_page_up(s->vaddr + s->filesz) : lo;
+    if (a < lo || b > hi)
+        return -1;
+    if (b <= fend) {
+        /* a private mapping needs the address and the file offset in step within a page */
+        if (!can_map || (s->vaddr & (PM_PAGE - 1)) != (s->offset & (PM_PAGE - 1)))
+            return PM_ELF_COPY;
+        *off = pm_page_down(s->offset) + (a - lo);
+        return PM_ELF_FILE;
+    }
+    return PM_ELF_ANON;
+}
+
+/* a few hundred values at most: insertion sort (the servers' libc has no qsort) */
+static void pm_u64_sort(uint64_t *v, int n)
+{
+    for (int i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        int j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+int pm_elf_plan(const pm_elf_info_t *info, bool can_map, pm_elf_piece_t *out)
+{
+    /* Every boundary of every segment's file and zero parts, page aligned; between two of them
+     * each segment claims all the pages or none. */
+    uint64_t cut[3 * PM_ELF_MAX_PHDRS];
+    int ncut = 0;
+    for (int i = 0; i < info->nseg; i++) {
+        const pm_elf_seg_t *s = &info->seg[i];
+        uint64_t lo = pm_page_down(s->vaddr);
+        cut[ncut++] = lo;
+        cut[ncut++] = s->filesz ? pm_page_up(s->vaddr + s->filesz) : lo;
+        cut[ncut++] = pm_page_up(s->vaddr + s->memsz);
+    }
+    pm_u64_sort(cut, ncut);
+    int n = 0;
+    for (int k = 0; k + 1 < ncut; k++) {
+        uint64_t a = cut[k], b = cut[k + 1];
+        if (a == b)
+            continue;
+        int how = -1, prot = 0;
+        uint64_t off = 0;
+        bool file_conflict = false;
+        for (int i = 0; i < info->nseg; i++) {
+            uint64_t o = 0;
+            int c = pm_elf_claim(&info->seg[i], can_map, a, b, &o);
+            if (c < 0)
+                continue;
+            prot |= info->seg[i].prot;   /* Linux's overlapping mappings: the union */
+            if (c == PM_ELF_FILE) {
+                /* two segments' file bytes in one page from different file pages: copy */
+                if (how == PM_ELF_FILE && o != off)
+                    file_conflict = true;
+                if (how != PM_ELF_COPY)
+                    how = PM_ELF_FILE, off = o;
+            } else if (c == PM_ELF_COPY) {
+                how = PM_ELF_COPY;
+            } else if (how < 0) {
+                how = PM_ELF_ANON;   /* a file page stays the file's: the zeroing comes later */
+            }
+        }
+        if (how < 0)
+            continue;   /* a gap between segments */
+        if (file_conflict)
+            how = PM_ELF_COPY;
+        pm_elf_piece_t *last = n ? &out[n - 1] : NULL;
+        if (last && last->end == a && last->how == how && last->prot == prot &&
+            (how != PM_ELF_FILE || last->off + (last->end - last->start) == off)) {
+            last->end = b;
             continue;
         }
-        uint64_t stop = hi;
-        for (size_t i = 0; i < mm->n; i++)
-            if (mm->v[i].start > at && mm->v[i].start < stop)
-                stop = mm->v[i].start;
-        int r = pm->env.as_map(pm->env.ctx, as, at, stop - at, LX_PROT_READ | LX_PROT_WRITE);
-        if (r)
-            return r;
-        r = pm_mm_insert(mm, at, stop, LX_PROT_READ | LX_PROT_WRITE, PM_VMA_ELF);
-        if (r)
-            return r;
-        at = stop;
+        out[n++] = (pm_elf_piece_t){a, b, prot, how, how == PM_ELF_FILE ? off : 0};
     }
-    return 0;
+    return n;
 }
 
-static int pm_elf_protect(pm_t *pm, pm_as_t as, pm_mm_t *mm, uint64_t lo, uint64_t hi, int prot)
+/* ---- loading ---- */
+
+/* [lo, hi) clipped to piece p: false if they do not meet. */
+static bool pm_elf_clip(const pm_elf_piece_t *p, uint64_t *lo, uint64_t *hi)
 {
-    int r = pm->env.as_protect(pm->env.ctx, as, lo, hi - lo, prot);
-    return r ? r : pm_mm_set_prot(mm, lo, hi, prot);
+    if (*lo < p->start)
+        *lo = p->start;
+    if (*hi > p->end)
+        *hi = p->end;
+    return *lo < *hi;
 }
 
-int pm_elf_load(pm_t *pm, const pm_elf_info_t *info, uint64_t file, pm_as_t as, pm_mm_t *mm)
+int pm_elf_load(pm_t *pm, const pm_elf_info_t *info, uint64_t file, pm_file_t *pf, pm_as_t as,
+                pm_mm_t *mm)
 {
-    int r;
-    for (int i = 0; i < info->nseg; i++) {
-        const pm_elf_seg_t *s = &info->seg[i];
-        uint64_t lo = pm_page_down(s->vaddr), hi = pm_page_up(s->vaddr + s->memsz);
-        if ((r = pm_elf_map_range(pm, as, mm, lo, hi)))
-            return r;
-        if (s->filesz &&
-            (r = pm->env.vfs_file_load(pm->env.ctx, file, s->offset, s->filesz, as, s->vaddr)))
-            return r;
-        /* The rest of the last file page is bss: it must read as zero even where an earlier
-         * segment's bytes were copied into a shared page. */
-        uint64_t z0 = s->vaddr + s->filesz;
-        uint64_t z1 = pm_page_up(z0);
-        if (z1 > s->vaddr + s->memsz)
-            z1 = s->vaddr + s->memsz;
-        if (z1 > z0 && (r = pm_zero_out(pm, as, z0, z1 - z0)))
-            return r;
+    bool can_map = pf && pf->mem && pm->env.as_map_mem;
+    pm_elf_piece_t *pc = malloc(PM_ELF_MAX_PIECES * sizeof(*pc));
+    if (!pc)
+        return -LX_ENOMEM;
+    int n = pm_elf_plan(info, can_map, pc), r = 0;
+    for (int k = 0; k < n && !r; k++) {
+        const pm_elf_piece_t *p = &pc[k];
+        uint64_t len = p->end - p->start;
+        bool from_file = p->how == PM_ELF_FILE;
+        r = from_file ? pm->env.as_map_mem(pm->env.ctx, as, p->start, len, p->prot, pf->mem, p->off)
+                      : pm->env.as_map(pm->env.ctx, as, p->start, len, p->prot);
+        if (!r)
+            r = pm_mm_insert_file(mm, p->start, p->end, p->prot, PM_VMA_ELF,
+                                  from_file ? pf : NULL, p->off);
     }
-    for (int i = 0; i < info->nseg; i++) {
+    /* the file's bytes of each segment into the pages that are copied (a forced write: they
+     * may be read-only already) */
+    for (int i = 0; i < info->nseg && !r; i++) {
         const pm_elf_seg_t *s = &info->seg[i];
-        uint64_t lo = pm_page_down(s->vaddr), hi = pm_page_up(s->vaddr + s->memsz);
-        if ((r = pm_elf_protect(pm, as, mm, lo, hi, s->prot)))
-            return r;
-    }
-    for (int i = 0; i < info->nseg; i++)
-        for (int j = i + 1; j < info->nseg; j++) {
-            const pm_elf_seg_t *a = &info->seg[i], *b = &info->seg[j];
-            uint64_t lo = pm_page_down(a->vaddr > b->vaddr ? a->vaddr : b->vaddr);
-            uint64_t ae = pm_page_up(a->vaddr + a->memsz), be = pm_page_up(b->vaddr + b->memsz);
-            uint64_t hi = ae < be ? ae : be;
-            if (lo < hi && (r = pm_elf_protect(pm, as, mm, lo, hi, a->prot | b->prot)))
-                return r;
+        for (int k = 0; k < n && !r; k++) {
+            uint64_t lo = s->vaddr, hi = s->vaddr + s->filesz;
+            if (pc[k].how == PM_ELF_COPY && pm_elf_clip(&pc[k], &lo, &hi))
+                r = pm->env.vfs_file_load(pm->env.ctx, file, s->offset + (lo - s->vaddr), hi - lo,
+                                          as, lo);
         }
-    return 0;
+    }
+    /* bss: a segment's bytes past its file size read as zero, also where a page holds file bytes
+     * (the partial page after the data): zeroed in the process's own copy of the page */
+    for (int i = 0; i < info->nseg && !r; i++) {
+        const pm_elf_seg_t *s = &info->seg[i];
+        for (int k = 0; k < n && !r; k++) {
+            uint64_t lo = s->vaddr + s->filesz, hi = s->vaddr + s->memsz;
+            if (pc[k].how == PM_ELF_FILE && pm_elf_clip(&pc[k], &lo, &hi))
+                r = pm_zero_out(pm, as, lo, hi - lo);
+        }
+    }
+    free(pc);
+    return r;
 }

@@ -1,7 +1,7 @@
-/* ELF64 executables: checking a header and program-header table (pure, no env calls) and
- * loading the PT_LOAD segments of a checked image into a fresh address space.
+/* ELF64 executables: checking a header and program-header table (pure, no env calls), planning
+ * how the PT_LOAD segments are mapped (pure), and mapping them into a fresh address space.
  *
- * Entry points: pm_elf_check_ehdr, pm_elf_parse, pm_elf_load. */
+ * Entry points: pm_elf_check_ehdr, pm_elf_parse, pm_elf_plan, pm_elf_load. */
 #ifndef PM_ELF_H
 #define PM_ELF_H
 
@@ -37,7 +37,28 @@ int pm_elf_check_ehdr(const struct lx_elf64_ehdr *eh, uint64_t file_size, uint64
  * outside the file or outside user space, a bad PT_INTERP). */
 int pm_elf_parse(const struct lx_elf64_ehdr *eh, const struct lx_elf64_phdr *ph,
                  uint64_t file_size, pm_elf_info_t *out);
-/* Map and fill the segments in `as`, recording them in mm: 0 or -errno. Only `as` is touched. */
-int pm_elf_load(pm_t *pm, const pm_elf_info_t *info, uint64_t file, pm_as_t as, pm_mm_t *mm);
+/* How a range of the image is made (pm_elf_plan). */
+enum pm_elf_how {
+    PM_ELF_FILE,   /* the file's pages from off, mapped private: shared until written */
+    PM_ELF_ANON,   /* zero pages (bss past the file's bytes) */
+    PM_ELF_COPY,   /* zero pages the file's bytes are copied into: a page two segments share
+                      from different file pages, or a segment whose address and file offset
+                      disagree modulo the page size (mapping cannot express either) */
+};
+typedef struct pm_elf_piece {
+    uint64_t start, end;       /* page aligned */
+    int prot;                  /* the union of the segments' protections on the range */
+    int how;                   /* enum pm_elf_how */
+    uint64_t off;              /* PM_ELF_FILE: the file offset of start */
+} pm_elf_piece_t;
+#define PM_ELF_MAX_PIECES (3 * PM_ELF_MAX_PHDRS + 1)
+/* The pieces of a checked image, sorted by address and joined where they agree: how many.
+ * can_map false: every file page is copied (no memory object). */
+int pm_elf_plan(const pm_elf_info_t *info, bool can_map, pm_elf_piece_t *out);
+/* Map the segments in `as` as pm_elf_plan says, copy what is copied, zero each segment's bytes
+ * past its file size in pages that hold file bytes, and record the ranges in mm (those from the
+ * file with pf): 0 or -errno. Only `as` is touched. pf NULL or without an object: copies. */
+int pm_elf_load(pm_t *pm, const pm_elf_info_t *info, uint64_t file, pm_file_t *pf, pm_as_t as,
+                pm_mm_t *mm);
 
 #endif

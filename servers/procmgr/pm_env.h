@@ -35,6 +35,25 @@
 typedef uint64_t pm_token_t;     /* deferred reply token (a reply capability in the real system) */
 typedef uint64_t pm_as_t;        /* address-space handle (a capability); reference counted by the kernel */
 typedef uint64_t pm_thread_t;    /* thread handle (a capability) */
+typedef uint64_t pm_mem_t;       /* memory-object handle (a capability): a file's pages, the vDSO */
+
+/* What vfs says of a file a process maps (exec's program, mmap of a descriptor). */
+typedef struct pm_fileinfo {
+    pm_mem_t mem;          /* its memory object (0: none, e.g. /dev/zero); the receiver owns it */
+    uint32_t flags;        /* PM_FILE_* */
+    uint64_t size, dev, ino;
+    char *path;            /* malloc'd name for /proc/<pid>/maps (the receiver frees it), or NULL */
+    uint64_t deny;         /* exec: vfs denies writing the file until vfs_exec_done(deny) */
+} pm_fileinfo_t;
+#define PM_FILE_WRITABLE 0x1   /* mem may be mapped shared and writable (an O_RDWR descriptor) */
+#define PM_FILE_ZERO 0x2       /* /dev/zero: anonymous memory */
+
+/* The vDSO (pm_vdso.c): procmgr's image object and the kernel's clock page. */
+typedef struct pm_vdso {
+    pm_mem_t image;        /* 0: no vDSO */
+    uint64_t size;         /* the image's bytes, a page multiple */
+    pm_mem_t clock;        /* the clock page (one page, read-only) */
+} pm_vdso_t;
 
 typedef struct pm_regs {         /* a foreign thread's whole user register frame */
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, r11, r12, r13, r14, r15;
@@ -71,7 +90,9 @@ struct pm_env {
     void (*vfs_proc_exit)(void *ctx, int32_t pid);
     /* exec loading: open by path relative to pid's cwd with exec checks (ENOENT, ENOTDIR, EACCES,
        ELOOP, ENAMETOOLONG); read bytes; copy a file range straight into an address space */
-    int  (*vfs_exec_open)(void *ctx, int32_t pid, const char *path, uint64_t *file, uint64_t *size);
+    /* fi (optional: NULL) receives the file's object for mapping the program (read-only) */
+    int  (*vfs_exec_open)(void *ctx, int32_t pid, const char *path, uint64_t *file, uint64_t *size,
+                          pm_fileinfo_t *fi);
     int64_t (*vfs_file_read)(void *ctx, uint64_t file, uint64_t off, void *buf, uint64_t len);
     int  (*vfs_file_load)(void *ctx, uint64_t file, uint64_t off, uint64_t len, pm_as_t as, uint64_t va);
     void (*vfs_file_close)(void *ctx, uint64_t file);
@@ -136,6 +157,23 @@ struct pm_env {
        within one space). What backs va in as: 0 with *object 0 for private memory, else the
        kernel's memory object number and the byte's offset in it; -EFAULT if unmapped. */
     int  (*as_page_id)(void *ctx, pm_as_t as, uint64_t va, uint64_t *object, uint64_t *offset);
+    /* Optional (NULL: exec copies programs, file mappings are ENODEV). Map memory object mem
+       from off (a page multiple) over [va, va+len): prot | PM_AS_SHARED (its pages themselves),
+       else private (copy-on-write over them); past the object's end an access is SIGBUS. */
+    int  (*as_map_mem)(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot, pm_mem_t mem,
+                       uint64_t off);
+    void (*mem_release)(void *ctx, pm_mem_t mem);
+    /* Optional: the object of descriptor fd of pid for mmap (shared: MAP_SHARED, write:
+       PROT_WRITE): 0 and *fi, or -EBADF, -EACCES, -ENODEV, -ENOMEM. */
+    int  (*vfs_mmap_open)(void *ctx, int32_t pid, int32_t fd, int shared, int write,
+                          pm_fileinfo_t *fi);
+    /* Optional: resident pages of a space (the OOM killer's choice); 0 if unknown. */
+    uint64_t (*as_resident)(void *ctx, pm_as_t as);
+    /* Optional: the vDSO to map into every program (pm_create asks once). */
+    void (*vdso)(void *ctx, pm_vdso_t *out);
+    /* Optional: the last range mapping a program went; vfs may let its file be written again
+       (pm_fileinfo_t.deny; ETXTBSY until then). */
+    void (*vfs_exec_done)(void *ctx, uint64_t deny);
 };
 
 #define PM_INTR_BLOCKED 1

@@ -43,6 +43,31 @@ typedef struct pm_exec_image {
     uint64_t entry, rsp;
 } pm_exec_image_t;
 
+/* A program file opened through vfs: its id for reads, its size, and what mapping it needs (its
+ * memory object and its name, pm_file_t material). */
+typedef struct pm_exec_file {
+    uint64_t id, size;
+    pm_fileinfo_t fi;
+    bool open;
+} pm_exec_file_t;
+
+static int pm_exec_file_open(pm_t *pm, int32_t pid, const char *path, pm_exec_file_t *ef)
+{
+    memset(ef, 0, sizeof(*ef));
+    int r = pm->env.vfs_exec_open(pm->env.ctx, pid, path, &ef->id, &ef->size, &ef->fi);
+    ef->open = r == 0;
+    return r;
+}
+
+static void pm_exec_file_close(pm_t *pm, pm_exec_file_t *ef)
+{
+    if (!ef->open)
+        return;
+    pm->env.vfs_file_close(pm->env.ctx, ef->id);
+    pm_fileinfo_drop(pm, &ef->fi);
+    memset(ef, 0, sizeof(*ef));
+}
+
 static int pm_strv_insert(pm_strv_t *s, size_t at, char *str)
 {
     if (!str)
@@ -168,7 +193,7 @@ static int pm_exec_copy_strings(pm_t *pm, pm_proc_t *p, uint64_t va, int64_t n, 
 
 /* Phase 1: everything read from the caller's memory, and the file opened. */
 static int pm_exec_copy_in(pm_t *pm, pm_proc_t *p, const uint64_t *a, pm_exec_args_t *args,
-                           uint64_t *file, uint64_t *size)
+                           pm_exec_file_t *ef)
 {
     char *path = malloc(LX_PATH_MAX);
     if (!path)
@@ -184,7 +209,7 @@ static int pm_exec_copy_in(pm_t *pm, pm_proc_t *p, const uint64_t *a, pm_exec_ar
     }
     args->path = path;
 
-    int r = pm->env.vfs_exec_open(pm->env.ctx, p->pid, path, file, size);
+    int r = pm_exec_file_open(pm, p->pid, path, ef);
     if (r)
         return r;
     uint64_t limit = pm_exec_arg_limit(p);
@@ -204,7 +229,7 @@ static int pm_exec_copy_in(pm_t *pm, pm_proc_t *p, const uint64_t *a, pm_exec_ar
     if (!r)
         r = pm_exec_check_size(p, args);
     if (r)
-        pm->env.vfs_file_close(pm->env.ctx, *file);
+        pm_exec_file_close(pm, ef);
     return r;
 }
 
@@ -269,10 +294,10 @@ static int pm_exec_interp_error(pm_t *pm, int32_t pid, uint64_t file, const pm_e
                                       info->interp_len);
     int r = -LX_ENOEXEC;
     if (n == (int64_t)info->interp_len && interp[n - 1] == 0) {
-        uint64_t f2, size2;
-        r = pm->env.vfs_exec_open(pm->env.ctx, pid, interp, &f2, &size2);
+        pm_exec_file_t ef;
+        r = pm_exec_file_open(pm, pid, interp, &ef);
         if (r == 0) {
-            pm->env.vfs_file_close(pm->env.ctx, f2);
+            pm_exec_file_close(pm, &ef);
             r = -LX_ENOEXEC;
         }
     }
@@ -282,14 +307,14 @@ static int pm_exec_interp_error(pm_t *pm, int32_t pid, uint64_t file, const pm_e
 
 /* Map the stack and write the argument block into it. */
 static int pm_exec_stack(pm_t *pm, const pm_exec_args_t *args, const pm_elf_info_t *info,
-                         pm_as_t as, pm_mm_t *mm, uint64_t *rsp)
+                         pm_as_t as, pm_mm_t *mm, uint64_t vdso, uint64_t *rsp)
 {
     pm_stack_in_t in = {
         .argv = args->argv.v, .argc = args->argv.n,
         .envp = args->envp.v, .envc = args->envp.n,
         .execfn = args->path,
         .phdr = info->phdr_addr, .phent = sizeof(struct lx_elf64_phdr), .phnum = info->phnum,
-        .entry = info->entry, .hwcap = pm->hwcap,
+        .entry = info->entry, .hwcap = pm->hwcap, .sysinfo_ehdr = vdso,
     };
     pm->env.random(pm->env.ctx, in.random, sizeof(in.random));
     uint64_t size = pm_stack_size(&in);
@@ -313,16 +338,16 @@ static int pm_exec_stack(pm_t *pm, const pm_exec_args_t *args, const pm_elf_info
     return r;
 }
 
-/* Phase 2: takes ownership of `file` (closed on every path). Loads into `as` only. */
-static int pm_exec_load(pm_t *pm, pm_proc_t *p, pm_exec_args_t *args, uint64_t file,
-                        uint64_t size, pm_as_t as, pm_exec_image_t *img)
+/* Phase 2: takes ownership of the open file ef (closed on every path). Loads into `as` only. */
+static int pm_exec_load(pm_t *pm, pm_proc_t *p, pm_exec_args_t *args, pm_exec_file_t *ef,
+                        pm_as_t as, pm_exec_image_t *img)
 {
     char buf[PM_BINPRM_BUF];
     char *cur = NULL;                   /* the name the current file was opened by */
-    bool have_file = true;
     int r = 0;
     pm_elf_info_t *info = NULL;
     struct lx_elf64_phdr *ph = NULL;
+    pm_file_t *pf = NULL;
     img->mm = NULL;
 
     for (int depth = 0;; depth++) {
@@ -331,8 +356,8 @@ static int pm_exec_load(pm_t *pm, pm_proc_t *p, pm_exec_args_t *args, uint64_t f
             goto out;
         }
         memset(buf, 0, sizeof(buf));
-        int64_t n = pm->env.vfs_file_read(pm->env.ctx, file, 0, buf,
-                                          size < sizeof(buf) ? size : sizeof(buf));
+        int64_t n = pm->env.vfs_file_read(pm->env.ctx, ef->id, 0, buf,
+                                          ef->size < sizeof(buf) ? ef->size : sizeof(buf));
         if (n < 0) {
             r = (int)n;
             goto out;
@@ -358,11 +383,9 @@ static int pm_exec_load(pm_t *pm, pm_proc_t *p, pm_exec_args_t *args, uint64_t f
             r = -LX_ENOMEM;
             goto out;
         }
-        pm->env.vfs_file_close(pm->env.ctx, file);
-        have_file = false;
-        if ((r = pm->env.vfs_exec_open(pm->env.ctx, p->pid, cur, &file, &size)))
+        pm_exec_file_close(pm, ef);
+        if ((r = pm_exec_file_open(pm, p->pid, cur, ef)))
             goto out;
-        have_file = true;
         if ((r = pm_exec_check_size(p, args)))
             goto out;
     }
@@ -370,7 +393,7 @@ static int pm_exec_load(pm_t *pm, pm_proc_t *p, pm_exec_args_t *args, uint64_t f
     struct lx_elf64_ehdr eh;
     uint64_t phbytes;
     memcpy(&eh, buf, sizeof(eh));
-    if ((r = pm_elf_check_ehdr(&eh, size, &phbytes)))
+    if ((r = pm_elf_check_ehdr(&eh, ef->size, &phbytes)))
         goto out;
     ph = malloc(phbytes);
     info = malloc(sizeof(*info));
@@ -378,25 +401,30 @@ static int pm_exec_load(pm_t *pm, pm_proc_t *p, pm_exec_args_t *args, uint64_t f
         r = -LX_ENOMEM;
         goto out;
     }
-    int64_t n = pm->env.vfs_file_read(pm->env.ctx, file, eh.e_phoff, ph, phbytes);
+    int64_t n = pm->env.vfs_file_read(pm->env.ctx, ef->id, eh.e_phoff, ph, phbytes);
     if (n != (int64_t)phbytes) {
         r = n < 0 ? (int)n : -LX_ENOEXEC;
         goto out;
     }
-    if ((r = pm_elf_parse(&eh, ph, size, info)))
+    if ((r = pm_elf_parse(&eh, ph, ef->size, info)))
         goto out;
     if (info->has_interp) {
-        r = pm_exec_interp_error(pm, p->pid, file, info);
+        r = pm_exec_interp_error(pm, p->pid, ef->id, info);
         goto out;
     }
     if (!(img->mm = pm_mm_new())) {
         r = -LX_ENOMEM;
         goto out;
     }
-    if ((r = pm_elf_load(pm, info, file, as, img->mm)))
+    /* the program's ranges hold the file (its object, its name) from here */
+    pf = ef->fi.mem || ef->fi.path || ef->fi.deny ? pm_file_new(pm, &ef->fi) : NULL;
+    if ((r = pm_elf_load(pm, info, ef->id, pf, as, img->mm)))
         goto out;
     img->mm->brk_start = img->mm->brk_cur = pm_page_up(info->end);
-    if ((r = pm_exec_stack(pm, args, info, as, img->mm, &img->rsp)))
+    uint64_t vdso;
+    if ((r = pm_vdso_map(pm, as, img->mm, &vdso)))
+        goto out;
+    if ((r = pm_exec_stack(pm, args, info, as, img->mm, vdso, &img->rsp)))
         goto out;
     img->entry = info->entry;
 out:
@@ -404,8 +432,8 @@ out:
         pm_mm_put(img->mm);
         img->mm = NULL;
     }
-    if (have_file)
-        pm->env.vfs_file_close(pm->env.ctx, file);
+    pm_file_put(pf);
+    pm_exec_file_close(pm, ef);
     free(cur);
     free(ph);
     free(info);
@@ -484,17 +512,17 @@ static int64_t pm_exec_commit(pm_t *pm, pm_thr_t *t, pm_exec_args_t *args, pm_as
 int64_t pm_sys_execve(pm_t *pm, pm_call_t *c)
 {
     pm_exec_args_t args = {0};
-    uint64_t file = 0, size = 0;
+    pm_exec_file_t ef;
     pm_as_t as;
     pm_exec_image_t img = {0};
-    int64_t r = pm_exec_copy_in(pm, c->proc, c->a, &args, &file, &size);
+    int64_t r = pm_exec_copy_in(pm, c->proc, c->a, &args, &ef);
     if (r)
         goto out;
     if ((r = pm->env.as_create(pm->env.ctx, &as))) {
-        pm->env.vfs_file_close(pm->env.ctx, file);
+        pm_exec_file_close(pm, &ef);
         goto out;
     }
-    if ((r = pm_exec_load(pm, c->proc, &args, file, size, as, &img))) {
+    if ((r = pm_exec_load(pm, c->proc, &args, &ef, as, &img))) {
         pm->env.as_release(pm->env.ctx, as);
         goto out;
     }
@@ -518,7 +546,7 @@ int pm_start_init(pm_t *pm, const char *path, char *const argv[], char *const en
 {
     pm_exec_args_t args = {0};
     pm_exec_image_t img = {0};
-    uint64_t file = 0, size = 0;
+    pm_exec_file_t ef;
     pm_as_t as;
     bool vfs_made = false, as_made = false;
     int r = -LX_ENOMEM;
@@ -543,9 +571,9 @@ int pm_start_init(pm_t *pm, const char *path, char *const argv[], char *const en
     if ((r = pm->env.vfs_proc_create(pm->env.ctx, p->pid, -1, as)))
         goto fail;
     vfs_made = true;
-    if ((r = pm->env.vfs_exec_open(pm->env.ctx, p->pid, path, &file, &size)))
+    if ((r = pm_exec_file_open(pm, p->pid, path, &ef)))
         goto fail;
-    if ((r = pm_exec_load(pm, p, &args, file, size, as, &img)))
+    if ((r = pm_exec_load(pm, p, &args, &ef, as, &img)))
         goto fail;
     p->as = as;
     p->has_as = true;

@@ -53,13 +53,36 @@ static inline uint64_t pm_page_up(uint64_t x)
 /* ---- memory bookkeeping (pm_vma.c) ---- */
 enum pm_vma_kind {
     PM_VMA_ELF, PM_VMA_STACK, PM_VMA_BRK, PM_VMA_ANON,
-    PM_VMA_SHARED,        /* MAP_SHARED|MAP_ANONYMOUS: one memory, shared with forked children */
+    PM_VMA_SHARED,        /* MAP_SHARED (anonymous or a file): one memory, shared with forked children */
+    PM_VMA_VDSO, PM_VMA_VVAR,   /* the vDSO image and the clock page (pm_vdso.c) */
 };
+
+/* A file some ranges map (the program exec mapped, a file mmap'ed): its memory object, and what
+ * /proc/<pid>/maps shows; counted by the ranges (pm_vma.c), the object's handle released with
+ * the last. */
+typedef struct pm_file {
+    int refs;
+    const struct pm_env *env;
+    pm_mem_t mem;
+    bool writable;        /* mem may be mapped shared and writable */
+    uint64_t dev, ino;
+    char *path;           /* or NULL */
+    uint64_t deny;        /* a program's: vfs denies writing its file until this goes */
+} pm_file_t;
+/* what vfs gave with a file and nobody took (a handle, a name, a denial) goes back */
+void pm_fileinfo_drop(pm_t *pm, pm_fileinfo_t *fi);
+/* A new counted file from fi (taking its handle and path); NULL without memory (fi is then
+ * released). */
+pm_file_t *pm_file_new(pm_t *pm, pm_fileinfo_t *fi);
+void pm_file_get(pm_file_t *f);
+void pm_file_put(pm_file_t *f);
 
 typedef struct pm_vma {
     uint64_t start, end;  /* page aligned, start < end */
     int prot;             /* LX_PROT_* */
     int kind;             /* enum pm_vma_kind */
+    pm_file_t *file;      /* counted: the file mapped here (offset off at start), or NULL */
+    uint64_t off;
 } pm_vma_t;
 
 typedef struct pm_mm {
@@ -78,7 +101,11 @@ pm_mm_t *pm_mm_dup(const pm_mm_t *mm);           /* a copy with one reference (f
 void pm_mm_put(pm_mm_t *mm);                     /* drop one reference */
 bool pm_mm_is_free(const pm_mm_t *mm, uint64_t start, uint64_t end);
 bool pm_mm_is_mapped(const pm_mm_t *mm, uint64_t start, uint64_t end);
+uint64_t pm_mm_mapped_bytes(const pm_mm_t *mm, uint64_t start, uint64_t end);
 int pm_mm_insert(pm_mm_t *mm, uint64_t start, uint64_t end, int prot, int kind);
+/* the same for a range mapping file f from offset off (the range takes a reference on f) */
+int pm_mm_insert_file(pm_mm_t *mm, uint64_t start, uint64_t end, int prot, int kind, pm_file_t *f,
+                      uint64_t off);
 int pm_mm_remove(pm_mm_t *mm, uint64_t start, uint64_t end);
 int pm_mm_set_prot(pm_mm_t *mm, uint64_t start, uint64_t end, int prot);
 /* Highest free gap of len bytes ending at or below `below`, at or above PM_USER_MIN; 0 if none. */
@@ -297,6 +324,7 @@ struct pm {
     uint64_t created;
     int nprocs;                    /* records in pm->procs, zombies included */
     int proc_max;                  /* the system's process limit (Linux's threads-max) */
+    pm_vdso_t vdso;                /* mapped into every program (pm_vdso.c) */
 };
 
 /* The signals t could take now: its own and its process's, less what it blocks. */
@@ -505,6 +533,16 @@ void pm_sleep_fire(pm_t *pm, uint64_t now);
 
 /* pm_exec.c */
 void pm_exec_reset_signals(pm_proc_t *p);
+/* pm_memlimit.c: may p map len more bytes (prot, MAP_SHARED, anonymous, MAP_NORESERVE)? grow its
+ * heap from old_end to new_end (page aligned)? 0 or -ENOMEM (RLIMIT_AS, RLIMIT_DATA, the
+ * heuristic overcommit). The process the OOM killer picks (NULL: none). */
+int pm_mem_may_map(pm_t *pm, pm_proc_t *p, uint64_t len, int prot, bool shared, bool anon,
+                   bool noreserve);
+int pm_mem_may_brk(pm_t *pm, pm_proc_t *p, uint64_t old_end, uint64_t new_end);
+pm_proc_t *pm_oom_victim(pm_t *pm);
+/* pm_vdso.c: the vDSO and the clock page into a new program's space: 0 and the image's address
+ * in *ehdr (0: there is none), or -errno */
+int pm_vdso_map(pm_t *pm, pm_as_t as, pm_mm_t *mm, uint64_t *ehdr);
 
 /* pm_sigmask.c: the temporary signal mask of ppoll, pselect6, epoll_pwait(2) */
 #define PM_FORWARD INT64_MAX   /* pm_sigmask_enter: go on, forward the call */
@@ -531,7 +569,7 @@ void pm_format_status(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *fac
 /* clang-format off */
 #define PM_HANDLERS(H)                                                                       \
     H(execve) H(clone) H(fork) H(vfork) H(exit) H(exit_group) H(wait4) H(waitid)              \
-    H(brk) H(mmap) H(munmap) H(mprotect) H(madvise) H(mremap)                                 \
+    H(brk) H(mmap) H(munmap) H(mprotect) H(madvise) H(mremap) H(msync)                        \
     H(rt_sigaction) H(rt_sigprocmask) H(rt_sigpending) H(sigaltstack) H(rt_sigreturn)         \
     H(kill) H(tkill) H(tgkill)                                                                \
     H(clock_gettime) H(clock_getres) H(gettimeofday) H(time) H(nanosleep) H(clock_nanosleep) \

@@ -9,6 +9,10 @@
 #include "rt.h"
 #include "sys/kmsg.h"
 
+/* the vDSO image (libsys/vdso, a generated file) */
+extern const unsigned char pm_vdso_image[];
+extern const unsigned long pm_vdso_image_size;
+
 _Static_assert(sizeof(pm_regs_t) == sizeof(struct kregs), "pm_regs_t is the kernel's register image");
 _Static_assert(offsetof(pm_regs_t, fpu) == offsetof(struct kregs, fpu), "same layout");
 
@@ -307,7 +311,32 @@ static int g_vfs_interrupt(void *c, int32_t tid, pm_token_t *tok)
     return 1;
 }
 
-static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *file, uint64_t *size)
+/* A file's object and name from a vfs reply (caps[0] if there is one). */
+static void fileinfo_take(pm_fileinfo_t *fi, const struct ipc_buf *b, uint64_t dev, uint64_t ino,
+                          uint64_t size, const char *path)
+{
+    fi->mem = b->ncaps ? (pm_mem_t)b->caps[0] : 0;
+    fi->dev = dev;
+    fi->ino = ino;
+    fi->size = size;
+    size_t n = strnlen(path, VFS_PATH_MAX - 1);
+    fi->path = n ? malloc(n + 1) : NULL;
+    if (fi->path) {
+        memcpy(fi->path, path, n);
+        fi->path[n] = 0;
+    }
+}
+
+static void g_vfs_exec_done(void *c, uint64_t deny)
+{
+    (void)c;
+    struct pm_vfs_exec_done m = {deny};
+    kmsg_put(VFS_L_EXEC_DONE, &m, sizeof m);
+    vfs_call_result();
+}
+
+static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *file, uint64_t *size,
+                           pm_fileinfo_t *fi)
 {
     (void)c;
     size_t n = strlen(path);
@@ -329,7 +358,85 @@ static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *fil
         return (int)rep->result;
     *file = rep->file;
     *size = rep->size;
+    if (fi) {
+        memset(fi, 0, sizeof *fi);
+        fileinfo_take(fi, b, rep->dev, rep->ino, rep->size, rep->path);
+        fi->deny = rep->deny;
+    } else {
+        uint64_t deny = rep->deny;
+        if (b->ncaps)
+            k_cap_delete(b->caps[0]);
+        if (deny)
+            g_vfs_exec_done(c, deny);
+    }
     return 0;
+}
+
+static int g_vfs_mmap_open(void *c, int32_t pid, int32_t fd, int shared, int write,
+                           pm_fileinfo_t *fi)
+{
+    (void)c;
+    struct pm_vfs_mmap m = {pid, fd, (shared ? VFS_MMAP_SHARED : 0) | (write ? VFS_MMAP_WRITE : 0)};
+    kmsg_put(VFS_L_MMAP, &m, sizeof m);
+    int64_t r = k_call(pm_glue.vfs_ep);
+    if (r < 0)
+        return ke(r);
+    struct ipc_buf *b = kipc();
+    const struct vfs_pm_mmap *rep = (const void *)b->mr;
+    if (rep->result < 0) {
+        if (b->ncaps)
+            k_cap_delete(b->caps[0]);
+        return (int)rep->result;
+    }
+    memset(fi, 0, sizeof *fi);
+    fileinfo_take(fi, b, rep->dev, rep->ino, rep->size, rep->path);
+    fi->flags = ((rep->flags & VFS_MMAP_ZERO) ? PM_FILE_ZERO : 0) |
+                ((rep->flags & VFS_MMAP_WRITABLE) ? PM_FILE_WRITABLE : 0);
+    return 0;
+}
+
+static int g_as_map_mem(void *c, pm_as_t as, uint64_t va, uint64_t len, int prot, pm_mem_t mem,
+                        uint64_t off)
+{
+    (void)c;
+    int kprot = (prot & ~PM_AS_SHARED) | ((prot & PM_AS_SHARED) ? KMAP_SHARED : 0);
+    return ke(k_as_map_mem((int)as, va, len, kprot, (int)mem, off));
+}
+
+static void g_mem_release(void *c, pm_mem_t mem)
+{
+    (void)c;
+    k_cap_delete((int64_t)mem);
+}
+
+static uint64_t g_as_resident(void *c, pm_as_t as)
+{
+    (void)c;
+    struct kas_info ai;
+    return k_as_info((int)as, &ai) == 0 ? ai.resident : 0;
+}
+
+/* The vDSO image (built by libsys/vdso, linked into procmgr) goes into a memory object of
+ * procmgr's own at boot; the kernel's clock page is a handle every root server has. */
+static void g_vdso(void *c, pm_vdso_t *out)
+{
+    (void)c;
+    memset(out, 0, sizeof *out);
+    uint64_t size = (pm_vdso_image_size + 4095) & ~4095ull;
+    int64_t mem = size ? k_mem_create(size, 0) : -1;
+    if (mem < 0)
+        return;
+    const uint64_t va = 0x0000300000000000ull; /* a moment's window in procmgr's own space */
+    if (k_mem_commit((int)mem, 0, size) < 0 ||
+        k_as_map_mem(ROOT_H_SELF_AS, va, size, KPROT_READ | KPROT_WRITE | KMAP_SHARED, (int)mem, 0) < 0) {
+        k_cap_delete(mem);
+        return;
+    }
+    memcpy((void *)va, pm_vdso_image, pm_vdso_image_size);
+    k_as_unmap(ROOT_H_SELF_AS, va, size);
+    out->image = (pm_mem_t)mem;
+    out->size = size;
+    out->clock = ROOT_H_CLOCK;
 }
 
 static int64_t g_vfs_file_read(void *c, uint64_t file, uint64_t off, void *buf, uint64_t len)
@@ -483,6 +590,12 @@ const struct pm_env *pm_ipc_env(void)
         .vfs_pidfd_get = g_vfs_pidfd_get,
         .vfs_fd_close = g_vfs_fd_close,
         .as_page_id = g_as_page_id,
+        .as_map_mem = g_as_map_mem,
+        .mem_release = g_mem_release,
+        .vfs_mmap_open = g_vfs_mmap_open,
+        .as_resident = g_as_resident,
+        .vdso = g_vdso,
+        .vfs_exec_done = g_vfs_exec_done,
     };
     return &env;
 }

@@ -44,6 +44,8 @@ pm_t *pm_create(const struct pm_env *env)
     pm->boot_free = env->free_memory ? env->free_memory(env->ctx) : 0;
     pm->proc_max = pm_proc_limit(pm->boot_free);
     pm->hwcap = pm_cpu_hwcap();
+    if (env->vdso)
+        env->vdso(env->ctx, &pm->vdso);   /* pm_vdso.c maps it at every exec */
     return pm;
 }
 
@@ -91,6 +93,9 @@ void pm_destroy(pm_t *pm)
 {
     if (!pm)
         return;
+    /* no env calls: mapped files' handles and programs' denials go with the server */
+    pm->env.mem_release = NULL;
+    pm->env.vfs_exec_done = NULL;
     pm->depth = 0;
     pm_gc(pm);
     for (pm_thr_t *t = pm->threads, *n; t; t = n) {

@@ -10,8 +10,9 @@
  * The text is made afresh for every chunk of a read; nothing runs between the chunks, so they
  * agree. cmdline is read from the process's own memory between arg_start and arg_end, as on
  * Linux, so a program that rewrites its argv strings shows the new text. maps is one line per
- * mapping in Linux's format; every mapping here is anonymous memory (exec copies the ELF image
- * in), so none has a file name, offset or inode; the heap and stack are named as on Linux.
+ * mapping in Linux's format: a file mapping (the program's segments, a file mmap'ed) shows its
+ * offset, device, inode and path; the heap, the stack, the vDSO and its clock page are named as
+ * on Linux.
  *
  * Entry points: pm_procfs_format, pm_procfs_format_with, pm_procfs_read; for pm_procfs_status.c
  * the text helpers pm_text_str, pm_text_u64, pm_vsize, pm_sig_masks. */
@@ -180,31 +181,47 @@ static int64_t pm_cmdline_slice(pm_t *pm, const pm_proc_t *p, uint64_t off, char
     return (int64_t)n;
 }
 
+/* hex digits of v into t, at least `min` of them (show_map_vma's %08lx, %02x) */
+static void pm_text_hex(pm_text_t *t, uint64_t v, int min)
+{
+    char d[17];
+    int n = 0;
+    for (int shift = 60; shift >= 0; shift -= 4)
+        if ((v >> shift) || shift < 4 * min || n)
+            d[n++] = "0123456789abcdef"[(v >> shift) & 0xf];
+    d[n] = 0;
+    pm_text_str(t, d);
+}
+
 /* One mapping as Linux's show_map_vma prints it: "start-end perms offset dev inode ", then,
  * for a named one, spaces to column 73 and the name. */
 static void pm_maps_line(const pm_vma_t *v, pm_text_t *t)
 {
-    char hex[2][17];
-    uint64_t ends[2] = {v->start, v->end};
-    for (int k = 0; k < 2; k++) {
-        int n = 0;
-        for (int shift = 60; shift >= 0; shift -= 4)
-            if ((ends[k] >> shift) || shift < 32 || n)   /* at least 8 digits, as %08lx */
-                hex[k][n++] = "0123456789abcdef"[(ends[k] >> shift) & 0xf];
-        hex[k][n] = 0;
-    }
+    const pm_file_t *f = v->file;
     char perms[5] = {v->prot & LX_PROT_READ ? 'r' : '-', v->prot & LX_PROT_WRITE ? 'w' : '-',
-                     v->prot & LX_PROT_EXEC ? 'x' : '-', 'p', 0};
-    const char *name = v->kind == PM_VMA_BRK     ? "[heap]"
+                     v->prot & LX_PROT_EXEC ? 'x' : '-', v->kind == PM_VMA_SHARED ? 's' : 'p', 0};
+    const char *name = f && f->path         ? f->path
+                       : v->kind == PM_VMA_BRK   ? "[heap]"
                        : v->kind == PM_VMA_STACK ? "[stack]"
+                       : v->kind == PM_VMA_VDSO  ? "[vdso]"
+                       : v->kind == PM_VMA_VVAR  ? "[vvar]"
                                                  : NULL;
     size_t start = t->n;
-    pm_text_str(t, hex[0]);
+    pm_text_hex(t, v->start, 8);
     pm_text_str(t, "-");
-    pm_text_str(t, hex[1]);
+    pm_text_hex(t, v->end, 8);
     pm_text_str(t, " ");
     pm_text_str(t, perms);
-    pm_text_str(t, " 00000000 00:00 0 ");
+    pm_text_str(t, " ");
+    pm_text_hex(t, f ? v->off : 0, 8);
+    pm_text_str(t, " ");
+    /* the device as MAJOR:MINOR of its number (Linux's old encoding, what st_dev 1 is) */
+    pm_text_hex(t, f ? (f->dev >> 8) & 0xfff : 0, 2);
+    pm_text_str(t, ":");
+    pm_text_hex(t, f ? (f->dev & 0xff) | ((f->dev >> 12) & 0xfff00) : 0, 2);
+    pm_text_str(t, " ");
+    pm_text_u64(t, f ? f->ino : 0);
+    pm_text_str(t, " ");
     if (name) {
         while (t->n - start < 73 && t->n < sizeof(t->b))
             t->b[t->n++] = ' ';

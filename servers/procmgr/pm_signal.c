@@ -20,8 +20,8 @@
  *
  * Entry points: pm_sys_rt_sigaction, pm_sys_rt_sigprocmask, pm_sys_rt_sigpending,
  * pm_sys_sigaltstack, pm_sys_kill, pm_sys_tkill, pm_sys_tgkill, pm_sys_pidfd_send_signal,
- * pm_fault, pm_signal_notice, pm_signal_send, pm_signal_send_info, pm_signal_send_thr,
- * pm_signal_pgrp,
+ * pm_fault, pm_fault_cause, pm_signal_notice, pm_signal_send, pm_signal_send_info,
+ * pm_signal_send_thr, pm_signal_pgrp,
  * pm_signal_deliver_pending, pm_signal_valid, pm_signal_is_stop,
  * pm_signal_ignored_or_blocked. */
 #include <stdlib.h>
@@ -522,24 +522,54 @@ static const char *pm_signal_name(int sig)
     }
 }
 
-void pm_fault(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t addr,
-              pm_token_t tok)
+/* Out of memory (the kernel found no frame for a page of t's): the OOM killer's victim gets
+ * SIGKILL (pm_memlimit.c); t tries its access again, unless it was among the dead. */
+static void pm_fault_oom(pm_t *pm, pm_thr_t *t, pm_token_t tok)
+{
+    pm_proc_t *victim = pm_oom_victim(pm);
+    if (!victim)
+        victim = t->proc;
+    pm_line_t l = {0};
+    pm_line_str(&l, "procmgr: out of memory: ");
+    pm_line_proc(&l, victim);
+    pm_line_str(&l, " killed");
+    if (victim != t->proc) {
+        pm_line_str(&l, " for ");
+        pm_line_proc(&l, t->proc);
+    }
+    pm_line_emit(pm, &l);
+    pm_signal_send(pm, victim, LX_SIGKILL, true);
+    if (t->dead)
+        pm->env.drop(pm->env.ctx, tok);
+    else
+        pm_thr_resume(pm, t, tok, PM_RES_REGS, 0);
+}
+
+void pm_fault_cause(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t addr,
+                    uint64_t cause, pm_token_t tok)
 {
     pm_thr_t *t = pm_thr_by_badge(pm, badge);
     pm->depth++;
     if (t) {
         int sig = pm_fault_signal(vector);
-        /* A page the process has mapped with this access allowed, yet not present: the kernel's
-         * demand-zero fault found no free frame. Linux's OOM killer sends SIGKILL. */
+        /* The cause unknown (pm_fault): a page the process has mapped with this access allowed,
+         * yet not present, can only be the kernel finding no free frame. */
         const pm_vma_t *v = vector == 14 && !(err & 1) && t->proc->mm ? pm_mm_find(t->proc->mm, addr)
                                                                         : NULL;
-        bool oom = v && ((err & 2) ? (v->prot & LX_PROT_WRITE) : (v->prot & (LX_PROT_READ | LX_PROT_EXEC)));
-        if (oom)
-            sig = LX_SIGKILL;
+        bool inside = v && ((err & 2) ? (v->prot & LX_PROT_WRITE) : (v->prot & (LX_PROT_READ | LX_PROT_EXEC)));
+        bool oom = vector == 14 && (cause == PM_FAULT_NOMEM || (cause == PM_FAULT_UNKNOWN && inside));
+        if (vector == 14 && cause == PM_FAULT_RANGE)
+            sig = LX_SIGBUS;   /* past the end of the file a mapping maps: Linux's BUS_ADRERR */
+        if (oom) {
+            pm_fault_oom(pm, t, tok);
+            pm->depth--;
+            pm_gc(pm);
+            return;
+        }
         pm_line_t l = {0};
         pm_line_str(&l, "procmgr: ");
         pm_line_proc(&l, t->proc);
-        pm_line_str(&l, oom ? ": out of memory, " : ": ");
+        pm_line_str(&l, ": ");
         pm_line_str(&l, pm_signal_name(sig));
         pm_line_str(&l, " (vector ");
         pm_line_dec(&l, (int64_t)vector);
@@ -553,6 +583,12 @@ void pm_fault(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t 
     pm->env.drop(pm->env.ctx, tok);
     pm->depth--;
     pm_gc(pm);
+}
+
+void pm_fault(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t addr,
+              pm_token_t tok)
+{
+    pm_fault_cause(pm, badge, vector, err, addr, PM_FAULT_UNKNOWN, tok);
 }
 
 void pm_signal_notice(pm_t *pm, int32_t pid, int32_t tid, int sig)

@@ -91,7 +91,9 @@ uint64_t pm_stack_build(const pm_stack_in_t *in, uint64_t top, uint8_t *buf)
     /* argc at rsp; the NULLs after argv[] and envp[] are already zero. */
     pm_put64(buf, size, l.rsp, in->argc);
     uint64_t w = envp_w - 8 * (in->envc + 1);           /* the auxiliary vector */
+    /* as Linux's create_elf_tables: the vDSO first (ARCH_DLINFO), only when there is one */
     const uint64_t aux[PM_STACK_AUX_PAIRS][2] = {
+        {in->sysinfo_ehdr ? LX_AT_SYSINFO_EHDR : LX_AT_IGNORE, in->sysinfo_ehdr},
         {LX_AT_HWCAP, in->hwcap},
         {LX_AT_PAGESZ, 4096},
         {LX_AT_CLKTCK, 100},
@@ -111,9 +113,12 @@ uint64_t pm_stack_build(const pm_stack_in_t *in, uint64_t top, uint8_t *buf)
         {LX_AT_PLATFORM, top - l.platform},
         {LX_AT_NULL, 0},
     };
-    for (size_t i = 0; i < PM_STACK_AUX_PAIRS; i++, w -= 16) {
+    for (size_t i = 0; i < PM_STACK_AUX_PAIRS; i++) {
+        if (aux[i][0] == LX_AT_IGNORE)
+            continue;   /* not there: the slots after AT_NULL stay zero */
         pm_put64(buf, size, w, aux[i][0]);
         pm_put64(buf, size, w - 8, aux[i][1]);
+        w -= 16;
     }
     return top - l.rsp;
 }

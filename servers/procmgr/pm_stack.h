@@ -20,9 +20,10 @@ typedef struct pm_stack_in {
     const char *execfn;        /* AT_EXECFN: the path given to execve */
     uint8_t random[16];        /* AT_RANDOM's bytes */
     uint64_t phdr, phent, phnum, entry, hwcap;
+    uint64_t sysinfo_ehdr;     /* AT_SYSINFO_EHDR: the vDSO's ELF header (0: none, no entry) */
 } pm_stack_in_t;
 
-#define PM_STACK_AUX_PAIRS 18  /* including AT_NULL */
+#define PM_STACK_AUX_PAIRS 19  /* at most, including AT_NULL */
 
 /* Bytes the image occupies below top (top - rsp). */
 uint64_t pm_stack_size(const pm_stack_in_t *in);

@@ -1,16 +1,62 @@
 /* Memory bookkeeping of one address space: the sorted list of mapped ranges (ELF segments, the
- * stack, the heap, anonymous mappings) with their protections. The kernel maps pages; procmgr
- * decides where, so it must know what is taken (MAP_FIXED_NOREPLACE, mprotect's ENOMEM, brk
- * running into a mapping).
+ * stack, the heap, anonymous and file mappings, the vDSO) with their protections. The kernel maps
+ * pages; procmgr decides where, so it must know what is taken (MAP_FIXED_NOREPLACE, mprotect's
+ * ENOMEM, brk running into a mapping), and what each range maps (/proc/<pid>/maps, the limits).
  *
  * Shared by every process using the address space (a vfork child and its parent), reference
- * counted by pm_mm_new/pm_mm_put.
+ * counted by pm_mm_new/pm_mm_put. A range that maps a file holds a reference on the file's
+ * record (pm_file_t), so splitting, joining, removing and copying ranges count it.
  *
  * Entry points: pm_mm_new, pm_mm_dup, pm_mm_put, pm_mm_is_free, pm_mm_is_mapped, pm_mm_insert,
- * pm_mm_remove, pm_mm_set_prot, pm_mm_find_gap, pm_mm_find. */
+ * pm_mm_insert_file, pm_mm_mapped_bytes, pm_mm_remove, pm_mm_set_prot, pm_mm_find_gap, pm_mm_find; pm_file_new,
+ * pm_file_get, pm_file_put, pm_fileinfo_drop. */
 #include <stdlib.h>
 #include <string.h>
 #include "pm_internal.h"
+
+void pm_fileinfo_drop(pm_t *pm, pm_fileinfo_t *fi)
+{
+    if (fi->mem && pm->env.mem_release)
+        pm->env.mem_release(pm->env.ctx, fi->mem);
+    if (fi->deny && pm->env.vfs_exec_done)
+        pm->env.vfs_exec_done(pm->env.ctx, fi->deny);
+    free(fi->path);
+    fi->mem = fi->deny = 0;
+    fi->path = NULL;
+}
+
+pm_file_t *pm_file_new(pm_t *pm, pm_fileinfo_t *fi)
+{
+    pm_file_t *f = calloc(1, sizeof(*f));
+    if (!f) {
+        pm_fileinfo_drop(pm, fi);
+        return NULL;
+    }
+    *f = (pm_file_t){1,       &pm->env, fi->mem,  (fi->flags & PM_FILE_WRITABLE) != 0,
+                     fi->dev, fi->ino,  fi->path, fi->deny};
+    fi->mem = fi->deny = 0;
+    fi->path = NULL;
+    return f;
+}
+
+void pm_file_get(pm_file_t *f)
+{
+    if (f)
+        f->refs++;
+}
+
+void pm_file_put(pm_file_t *f)
+{
+    if (!f || --f->refs > 0)
+        return;
+    /* pm_destroy clears mem_release and vfs_exec_done: it makes no env calls */
+    if (f->mem && f->env->mem_release)
+        f->env->mem_release(f->env->ctx, f->mem);
+    if (f->deny && f->env->vfs_exec_done)
+        f->env->vfs_exec_done(f->env->ctx, f->deny);
+    free(f->path);
+    free(f);
+}
 
 pm_mm_t *pm_mm_new(void)
 {
@@ -37,6 +83,8 @@ pm_mm_t *pm_mm_dup(const pm_mm_t *mm)
         memcpy(c->v, mm->v, mm->n * sizeof(*c->v));
     }
     c->cap = mm->n;
+    for (size_t i = 0; i < c->n; i++)
+        pm_file_get(c->v[i].file);
     return c;
 }
 
@@ -44,6 +92,8 @@ void pm_mm_put(pm_mm_t *mm)
 {
     if (--mm->refs > 0)
         return;
+    for (size_t i = 0; i < mm->n; i++)
+        pm_file_put(mm->v[i].file);
     free(mm->v);
     free(mm);
 }
@@ -84,6 +134,18 @@ bool pm_mm_is_mapped(const pm_mm_t *mm, uint64_t start, uint64_t end)
     return at >= end;
 }
 
+uint64_t pm_mm_mapped_bytes(const pm_mm_t *mm, uint64_t start, uint64_t end)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < mm->n; i++) {
+        uint64_t lo = mm->v[i].start > start ? mm->v[i].start : start;
+        uint64_t hi = mm->v[i].end < end ? mm->v[i].end : end;
+        if (lo < hi)
+            n += hi - lo;
+    }
+    return n;
+}
+
 const pm_vma_t *pm_mm_find(const pm_mm_t *mm, uint64_t addr)
 {
     for (size_t i = 0; i < mm->n; i++)
@@ -92,21 +154,31 @@ const pm_vma_t *pm_mm_find(const pm_mm_t *mm, uint64_t addr)
     return NULL;
 }
 
+/* Can b, which starts where a ends, be part of a? The same kind and protection, and the same
+ * file at the offset where a's part of it ends. */
+static bool pm_vma_joins(const pm_vma_t *a, const pm_vma_t *b)
+{
+    return a->end == b->start && a->prot == b->prot && a->kind == b->kind && a->file == b->file &&
+           (!a->file || a->off + (a->end - a->start) == b->off);
+}
+
 /* Join neighbours that touch and agree, so a growing heap stays one entry. */
 static void pm_mm_merge(pm_mm_t *mm)
 {
     size_t w = 0;
     for (size_t i = 0; i < mm->n; i++) {
-        if (w > 0 && mm->v[w - 1].end == mm->v[i].start && mm->v[w - 1].prot == mm->v[i].prot &&
-            mm->v[w - 1].kind == mm->v[i].kind)
+        if (w > 0 && pm_vma_joins(&mm->v[w - 1], &mm->v[i])) {
             mm->v[w - 1].end = mm->v[i].end;
-        else
+            pm_file_put(mm->v[i].file);   /* one entry, one reference */
+        } else {
             mm->v[w++] = mm->v[i];
+        }
     }
     mm->n = w;
 }
 
-int pm_mm_insert(pm_mm_t *mm, uint64_t start, uint64_t end, int prot, int kind)
+int pm_mm_insert_file(pm_mm_t *mm, uint64_t start, uint64_t end, int prot, int kind, pm_file_t *f,
+                      uint64_t off)
 {
     if (start >= end)
         return 0;
@@ -116,10 +188,16 @@ int pm_mm_insert(pm_mm_t *mm, uint64_t start, uint64_t end, int prot, int kind)
     while (i < mm->n && mm->v[i].start < start)
         i++;
     memmove(&mm->v[i + 1], &mm->v[i], (mm->n - i) * sizeof(*mm->v));
-    mm->v[i] = (pm_vma_t){start, end, prot, kind};
+    mm->v[i] = (pm_vma_t){start, end, prot, kind, f, f ? off : 0};
+    pm_file_get(f);
     mm->n++;
     pm_mm_merge(mm);
     return 0;
+}
+
+int pm_mm_insert(pm_mm_t *mm, uint64_t start, uint64_t end, int prot, int kind)
+{
+    return pm_mm_insert_file(mm, start, end, prot, kind, NULL, 0);
 }
 
 /* Make addr a boundary: an entry strictly containing it becomes two. */
@@ -134,6 +212,10 @@ static int pm_mm_split(pm_mm_t *mm, uint64_t addr)
             mm->n++;
             mm->v[i].end = addr;
             mm->v[i + 1].start = addr;
+            if (mm->v[i + 1].file) {   /* the second part maps the file further on */
+                mm->v[i + 1].off += addr - mm->v[i].start;
+                pm_file_get(mm->v[i + 1].file);
+            }
             return 0;
         }
     }
@@ -149,9 +231,12 @@ int pm_mm_remove(pm_mm_t *mm, uint64_t start, uint64_t end)
     pm_mm_split(mm, start);
     pm_mm_split(mm, end);
     size_t w = 0;
-    for (size_t i = 0; i < mm->n; i++)
+    for (size_t i = 0; i < mm->n; i++) {
         if (!(mm->v[i].start >= start && mm->v[i].end <= end))
             mm->v[w++] = mm->v[i];
+        else
+            pm_file_put(mm->v[i].file);
+    }
     mm->n = w;
     return 0;
 }

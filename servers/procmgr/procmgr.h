@@ -31,6 +31,17 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
  * signal Linux would send. tok is dropped. */
 void pm_fault(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t addr,
               pm_token_t tok);
+/* The same with the kernel's cause of a page fault (the fault message's mr[4]): PM_FAULT_NOMEM,
+ * no frame for the page: the OOM killer picks a process to kill (SIGKILL) and the thread tries
+ * again if it lives; PM_FAULT_RANGE, past the end of the file a mapping maps: SIGBUS;
+ * PM_FAULT_UNKNOWN: pm_fault's guess (a not-present page inside a mapping allowing the access
+ * is out of memory). */
+#define PM_FAULT_NONE    0
+#define PM_FAULT_NOMEM   1
+#define PM_FAULT_RANGE   2
+#define PM_FAULT_UNKNOWN 3
+void pm_fault_cause(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t addr,
+                    uint64_t cause, pm_token_t tok);
 /* A thread marked with env->thread_interrupt, or whose CPU-time alarm (env->thread_cpu_alarm)
  * was due, stopped on its way to user mode (why: PM_INTR_REQUEST | PM_INTR_CPU_ALARM). Pending
  * signals, a stop and CPU-time timers are acted on; tok is answered (the thread resumes at its

@@ -20,7 +20,8 @@ int main(const struct kboot_info *bi)
     if (!vfs)
         rt_panic("out of memory");
     if (bi->initrd_size) {
-        int r = vfs_load_cpio(vfs, (const void *)bi->initrd_va, bi->initrd_size);
+        /* the initrd stays mapped: files keep their bytes there until changed or mapped */
+        int r = vfs_load_initrd(vfs, (const void *)bi->initrd_va, bi->initrd_size);
         if (r < 0)
             rt_panic("malformed initrd (error %d)", -r);
     }

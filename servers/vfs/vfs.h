@@ -27,6 +27,13 @@
 #include <lx/fs.h>
 
 typedef struct vfs vfs_t;             /* the whole server state (no globals in logic files) */
+
+/* The page cache (vfs_pcache.c): a regular file is at most VFS_FILE_MAX_BYTES long, and vfs's
+ * window on one (env->mem_map) is that much address space; at most VFS_WINDOWS_MAX are mapped at
+ * once. Each window used costs vfs (system memory) a page directory and a page table per 2 MiB
+ * touched: the bound keeps that to a few MiB however many files users make. */
+#define VFS_FILE_MAX_BYTES (1ull << 30)
+#define VFS_WINDOWS_MAX 1024
 typedef uint64_t vfs_token_t;         /* opaque reply token of a deferred call, from the glue */
 #define VFS_SUSPEND (INT64_MIN)       /* returned by vfs_syscall when the reply is deferred */
 
@@ -116,6 +123,19 @@ struct vfs_env {
      * oldest kept), sets *end to the position after the last byte logged, and returns the bytes
      * copied. */
     int64_t (*klog_read)(void *ctx, void *buf, uint64_t len, uint64_t pos, uint64_t *end);
+    /* Memory objects: the page cache's storage (vfs_pcache.c). Handles are the glue's (> 0).
+     * mem_create: an object of size bytes (a page multiple) of zero pages none allocated: the
+     *   handle, or < 0 without memory. mem_resize: its new size; pages past a smaller one leave
+     *   the object and every mapping of it: 0 or < 0. mem_commit: allocate the pages of
+     *   [off, off+len) now, as user memory (a full machine is an error here, not a fault later):
+     *   0 or < 0. mem_map: vfs's own window on the object, VFS_FILE_MAX_BYTES of address space
+     *   (vfs touches only what is below the object's size); NULL if there is no room. */
+    int64_t (*mem_create)(void *ctx, uint64_t size);
+    int (*mem_resize)(void *ctx, int64_t mem, uint64_t size);
+    int (*mem_commit)(void *ctx, int64_t mem, uint64_t off, uint64_t len);
+    void *(*mem_map)(void *ctx, int64_t mem);
+    void (*mem_unmap)(void *ctx, int64_t mem, void *win);
+    void (*mem_release)(void *ctx, int64_t mem);   /* vfs's handle goes (mappings keep it) */
 };
 
 /* Creation: an empty root with /dev (null, zero, full, console, tty), /tmp (1777),
@@ -125,8 +145,11 @@ vfs_t *vfs_create(const struct vfs_env *env);
  * and for a clean shutdown; nothing may be used afterwards. */
 void vfs_destroy(vfs_t *vfs);
 /* Merge a cpio newc archive into the tree. The archive is checked completely before anything is
- * created, so a malformed one (-LX_EINVAL) leaves the tree untouched. */
+ * created, so a malformed one (-LX_EINVAL) leaves the tree untouched. vfs_load_cpio copies the
+ * files' bytes into the page cache; vfs_load_initrd leaves them in the archive, which must then
+ * stay in place while vfs lives, until a file is changed or mapped. */
 int vfs_load_cpio(vfs_t *vfs, const void *data, size_t len);
+int vfs_load_initrd(vfs_t *vfs, const void *data, size_t len);
 /* One forwarded syscall: result, -errno, or VFS_SUSPEND (see above). Unknown numbers: -ENOSYS;
  * unknown pid: -ESRCH. */
 int64_t vfs_syscall(vfs_t *vfs, const vfs_req_t *req);
@@ -176,11 +199,34 @@ int vfs_thread_cancel(vfs_t *vfs, int32_t tid);
  * up. true if there was one. */
 bool vfs_thread_withdraw(vfs_t *vfs, int32_t tid, vfs_token_t *token);
 
+/* What a mapping of a file needs (exec, mmap): its memory object (vfs's handle: the glue hands
+ * procmgr a copy with the rights below), and what /proc/<pid>/maps shows. */
+struct vfs_map_info {
+    int64_t mem;          /* 0 for /dev/zero (anonymous memory) */
+    bool zero;            /* /dev/zero */
+    bool writable;        /* the description may back a shared writable mapping */
+    uint64_t size, dev, ino;
+};
 /* exec support for procmgr: resolve path relative to pid's cwd with Linux exec rules.
  * -ENOENT, -ENOTDIR, -EACCES (not a regular file or no x bit for anyone), -ELOOP,
- * -ENAMETOOLONG, -ESRCH. On success *out holds a reference (an open description, read-only). */
+ * -ENAMETOOLONG, -ESRCH, -ETXTBSY (open for writing somewhere). On success *out holds a
+ * reference (an open description, read-only). */
 int vfs_exec_open(vfs_t *vfs, int32_t pid, const char *path, struct vfs_file **out,
                   uint64_t *size);
+/* The mapping of the file pid's latest vfs_exec_open gave (f): its object, made now if needed,
+ * and in path (size bytes) the name /proc/<pid>/exe and maps show. The file may not be opened
+ * for writing from now until vfs_exec_unmap(*deny) (ETXTBSY, as Linux's deny_write_access for a
+ * running program, whose pages the mapping shares). 0 or -ENOMEM. */
+int vfs_exec_map_info(vfs_t *vfs, int32_t pid, struct vfs_file *f, struct vfs_map_info *mi,
+                      char *path, size_t size, uint64_t *deny);
+/* procmgr let go of the last mapping of a program (deny from vfs_exec_map_info): -ENOENT. */
+int vfs_exec_unmap(vfs_t *vfs, uint64_t deny);
+/* mmap of descriptor fd of pid (shared: MAP_SHARED; write: PROT_WRITE): -EBADF (no such fd, an
+ * O_PATH one), -EACCES (not open for reading; a shared writable mapping of a description not
+ * open for writing), -ENODEV (nothing to map: a pipe, a directory, a terminal, /proc...),
+ * -ENOMEM, -ESRCH. path (size bytes) gets the name /proc/<pid>/maps shows. */
+int vfs_mmap_open(vfs_t *vfs, int32_t pid, int32_t fd, bool shared, bool write,
+                  struct vfs_map_info *mi, char *path, size_t size);
 /* Read from a description into server memory: bytes read (0 at end) or -errno. */
 int64_t vfs_file_pread(struct vfs_file *file, void *buf, uint64_t off, uint64_t len);
 void vfs_file_put(struct vfs_file *file);

@@ -22,6 +22,7 @@ vfs_t *vfs_create(const struct vfs_env *env)
     root->u.dir.parent = root;
     root->u.dir.next_cookie = VFS_COOKIE_FIRST;
     vfs->root = root;
+    vfs_pcache_init(vfs);
     vfs_console_init(&vfs->con);
     if (vfs_dev_populate(vfs) < 0) {
         vfs_destroy(vfs);
@@ -37,6 +38,7 @@ void vfs_destroy(vfs_t *vfs)
     while (vfs->pending)
         vfs_pending_drop(vfs, vfs->pending);
     vfs_procfs_destroy(vfs);   /* their descriptions go before the tree does */
+    vfs_exec_denials_free(vfs);
     vfs_node_free_tree(vfs->root);
     free(vfs);
 }
@@ -62,6 +64,8 @@ int vfs_exec_open(vfs_t *vfs, int32_t pid, const char *path, struct vfs_file **o
     /* root may execute anything with at least one x bit, but only regular files */
     if (n->kind != VFS_K_REG || !(n->mode & 0111))
         return -LX_EACCES;
+    if (n->u.reg.writers)
+        return -LX_ETXTBSY;   /* Linux's deny_write_access: someone has it open for writing */
     vfs_file_t *f;
     rc = vfs_file_new(vfs, n, LX_O_RDONLY | LX_O_LARGEFILE, &f);
     if (rc < 0)

@@ -12,7 +12,11 @@
  * nothing. Conflicts with the tree (a file where the archive has a directory) stop the load
  * with -EINVAL, leaving the entries before it in place.
  *
- * Entry point: vfs_load_cpio. */
+ * vfs_load_initrd leaves the files' bytes in the archive, which must stay in place for as long as
+ * vfs lives (the boot initrd, mapped read-only for good), until a file is changed or mapped
+ * (vfs_pcache.c); vfs_load_cpio copies them into the page cache at once.
+ *
+ * Entry points: vfs_load_cpio, vfs_load_initrd. */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -203,17 +207,19 @@ static void cpio_set_attrs(vfs_node_t *n, const cpio_entry_t *e)
     n->atime = n->ctime = n->mtime;
 }
 
-static int cpio_set_data(vfs_node_t *n, const cpio_entry_t *e)
+/* A file's bytes: left in the archive (the initrd, which stays mapped) or copied now. */
+static int cpio_set_data(vfs_node_t *n, const cpio_entry_t *e, bool keep)
 {
     if (e->filesize == 0)
+        return 0;   /* a hard link's entry without the data */
+    if (keep) {
+        vfs_reg_set_initrd(n, e->data, e->filesize);
         return 0;
-    int rc = vfs_reg_resize(n, e->filesize);
-    if (rc == 0)
-        memcpy(n->u.reg.data, e->data, e->filesize);
-    return rc;
+    }
+    return vfs_reg_set_bytes(n, e->data, e->filesize);
 }
 
-static int cpio_add(vfs_t *vfs, const cpio_entry_t *e, cpio_links_t *links)
+static int cpio_add(vfs_t *vfs, const cpio_entry_t *e, cpio_links_t *links, bool keep)
 {
     uint32_t type = e->mode & LX_S_IFMT;
     if (type != LX_S_IFDIR && type != LX_S_IFREG && type != LX_S_IFLNK)
@@ -262,7 +268,7 @@ static int cpio_add(vfs_t *vfs, const cpio_entry_t *e, cpio_links_t *links)
     vfs_node_t *linked = e->nlink > 1 ? cpio_links_find(links, e->ino) : NULL;
     if (linked) {
         rc = vfs_dir_link(lk.parent, lk.name, linked);
-        return rc < 0 ? rc : cpio_set_data(linked, e);
+        return rc < 0 ? rc : cpio_set_data(linked, e, keep);
     }
     rc = vfs_dir_create(lk.parent, lk.name, VFS_K_REG, LX_S_IFREG, &n);
     if (rc < 0)
@@ -270,10 +276,10 @@ static int cpio_add(vfs_t *vfs, const cpio_entry_t *e, cpio_links_t *links)
     cpio_set_attrs(n, e);
     if (e->nlink > 1 && (rc = cpio_links_add(links, e->ino, n)) < 0)
         return rc;
-    return cpio_set_data(n, e);
+    return cpio_set_data(n, e, keep);
 }
 
-int vfs_load_cpio(vfs_t *vfs, const void *data, size_t len)
+static int cpio_load(vfs_t *vfs, const void *data, size_t len, bool keep)
 {
     const uint8_t *base = data;
     int rc = cpio_validate(base, len);
@@ -283,10 +289,20 @@ int vfs_load_cpio(vfs_t *vfs, const void *data, size_t len)
     size_t off = 0;
     cpio_entry_t e;
     while ((rc = cpio_next(base, len, &off, &e)) == 0 && !cpio_is_trailer(&e)) {
-        rc = cpio_add(vfs, &e, &links);
+        rc = cpio_add(vfs, &e, &links, keep);
         if (rc < 0)
             break;
     }
     free(links.v);
     return rc;
+}
+
+int vfs_load_cpio(vfs_t *vfs, const void *data, size_t len)
+{
+    return cpio_load(vfs, data, len, false);
+}
+
+int vfs_load_initrd(vfs_t *vfs, const void *data, size_t len)
+{
+    return cpio_load(vfs, data, len, true);
 }

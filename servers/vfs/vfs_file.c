@@ -1,6 +1,6 @@
 /* Open file descriptions: what open() creates and fds point at. A description holds the node,
  * the shared offset and the status flags, and is counted (fd slots in any process, pending calls,
- * exec). Reads and writes are routed here by node kind; regular file data is handled here too.
+ * exec). Reads and writes are routed here by node kind (regular files' bytes: vfs_pcache.c).
  *
  * Entry points: vfs_file_new, vfs_file_get, vfs_file_put, vfs_file_readable/writable,
  * vfs_file_read, vfs_file_write, vfs_file_pread, vfs_anon_fd. */
@@ -21,6 +21,8 @@ int vfs_file_new(vfs_t *vfs, vfs_node_t *node, uint32_t flags, vfs_file_t **out)
     f->node = node;
     vfs_node_get(node);
     vfs->nfiles++;
+    if (node->kind == VFS_K_REG && vfs_file_writable(f))
+        node->u.reg.writers++;   /* a program cannot start from it meanwhile (ETXTBSY) */
     *out = f;
     return 0;
 }
@@ -37,6 +39,8 @@ void vfs_file_put(vfs_file_t *f)
     vfs_t *vfs = f->vfs;
     vfs_node_t *node = f->node;
     vfs->nfiles--;
+    if (node->kind == VFS_K_REG && vfs_file_writable(f))
+        node->u.reg.writers--;
     if (f->epitems)
         vfs_epoll_file_gone(vfs, f);
     /* the node reference is dropped last: the pipe must outlive the wake-ups its release
@@ -64,40 +68,6 @@ bool vfs_file_writable(const vfs_file_t *f)
     return !(f->flags & LX_O_PATH) && (acc == LX_O_WRONLY || acc == LX_O_RDWR);
 }
 
-static int64_t reg_read(vfs_t *vfs, vfs_node_t *n, vfs_uio_t *uio, uint64_t off)
-{
-    if (off >= n->u.reg.size || uio->total == 0)
-        return 0;
-    uint64_t len = n->u.reg.size - off;
-    if (len > uio->total)
-        len = uio->total;
-    return vfs_uio_copy_out(vfs, uio, 0, n->u.reg.data + off, len);
-}
-
-static int64_t reg_write(vfs_t *vfs, vfs_node_t *n, vfs_uio_t *uio, uint64_t off)
-{
-    uint64_t len = uio->total;
-    if (len == 0)
-        return 0;
-    if (off >= VFS_FILE_SIZE_MAX)
-        return -LX_EFBIG;
-    if (len > VFS_FILE_SIZE_MAX - off)
-        len = VFS_FILE_SIZE_MAX - off;
-    int rc = vfs_reg_reserve(n, off + len);
-    if (rc < 0)
-        return rc;
-    /* straight into spare capacity: nothing past the old end counts until size moves */
-    int64_t got = vfs_uio_copy_in(vfs, uio, 0, n->u.reg.data + off, len);
-    if (got < 0)
-        return got;
-    if (off > n->u.reg.size)
-        memset(n->u.reg.data + n->u.reg.size, 0, off - n->u.reg.size);
-    if (off + (uint64_t)got > n->u.reg.size)
-        n->u.reg.size = off + (uint64_t)got;
-    vfs_node_touch(n, true);
-    return got;
-}
-
 int64_t vfs_file_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t *uio,
                       int64_t off)
 {
@@ -110,7 +80,7 @@ int64_t vfs_file_read(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_t
     case VFS_K_DIR:
         return -LX_EISDIR;
     case VFS_K_REG:
-        got = reg_read(vfs, n, uio, at_pos ? (uint64_t)f->pos : (uint64_t)off);
+        got = vfs_reg_read(vfs, n, uio, at_pos ? (uint64_t)f->pos : (uint64_t)off);
         break;
     case VFS_K_PROC:
         if (n->u.proc.file == VFS_PROC_PID)   /* procmgr answers, and moves pos later */
@@ -150,7 +120,7 @@ int64_t vfs_file_write(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f, vfs_uio_
         uint64_t where = (f->flags & LX_O_APPEND) ? n->u.reg.size
                          : at_pos                 ? (uint64_t)f->pos
                                                   : (uint64_t)off;
-        got = reg_write(vfs, n, uio, where);
+        got = vfs_reg_write(vfs, n, uio, where);
         if (got >= 0 && at_pos)
             f->pos = (int64_t)(where + (uint64_t)got);
         return got;
@@ -176,12 +146,7 @@ int64_t vfs_file_pread(struct vfs_file *f, void *buf, uint64_t off, uint64_t len
     vfs_node_t *n = f->node;
     if (n->kind != VFS_K_REG)
         return -LX_EINVAL;
-    if (off >= n->u.reg.size)
-        return 0;
-    if (len > n->u.reg.size - off)
-        len = n->u.reg.size - off;
-    memcpy(buf, n->u.reg.data + off, len);
-    return (int64_t)len;
+    return vfs_reg_pread(n, buf, off, len);
 }
 
 int64_t vfs_anon_fd(vfs_t *vfs, vfs_proc_t *p, enum vfs_kind kind, uint32_t flags,

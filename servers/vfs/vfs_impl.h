@@ -22,7 +22,7 @@
 #define VFS_FD_LIMIT       1024          /* default per-process RLIMIT_NOFILE soft limit */
 #define VFS_FD_LIMIT_MAX   (1 << 20)     /* Linux's fs.nr_open: no limit may exceed it */
 #define VFS_FILES_MAX      65536         /* descriptions system-wide: ENFILE beyond */
-#define VFS_FILE_SIZE_MAX  (256ull << 20) /* regular file size cap: EFBIG beyond */
+#define VFS_FILE_SIZE_MAX  VFS_FILE_MAX_BYTES /* regular file size cap: EFBIG beyond */
 #define VFS_PIPE_SIZE      65536
 #define VFS_CON_RING       8192          /* console input kept for readers (>= 4 KiB promised) */
 #define VFS_CON_LINE       4096          /* canonical line being edited, 4095 chars max */
@@ -157,9 +157,15 @@ struct vfs_node {
             vfs_node_t *parent;   /* counted reference, except the root's (itself) */
             int32_t fd_pid;       /* /proc/<pid>/fd: entries follow pid's fd table; else 0 */
         } dir;
-        struct {
-            uint8_t *data;
-            uint64_t size, cap;
+        struct {                  /* the page cache's (vfs_pcache.c) */
+            uint64_t size;
+            uint64_t pages;       /* page_up(size) / 4096: its object's pages, all allocated */
+            int64_t mem;          /* its memory object (env handle), 0: none yet */
+            uint8_t *win;         /* vfs's window on the object, NULL: not mapped now */
+            const uint8_t *init;  /* the initrd's bytes, until a change or a mapping copies them */
+            vfs_node_t *lru_prev, *lru_next;   /* files with a window, least recently used first */
+            uint32_t writers;     /* descriptions open for writing (exec: ETXTBSY) */
+            uint32_t exec_maps;   /* programs mapped from it (opening it for writing: ETXTBSY) */
         } reg;
         struct {
             char *target;         /* VFS_LNK_TEXT's; NULL for the others */
@@ -200,15 +206,31 @@ void vfs_dir_unlink(vfs_node_t *dir, const char *name);
 int vfs_dir_create(vfs_node_t *dir, const char *name, enum vfs_kind kind, uint32_t mode,
                    vfs_node_t **out);
 bool vfs_dir_is_empty(const vfs_node_t *dir);
-int vfs_reg_resize(vfs_node_t *n, uint64_t size);
 /* A symlink's target as readlink shows it: its text, or what a /proc link names for the caller
  * pid, made in buf (size bytes): /proc/self the decimal pid ("" without a caller, which resolves
  * to ENOENT as Linux's /proc/self does for a kernel thread), exe and fd/<n> a path or
  * "pipe:[ino]" (vfs_procfd.c). */
 const char *vfs_lnk_target(vfs_t *vfs, const vfs_node_t *n, int32_t pid, char *buf, size_t size);
-int vfs_reg_reserve(vfs_node_t *n, uint64_t cap);
 void vfs_now(vfs_t *vfs, struct lx_timespec *ts);
 char *vfs_strdup(const char *s);   /* NULL when out of memory */
+
+/* ---- regular files' bytes: the page cache (vfs_pcache.c) ---- */
+
+void vfs_pcache_init(vfs_t *vfs);   /* the tmpfs size limit, from env->sysinfo */
+/* n's bytes are the archive's [data, data+size) (which stays in place) until changed or mapped */
+void vfs_reg_set_initrd(vfs_node_t *n, const uint8_t *data, uint64_t size);
+int vfs_reg_set_bytes(vfs_node_t *n, const void *data, uint64_t size);   /* copied now */
+/* truncate: 0, -EFBIG, -ENOSPC (the tmpfs limit or a full machine); pages past a smaller size
+ * leave every mapping of the file */
+int vfs_reg_resize(vfs_node_t *n, uint64_t size);
+/* bytes moved between the file at off and a user vector: count, -EFAULT, -EFBIG, -ENOSPC (a
+ * write stores what fits first), -EIO */
+int64_t vfs_reg_read(vfs_t *vfs, vfs_node_t *n, vfs_uio_t *uio, uint64_t off);
+int64_t vfs_reg_write(vfs_t *vfs, vfs_node_t *n, vfs_uio_t *uio, uint64_t off);
+int64_t vfs_reg_pread(vfs_node_t *n, void *buf, uint64_t off, uint64_t len);   /* into vfs */
+/* n's memory object, for a mapping (exec, mmap): made now if needed; -ENOMEM */
+int vfs_reg_mem(vfs_node_t *n, int64_t *mem);
+void vfs_reg_free(vfs_node_t *n);   /* the node goes: its window and handle (mappings stay) */
 
 /* ---- path resolution (vfs_path.c) ---- */
 
@@ -495,6 +517,10 @@ vfs_node_t *vfs_procfd_follow(vfs_t *vfs, const vfs_node_t *lnk);
 /* readlink's text of an exe or fd/<n> link (a path, "pipe:[ino]", "anon_inode:[eventfd]"...)
  * into buf: its length (< size; the caller adds the NUL). */
 size_t vfs_procfd_describe(vfs_t *vfs, const vfs_node_t *lnk, char *buf, size_t size);
+/* A path for the file node n (a name found in the tree, " (deleted)" if it has none any more),
+ * "pipe:[ino]", "anon_inode:[eventfd]"...: its length (< size; the caller adds the NUL). */
+size_t vfs_file_describe(vfs_t *vfs, const vfs_node_t *n, char *buf, size_t size);
+void vfs_exec_denials_free(vfs_t *vfs);   /* vfs_map.c: vfs goes, every program with it */
 
 /* ---- the server state ---- */
 
@@ -512,7 +538,14 @@ struct vfs {
     vfs_pollq_t con_pollq;       /* the console's readiness */
     uint64_t procs_created;      /* vfs_proc_create calls: /proc/stat's processes */
     int32_t last_pid;            /* /proc/loadavg's last field */
-    uint64_t reg_bytes;          /* bytes held by regular files' data (meminfo's Cached) */
+    struct {                     /* the page cache (vfs_pcache.c) */
+        vfs_node_t **denials;    /* vfs_map.c: running programs' files (counted), by id - 1 */
+        size_t ndenials;
+        vfs_node_t *lru_head, *lru_tail;   /* files with a window, least recently used first */
+        uint32_t windows;
+        uint64_t pages;          /* pages regular files hold: tmpfs's used blocks, meminfo's Shmem */
+        uint64_t limit;          /* tmpfs's size limit, pages (half of RAM) */
+    } pc;
     struct {                     /* syslog(2): kernel log positions and console level */
         uint64_t seen, clear;    /* READ stopped here; CLEAR was here */
         int32_t level, saved;    /* CONSOLE_LEVEL; CONSOLE_OFF's saved level (0: none) */

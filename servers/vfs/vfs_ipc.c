@@ -289,6 +289,63 @@ static void g_kstat(void *c, uint64_t out[VFS_KSTAT_N])
     out[6] = mi.cow_reused, out[7] = mi.zero_fill, out[8] = mi.threads;
 }
 
+/* ---- the page cache's memory objects ---- */
+
+/* vfs's windows on file objects: VFS_WINDOWS_MAX slots of VFS_FILE_MAX_BYTES each, far from the
+ * heap (KBOOT_HEAP_VA) and the initrd */
+#define WIN_BASE 0x0000300000000000ull
+static uint64_t win_used[VFS_WINDOWS_MAX / 64];
+
+static int64_t g_mem_create(void *c, uint64_t size)
+{
+    (void)c;
+    int64_t h = k_mem_create(size, 0);
+    return h < 0 ? ke_to_lx(h) : h;
+}
+
+static int g_mem_resize(void *c, int64_t mem, uint64_t size)
+{
+    (void)c;
+    return ke_to_lx(k_mem_resize((int)mem, size));
+}
+
+static int g_mem_commit(void *c, int64_t mem, uint64_t off, uint64_t len)
+{
+    (void)c;
+    return ke_to_lx(k_mem_commit((int)mem, off, len));
+}
+
+static void *g_mem_map(void *c, int64_t mem)
+{
+    (void)c;
+    for (unsigned w = 0; w < VFS_WINDOWS_MAX / 64; w++) {
+        if (win_used[w] == ~0ull)
+            continue;
+        unsigned bit = (unsigned)__builtin_ctzll(~win_used[w]);
+        uint64_t va = WIN_BASE + (uint64_t)(w * 64 + bit) * VFS_FILE_MAX_BYTES;
+        if (k_as_map_mem(ROOT_H_SELF_AS, va, VFS_FILE_MAX_BYTES, KPROT_READ | KPROT_WRITE | KMAP_SHARED,
+                         (int)mem, 0) < 0)
+            return NULL;
+        win_used[w] |= 1ull << bit;
+        return (void *)va;
+    }
+    return NULL;
+}
+
+static void g_mem_unmap(void *c, int64_t mem, void *win)
+{
+    (void)c, (void)mem;
+    uint64_t slot = ((uint64_t)win - WIN_BASE) / VFS_FILE_MAX_BYTES;
+    k_as_unmap(ROOT_H_SELF_AS, (uint64_t)win, VFS_FILE_MAX_BYTES);
+    win_used[slot / 64] &= ~(1ull << (slot % 64));
+}
+
+static void g_mem_release(void *c, int64_t mem)
+{
+    (void)c;
+    k_cap_delete(mem);
+}
+
 const struct vfs_env *vfs_ipc_env(void)
 {
     static const struct vfs_env env = {
@@ -310,6 +367,12 @@ const struct vfs_env *vfs_ipc_env(void)
         .cpuid = g_cpuid,
         .klog_read = g_klog_read,
         .jobctl = g_jobctl,
+        .mem_create = g_mem_create,
+        .mem_resize = g_mem_resize,
+        .mem_commit = g_mem_commit,
+        .mem_map = g_mem_map,
+        .mem_unmap = g_mem_unmap,
+        .mem_release = g_mem_release,
     };
     return &env;
 }
@@ -318,26 +381,74 @@ const struct vfs_env *vfs_ipc_env(void)
 #define MAX_EXEC_FILES 64
 static struct vfs_file *exec_files[MAX_EXEC_FILES];
 
+/* A copy of vfs's handle on a file object, with rights, for a reply to move to procmgr; 0: none. */
+static int64_t mem_share(int64_t mem, uint32_t rights)
+{
+    int64_t h = mem > 0 ? k_cap_copy((int)mem, rights, 0) : 0;
+    return h > 0 ? h : 0;
+}
+
 static int64_t exec_open(vfs_t *vfs, struct ipc_buf *b)
 {
+    static struct vfs_pm_exec_open rep; /* large: not on the stack */
     struct pm_vfs_exec_open *m = (struct pm_vfs_exec_open *)b->mr;
     m->path[VFS_PATH_MAX - 1] = 0;
-    struct vfs_pm_exec_open rep = {0, 0, 0};
+    int32_t pid = (int32_t)m->pid;
+    memset(&rep, 0, offsetof(struct vfs_pm_exec_open, path));
+    rep.path[0] = 0;
     int slot = -1;
     for (int i = 0; i < MAX_EXEC_FILES && slot < 0; i++)
         if (!exec_files[i])
             slot = i;
     struct vfs_file *f;
     uint64_t size;
-    rep.result = slot < 0 ? -LX_ENFILE : vfs_exec_open(vfs, (int32_t)m->pid, m->path, &f, &size);
+    rep.result = slot < 0 ? -LX_ENFILE : vfs_exec_open(vfs, pid, m->path, &f, &size);
+    int64_t cap = 0;
     if (rep.result == 0) {
         exec_files[slot] = f;
         rep.file = (uint64_t)slot;
         rep.size = size;
+        /* the program is mapped from its object, read-only: exec copies nothing */
+        struct vfs_map_info mi;
+        if (vfs_exec_map_info(vfs, pid, f, &mi, rep.path, sizeof rep.path, &rep.deny) == 0) {
+            rep.dev = mi.dev;
+            rep.ino = mi.ino;
+            if (!(cap = mem_share(mi.mem, KR_READ))) {
+                vfs_exec_unmap(vfs, rep.deny);   /* no object to map: exec copies */
+                rep.deny = 0;
+            }
+        }
     }
-    memcpy(b->mr, &rep, sizeof rep);
-    b->len = PROTO_WORDS(sizeof rep);
+    size_t plen = strlen(rep.path) + 1;
+    kmsg_put(0, &rep, offsetof(struct vfs_pm_exec_open, path) + plen);
+    if (cap)
+        kmsg_cap(cap, 1);
     return 0;
+}
+
+static void mmap_open(vfs_t *vfs, struct ipc_buf *b)
+{
+    static struct vfs_pm_mmap rep; /* large: not on the stack */
+    struct pm_vfs_mmap m;
+    memcpy(&m, b->mr, sizeof m);
+    memset(&rep, 0, offsetof(struct vfs_pm_mmap, path));
+    struct vfs_map_info mi;
+    rep.result = vfs_mmap_open(vfs, (int32_t)m.pid, (int32_t)m.fd, m.flags & VFS_MMAP_SHARED,
+                               m.flags & VFS_MMAP_WRITE, &mi, rep.path, sizeof rep.path);
+    int64_t cap = 0;
+    if (rep.result == 0) {
+        rep.flags = (mi.zero ? VFS_MMAP_ZERO : 0) | (mi.writable ? VFS_MMAP_WRITABLE : 0);
+        rep.size = mi.size;
+        rep.dev = mi.dev;
+        rep.ino = mi.ino;
+        if (!mi.zero && !(cap = mem_share(mi.mem, KR_READ | (mi.writable ? KR_MAP : 0))))
+            rep.result = -LX_ENOMEM;
+    } else {
+        rep.path[0] = 0;
+    }
+    kmsg_put(0, &rep, offsetof(struct vfs_pm_mmap, path) + strlen(rep.path) + 1);
+    if (cap)
+        kmsg_cap(cap, 1);
 }
 
 static struct vfs_file *exec_file(uint64_t id)
@@ -489,6 +600,17 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
     }
     case VFS_L_EXEC_OPEN:
         exec_open(vfs, b);
+        if (reply > 0)
+            k_reply(reply);
+        return;
+    case VFS_L_EXEC_DONE: {
+        struct pm_vfs_exec_done m;
+        memcpy(&m, b->mr, sizeof m);
+        r = vfs_exec_unmap(vfs, m.deny);
+        break;
+    }
+    case VFS_L_MMAP:
+        mmap_open(vfs, b);
         if (reply > 0)
             k_reply(reply);
         return;

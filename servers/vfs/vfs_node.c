@@ -6,7 +6,7 @@
  * reference on its parent so ".." of a removed (but still used) directory stays valid.
  *
  * Entry points: vfs_node_new/get/put/free_tree/touch/stat/dtype, vfs_dir_lookup/link/unlink/
- * create/is_empty, vfs_reg_resize/reserve, vfs_lnk_target, vfs_now, vfs_strdup. */
+ * create/is_empty, vfs_lnk_target, vfs_now, vfs_strdup. (Regular files' bytes: vfs_pcache.c.) */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -58,8 +58,7 @@ static void node_free(vfs_node_t *n)
             vfs_node_put(n->u.dir.parent);
         break;
     case VFS_K_REG:
-        n->vfs->reg_bytes -= n->u.reg.cap;
-        free(n->u.reg.data);
+        vfs_reg_free(n);
         break;
     case VFS_K_LNK:
         free(n->u.lnk.target);
@@ -304,37 +303,4 @@ int vfs_dir_create(vfs_node_t *dir, const char *name, enum vfs_kind kind, uint32
 bool vfs_dir_is_empty(const vfs_node_t *dir)
 {
     return dir->u.dir.n == 0;
-}
-
-int vfs_reg_reserve(vfs_node_t *n, uint64_t cap)
-{
-    if (cap <= n->u.reg.cap)
-        return 0;
-    if (cap > VFS_FILE_SIZE_MAX)
-        return -LX_EFBIG;
-    uint64_t want = n->u.reg.cap ? n->u.reg.cap : 256;
-    while (want < cap)
-        want *= 2;
-    if (want > VFS_FILE_SIZE_MAX)
-        want = VFS_FILE_SIZE_MAX;
-    uint8_t *data = realloc(n->u.reg.data, want);
-    if (!data)
-        return -LX_ENOSPC;
-    n->u.reg.data = data;
-    n->vfs->reg_bytes += want - n->u.reg.cap;
-    n->u.reg.cap = want;
-    return 0;
-}
-
-int vfs_reg_resize(vfs_node_t *n, uint64_t size)
-{
-    if (size > n->u.reg.size) {
-        int rc = vfs_reg_reserve(n, size);
-        if (rc < 0)
-            return rc;
-        /* bytes past the old end read as zeros (what used to be there may be stale) */
-        memset(n->u.reg.data + n->u.reg.size, 0, size - n->u.reg.size);
-    }
-    n->u.reg.size = size;
-    return 0;
 }

@@ -11,7 +11,8 @@
  * (vfs_procfd_sync), so it always shows the descriptors open at that moment, in fd order, with
  * Linux's modes (lrwx------ read-write, lr-x------ read-only, l-wx------ write-only).
  *
- * Entry points: vfs_procfd_add, vfs_procfd_sync, vfs_procfd_follow, vfs_procfd_describe. */
+ * Entry points: vfs_procfd_add, vfs_procfd_sync, vfs_procfd_follow, vfs_procfd_describe,
+ * vfs_file_describe. */
 #include <string.h>
 #include "vfs_impl.h"
 
@@ -129,8 +130,7 @@ static const vfs_dirent_t *tree_find(const vfs_node_t *dir, const vfs_node_t *n,
     return NULL;
 }
 
-/* A path for the file behind a description: len, as vfs_procfd_describe. */
-static size_t file_describe(vfs_t *vfs, const vfs_node_t *n, char *buf, size_t size)
+size_t vfs_file_describe(vfs_t *vfs, const vfs_node_t *n, char *buf, size_t size)
 {
     size_t len = 0;
     const char *anon = n->kind == VFS_K_EVENTFD ? "anon_inode:[eventfd]"
@@ -187,5 +187,5 @@ size_t vfs_procfd_describe(vfs_t *vfs, const vfs_node_t *lnk, char *buf, size_t 
         return len;
     }
     vfs_fd_t *slot = vfs_fd_slot(p, lnk->u.lnk.fd);
-    return slot ? file_describe(vfs, slot->file->node, buf, size) : 0;
+    return slot ? vfs_file_describe(vfs, slot->file->node, buf, size) : 0;
 }

@@ -130,7 +130,7 @@ static void fmt_meminfo(vfs_t *vfs, text_t *t)
     struct vfs_sysinfo si;
     sysinfo(vfs, &si);
     /* files live in memory (tmpfs): cached and shared, and not reclaimable without swap */
-    uint64_t cached = vfs->reg_bytes;
+    uint64_t cached = vfs->pc.pages * 4096;
     uint64_t used = si.mem_total > si.mem_free ? si.mem_total - si.mem_free : 0;
     uint64_t anon = used > cached ? used - cached : 0;
     const struct {

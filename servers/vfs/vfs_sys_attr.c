@@ -79,6 +79,8 @@ VFS_SYS_DECL(truncate)
         return -LX_EISDIR;
     if (n->kind != VFS_K_REG || len < 0)
         return -LX_EINVAL;
+    if (n->u.reg.exec_maps)
+        return -LX_ETXTBSY;   /* a running program's file */
     rc = vfs_reg_resize(n, (uint64_t)len);
     if (rc == 0)
         vfs_node_touch(n, true);

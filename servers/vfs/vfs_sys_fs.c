@@ -44,7 +44,9 @@ static void fs_stat(vfs_t *vfs, const vfs_node_t *n, struct lx_statfs *st)
     if (vfs->env.sysinfo)
         vfs->env.sysinfo(vfs->env.ctx, &si);
     uint64_t pages = si.mem_total / FS_PAGE / 2;   /* tmpfs's default size= and nr_inodes= */
-    uint64_t used = (vfs->reg_bytes + FS_PAGE - 1) / FS_PAGE;
+    if (vfs->pc.limit < pages)
+        pages = vfs->pc.limit;                     /* the page cache's limit (vfs_pcache.c) */
+    uint64_t used = vfs->pc.pages;
     uint64_t nodes = vfs->next_ino - 1;
     st->f_type = LX_TMPFS_MAGIC;
     st->f_blocks = pages;

@@ -4,7 +4,8 @@
  * Linux's order of checks is kept where programs can tell: EMFILE before anything is created;
  * O_CREAT|O_EXCL never follows a final symlink; O_NOFOLLOW on a symlink is ELOOP (unless
  * O_PATH); directories cannot be opened for writing, with O_CREAT or with O_TRUNC (EISDIR);
- * O_TRUNC truncates even a read-only open, as Linux does. A pipe node (a FIFO, or a pipe reached
+ * O_TRUNC truncates even a read-only open, as Linux does; a running program's file cannot be
+ * opened for writing or truncated (ETXTBSY: its processes map its pages). A pipe node (a FIFO, or a pipe reached
  * through /proc/<pid>/fd) opens by vfs_fifo_open's rules, which may make the open wait; a device
  * node no driver here answers is ENXIO. Opening the console makes it the controlling terminal of
  * a session leader that has none (unless O_NOCTTY); /dev/tty is the caller's controlling
@@ -67,6 +68,8 @@ static int open_resolve(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath
             return -LX_EACCES;
         if (n->kind == VFS_K_DEV && n->u.dev == VFS_DEV_NONE)
             return -LX_ENXIO;
+        if (n->kind == VFS_K_REG && wants_write && n->u.reg.exec_maps)
+            return -LX_ETXTBSY;   /* a running program's pages are this file's */
         if ((flags & LX_O_TRUNC) && n->kind == VFS_K_REG && n->u.reg.size > 0) {
             rc = vfs_reg_resize(n, 0);
             if (rc < 0)

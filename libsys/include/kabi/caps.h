@@ -27,6 +27,7 @@ enum kobj_type {
 #define ROOT_H_SELF_AS 1     /* its own address space (KR_MAP) */
 #define ROOT_H_SELF_THREAD 2 /* its first thread */
 #define ROOT_H_CONTROL 3     /* the machine control object (every root server, for now) */
+#define ROOT_H_CLOCK 4       /* the clock page (KR_READ): a memory object, kabi/clock.h */
 #define ROOT_H_EP_BASE 8     /* ROOT_H_EP_BASE + i: the endpoint of root server i (in module
                               * order); full rights on its own, KR_SEND|KR_GRANT on the others' */
 

@@ -40,6 +40,10 @@
 #define LX_MADV_DONTNEED   4
 #define LX_MADV_FREE       8
 
+#define LX_MS_ASYNC      1
+#define LX_MS_INVALIDATE 2
+#define LX_MS_SYNC       4
+
 #define LX_PAGE_SIZE 4096ull
 
 #endif

@@ -39,6 +39,8 @@ enum vfs_label {
     VFS_L_PIDFD_OPEN,   /* call: a new pidfd in a process's table (struct pm_vfs_pidfd_open) */
     VFS_L_PIDFD_GET,    /* call: what a process's fd names (reply struct vfs_pm_pidfd) */
     VFS_L_FD_CLOSE,     /* call: close a process's fd (struct pm_vfs_fd) */
+    VFS_L_MMAP,         /* call: mmap of a descriptor; the reply's caps[0] is the file's object */
+    VFS_L_EXEC_DONE,    /* call: the last mapping of a program went (struct pm_vfs_exec_done) */
 };
 
 /* notification bits */
@@ -95,9 +97,37 @@ struct pm_vfs_exec_open {
     int64_t pid;
     char path[VFS_PATH_MAX];
 };
+/* The reply to VFS_L_EXEC_OPEN. With result 0, caps[0] (if ncaps) is the file's memory object
+ * (the page cache's, rights KR_READ: exec maps the program from it, private), path the file's
+ * name for /proc/<pid>/maps, and deny the denial of writing the file that goes with the object:
+ * procmgr gives it back (VFS_L_EXEC_DONE) when the last range mapping the program goes. */
 struct vfs_pm_exec_open {
     int64_t result;
     uint64_t file, size;
+    uint64_t dev, ino;
+    uint64_t deny;
+    char path[VFS_PATH_MAX];
+};
+struct pm_vfs_exec_done {
+    uint64_t deny;
+};
+
+/* mmap of a descriptor: procmgr asks for the file's memory object. The reply (struct vfs_pm_mmap)
+ * carries it in caps[0] (rights KR_READ, and KR_MAP when the description is open for writing),
+ * except for /dev/zero (VFS_MMAP_ZERO: anonymous memory). */
+struct pm_vfs_mmap {
+    int64_t pid, fd;
+    uint64_t flags;     /* VFS_MMAP_SHARED, VFS_MMAP_WRITE */
+};
+#define VFS_MMAP_SHARED 0x1   /* request: MAP_SHARED */
+#define VFS_MMAP_WRITE 0x2    /* request: PROT_WRITE */
+#define VFS_MMAP_ZERO 0x4     /* reply: /dev/zero */
+#define VFS_MMAP_WRITABLE 0x8 /* reply: the object may be mapped shared and writable */
+struct vfs_pm_mmap {
+    int64_t result;     /* 0, -EBADF, -EACCES, -ENODEV, -ENOMEM */
+    uint64_t flags;
+    uint64_t size, dev, ino;
+    char path[VFS_PATH_MAX];
 };
 
 #define VFS_READ_MAX 3584
@@ -183,6 +213,8 @@ PROTO_FITS(struct pm_vfs_syscall);
 PROTO_FITS(struct pm_vfs_exec_open);
 PROTO_FITS(struct vfs_pm_file_read);
 PROTO_FITS(struct vfs_pm_events);
+PROTO_FITS(struct vfs_pm_exec_open);
+PROTO_FITS(struct vfs_pm_mmap);
 
 /* words a payload of `bytes` takes in mr[] */
 #define PROTO_WORDS(bytes) (uint32_t)(((bytes) + 7) / 8)

@@ -2,9 +2,10 @@
  * the monotonic clock, calibrated against PIT channel 2. Under QEMU's -icount the TSC counts guest
  * instructions, which is what the benchmarks rely on.
  * Entry points: arch_timer_init, arch_irq_unmask, arch_pic_eoi, arch_tsc, arch_tsc_hz, arch_clock_ns,
- * arch_tsc_to_ns, arch_ns_to_tsc. */
+ * arch_tsc_to_ns, arch_ns_to_tsc, arch_tsc_boot. */
 #include "arch.h"
 #include "io.h"
+#include "kabi/clock.h"
 #include "kprintf.h"
 
 #define PIC1 0x20
@@ -85,10 +86,15 @@ uint64_t arch_tsc_hz(void)
     return tsc_hz;
 }
 
+uint64_t arch_tsc_boot(void)
+{
+    return tsc_boot;
+}
+
 uint64_t arch_tsc_to_ns(uint64_t t)
 {
-    /* split to avoid overflowing t * 1e9 */
-    return (t / tsc_hz) * 1000000000ull + (t % tsc_hz) * 1000000000ull / tsc_hz;
+    /* the clock page's conversion: user programs reading the page get the same nanoseconds */
+    return kclock_tsc_to_ns(t, tsc_hz);
 }
 
 uint64_t arch_ns_to_tsc(uint64_t ns)

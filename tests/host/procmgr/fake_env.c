@@ -162,7 +162,7 @@ static int fk_as_map(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot)
             i--;
         }
         sp->pages[i] = (fk_page_t){p, prot & ~PM_AS_SHARED, calloc(1, FK_PAGE), object,
-                                   object ? p - va : 0};
+                                   object ? p - va : 0, 0};
         sp->n++;
     }
     return 0;
@@ -504,8 +504,143 @@ static void fk_vfs_procfs_done(void *ctx, uint64_t id, int64_t count)
     fk_ev(ctx, FK_EV_VFS_PROCFS_DONE, id, (uint64_t)count, 0);
 }
 
+/* ---- memory objects ---- */
+
+static uint64_t fk_mem_new(fake_t *fk, enum fk_mem_kind kind, int file)
+{
+    for (uint64_t h = 1; h < FK_MAX_MEM; h++)
+        if (fk->mems[h].kind == FK_MEM_FREE) {
+            fk->mems[h] = (fk_mem_t){kind, file};
+            return h;
+        }
+    fail_msg("fake: out of memory-object handles");
+    return 0;
+}
+
+static fk_mem_t *fk_mem_of(fake_t *fk, uint64_t h)
+{
+    assert_true(h > 0 && h < FK_MAX_MEM && fk->mems[h].kind != FK_MEM_FREE);
+    return &fk->mems[h];
+}
+
+int fk_live_mems(fake_t *fk)
+{
+    int n = 0;
+    for (int h = 1; h < FK_MAX_MEM; h++)
+        n += fk->mems[h].kind != FK_MEM_FREE;
+    return n;
+}
+
+static void fk_mem_release(void *ctx, pm_mem_t mem)
+{
+    fake_t *fk = ctx;
+    fk_mem_of(fk, mem)->kind = FK_MEM_FREE;
+    fk_ev(fk, FK_EV_MEM_RELEASE, mem, 0, 0);
+}
+
+/* the byte at offset off of object h (zero past a file's end) */
+static uint8_t fk_mem_byte(fake_t *fk, uint64_t h, uint64_t off)
+{
+    fk_mem_t *m = fk_mem_of(fk, h);
+    if (m->kind == FK_MEM_VDSO)
+        return off < 4 ? (uint8_t)"\177ELF"[off] : 0;
+    if (m->kind != FK_MEM_FILE)
+        return 0;
+    const fk_file_t *f = &fk->files[m->file];
+    return off < f->size ? f->data[off] : 0;
+}
+
+/* The object's pages, as they are now, in the pages of the range (a copy: the fake's spaces
+ * hold bytes, and what the tests read back is the same). */
+static int fk_as_map_mem(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot, pm_mem_t mem,
+                         uint64_t off)
+{
+    fake_t *fk = ctx;
+    fk_mem_of(fk, mem);
+    assert_true(off % FK_PAGE == 0);
+    assert_true(fk->nmapmem < FK_MAX_MAPMEM);
+    fk->mapmem[fk->nmapmem++] = (fk_mapmem_t){as, va, len, prot, mem, off};
+    int r = fk_as_map(ctx, as, va, len, prot & ~PM_AS_SHARED);
+    fk->ev[fk->nev - 1] = (fk_event_t){FK_EV_AS_MAP_MEM, as, va, len};   /* not an as_map */
+    if (r)
+        return r;
+    fk_space_t *sp = &fk->spaces[fk_space_of(fk, as)];
+    for (uint64_t p = 0; p < len; p += FK_PAGE) {
+        fk_page_t *pg = fk_page_find(sp, va + p);
+        pg->mem = mem;
+        for (uint64_t b = 0; b < FK_PAGE; b++)
+            pg->data[b] = fk_mem_byte(fk, mem, off + p + b);
+    }
+    return 0;
+}
+
+void fk_fd_set(fake_t *fk, int fd, const char *path, uint32_t flags, int err)
+{
+    assert_true(fd >= 0 && fd < FK_MAX_FDS);
+    int file = -1;
+    for (int i = 0; path && i < fk->nfiles; i++)
+        if (strcmp(fk->files[i].path, path) == 0)
+            file = i;
+    assert_true(!path || file >= 0);
+    fk->fds[fd] = (fk_fd_t){file, flags, err, true};
+}
+
+static int fk_vfs_mmap_open(void *ctx, int32_t pid, int32_t fd, int shared, int write,
+                            pm_fileinfo_t *fi)
+{
+    fake_t *fk = ctx;
+    (void)pid;
+    if (fd < 0 || fd >= FK_MAX_FDS || !fk->fds[fd].used)
+        return -LX_EBADF;
+    const fk_fd_t *d = &fk->fds[fd];
+    if (d->err)
+        return d->err;
+    if (shared && write && !(d->flags & PM_FILE_WRITABLE))
+        return -LX_EACCES;
+    memset(fi, 0, sizeof(*fi));
+    fi->flags = d->flags;
+    if (d->file < 0) {
+        fi->flags |= PM_FILE_ZERO;
+        fi->path = strdup("/dev/zero");
+        return 0;
+    }
+    fi->mem = fk_mem_new(fk, FK_MEM_FILE, d->file);
+    fi->size = fk->files[d->file].size;
+    fi->dev = 1;
+    fi->ino = 100 + (uint64_t)d->file;
+    fi->path = strdup(fk->files[d->file].path);
+    return 0;
+}
+
+static void fk_vfs_exec_done(void *ctx, uint64_t deny)
+{
+    fake_t *fk = ctx;
+    assert_true(deny > 0 && deny <= fk->next_deny);
+    assert_true(fk->denials > 0);
+    fk->denials--;
+    fk_ev(fk, FK_EV_EXEC_DONE, deny, 0, 0);
+}
+
+static uint64_t fk_as_resident(void *ctx, pm_as_t as)
+{
+    fake_t *fk = ctx;
+    int s = fk_space_of(fk, as);
+    return fk->resident[s] ? fk->resident[s] : fk->spaces[s].n;
+}
+
+static void fk_vdso(void *ctx, pm_vdso_t *out)
+{
+    fake_t *fk = ctx;
+    memset(out, 0, sizeof(*out));
+    if (fk->no_vdso)
+        return;
+    out->image = fk_mem_new(fk, FK_MEM_VDSO, 0);
+    out->size = fk->vdso_size;
+    out->clock = fk_mem_new(fk, FK_MEM_CLOCK, 0);
+}
+
 static int fk_vfs_exec_open(void *ctx, int32_t pid, const char *path, uint64_t *file,
-                            uint64_t *size)
+                            uint64_t *size, pm_fileinfo_t *fi)
 {
     fake_t *fk = ctx;
     (void)pid;
@@ -521,6 +656,16 @@ static int fk_vfs_exec_open(void *ctx, int32_t pid, const char *path, uint64_t *
                 *file = (uint64_t)h;
                 *size = fk->files[i].size;
                 fk_ev(fk, FK_EV_VFS_OPEN, (uint64_t)h, (uint64_t)i, 0);
+                if (fi) {
+                    memset(fi, 0, sizeof(*fi));
+                    fi->mem = fk->no_file_mem ? 0 : fk_mem_new(fk, FK_MEM_FILE, i);
+                    fi->deny = fi->mem ? ++fk->next_deny : 0;
+                    fk->denials += fi->deny != 0;
+                    fi->size = fk->files[i].size;
+                    fi->dev = 1;
+                    fi->ino = 100 + (uint64_t)i;
+                    fi->path = strdup(path);
+                }
                 return 0;
             }
         fail_msg("fake: out of open files");
@@ -550,6 +695,7 @@ static int fk_vfs_file_load(void *ctx, uint64_t file, uint64_t off, uint64_t len
 {
     fake_t *fk = ctx;
     fk_file_t *f = fk_open_file(fk, file);
+    fk->file_loads++;
     if (off > f->size || len > f->size - off)
         return -LX_EIO;
     return fk_space_rw(fk, fk_space_of(fk, as), f->data + off, va, len, true);
@@ -616,7 +762,19 @@ static uint64_t fk_total_memory(void *ctx)
 
 fake_t *fk_new(void)
 {
+    return fk_new_opts(true);
+}
+
+fake_t *fk_new_opts(bool vdso)
+{
+    return fk_new_with(vdso, 64ull << 20);
+}
+
+fake_t *fk_new_with(bool vdso, uint64_t free_mem)
+{
     fake_t *fk = calloc(1, sizeof(*fk));
+    fk->no_vdso = !vdso;
+    fk->vdso_size = 2 * FK_PAGE;
     for (int i = 0; i < FK_MAX_AS; i++)
         fk->ash[i] = -1;
     for (int i = 0; i < FK_MAX_OPEN; i++)
@@ -624,7 +782,7 @@ fake_t *fk_new(void)
     fk->next_tok = 1;
     fk->mono = 5000000000ull;          /* 5 s after boot */
     fk->real = 1700000000ull * 1000000000ull;
-    fk->free_mem = 64ull << 20;
+    fk->free_mem = free_mem;
     fk->total_mem = 128ull << 20;
     fk->fail_as_map_after = -1;
     fk->env = (struct pm_env){
@@ -674,6 +832,12 @@ fake_t *fk_new(void)
         .vfs_pidfd_get = fk_vfs_pidfd_get,
         .vfs_fd_close = fk_vfs_fd_close,
         .as_page_id = fk_as_page_id,
+        .as_map_mem = fk_as_map_mem,
+        .mem_release = fk_mem_release,
+        .vfs_mmap_open = fk_vfs_mmap_open,
+        .as_resident = fk_as_resident,
+        .vdso = fk_vdso,
+        .vfs_exec_done = fk_vfs_exec_done,
     };
     fk->pm = pm_create(&fk->env);
     assert_non_null(fk->pm);

@@ -21,6 +21,9 @@
 #define FK_MAX_TOKENS  4096
 #define FK_MAX_EVENTS  8192
 #define FK_MAX_LOGS    128
+#define FK_MAX_MEM     512
+#define FK_MAX_FDS     16
+#define FK_MAX_MAPMEM  256
 
 enum fk_ev {
     FK_EV_REPLY, FK_EV_DROP, FK_EV_FORWARD,
@@ -37,7 +40,32 @@ enum fk_ev {
     FK_EV_AS_FORK,           /* (source handle, new handle, new space) */
     FK_EV_VFS_INTERRUPT,     /* (tid, 1 if a call was handed back) */
     FK_EV_VFS_FD_CLOSE,      /* (pid, fd) */
+    FK_EV_AS_MAP_MEM,        /* (as, va, len): details in fk->mapmem[] */
+    FK_EV_MEM_RELEASE,       /* (mem handle) */
+    FK_EV_EXEC_DONE,         /* (deny id) */
 };
+
+/* One as_map_mem call. */
+typedef struct fk_mapmem {
+    uint64_t as, va, len;
+    int prot;                /* with PM_AS_SHARED */
+    uint64_t mem, off;
+} fk_mapmem_t;
+
+/* A memory-object handle procmgr holds: a file's (exec, mmap), the vDSO's, the clock page's. */
+enum fk_mem_kind { FK_MEM_FREE, FK_MEM_FILE, FK_MEM_VDSO, FK_MEM_CLOCK };
+typedef struct fk_mem {
+    enum fk_mem_kind kind;
+    int file;                /* FK_MEM_FILE: index in files[] */
+} fk_mem_t;
+
+/* A descriptor "vfs" has for mmap (fk_fd_set). */
+typedef struct fk_fd {
+    int file;                /* index in files[], -1: /dev/zero */
+    uint32_t flags;          /* PM_FILE_WRITABLE... */
+    int err;                 /* non-zero: vfs_mmap_open fails with it */
+    bool used;
+} fk_fd_t;
 
 typedef struct fk_event {
     enum fk_ev kind;
@@ -52,6 +80,7 @@ typedef struct fk_page {
     uint8_t *data;
     uint64_t object;       /* mapped with PM_AS_SHARED: the "memory object" (kept by fork) */
     uint64_t offset;       /* ... and the page's offset in it */
+    uint64_t mem;          /* the object it maps (as_map_mem), 0: anonymous */
 } fk_page_t;
 
 /* a pidfd "vfs" made (fk_vfs_pidfd_open) */
@@ -127,9 +156,26 @@ struct fake {
     fk_pidfd_t pidfds[FK_MAX_PIDFDS];
     int fail_pidfd_open;           /* error for the next vfs_pidfd_open, 0 none */
     uint64_t next_object;          /* shared-memory object numbers */
+    /* memory objects: handles (index), as_map_mem calls, descriptors for mmap */
+    fk_mem_t mems[FK_MAX_MEM];
+    fk_mapmem_t mapmem[FK_MAX_MAPMEM];
+    int nmapmem;
+    fk_fd_t fds[FK_MAX_FDS];
+    bool no_file_mem;              /* vfs_exec_open gives no object: exec copies */
+    uint64_t next_deny;            /* the denial id vfs_exec_open gives next */
+    int denials;                   /* given and not yet done */
+    int file_loads;                /* vfs_file_load calls (exec copying) */
+    bool no_vdso;                  /* set before fk_new's pm_create: no vDSO */
+    uint64_t vdso_size;            /* the fake vDSO image's size (a page multiple) */
+    uint64_t resident[FK_MAX_AS];  /* as_resident by space index (0: its page count) */
 };
 
 fake_t *fk_new(void);
+fake_t *fk_new_opts(bool vdso);   /* fk_new with or without a vDSO */
+fake_t *fk_new_with(bool vdso, uint64_t free_mem);   /* ... and a machine of free_mem bytes */
+int fk_live_mems(fake_t *fk);     /* memory-object handles procmgr holds */
+/* descriptor fd of every process maps file `path` (NULL: /dev/zero) with flags, or fails */
+void fk_fd_set(fake_t *fk, int fd, const char *path, uint32_t flags, int err);
 void fk_free(fake_t *fk);
 /* pm_create + a standard /sbin/init image + pm_start_init; asserts success. */
 void fk_boot(fake_t *fk);

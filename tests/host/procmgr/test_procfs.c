@@ -372,8 +372,9 @@ static void test_long_cmdline(void **state)
     fk_free(fk);
 }
 
-/* maps: Linux's line format, one per mapping in address order, the stack and heap named at
- * column 74, a slice at any offset agreeing with the whole text */
+/* maps: Linux's line format, one per mapping in address order, the program's file mappings with
+ * their offset, device, inode and path, the stack, heap, vDSO and clock page named at column 74,
+ * a slice at any offset agreeing with the whole text */
 static void test_maps(void **state)
 {
     (void)state;
@@ -382,7 +383,7 @@ static void test_maps(void **state)
     int64_t n = text_of(fk, 1, PM_PROCFS_MAPS, text, sizeof text);
     assert_true(n > 0);
     assert_int_equal(text[n - 1], '\n');
-    int lines = 0, stack = 0;
+    int lines = 0, stack = 0, prog = 0, vdso = 0, vvar = 0;
     unsigned long prev_end = 0;
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         unsigned long start, end, off, ino;
@@ -395,10 +396,22 @@ static void test_maps(void **state)
         assert_true(start < end && start >= prev_end);
         assert_int_equal(strlen(perms), 4);
         assert_int_equal(perms[3], 'p');
-        assert_int_equal(off + maj + min + ino, 0);
+        bool file = line[name] == '/';
+        if (file) {   /* the fake's files are on device 1, inode 100 + their index */
+            assert_string_equal(line + name, "/sbin/init");
+            assert_int_equal(maj, 0);
+            assert_int_equal(min, 1);
+            assert_int_equal(ino, 100);
+            assert_int_equal(off % 4096, 0);
+            prog++;
+        } else {
+            assert_int_equal(off + maj + min + ino, 0);
+        }
         if (line[name]) {
             assert_int_equal(name, 73);   /* padded to column 74, as show_map_vma */
             stack += strcmp(line + name, "[stack]") == 0;
+            vdso += strcmp(line + name, "[vdso]") == 0;
+            vvar += strcmp(line + name, "[vvar]") == 0;
         } else {
             assert_int_equal(line[strlen(line) - 1], ' ');   /* "... 0 " */
         }
@@ -407,6 +420,9 @@ static void test_maps(void **state)
     }
     assert_true(lines >= 2);
     assert_int_equal(stack, 1);
+    assert_int_equal(prog, 2);   /* text, and the data's file page (the rest of bss is anonymous) */
+    assert_int_equal(vdso, 1);
+    assert_int_equal(vvar, 1);
     /* slices agree with the whole */
     char whole[8192], part[16];
     n = text_of(fk, 1, PM_PROCFS_MAPS, whole, sizeof whole);

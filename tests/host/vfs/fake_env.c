@@ -9,7 +9,120 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "fake_env.h"
+
+/* ---- memory objects (the page cache's storage) ---- */
+
+#define FAKE_PAGE 4096ull
+
+fake_mem_t *fake_mem_of(fake_t *fk, int64_t h)
+{
+    assert_true(h > 0 && h <= FAKE_MAXMEM);
+    fake_mem_t *m = &fk->mems[h - 1];
+    assert_true(m->used);   /* a released handle used again */
+    return m;
+}
+
+int fake_mem_live(fake_t *fk)
+{
+    int n = 0;
+    for (int i = 0; i < FAKE_MAXMEM; i++)
+        n += fk->mems[i].used;
+    return n;
+}
+
+static void fake_mem_set_size(fake_mem_t *m, uint64_t size)
+{
+    assert_true(size % FAKE_PAGE == 0 && size <= VFS_FILE_MAX_BYTES);
+    if (size < m->size) {   /* the pages past the end go: zero when they come back */
+        assert_int_equal(madvise(m->base + size, m->size - size, MADV_DONTNEED), 0);
+        assert_int_equal(mprotect(m->base + size, m->size - size, PROT_NONE), 0);
+    } else if (size > m->size) {
+        assert_int_equal(mprotect(m->base + m->size, size - m->size, PROT_READ | PROT_WRITE), 0);
+    }
+    m->size = size;
+}
+
+static int64_t fake_mem_create(void *ctx, uint64_t size)
+{
+    fake_t *fk = ctx;
+    for (int i = 0; i < FAKE_MAXMEM; i++) {
+        fake_mem_t *m = &fk->mems[i];
+        if (m->used)
+            continue;
+        void *b = mmap(NULL, VFS_FILE_MAX_BYTES, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        assert_true(b != MAP_FAILED);
+        *m = (fake_mem_t){.used = true, .base = b};
+        fake_mem_set_size(m, size);
+        fk->mem_creates++;
+        return i + 1;
+    }
+    return -LX_ENOMEM;
+}
+
+static int fake_mem_resize(void *ctx, int64_t h, uint64_t size)
+{
+    fake_t *fk = ctx;
+    fake_mem_t *m = fake_mem_of(fk, h);
+    fake_mem_set_size(m, size);
+    uint64_t pages = size / FAKE_PAGE;
+    if (m->committed > pages) {
+        fk->mem_free_pages += m->committed - pages;
+        m->committed = pages;
+    }
+    return 0;
+}
+
+static int fake_mem_commit(void *ctx, int64_t h, uint64_t off, uint64_t len)
+{
+    fake_t *fk = ctx;
+    fake_mem_t *m = fake_mem_of(fk, h);
+    assert_true(off % FAKE_PAGE == 0 && len % FAKE_PAGE == 0 && off + len <= m->size);
+    uint64_t pages = len / FAKE_PAGE;
+    if (pages > fk->mem_free_pages) {   /* the real call keeps what it got: the caller undoes */
+        m->committed += fk->mem_free_pages;
+        fk->mem_free_pages = 0;
+        return -LX_ENOMEM;
+    }
+    fk->mem_free_pages -= pages;
+    m->committed += pages;
+    return 0;
+}
+
+static void *fake_mem_map(void *ctx, int64_t h)
+{
+    fake_t *fk = ctx;
+    fake_mem_t *m = fake_mem_of(fk, h);
+    assert_int_equal(m->windows, 0);   /* one window per file */
+    if (fk->window_limit && fk->windows >= fk->window_limit)
+        return NULL;   /* no room: vfs must let another window go */
+    m->windows++;
+    fk->windows++;
+    return m->base;
+}
+
+static void fake_mem_unmap(void *ctx, int64_t h, void *win)
+{
+    fake_t *fk = ctx;
+    fake_mem_t *m = fake_mem_of(fk, h);
+    assert_ptr_equal(win, m->base);
+    assert_true(m->windows > 0);
+    m->windows--;
+    fk->windows--;
+}
+
+static void fake_mem_release(void *ctx, int64_t h)
+{
+    fake_t *fk = ctx;
+    fake_mem_t *m = fake_mem_of(fk, h);
+    assert_int_equal(m->windows, 0);   /* vfs lets its window go first */
+    fk->mem_free_pages += m->committed;
+    munmap(m->base, VFS_FILE_MAX_BYTES);
+    memset(m, 0, sizeof *m);
+    fk->mem_releases++;
+}
 
 static uint8_t *fake_arena(fake_t *fk, int32_t pid)
 {
@@ -286,7 +399,14 @@ fake_t *fake_new(void)
         .cpuid = fake_cpuid,
         .klog_read = fake_klog_read,
         .jobctl = fake_jobctl,
+        .mem_create = fake_mem_create,
+        .mem_resize = fake_mem_resize,
+        .mem_commit = fake_mem_commit,
+        .mem_map = fake_mem_map,
+        .mem_unmap = fake_mem_unmap,
+        .mem_release = fake_mem_release,
     };
+    fk->mem_free_pages = UINT64_MAX / 2;
     fk->clock.tv_sec = 1700000000;
     fk->mono = 5000000000ull;   /* 5 s after boot */
     fk->next_token = 1000;
@@ -300,6 +420,12 @@ void fake_free(fake_t *fk)
 {
     if (fk->vfs)
         vfs_destroy(fk->vfs);
+    /* every file went with the tree: every object handle was let go */
+    for (int i = 0; i < FAKE_MAXMEM; i++)
+        if (fk->mems[i].used) {
+            fprintf(stderr, "fake_env: memory object %d left behind\n", i + 1);
+            abort();
+        }
     for (int i = 0; i < FAKE_MAXPROC; i++)
         free(fk->procs[i].mem);
     free(fk);

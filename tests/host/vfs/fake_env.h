@@ -48,8 +48,24 @@ typedef struct fake_jobctl {   /* a background terminal call vfs handed to "proc
     uint64_t nr, a[6];
 } fake_jobctl_t;
 
+/* A memory object of the page cache: host address space reserved for its largest size, the part
+ * below its size readable and writable, the rest inaccessible (so vfs touching a window past the
+ * object's end crashes the test, as it would fault in the real system). */
+#define FAKE_MAXMEM 1024
+typedef struct fake_mem {
+    bool used;
+    uint64_t size;        /* bytes */
+    uint64_t committed;   /* pages charged to fk->mem_free_pages */
+    uint8_t *base;
+    int windows;          /* mem_map without mem_unmap */
+} fake_mem_t;
+
 typedef struct fake {
     struct vfs_env env;
+    fake_mem_t mems[FAKE_MAXMEM];   /* handle h is mems[h - 1] */
+    uint64_t mem_free_pages;  /* what mem_commit may still take (the machine's free memory) */
+    int mem_creates, mem_releases;
+    int windows, window_limit; /* mem_map windows now, and the most (0: any number) */
     vfs_t *vfs;
     struct {
         int32_t pid;
@@ -82,6 +98,8 @@ typedef struct fake {
 } fake_t;
 
 fake_t *fake_new(void);            /* with a fresh vfs */
+int fake_mem_live(fake_t *fk);     /* memory objects vfs holds */
+fake_mem_t *fake_mem_of(fake_t *fk, int64_t h);
 /* Move the monotonic (and the realtime) clock on by ns and deliver the timer notification vfs
  * asked for, if it is due. */
 void fake_advance(fake_t *fk, uint64_t ns);
