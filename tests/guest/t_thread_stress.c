@@ -49,7 +49,8 @@ static void take(struct snapshot *s)
         s->fds += gt_fd_is_open(fd);
 }
 
-static void check_same(const struct snapshot *a, const struct snapshot *b)
+/* slack: bytes of free memory the servers may keep as a high-water mark (0: exact) */
+static void check_same(const struct snapshot *a, const struct snapshot *b, long long slack)
 {
     gt_note("freeram %llu -> %llu bytes (%+lld)", a->freeram, b->freeram,
             (long long)(b->freeram - a->freeram));
@@ -58,7 +59,9 @@ static void check_same(const struct snapshot *a, const struct snapshot *b)
     CHECK_EQ(b->fds, a->fds);
     if (os_is_kestrel()) {
         /* KESTREL: exact accounting */
-        CHECK_EQ(b->freeram, a->freeram);
+        long long lost = (long long)a->freeram - (long long)b->freeram;
+        if (lost < 0 || lost > slack)
+            CHECK_EQ(b->freeram, a->freeram);
         CHECK_EQ(b->kthreads, a->kthreads);
         CHECK_EQ(b->files, a->files);
     }
@@ -73,9 +76,11 @@ static void test_create_join_10000(void)
 {
     pthread_t t;
     struct snapshot before, after;
-    /* warm-up: first-use allocations (of a thread, and of reading the counters) */
+    /* warm-up: first-use allocations (of a thread, of reading the counters, and of libc's first
+     * clock_gettime, which writes its vDSO pointer into a copy-on-write data page) */
     REQUIRE(pthread_create(&t, NULL, ret_arg, NULL) == 0);
     REQUIRE(pthread_join(t, NULL) == 0);
+    (void)gt_now_ns();
     take(&before);
     take(&before);
     long long t0 = gt_now_ns();
@@ -98,7 +103,7 @@ static void test_create_join_10000(void)
     CHECK_EQ(failed, 0);
     CHECK_EQ(wrong, 0);
     gt_note("10000 create+join in %lld ms, %lld us each", el / 1000000, el / 1000 / 10000);
-    check_same(&before, &after);
+    check_same(&before, &after, 0);
 }
 
 static _Atomic int detached_left;
@@ -143,8 +148,19 @@ static void test_detached_200(void)
     detached_round();
     take(&before);
     detached_round();
-    take(&after);
-    check_same(&before, &after);
+    /* the last threads' ends may still be under way in the servers after /proc says 1 thread:
+     * give them a moment (a leak never settles, and fails below) */
+    for (int i = 0; i < 200; i++) {
+        take(&after);
+        if (after.freeram == before.freeram && after.kthreads == before.kthreads)
+            break;
+        gt_sleep_ms(5);
+    }
+    /* 200 threads end in an order the scheduler picks, and the stacks they unmap leave the
+     * mapping list (procmgr's heap) as fragmented as that order makes it: the servers' heaps
+     * may keep a page or two more than after the warm-up round. A leak of anything per thread
+     * is 200 times larger. */
+    check_same(&before, &after, 16 * 4096);
 }
 
 static const struct gt_test tests[] = {
