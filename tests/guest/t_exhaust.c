@@ -15,7 +15,10 @@
  *                         heuristic as Linux's, the exec fails with ENOMEM), the system intact
  *   memory_hog            a child touching 4 GiB (the machine has 1) dies of SIGKILL while this
  *                         process's pipe round trips and /proc reads keep succeeding, during
- *                         and after; its memory comes back (KESTREL only)
+ *                         and after; its memory comes back; the sleeper's longest gap over it
+ *                         all is reported (KESTREL only)
+ *   sleeper_big_read      the sleeper's longest gap while this process reads 1 GiB of /dev/zero
+ *                         into a MAP_NORESERVE buffer in one read(): reported
  *   spawn_bomb            posix_spawn of children that wait on a pipe, until it fails: EAGAIN;
  *                         once they are let go and reaped, spawning works and the process
  *                         count is back (KESTREL only: root has no limit on Linux)
@@ -237,7 +240,11 @@ static void test_memory_hog(void)
         return;
     }
     servers_answer(); /* its pages and the servers' first-use allocations, before the hog */
+    struct sleeper *s = sleeper_mem();
+    REQUIRE(s != NULL);
     unsigned long long before = free_ram();
+    pid_t sl = sleeper_start(s);
+    REQUIRE(sl > 0);
     char path[256];
     gt_test_prog(path, sizeof path, "t_child");
     char *argv[] = {"t_child", "hog", "4096", NULL};
@@ -251,6 +258,9 @@ static void test_memory_hog(void)
     }
     CHECK_EQ(r, pid);
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    long long gap = sleeper_stop(s, sl);
+    munmap(s, 4096);
+    gt_note("the sleeper's longest gap while the hog filled memory and died: %lld us", gap / 1000);
     gt_note("%d round trips and /proc reads while the hog ran, %d failed", during, failed);
     CHECK_EQ(failed, 0);
     CHECK(during > 0);
@@ -258,6 +268,30 @@ static void test_memory_hog(void)
     unsigned long long after = free_ram();
     gt_note("free memory %llu -> %llu KiB", before >> 10, after >> 10);
     CHECK(after + (256u << 10) >= before); /* its gigabyte is back (servers' bookkeeping aside) */
+}
+
+static void test_sleeper_big_read(void)
+{
+    const size_t len = 1ull << 30;
+    char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_FLAGS, -1, 0);
+    REQUIRE(m != MAP_FAILED);
+    int fd = open("/dev/zero", O_RDONLY);
+    REQUIRE(fd >= 0);
+    struct sleeper *s = sleeper_mem();
+    REQUIRE(s != NULL);
+    pid_t pid = sleeper_start(s);
+    REQUIRE(pid > 0);
+    long long t0 = gt_now_ns();
+    ssize_t n = read(fd, m, len);
+    long long t1 = gt_now_ns();
+    long long gap = sleeper_stop(s, pid);
+    CHECK(n > 0); /* all of it, or as much as memory allowed */
+    gt_note("read of %zd bytes of /dev/zero took %lld ms; the sleeper's longest gap meanwhile: "
+            "%lld us",
+            n, (t1 - t0) / 1000000, gap / 1000);
+    close(fd);
+    munmap(s, 4096);
+    munmap(m, len);
 }
 
 static void test_spawn_bomb(void)
@@ -302,7 +336,8 @@ int main(int argc, char **argv)
 {
     static const struct gt_test tests[] = {
         GT_TEST(huge_mmap),        GT_TEST(map_unmap_64g), GT_TEST(sleeper_huge_mmap),
-        GT_TEST(sleeper_huge_bss), GT_TEST(memory_hog),    GT_TEST(spawn_bomb),
+        GT_TEST(sleeper_huge_bss), GT_TEST(memory_hog),    GT_TEST(sleeper_big_read),
+        GT_TEST(spawn_bomb),
     };
     return gt_main(argc, argv, tests, GT_COUNT(tests));
 }
