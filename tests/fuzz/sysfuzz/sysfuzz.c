@@ -3,6 +3,7 @@
  *
  *   sysfuzz [run] [-s seed] [-n calls] [-w workers] [-c calls-per-worker] [-t stuck-ms] [-v]
  *   sysfuzz [run] -r batch:worker [-c calls-per-worker]     replay one worker, tracing each call
+ *   sysfuzz [run] -s seed -b first -k count [-v]              run batches first .. first+count-1
  *
  * It runs batches until `calls` calls were made: each batch forks `workers` processes, each in a
  * session of its own with /dev/null on 0-2 and /tmp/fz as its directory, making random syscalls
@@ -52,9 +53,9 @@
 extern char **environ;
 
 static struct {
-    uint64_t seed, calls, per_worker, stuck_ms, replay;
+    uint64_t seed, calls, per_worker, stuck_ms, replay, first, count;
     int workers, verbose, replaying;
-} opt = {1, 20000, 500, 300, 0, 4, 0, 0};
+} opt = {1, 20000, 500, 300, 0, 0, UINT64_MAX, 4, 0, 0};
 
 static struct {
     uint64_t calls, batches, exited, signalled, stuck, leftovers, failed_checks;
@@ -310,6 +311,10 @@ int main(int argc, char **argv)
             opt.replay = strtoull(v, NULL, 0) * 64 +
                          strtoull(strchr(v, ':') ? strchr(v, ':') + 1 : "0", NULL, 0),
             opt.replaying = 1, opt.workers = 1, opt.calls = 1, opt.verbose = 1, i++;
+        else if (v && !strcmp(a, "-b"))
+            opt.first = strtoull(v, NULL, 0), i++;
+        else if (v && !strcmp(a, "-k"))
+            opt.count = strtoull(v, NULL, 0), opt.calls = UINT64_MAX, i++;
         else if (v && !strcmp(a, "-t"))
             opt.stuck_ms = strtoull(v, NULL, 0), i++;
         else
@@ -343,7 +348,7 @@ int main(int argc, char **argv)
     fig = (typeof(fig)){0};
     int passed = 0, failed = 0;
     long long t0 = now_ms();
-    for (uint64_t b = 0; fig.calls < opt.calls; b++) {
+    for (uint64_t b = opt.first; fig.calls < opt.calls && b - opt.first < opt.count; b++) {
         uint64_t seed = opt.seed * 1000003ull + b;
         batch(seed);
         alive(seed) ? failed++ : passed++;
@@ -351,9 +356,10 @@ int main(int argc, char **argv)
             printf("  batch %lu: %lu calls so far\n", (unsigned long)seed,
                    (unsigned long)fig.calls);
         if (fig.batches % 50 == 0)
-            printf("SYSFUZZ progress: %lu batches, %lu calls, %lu stuck, %d failed\n",
-                   (unsigned long)fig.batches, (unsigned long)fig.calls, (unsigned long)fig.stuck,
-                   failed);
+            printf(
+                "SYSFUZZ progress: %lu batches, %lu calls, %lu stuck, %d failed, %llu KiB free\n",
+                (unsigned long)fig.batches, (unsigned long)fig.calls, (unsigned long)fig.stuck,
+                failed, snap_take().freeram >> 10);
     }
     struct snap after = snap_take();
     long long drift = (long long)before.freeram - (long long)after.freeram;
