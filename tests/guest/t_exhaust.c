@@ -32,7 +32,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -294,6 +297,73 @@ static void test_sleeper_big_read(void)
     munmap(m, len);
 }
 
+/* A process killed while it waits in select, poll or epoll_wait (vfs holds its reply) gives its
+ * memory back at once, not when the wait would have timed out (found by sysfuzz). */
+static void killed_while_waiting(int how)
+{
+    const size_t len = 32u << 20;
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    unsigned long long before = free_ram();
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) _exit(1);
+        memset(m, 1, len);
+        close(p[1]);
+        if (how == 0) {
+            fd_set r;
+            FD_ZERO(&r);
+            FD_SET(p[0], &r);
+            struct timeval tv = {100000, 0};
+            select(p[0] + 1, &r, NULL, NULL, &tv);
+        } else if (how == 1) {
+            struct pollfd pf = {p[0], POLLIN, 0};
+            poll(&pf, 1, -1);
+        } else if (how == 3) {
+            struct timeval tv = {100000, 0}; /* no descriptor: a sleep */
+            select(0, NULL, NULL, NULL, &tv);
+        } else {
+            int ep = epoll_create1(0);
+            struct epoll_event ev = {.events = EPOLLIN}, out;
+            epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
+            epoll_wait(ep, &out, 1, -1);
+        }
+        _exit(2);
+    }
+    REQUIRE(pid > 0);
+    gt_sleep_ms(300); /* it touched its memory and waits */
+    CHECK_EQ(kill(pid, SIGKILL), 0);
+    int st = 0;
+    CHECK_EQ(waitpid(pid, &st, 0), pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    close(p[0]);
+    close(p[1]);
+    unsigned long long after = free_ram();
+    gt_note("free memory %llu -> %llu KiB", before >> 10, after >> 10);
+    CHECK(after + (1u << 20) >= before); /* its 32 MiB are back */
+}
+
+static void test_killed_in_select(void)
+{
+    killed_while_waiting(0);
+}
+
+static void test_killed_in_poll(void)
+{
+    killed_while_waiting(1);
+}
+
+static void test_killed_in_select_sleep(void)
+{
+    killed_while_waiting(3);
+}
+
+static void test_killed_in_epoll_wait(void)
+{
+    killed_while_waiting(2);
+}
+
 static void test_spawn_bomb(void)
 {
     if (!os_is_kestrel()) {
@@ -335,8 +405,16 @@ static void test_spawn_bomb(void)
 int main(int argc, char **argv)
 {
     static const struct gt_test tests[] = {
-        GT_TEST(huge_mmap),        GT_TEST(map_unmap_64g), GT_TEST(sleeper_huge_mmap),
-        GT_TEST(sleeper_huge_bss), GT_TEST(memory_hog),    GT_TEST(sleeper_big_read),
+        GT_TEST(huge_mmap),
+        GT_TEST(map_unmap_64g),
+        GT_TEST(sleeper_huge_mmap),
+        GT_TEST(sleeper_huge_bss),
+        GT_TEST(memory_hog),
+        GT_TEST(sleeper_big_read),
+        GT_TEST(killed_in_select),
+        GT_TEST(killed_in_poll),
+        GT_TEST(killed_in_epoll_wait),
+        GT_TEST(killed_in_select_sleep),
         GT_TEST(spawn_bomb),
     };
     return gt_main(argc, argv, tests, GT_COUNT(tests));
