@@ -19,6 +19,9 @@
  *                         all is reported (KESTREL only)
  *   sleeper_big_read      the sleeper's longest gap while this process reads 1 GiB of /dev/zero
  *                         into a MAP_NORESERVE buffer in one read(): reported
+ *   killed_in_select, killed_in_poll, killed_in_epoll_wait, killed_in_select_sleep
+ *                         a child with 32 MiB touched, killed while it waits there, gives its
+ *                         memory back at once (a server holding its reply must not keep it)
  *   spawn_bomb            posix_spawn of children that wait on a pipe, until it fails: EAGAIN;
  *                         once they are let go and reaped, spawning works and the process
  *                         count is back (KESTREL only: root has no limit on Linux)
