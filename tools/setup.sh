@@ -3,8 +3,10 @@
 # Idempotent; safe to run on every `make run` / `make test`.
 set -euo pipefail
 
+# clang and libclang-rt-14-dev: the host fuzz targets (clang -fsanitize=fuzzer; Debian 12's clang
+# only recommends the runtime that holds libFuzzer, so it is named here)
 PKGS=(build-essential cmake nasm grub-pc-bin grub-common xorriso mtools cpio
-      qemu-system-x86 musl-tools libcmocka-dev gdb python3
+      qemu-system-x86 musl-tools libcmocka-dev gdb python3 clang libclang-rt-14-dev
       busybox-static bash-static)   # the image carries Debian's busybox and bash (docs/userland.md)
 
 missing=()

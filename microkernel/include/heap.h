@@ -8,4 +8,7 @@ static inline void *kmalloc(size_t n) { return heap_alloc(n); }
 static inline void *kzalloc(size_t n) { return heap_zalloc(n); }
 static inline void kfree(void *p) { heap_free(p); }
 
+/* frames the heap holds now (kern/mem.c's page source counts them) */
+extern uint64_t heap_frames;
+
 #endif

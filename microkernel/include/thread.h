@@ -16,5 +16,6 @@ int thread_set_aspace(struct thread *t, struct aspace *as);
 
 extern uint64_t thread_count;
 void kstack_put(uint8_t *kstack); /* a kernel stack back to the cache */
+uint64_t kstack_cached_bytes(void); /* heap bytes the cache of kernel stacks holds */
 
 #endif

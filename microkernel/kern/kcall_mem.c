@@ -176,6 +176,8 @@ int64_t sys_mem_info(ARGS)
         .zero_fill = stat_zero_fill,
         .reserve_frames = kernel_pmm.reserve,
         .mem_objects = memobj_count,
+        .heap_frames = heap_frames,
+        .heap_bytes = heap_in_use() - kstack_cached_bytes(),
     };
     return aspace_copy_out(current->as, a0, &mi, sizeof mi) < 0 ? -KE_FAULT : 0;
 }

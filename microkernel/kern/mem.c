@@ -32,14 +32,18 @@ void frame_free(uint64_t pa)
     pmm_unref(&kernel_pmm, pa);
 }
 
+uint64_t heap_frames;
+
 static void *heap_page_alloc(size_t n)
 {
     uint64_t pa = n == 1 ? pmm_alloc(&kernel_pmm) : pmm_alloc_contig(&kernel_pmm, n);
+    heap_frames += pa ? n : 0;
     return pa ? phys_to_virt(pa) : NULL;
 }
 
 static void heap_page_free(void *p, size_t n)
 {
+    heap_frames -= n;
     pmm_free_contig(&kernel_pmm, virt_to_phys(p), n);
 }
 

@@ -24,6 +24,11 @@ static uint8_t *kstack_get(void)
     return kstack_cached ? kstack_cache[--kstack_cached] : kmalloc(KSTACK_SIZE);
 }
 
+uint64_t kstack_cached_bytes(void)
+{
+    return (uint64_t)kstack_cached * KSTACK_SIZE;
+}
+
 void kstack_put(uint8_t *k)
 {
     if (kstack_cached < KSTACK_CACHE)

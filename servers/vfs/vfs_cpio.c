@@ -248,8 +248,12 @@ static int cpio_add(vfs_t *vfs, const cpio_entry_t *e, cpio_links_t *links, bool
     /* a file or symlink replaces whatever non-directory had the name */
     if (n && n->kind == VFS_K_DIR)
         return -LX_EINVAL;
-    if (n)
+    if (n) {
+        for (size_t i = 0; i < links->n; i++) /* the node may die: forget it as a link target */
+            if (links->v[i].node == n)
+                links->v[i--] = links->v[--links->n];
         vfs_dir_unlink(lk.parent, lk.name);
+    }
     if (type == LX_S_IFLNK) {
         char *target = malloc(e->filesize + 1);
         if (!target)

@@ -1,5 +1,5 @@
-/* What the kcore guest tests share (kcoretest.c: the runner, the IPC and thread tests and these
- * helpers; kcore_mem.c: the memory tests). */
+/* What the kcore guest tests share (kcoretest.c: the runner, the IPC and thread tests;
+ * kcore_mem.c: the memory tests; kcore_util.c: these helpers, also used by tests/fuzz/kfuzz). */
 #ifndef KCORE_H
 #define KCORE_H
 #include <stdint.h>
@@ -35,6 +35,7 @@ int64_t spawn_foreign(int as, void (*code)(void), int sys_ep, int fault_ep, uint
                       uint32_t prio);
 extern struct kthread_cfg cfg; /* the last thread configuration (big: kept off the stack) */
 void park(void);               /* blocks the calling thread for good (until the test kills it) */
+int kcore_has_word(const char *s, const char *w); /* w is a space-separated word of s */
 void msg(uint32_t label, uint64_t w0); /* a one-word message in the IPC buffer */
 /* the kernel objects (threads, spaces, endpoints, memory objects) and free frames are as in a */
 void check_all_back(const struct kmem_info *a);

@@ -42,6 +42,9 @@ struct kmem_info {
     uint64_t zero_fill;      /* ... anonymous pages filled with zeroes at first touch */
     uint64_t reserve_frames; /* free frames only system allocations may take (docs/memory.md) */
     uint64_t mem_objects;    /* live memory objects */
+    uint64_t heap_frames;    /* frames the kernel heap holds (its pages, free blocks included) */
+    uint64_t heap_bytes;     /* bytes of live kernel objects on the heap (caches excluded):
+                              * with free_frames + heap_frames, what a leak check compares */
 };
 
 /* sys_as_info */
