@@ -1,5 +1,5 @@
-/* clone, fork and vfork: a new process or thread from the calling thread (ARCHITECTURE.md,
- * "clone with vfork semantics over IPC", and docs/vfork.md).
+/* clone, fork and vfork: a new process or thread from the calling thread (docs/architecture.md
+ * and docs/vfork.md, "clone with vfork semantics over IPC").
  *
  * One path builds every child; the flags choose what it shares and whether the caller waits:
  *  - CLONE_THREAD (pthread_create): another thread of the caller's process, in its space, with
