@@ -258,7 +258,9 @@ void pm_exec_dethread(pm_t *pm, pm_thr_t *t)
             break;
         pm_thr_end(pm, u, true);
     }
+    pm_idmap_clear(&pm->by_tid, (uint64_t)t->tid, t);
     t->tid = p->pid;   /* the leader's id, as Linux's de_thread; the kernel still says badge */
+    pm_idmap_set(&pm->by_tid, (uint64_t)t->tid, t);
     /* the old memory's last words of the thread, as Linux's exec_mm_release */
     pm_robust_list_walk(pm, t);
     t->robust_head = t->robust_len = 0;

@@ -25,6 +25,7 @@
 #include <lx/time.h>
 #include <lx/wait.h>
 #include "procmgr.h"
+#include "pm_idmap.h"
 
 #define PM_DEFERRED INT64_MIN
 
@@ -309,6 +310,8 @@ struct pm {
     struct pm_env env;
     pm_proc_t *procs, *procs_tail;
     pm_thr_t *threads;
+    /* O(1) lookups (pm_proc.c): the live lists' members by pid, by tid and by badge */
+    pm_idmap_t by_pid, by_tid, by_badge;
     int32_t last_pid;
     int depth;                     /* active entry points (thread_create may re-enter) */
     struct pm_thr *caller;         /* the thread whose syscall is being handled, or NULL */

@@ -106,11 +106,19 @@ void pm_destroy(pm_t *pm)
         n = p->next;
         pm_proc_free(p);
     }
+    pm_idmap_free(&pm->by_pid);
+    pm_idmap_free(&pm->by_tid);
+    pm_idmap_free(&pm->by_badge);
     free(pm);
 }
 
+/* The id maps hold exactly the live lists' members, so a lookup is one map read; only a map
+ * that once lacked memory for a chunk (incomplete) sends a miss on to the list. */
 pm_proc_t *pm_proc_find(pm_t *pm, int32_t pid)
 {
+    pm_proc_t *hit = pid > 0 ? pm_idmap_get(&pm->by_pid, (uint64_t)pid) : NULL;
+    if (hit || !pm->by_pid.incomplete)
+        return hit;
     for (pm_proc_t *p = pm->procs; p; p = p->next)
         if (p->pid == pid)
             return p;
@@ -119,6 +127,9 @@ pm_proc_t *pm_proc_find(pm_t *pm, int32_t pid)
 
 pm_thr_t *pm_thr_find(pm_t *pm, int32_t tid)
 {
+    pm_thr_t *hit = tid > 0 ? pm_idmap_get(&pm->by_tid, (uint64_t)tid) : NULL;
+    if (hit || !pm->by_tid.incomplete)
+        return hit;
     for (pm_thr_t *t = pm->threads; t; t = t->next)
         if (t->tid == tid && !t->dead)
             return t;
@@ -127,6 +138,9 @@ pm_thr_t *pm_thr_find(pm_t *pm, int32_t tid)
 
 pm_thr_t *pm_thr_by_badge(pm_t *pm, uint64_t badge)
 {
+    pm_thr_t *hit = pm_idmap_get(&pm->by_badge, badge);
+    if (hit || !pm->by_badge.incomplete)
+        return hit;
     for (pm_thr_t *t = pm->threads; t; t = t->next)
         if (t->badge == badge && !t->dead)
             return t;
@@ -202,6 +216,7 @@ static pm_proc_t *pm_proc_make(pm_t *pm, pm_proc_t *parent, int32_t pid)
     else
         pm->procs = p;
     pm->procs_tail = p;
+    pm_idmap_set(&pm->by_pid, (uint64_t)pid, p);
     pm->created++;
     p->serial = pm->created;
     pm->nprocs++;
@@ -241,6 +256,8 @@ pm_thr_t *pm_thr_new_tid(pm_t *pm, pm_proc_t *p, int32_t tid)
     t->altstack.ss_flags = LX_SS_DISABLE;
     t->next = pm->threads;
     pm->threads = t;
+    pm_idmap_set(&pm->by_tid, (uint64_t)tid, t);
+    pm_idmap_set(&pm->by_badge, t->badge, t);
     /* at the end of the process's list: its first thread stays first (the one Linux offers a
      * process's signal first, and the one /proc shows) */
     pm_thr_t **pp = &p->threads;
@@ -266,6 +283,8 @@ void pm_thr_unlink(pm_t *pm, pm_thr_t *t)
             pm->nthreads--;
             break;
         }
+    pm_idmap_clear(&pm->by_tid, (uint64_t)t->tid, t);
+    pm_idmap_clear(&pm->by_badge, t->badge, t);
     t->dead = true;
     t->next = pm->grave_thrs;
     pm->grave_thrs = t;
@@ -284,6 +303,7 @@ void pm_proc_unlink(pm_t *pm, pm_proc_t *p)
                 pm->procs_tail = prev;
             break;
         }
+    pm_idmap_clear(&pm->by_pid, (uint64_t)p->pid, p);
     p->next = pm->grave_procs;
     pm->grave_procs = p;
     pm->nprocs--;

@@ -1,0 +1,63 @@
+/* The id map of pm_idmap.h: a fixed top level of chunk pointers, chunks made on first use and
+ * freed when their last slot empties (pids cycle through the range: a chunk kept would be heap
+ * the server holds for good, which the guest's leak checks see). An id outside the range
+ * maps to nothing. A chunk that cannot be allocated marks the map incomplete instead of failing
+ * the caller: lookups then fall back to scanning their list, slower but still right. */
+#include <stdlib.h>
+#include "pm_idmap.h"
+
+void *pm_idmap_get(const pm_idmap_t *m, uint64_t id)
+{
+    if (id >= (uint64_t)PM_IDMAP_CHUNKS * PM_IDMAP_CHUNK)
+        return NULL;
+    void **c = m->chunk[id >> PM_IDMAP_SHIFT];
+    return c ? c[id & (PM_IDMAP_CHUNK - 1)] : NULL;
+}
+
+void pm_idmap_set(pm_idmap_t *m, uint64_t id, void *v)
+{
+    if (id >= (uint64_t)PM_IDMAP_CHUNKS * PM_IDMAP_CHUNK) {
+        m->incomplete = true;
+        return;
+    }
+    unsigned ci = (unsigned)(id >> PM_IDMAP_SHIFT);
+    void ***cp = &m->chunk[ci];
+    if (!v) {
+        void *old = pm_idmap_get(m, id);
+        if (old)
+            pm_idmap_clear(m, id, old);
+        return;
+    }
+    if (!*cp && !(*cp = calloc(PM_IDMAP_CHUNK, sizeof(void *)))) {
+        m->incomplete = true;
+        return;
+    }
+    void **slot = &(*cp)[id & (PM_IDMAP_CHUNK - 1)];
+    if (!*slot)
+        m->used[ci]++;
+    *slot = v;
+}
+
+void pm_idmap_clear(pm_idmap_t *m, uint64_t id, const void *v)
+{
+    if (id >= (uint64_t)PM_IDMAP_CHUNKS * PM_IDMAP_CHUNK)
+        return;
+    unsigned ci = (unsigned)(id >> PM_IDMAP_SHIFT);
+    void **c = m->chunk[ci];
+    if (!c || !v || c[id & (PM_IDMAP_CHUNK - 1)] != v)
+        return;
+    c[id & (PM_IDMAP_CHUNK - 1)] = NULL;
+    if (--m->used[ci] == 0) {
+        free(c);
+        m->chunk[ci] = NULL;
+    }
+}
+
+void pm_idmap_free(pm_idmap_t *m)
+{
+    for (unsigned i = 0; i < PM_IDMAP_CHUNKS; i++) {
+        free(m->chunk[i]);
+        m->chunk[i] = NULL;
+        m->used[i] = 0;
+    }
+}

@@ -1,0 +1,27 @@
+/* An id map: pointers indexed by a pid, tid or badge (0..PM_PID_MAX-1), for O(1) lookups of
+ * processes and threads however many there are (pm_proc.c). Two levels, so an idle system pays
+ * for the chunks its ids fall in (2 KiB each), not for 32768 slots; a chunk goes when its last
+ * id is cleared, so pids cycling through the range keep a couple of chunks, not all of them.
+ *
+ * Entry points: pm_idmap_get, pm_idmap_set, pm_idmap_clear, pm_idmap_free. */
+#ifndef PM_IDMAP_H
+#define PM_IDMAP_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PM_IDMAP_SHIFT 8
+#define PM_IDMAP_CHUNK (1u << PM_IDMAP_SHIFT)       /* slots per chunk */
+#define PM_IDMAP_CHUNKS (32768u >> PM_IDMAP_SHIFT) /* covers 0..PM_PID_MAX-1 */
+
+typedef struct pm_idmap {
+    void **chunk[PM_IDMAP_CHUNKS];
+    uint16_t used[PM_IDMAP_CHUNKS]; /* slots in use per chunk */
+    bool incomplete; /* a set found no memory: the map may miss an id (lookups then scan) */
+} pm_idmap_t;
+
+void *pm_idmap_get(const pm_idmap_t *m, uint64_t id);
+void pm_idmap_set(pm_idmap_t *m, uint64_t id, void *v);
+void pm_idmap_clear(pm_idmap_t *m, uint64_t id, const void *v); /* only if id still maps to v */
+void pm_idmap_free(pm_idmap_t *m);
+
+#endif
