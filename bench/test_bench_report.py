@@ -181,6 +181,8 @@ class InitramfsTest(unittest.TestCase):
         self.assertEqual(entries["init"][:2], (0o120777, b"bench/bench"))
         self.assertEqual(entries["dev/console"][0], 0o020600)
         self.assertEqual(entries["dev/console"][2:], (5, 1))
+        self.assertEqual(entries["dev/null"][0], 0o020666)
+        self.assertEqual(entries["dev/null"][2:], (1, 3))
         self.assertEqual(entries["bench"][0], 0o040755)
 
 
