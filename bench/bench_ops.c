@@ -1,6 +1,7 @@
 /* The timed operations: null syscall, pipe round trip, posix_spawn/vfork/fork+exec of a static
  * `true`, fork+exit, thread create+join, a futex round trip between two threads, and the touched
- * memory the parent holds for the cost-vs-RSS figures.
+ * memory the parent holds for the cost-vs-RSS figures, and the file rows (pread and write of 4 KiB,
+ * open+close, stat).
  *
  * Entry points: see bench_ops.h.
  */
