@@ -1,6 +1,7 @@
 /* The timed operations: null syscall, pipe round trip, posix_spawn/vfork/fork+exec of a static
  * `true`, fork+exit, thread create+join, a futex round trip between two threads, and the touched
- * memory the parent holds for the cost-vs-RSS figures.
+ * memory the parent holds for the cost-vs-RSS figures, and the file rows (pread and write of 4 KiB,
+ * open+close, stat).
  *
  * Entry points: see bench_ops.h.
  */
@@ -13,6 +14,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -324,4 +326,47 @@ int bench_futex_stop(bench_futex_t *f)
 {
     bench_futex_pass(&f->word, BENCH_TURN_STOP);
     return pthread_join(f->partner, NULL);
+}
+
+/* File-system rows: the data path (pread, write), the name path (open+close, stat). The file
+ * is /bench/true in both systems, so both read the same bytes from their initramfs/initrd. */
+int bench_op_pread_4k(void *ctx, unsigned long n)
+{
+    bench_file_t *f = ctx;
+    for (unsigned long i = 0; i < n; i++) {
+        /* offset 0 every time: the same cached page, so the figure is the call, not the disk */
+        ssize_t r = pread(f->fd, f->buf, BENCH_FILE_BYTES, 0);
+        if (r != BENCH_FILE_BYTES) return r < 0 ? errno : EIO;
+    }
+    return 0;
+}
+
+int bench_op_write_null_4k(void *ctx, unsigned long n)
+{
+    bench_file_t *f = ctx;
+    for (unsigned long i = 0; i < n; i++) {
+        ssize_t r = write(f->fd, f->buf, BENCH_FILE_BYTES);
+        if (r != BENCH_FILE_BYTES) return r < 0 ? errno : EIO;
+    }
+    return 0;
+}
+
+int bench_op_open_close(void *ctx, unsigned long n)
+{
+    const char *path = ctx;
+    for (unsigned long i = 0; i < n; i++) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return errno;
+        if (close(fd) != 0) return errno;
+    }
+    return 0;
+}
+
+int bench_op_stat(void *ctx, unsigned long n)
+{
+    const char *path = ctx;
+    struct stat st;
+    for (unsigned long i = 0; i < n; i++)
+        if (stat(path, &st) != 0) return errno;
+    return 0;
 }

@@ -17,6 +17,10 @@
  *   bench_op_futex_rtt          a futex ping-pong turn between two threads, there and back
  *   bench_op_clock_gettime      clock_gettime(CLOCK_MONOTONIC) through libc (the vDSO if any)
  *   bench_mem_hold/_release     map and touch (every page) the parent's extra memory
+ *   bench_op_pread_4k           pread of 4 KiB at offset 0 of an open file
+ *   bench_op_write_null_4k      write of 4 KiB to /dev/null
+ *   bench_op_open_close         open (O_RDONLY) + close of a path
+ *   bench_op_stat               stat of a path
  */
 #ifndef BENCH_OPS_H
 #define BENCH_OPS_H
@@ -49,6 +53,13 @@ typedef struct {
     pthread_t partner;
 } bench_futex_t;
 
+/* The file rows' context: an open descriptor and the 4 KiB buffer they read into or write from. */
+#define BENCH_FILE_BYTES 4096
+typedef struct {
+    int fd;
+    char buf[BENCH_FILE_BYTES];
+} bench_file_t;
+
 int bench_op_getpid(void *ctx, unsigned long n);
 
 int bench_pipe_start(bench_pipe_t *pipe_ctx, const char *self_path, char *const *envp);
@@ -68,6 +79,11 @@ int bench_op_thread_create_join(void *ctx, unsigned long n);
 int bench_futex_start(bench_futex_t *f);
 int bench_op_futex_rtt(void *ctx, unsigned long n);
 int bench_futex_stop(bench_futex_t *f);
+
+int bench_op_pread_4k(void *ctx, unsigned long n);
+int bench_op_write_null_4k(void *ctx, unsigned long n);
+int bench_op_open_close(void *ctx, unsigned long n);
+int bench_op_stat(void *ctx, unsigned long n);
 
 int bench_mem_hold(bench_mem_t *mem, size_t size);
 void bench_mem_release(bench_mem_t *mem);

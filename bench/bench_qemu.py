@@ -58,7 +58,7 @@ def _cpio_entry(name, mode, data=b"", ino=1, rdev=(0, 0)):
 
 def initramfs_write(path, files, symlinks=None):
     """Writes an uncompressed newc archive. files: {guest path: host file}; symlinks:
-    {guest path: target}. /dev/console is included so init starts with its console open."""
+    {guest path: target}. /dev/console is included so init starts with its console open, and /dev/null."""
     symlinks = symlinks or {}
     dirs = {"dev"}
     for guest in list(files) + list(symlinks):
@@ -71,6 +71,9 @@ def initramfs_write(path, files, symlinks=None):
         out += _cpio_entry(d, 0o040755, ino=ino)
         ino += 1
     out += _cpio_entry("dev/console", 0o020600, ino=ino, rdev=(5, 1))
+    ino += 1
+    # /dev/null (1,3) for the write_null_4k row: no devtmpfs is mounted in the initramfs
+    out += _cpio_entry("dev/null", 0o020666, ino=ino, rdev=(1, 3))
     ino += 1
     for guest, host in sorted(files.items()):
         with open(host, "rb") as f:

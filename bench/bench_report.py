@@ -15,7 +15,8 @@ import math
 FIGURE_ORDER = [
     "boot_to_init", "null_syscall", "clock_gettime", "pipe_rtt", "anon_fault", "spawn_wait",
     "vfork_exec_wait", "vfork_exit_wait", "fork_exec_wait", "fork_exit_wait",
-    "thread_create_join", "futex_rtt", "exec_1m", "vfork_exec_1m", "exec_4m", "vfork_exec_4m",
+    "thread_create_join", "futex_rtt", "pread_4k", "write_null_4k", "open_close", "stat",
+    "exec_1m", "vfork_exec_1m", "exec_4m", "vfork_exec_4m",
     "spawn_rss_1m", "spawn_rss_16m", "spawn_rss_256m",
     "vfork_exec_rss_1m", "vfork_exec_rss_16m", "vfork_exec_rss_256m",
     "fork_exec_rss_1m", "fork_exec_rss_16m", "fork_exec_rss_256m",
@@ -39,6 +40,10 @@ FIGURE_TITLES = {
     "thread_create_join": "pthread_create + pthread_join",
     "futex_rtt": "futex round trip (2 threads)",
     "clock_gettime": "clock_gettime(CLOCK_MONOTONIC) through libc",
+    "pread_4k": "pread of 4 KiB at offset 0 (/bench/true)",
+    "write_null_4k": "write of 4 KiB to /dev/null",
+    "open_close": "open + close (/bench/true)",
+    "stat": "stat (/bench/true)",
     "exec_1m": "posix_spawn + wait, static program of 1 MiB",
     "vfork_exec_1m": "vfork + execve + wait, static program of 1 MiB",
     "exec_4m": "posix_spawn + wait, static program of 4 MiB",
@@ -64,6 +69,13 @@ def rss_points(base, prefix):
     return [(m, base if m == 0 else "%s_%dm" % (prefix, m)) for m in RSS_SIZES]
 
 
+# Rows whose two columns come from different paths, so a ratio would mislead: the table prints
+# "n/c" (not comparable) and results.json carries the reason in the row's "note".
+NOT_COMPARABLE = {
+    "boot_to_init": "not comparable: Linux boots -kernel/-initrd directly (QEMU's loader, no boot loader), "
+                    "ours boots the ISO through GRUB; the boot paths differ",
+}
+
 SYSTEMS = ("linux", "ours")
 STATUSES = ("ok", "partial", "failed", "skipped", "n/a")
 
@@ -87,8 +99,12 @@ def table_rows(systems):
                 unit = unit or fig["unit"]
         linux, ours = _value(systems.get("linux"), name), _value(systems.get("ours"), name)
         ratio = ours / linux if linux and ours is not None else None
-        rows.append({"name": name, "title": FIGURE_TITLES.get(name, name), "unit": unit,
-                     "linux": linux, "ours": ours, "ratio": ratio})
+        row = {"name": name, "title": FIGURE_TITLES.get(name, name), "unit": unit,
+               "linux": linux, "ours": ours, "ratio": ratio}
+        if name in NOT_COMPARABLE:
+            row["ratio"] = None
+            row["note"] = NOT_COMPARABLE[name]
+        rows.append(row)
     return rows
 
 
@@ -105,10 +121,17 @@ def _ratio(r):
     return "{:.2f}x".format(r) if r >= 0.1 else "{:.2g}x".format(r)
 
 
+def _ratio_cell(r, none="n/a"):
+    """The ratio column: "n/c" for a row whose columns are not comparable (see NOT_COMPARABLE)."""
+    if r.get("note"):
+        return "n/c"
+    return none if r["ratio"] is None else _ratio(r["ratio"])
+
+
 def table_format(rows, linux_title="Linux", ours_title="ours"):
     head = ["figure", "unit", linux_title, ours_title, "ours/Linux"]
-    body = [[r["name"], r["unit"] or "", _fmt(r["linux"]), _fmt(r["ours"]),
-             "n/a" if r["ratio"] is None else _ratio(r["ratio"])] for r in rows]
+    body = [[r["name"], r["unit"] or "", _fmt(r["linux"]), _fmt(r["ours"]), _ratio_cell(r)]
+            for r in rows]
     widths = [max(len(x) for x in col) for col in zip(head, *body)] if body else \
         [len(h) for h in head]
     lines = []
@@ -117,6 +140,9 @@ def table_format(rows, linux_title="Linux", ours_title="ours"):
                                for j, (c, w) in enumerate(zip(cells, widths))).rstrip())
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        if r.get("note"):
+            lines.append("%s: %s" % (r["name"], r["note"]))
     return "\n".join(lines)
 
 
@@ -128,7 +154,7 @@ def markdown_table(rows, linux_title="Linux", ours_title="ours"):
         out.append("| %s (`%s`) | %s | %s | %s | %s |" % (
             r["title"], r["name"], r["unit"] or "", _fmt(r["linux"]),
             "pending" if r["ours"] is None else _fmt(r["ours"]),
-            "" if r["ratio"] is None else _ratio(r["ratio"])))
+            _ratio_cell(r, none="")))
     return "\n".join(out)
 
 

@@ -5,7 +5,10 @@ Needs no QEMU; the end-to-end run is bench/smoke.
 
 Entry point: unittest main.
 """
+import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -178,6 +181,8 @@ class InitramfsTest(unittest.TestCase):
         self.assertEqual(entries["init"][:2], (0o120777, b"bench/bench"))
         self.assertEqual(entries["dev/console"][0], 0o020600)
         self.assertEqual(entries["dev/console"][2:], (5, 1))
+        self.assertEqual(entries["dev/null"][0], 0o020666)
+        self.assertEqual(entries["dev/null"][2:], (1, 3))
         self.assertEqual(entries["bench"][0], 0o040755)
 
 
@@ -196,6 +201,79 @@ class FormatTest(unittest.TestCase):
         self.assertIn("0.0049x", text)
         self.assertIn("0.00125", text)
         self.assertNotIn("0.00x", text)
+
+
+class RoundTripTest(unittest.TestCase):
+    def test_tiny_counter_round_trips(self):
+        # A rare counter as the bench program prints it (%.4g) and as kcoretest prints it (its
+        # long division, three significant digits): parsed, written to results.json, read back,
+        # it keeps its value and the check accepts the file. Two fixed decimals made it "0.00".
+        log = ("BENCH null_syscall 312 instr\n"
+               "BENCH fork_exit_wait_cow_copied 0.00125 per-op\n"
+               "BENCH ipc_roundtrip_as_switches 0.00125 per-op\n"
+               "BENCH x_zero_fill 1.5e-05 per-op\n")
+        ours = bench_qemu.bench_log_parse(log)["figures"]
+        doc = _doc(_all_figures(5.0), ours)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "results.json")
+            with open(path, "w") as f:
+                json.dump(doc, f, indent=2, sort_keys=True)
+            with open(path) as f:
+                back = json.load(f)
+        self.assertEqual(bench_report.results_check(back), [])
+        figs = back["systems"]["ours"]["figures"]
+        self.assertAlmostEqual(figs["fork_exit_wait_cow_copied"]["value"], 0.00125)
+        self.assertAlmostEqual(figs["ipc_roundtrip_as_switches"]["value"], 0.00125)
+        self.assertAlmostEqual(figs["x_zero_fill"]["value"], 1.5e-05)
+        text = bench_report.table_format(back["table"])
+        self.assertIn("0.00125", text)
+        self.assertIn("1.5e-05", text)
+
+    @unittest.skipUnless(shutil.which("cc"), "no host C compiler")
+    def test_kcoretest_writer_round_trips(self):
+        # kcoretest's own writer (tests/kcore/kcore_perop.h), compiled on the host: 5 events in
+        # 4000 calls must reach results.json as 0.00125 and pass the check (it printed 0.00)
+        inc = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "tests", "kcore")
+        cases = [("a", 5, 4000, 0.00125), ("b", 0, 2000, 0.0), ("c", 4001, 2000, 2.0),
+                 ("d", 1, 1000000000, 1e-9), ("e", 1, 3, 0.333)]
+        calls = "".join('line("%s", %dULL, %dULL);' % (n, c, k) for n, c, k, _ in cases)
+        src = ('#include <stdio.h>\n#include "kcore_perop.h"\n'
+               'static void line(const char *n, uint64_t c, uint64_t k) {'
+               ' char t[KCORE_PER_OP_TEXT]; kcore_per_op_text(t, c, k);'
+               ' printf("BENCH %%s %%s per-op\\n", n, t); }\n'
+               'int main(void) { %s return 0; }\n' % calls)
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "w.c"), "w") as f:
+                f.write(src)
+            subprocess.run(["cc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I", inc, "-o",
+                            os.path.join(d, "w"), os.path.join(d, "w.c")], check=True)
+            out = subprocess.run([os.path.join(d, "w")], check=True, capture_output=True,
+                                 text=True).stdout
+        figs = bench_qemu.bench_log_parse(out)["figures"]
+        for name, _, _, want in cases:
+            self.assertAlmostEqual(figs[name]["value"], want, msg=out)
+        doc = json.loads(json.dumps(_doc(_all_figures(5.0), figs)))
+        self.assertEqual(bench_report.results_check(doc), [])
+
+
+class NotComparableTest(unittest.TestCase):
+    def test_boot_to_init_has_no_ratio(self):
+        # Linux boots -kernel/-initrd, ours boots the ISO through GRUB: no ratio, a note instead
+        doc = _doc(_all_figures(5.0), _all_figures(10.0))
+        row = [r for r in doc["table"] if r["name"] == "boot_to_init"][0]
+        self.assertIsNone(row["ratio"])
+        self.assertIn("GRUB", row["note"])
+        other = [r for r in doc["table"] if r["name"] == "null_syscall"][0]
+        self.assertEqual(other["ratio"], 2.0)
+        self.assertNotIn("note", other)
+        self.assertEqual(bench_report.results_check(json.loads(json.dumps(doc))), [])
+        text = bench_report.table_format(doc["table"])
+        boot_line = [ln for ln in text.splitlines() if ln.startswith("boot_to_init ")][0]
+        self.assertTrue(boot_line.endswith("n/c"))
+        self.assertIn("boot_to_init: not comparable", text)
+        md = bench_report.markdown_table(doc["table"])
+        self.assertIn("| n/c |", md)
 
 
 class SvgTest(unittest.TestCase):

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kcore.h"
+#include "kcore_perop.h"
 
 extern char __executable_start[];
 
@@ -536,6 +537,14 @@ static void run(const char *name, void (*fn)(void))
     failures ? failed++ : passed++;
 }
 
+/* One `BENCH <name> <count/calls> per-op` line (kcore_perop.h: why not %lu.%02lu). */
+static void bench_per_op(const char *name, uint64_t count, uint64_t calls)
+{
+    char text[KCORE_PER_OP_TEXT];
+    kcore_per_op_text(text, count, calls);
+    printf("BENCH %s %s per-op\n", name, text);
+}
+
 static void bench(void)
 {
     cfgv.ep = (int)k_ep_create();
@@ -561,15 +570,9 @@ static void bench(void)
                 v[j] = x;
             }
     printf("BENCH ipc_roundtrip %lu instr\n", v[3] / 2000);
-    printf("BENCH ipc_roundtrip_kernel_entries %lu.%02lu per-op\n",
-           (m1.kernel_entries - m0.kernel_entries) / calls,
-           (m1.kernel_entries - m0.kernel_entries) * 100 / calls % 100);
-    printf("BENCH ipc_roundtrip_messages %lu.%02lu per-op\n",
-           (m1.ipc_messages - m0.ipc_messages) / calls,
-           (m1.ipc_messages - m0.ipc_messages) * 100 / calls % 100);
-    printf("BENCH ipc_roundtrip_as_switches %lu.%02lu per-op\n",
-           (m1.as_switches - m0.as_switches) / calls,
-           (m1.as_switches - m0.as_switches) * 100 / calls % 100);
+    bench_per_op("ipc_roundtrip_kernel_entries", m1.kernel_entries - m0.kernel_entries, calls);
+    bench_per_op("ipc_roundtrip_messages", m1.ipc_messages - m0.ipc_messages, calls);
+    bench_per_op("ipc_roundtrip_as_switches", m1.as_switches - m0.as_switches, calls);
     k_cap_delete(reply);
     k_thread_kill(t);
     kcore_mem_bench();
