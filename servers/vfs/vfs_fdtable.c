@@ -17,9 +17,16 @@
 #include <string.h>
 #include "vfs_impl.h"
 
+static vfs_proc_t **proc_bucket(vfs_t *vfs, int32_t pid)
+{
+    return &vfs->proc_hash[(uint32_t)pid & (VFS_PROC_BUCKETS - 1)];
+}
+
+/* Every call starts here: a bucket of the pid hash (pids are dense, so a bucket holds one
+ * process per 256 alive), not the list of all processes. */
 vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid)
 {
-    for (vfs_proc_t *p = vfs->procs; p; p = p->next)
+    for (vfs_proc_t *p = *proc_bucket(vfs, pid); p; p = p->hnext)
         if (p->pid == pid)
             return p;
     return NULL;
@@ -293,6 +300,9 @@ int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share)
     }
     p->next = vfs->procs;
     vfs->procs = p;
+    vfs_proc_t **b = proc_bucket(vfs, pid);
+    p->hnext = *b;
+    *b = p;
     vfs->procs_created++;
     vfs->last_pid = pid;
     return 0;
@@ -375,6 +385,11 @@ void vfs_proc_exit(vfs_t *vfs, int32_t pid)
         return;
     vfs_proc_t *p = *pp;
     *pp = p->next;
+    for (vfs_proc_t **bp = proc_bucket(vfs, pid); *bp; bp = &(*bp)->hnext)
+        if (*bp == p) {
+            *bp = p->hnext;
+            break;
+        }
     vfs_console_proc_gone(vfs, p, true);
     /* its blocked calls go first (no reply: the kernel drops the caller), so the references
      * they hold do not keep a pipe end open */

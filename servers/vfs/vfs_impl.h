@@ -342,8 +342,11 @@ typedef struct vfs_fs {
     uint32_t umask;
 } vfs_fs_t;
 
+#define VFS_PROC_BUCKETS 256 /* a power of two: pids are spread by their low bits */
+
 struct vfs_proc {
     vfs_proc_t *next;
+    vfs_proc_t *hnext;    /* the next in its bucket of vfs->proc_hash */
     int32_t pid;
     vfs_files_t *files;   /* counted: its descriptors (fds, nfds) */
     vfs_fs_t *fs;         /* counted: its cwd, root, umask */
@@ -555,6 +558,8 @@ struct vfs {
     uint64_t procfs_next_id;
     int32_t walk_pid;            /* whose /proc/self the walk in progress resolves (0: none) */
     vfs_proc_t *procs;
+    /* procs by pid, so that finding a message's process costs the same however many live */
+    vfs_proc_t *proc_hash[VFS_PROC_BUCKETS];
     struct vfs_pidfd *pidfds;    /* every open pidfd (vfs_pidfd.c) */
     vfs_pending_t *pending;      /* all deferred calls */
     vfs_console_t con;
