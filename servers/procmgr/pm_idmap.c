@@ -22,12 +22,6 @@ void pm_idmap_set(pm_idmap_t *m, uint64_t id, void *v)
     }
     unsigned ci = (unsigned)(id >> PM_IDMAP_SHIFT);
     void ***cp = &m->chunk[ci];
-    if (!v) {
-        void *old = pm_idmap_get(m, id);
-        if (old)
-            pm_idmap_clear(m, id, old);
-        return;
-    }
     if (!*cp && !(*cp = calloc(PM_IDMAP_CHUNK, sizeof(void *)))) {
         m->incomplete = true;
         return;

@@ -20,7 +20,7 @@ typedef struct pm_idmap {
 } pm_idmap_t;
 
 void *pm_idmap_get(const pm_idmap_t *m, uint64_t id);
-void pm_idmap_set(pm_idmap_t *m, uint64_t id, void *v);
+void pm_idmap_set(pm_idmap_t *m, uint64_t id, void *v);             /* v non-NULL */
 void pm_idmap_clear(pm_idmap_t *m, uint64_t id, const void *v); /* only if id still maps to v */
 void pm_idmap_free(pm_idmap_t *m);
 
