@@ -72,7 +72,7 @@ enum thread_state {
     TS_DEAD,
 };
 
-enum send_kind { SK_SEND, SK_CALL, SK_SYSCALL, SK_FAULT, SK_INTERRUPT };
+enum send_kind { SK_SEND, SK_CALL, SK_SYSCALL, SK_FAULT, SK_INTERRUPT, SK_SYSEXIT };
 
 struct thread {
     struct kobj o;
@@ -111,6 +111,7 @@ struct thread {
     uint32_t interrupt;         /* KINT_* reasons to send an interrupt message before user mode */
     uint64_t utime, stime;      /* TSC cycles used in user mode and in the kernel */
     uint64_t cpu_alarm;         /* interrupt once utime + stime reaches this (TSC cycles); 0 none */
+    uint32_t trace;             /* KTRACE_* (thread_trace): reports a foreign thread makes */
 };
 
 #define KSTACK_SIZE 16384

@@ -6,8 +6,9 @@
  * hold many, answer them in any order, or pass one to another server in a message (forwarding), and
  * whoever holds it answers the caller directly.
  *
- * Messages a foreign thread "sends" are made from its registers (a syscall: nr and six arguments) or
- * its pending fault; the reply's first word becomes its RAX. */
+ * Messages a foreign thread "sends" are made from its registers (a syscall: nr and six arguments),
+ * its pending fault, or its syscall's result (a syscall exit report, kcall.c); the reply's first
+ * word becomes its RAX. */
 #include <string.h>
 #include "heap.h"
 #include "ipc.h"
@@ -103,6 +104,11 @@ static int64_t transfer(struct thread *s, struct thread *r, uint64_t badge, enum
         rb->len = 2;
         rb->mr[0] = s->fault[0], rb->mr[1] = s->fault[1];
         break;
+    case SK_SYSEXIT:
+        rb->label = IPC_LABEL_SYSEXIT;
+        rb->len = 2;
+        rb->mr[0] = s->fault[0], rb->mr[1] = s->fault[1];
+        break;
     default: {
         const struct ipc_buf *sb = s->ipc;
         uint32_t len = sb->len < IPC_MR_MAX ? sb->len : IPC_MR_MAX;
@@ -193,7 +199,7 @@ int64_t ipc_reply(int64_t h)
     } else {
         const struct ipc_buf *sb = t->ipc;
         stat_ipc_messages++;
-        if (caller->send_kind == SK_SYSCALL) {
+        if (caller->send_kind == SK_SYSCALL || caller->send_kind == SK_SYSEXIT) {
             caller->wake_result = (int64_t)sb->mr[0];
         } else if (caller->send_kind == SK_FAULT || caller->send_kind == SK_INTERRUPT) {
             caller->wake_result = 0; /* it resumes at its (possibly rewritten) registers */

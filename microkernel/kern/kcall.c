@@ -237,6 +237,17 @@ static int64_t sys_thread_interrupt(ARGS)
     return thread_interrupt((struct thread *)t_cap->obj);
 }
 
+static int64_t sys_thread_trace(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    struct thread *t = (struct thread *)t_cap->obj;
+    if ((a1 & ~(uint64_t)KTRACE_SYSEXIT) || !(t->flags & KTHREAD_FOREIGN))
+        return -KE_INVAL; /* only foreign threads' syscalls are messages to report */
+    t->trace = (uint32_t)a1;
+    return 0;
+}
+
 static int64_t sys_thread_times(ARGS)
 {
     UNUSED_ARGS;
@@ -344,6 +355,20 @@ static const char *const kcall_names[KCALL_COUNT] = {
 #undef KCALL_NAME
 };
 
+/* A thread marked KTRACE_SYSEXIT got its syscall's reply (value): before it returns to user
+ * mode it reports the value and the call's number to its syscall endpoint and waits; the
+ * report's reply is what the syscall returns. Meanwhile its frame holds the value in RAX, so its
+ * server (a tracer behind it) reads the registers as user mode will see them. The kernel knows
+ * no more: what a report is for is the server's business. */
+static int64_t syscall_exit_report(struct thread *t, struct trap_frame *f, uint64_t nr,
+                                   int64_t value)
+{
+    t->fault[0] = (uint64_t)value;
+    t->fault[1] = nr;
+    f->rax = (uint64_t)value;
+    return ipc_send(t->syscall_ep, t->badge, SK_SYSEXIT);
+}
+
 void syscall_dispatch(struct trap_frame *f)
 {
     struct thread *t = current;
@@ -351,7 +376,11 @@ void syscall_dispatch(struct trap_frame *f)
     tctl_enter();
     if (t->flags & KTHREAD_FOREIGN) {
         /* the POSIX personality: the whole call goes to the thread's server as a message */
-        f->rax = (uint64_t)ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
+        uint64_t nr = f->rax;
+        int64_t r = ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
+        if (__builtin_expect(t->trace & KTRACE_SYSEXIT, 0))
+            r = syscall_exit_report(t, f, nr, r);
+        f->rax = (uint64_t)r;
     } else if (f->rax < KCALL_COUNT) {   /* no gaps (asserted above) */
         f->rax = (uint64_t)kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
     } else { /* past the table, or a number the list leaves unused */

@@ -504,6 +504,49 @@ static void test_cpu_alarm(void)
     k_cap_delete(s), k_cap_delete(ep), k_cap_delete(tmr);
 }
 
+/* thread_trace(KTRACE_SYSEXIT): after its syscall's reply the thread reports the value (and
+ * the call's number) to its syscall endpoint and waits; the report's reply is what user mode
+ * sees. A call answered by someone else (forwarded) is reported too. */
+static void test_syscall_exit_report(void)
+{
+    int ep = (int)k_ep_create();
+    int as = clone_space();
+    int64_t f = spawn_foreign(as, foreign_code, ep, -1, 0xE1, 0);
+    CHECK_EQ(k_thread_trace(f, 0x80), -KE_INVAL);        /* unknown flag */
+    CHECK_EQ(k_thread_trace(ROOT_H_SELF_AS, KTRACE_SYSEXIT), -KE_BADH); /* not a thread */
+    CHECK_EQ(k_thread_trace(f, KTRACE_SYSEXIT), 0);
+    struct ipc_buf *b = kipc();
+    int64_t r = k_recv(ep);
+    CHECK_EQ(b->label, IPC_LABEL_SYSCALL);
+    CHECK_EQ(b->mr[0], 39);
+    msg(0, 4321);
+    CHECK_EQ(k_reply(r), 0);
+    r = k_recv(ep);                                       /* not user mode yet: the report */
+    CHECK_EQ(b->label, IPC_LABEL_SYSEXIT);
+    CHECK_EQ(b->badge, 0xE1);
+    CHECK_EQ(b->mr[0], 4321);
+    CHECK_EQ(b->mr[1], 39);
+    static struct kregs regs;
+    CHECK_EQ(k_thread_read_regs(f, &regs), 0);
+    CHECK_EQ(regs.rax, 4321);                             /* the frame shows the value */
+    CHECK_EQ(regs.rip, (uint64_t)foreign_after_syscall);
+    uint64_t shared = 99;
+    CHECK_EQ(k_as_read(as, (uint64_t)&foreign_shared, &shared, 8), 0);
+    CHECK_EQ(shared, 0);                                  /* it has not run on */
+    CHECK_EQ(k_thread_trace(f, 0), 0);                    /* off: its exit call is not reported */
+    msg(0, 777);                                          /* the report's reply is the result */
+    CHECK_EQ(k_reply(r), 0);
+    r = k_recv(ep);
+    CHECK_EQ(b->label, IPC_LABEL_SYSCALL);
+    CHECK_EQ(b->mr[0], 60);
+    CHECK_EQ(b->mr[1], 777);
+    CHECK_EQ(k_as_read(as, (uint64_t)&foreign_shared, &shared, 8), 0);
+    CHECK_EQ(shared, 777);
+    k_cap_delete(r);
+    k_thread_kill(f);
+    k_cap_delete(f), k_cap_delete(as), k_cap_delete(ep);
+}
+
 static void test_no_leaks(void)
 {
     /* everything above was torn down: the objects are gone and their memory is back. The first
@@ -514,6 +557,7 @@ static void test_no_leaks(void)
         k_mem_info(&a);
         test_ipc_pingpong();
         test_foreign_syscall_and_register_copy();
+        test_syscall_exit_report();
     }
     check_all_back(&a);
 }
@@ -592,6 +636,7 @@ int main(const struct kboot_info *bi)
     run("preemption", test_preemption);
     run("interrupt", test_interrupt);
     run("cpu_alarm", test_cpu_alarm);
+    run("syscall_exit_report", test_syscall_exit_report);
     run("no_leaks", test_no_leaks);
     for (const struct kcore_test *t = kcore_mem_tests; t->name; t++)
         run(t->name, t->fn);

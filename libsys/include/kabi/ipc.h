@@ -16,6 +16,9 @@
 #define IPC_LABEL_NOTIFY 0xFFFF0003u  /* mr[0]=the notification bits (cleared on delivery) */
 #define IPC_LABEL_INTERRUPT 0xFFFF0004u /* mr[0]=why (KINT_*), mr[1]=rip: a thread stopped on its
                                          * way to user mode (thread_interrupt, thread_cpu_alarm) */
+#define IPC_LABEL_SYSEXIT 0xFFFF0005u   /* mr[0]=the reply's value, mr[1]=the syscall's number:
+                                         * a thread marked KTRACE_SYSEXIT got its syscall's reply
+                                         * and waits before user mode (thread_trace) */
 
 /* the cause of a page fault the kernel could not resolve (fault message mr[4]) */
 #define KFAULT_NONE 0  /* no region there, or it does not allow the access (or not a page fault) */
@@ -26,8 +29,9 @@
 #define KINT_REQUEST 0x1   /* thread_interrupt */
 #define KINT_CPU_ALARM 0x2 /* the thread's CPU time reached its thread_cpu_alarm */
 
-/* reply to a foreign thread (syscall or fault): mr[0] becomes RAX for a syscall; for a fault or an
- * interrupt the thread resumes with its (possibly rewritten) registers. */
+/* reply to a foreign thread (syscall or fault): mr[0] becomes RAX for a syscall and for a syscall
+ * exit report; for a fault or an interrupt the thread resumes with its (possibly rewritten)
+ * registers. */
 
 struct ipc_buf {
     uint64_t self;                /* the buffer's own user address: a native thread's FS base points

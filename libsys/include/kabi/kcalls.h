@@ -50,7 +50,8 @@
     X(38, thread_interrupt) /* (t): t sends an IPC_LABEL_INTERRUPT message before it next runs user code; 1 if it is blocked in the kernel instead */ \
     X(39, thread_times)    /* (t, out): struct kthread_times, the CPU time t has used */         \
     X(40, thread_cpu_alarm) /* (t, ns): interrupt t once its CPU time reaches ns (0 cancels) */ \
-    X(41, as_page_id)      /* (as, va, out): struct kpage_id: the memory object and offset behind va, for keys shared across spaces */
+    X(41, as_page_id)      /* (as, va, out): struct kpage_id: the memory object and offset behind va, for keys shared across spaces */ \
+    X(42, thread_trace)    /* (t, flags): KTRACE_* reports t makes to its syscall endpoint (0: none) */
 
 enum kcall_nr {
 #define KCALL_ENUM(n, name) KCALL_##name = n,
@@ -75,6 +76,11 @@ enum kcall_nr {
 /* thread_interrupt's result when the thread is blocked in the kernel (a message of its is
  * outstanding): nothing happens, no interrupt message will come */
 #define KTI_BLOCKED 1
+
+/* thread_trace flags */
+#define KTRACE_SYSEXIT 0x1 /* a foreign thread reports each syscall's reply (IPC_LABEL_SYSEXIT)
+                            * to its syscall endpoint, and waits for that report's reply, before
+                            * it returns to user mode: a tracer's syscall-exit stop */
 
 /* as_write / as_copy flags */
 #define KAS_FORCE 1  /* write even to read-only user pages (the holder of KR_MAP could unprotect them anyway): exec loading */

@@ -68,6 +68,7 @@ static inline int64_t k_poweroff(int ctl, int status) { return KC(poweroff, ctl,
 static inline int64_t k_thread_interrupt(int64_t t) { return KC(thread_interrupt, t, 0, 0, 0, 0, 0); }
 static inline int64_t k_thread_times(int64_t t, struct kthread_times *out) { return KC(thread_times, t, out, 0, 0, 0, 0); }
 static inline int64_t k_thread_cpu_alarm(int64_t t, uint64_t ns) { return KC(thread_cpu_alarm, t, ns, 0, 0, 0, 0); }
+static inline int64_t k_thread_trace(int64_t t, uint64_t flags) { return KC(thread_trace, t, flags, 0, 0, 0, 0); }
 static inline int64_t k_mem_info(struct kmem_info *mi) { return KC(mem_info, mi, 0, 0, 0, 0, 0); }
 static inline int64_t k_as_fork(int as) { return KC(as_fork, as, 0, 0, 0, 0, 0); }
 static inline int64_t k_as_info(int as, struct kas_info *ai) { return KC(as_info, as, ai, 0, 0, 0, 0); }

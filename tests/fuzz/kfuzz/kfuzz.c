@@ -360,6 +360,7 @@ static void one_call(struct worker *w)
     case KCALL_notify:
     case KCALL_console_bind:
     case KCALL_thread_cpu_alarm:
+    case KCALL_thread_trace:
         kc(w, nr, handle(w),
            nr == KCALL_thread_set_as ? handle(w)
            : rnd(w) % 2              ? rnd(w)
