@@ -1,14 +1,17 @@
 # Thin wrapper over CMake: the project's public interface.
 #   make run   [EXTRA_ROOTFS=<dir>] [INIT=<path>]   build the ISO and boot it on this terminal
+#              [LOG_NOSYS=1]                        ... whose servers log unimplemented syscalls
 #   make test                                       build everything and run every test (ctest)
-#   make debug [INIT=<path>]                        boot halted under QEMU's GDB stub, GDB attached
+#   make debug [INIT=<path>] [GDB_CMDS=<file>]      boot halted under QEMU's GDB stub, GDB attached
 #   make bench                                      run the benchmarks (see docs/performance.md)
 BUILD        ?= build
 EXTRA_ROOTFS ?=
 INIT         ?= /sbin/init
+LOG_NOSYS    ?=
 JOBS         ?= $(shell nproc)
 
-CMAKE_ARGS = -DOS_EXTRA_ROOTFS="$(if $(EXTRA_ROOTFS),$(abspath $(EXTRA_ROOTFS)),)" -DOS_INIT="$(INIT)"
+CMAKE_ARGS = -DOS_EXTRA_ROOTFS="$(if $(EXTRA_ROOTFS),$(abspath $(EXTRA_ROOTFS)),)" -DOS_INIT="$(INIT)" \
+             -DOS_LOG_NOSYS=$(if $(filter-out 0 OFF off no,$(LOG_NOSYS)),ON,OFF)
 
 .PHONY: all setup configure build run test debug bench clean
 

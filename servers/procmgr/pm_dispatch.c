@@ -67,7 +67,7 @@ enum pm_route pm_syscall_route(uint64_t nr)
 
 static void pm_log_unknown(pm_t *pm, const pm_thr_t *t, uint64_t nr)
 {
-#ifndef NDEBUG
+#if !defined(NDEBUG) || defined(OS_LOG_NOSYS)
     const char *name = pm_syscall_name(nr);
     pm_line_t l = {0};
     pm_line_str(&l, "procmgr: ");

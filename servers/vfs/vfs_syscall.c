@@ -1,8 +1,8 @@
 /* Dispatch of forwarded syscalls: one bounds-checked table keyed by Linux syscall number,
  * generated from the list in vfs_sysnr.h; unknown numbers get -ENOSYS and, in debug builds
- * (NDEBUG undefined), the same "unimplemented syscall" log line procmgr writes for the numbers
- * it does not know: procmgr forwards every call that belongs to vfs without knowing whether vfs
- * implements it.
+ * (NDEBUG undefined) or with OS_LOG_NOSYS defined (cmake -DOS_LOG_NOSYS=ON), the same
+ * "unimplemented syscall" log line procmgr writes for the numbers it does not know: procmgr
+ * forwards every call that belongs to vfs without knowing whether vfs implements it.
  *
  * Entry point: vfs_syscall. */
 #include <string.h>
@@ -16,7 +16,7 @@ static const vfs_sys_fn vfs_sys_table[] = {
 #undef VFS_SYS_ENTRY
 };
 
-#ifndef NDEBUG
+#if !defined(NDEBUG) || defined(OS_LOG_NOSYS)
 static const char *const vfs_sys_names[LX_SYS_TABLE_SIZE] = {
 #define VFS_SYS_NAME(nr, name) [nr] = #name,
     LX_SYSCALLS(VFS_SYS_NAME)
@@ -50,7 +50,7 @@ static void vfs_log_unknown(vfs_t *vfs, const vfs_req_t *req)
 int64_t vfs_syscall(vfs_t *vfs, const vfs_req_t *req)
 {
     if (req->nr >= sizeof(vfs_sys_table) / sizeof(vfs_sys_table[0]) || !vfs_sys_table[req->nr]) {
-#ifndef NDEBUG
+#if !defined(NDEBUG) || defined(OS_LOG_NOSYS)
         vfs_log_unknown(vfs, req);
 #endif
         return -LX_ENOSYS;

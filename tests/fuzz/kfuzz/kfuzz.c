@@ -40,6 +40,7 @@
 #define SCRATCH_LEN (3 * 4096ull)
 #define ARENA_VA 0x100000000ull /* where workers map things in the spaces they handle */
 #define USER_TOP 0x800000000000ull
+extern char __executable_start[]; /* where the build links this program (its BASE) */
 #define NAP_MS 10
 #define ROUND_MS 1500 /* a round ends after this much guest time at most */
 
@@ -167,8 +168,9 @@ static uint64_t vaddr(struct worker *w)
     if (r < 70) return ARENA_VA + 4096 * (rnd(w) % 4096); /* 16 MiB: ranges meet and overlap */
     if (r < 80) return ARENA_VA + (rnd(w) % (1ull << 36) & ~0xfffull);
     if (r < 85) return ARENA_VA + rnd(w) % 65536; /* unaligned */
-    return PICK(w, 0, 0x1000, 0x60000000ull, 0x10000000ull, USER_TOP - 0x1000, USER_TOP - 0x200000,
-                USER_TOP, 1ull << 63, (uint64_t)-4096, 0x7fffffffe000ull);
+    /* the stacks (kcore_util.c) and this program's image, copied into every space it makes */
+    return PICK(w, 0, 0x1000, 0x60000000ull, (uint64_t)__executable_start, USER_TOP - 0x1000,
+                USER_TOP - 0x200000, USER_TOP, 1ull << 63, (uint64_t)-4096, 0x7fffffffe000ull);
 }
 
 static uint64_t prot(struct worker *w)

@@ -98,9 +98,10 @@ static char *index_generate(void)
     EMIT("Every syscall of a Linux thread reaches procmgr first (see [../procmgr.md]"
          "(../procmgr.md)). **procmgr**: answered by procmgr. **vfs**: forwarded to vfs with the "
          "caller's reply token; vfs answers. **ENOSYS**: not implemented, -ENOSYS (-38), "
-         "logged with its name in debug builds; **ENOSYS (vfs)**: procmgr forwards it to vfs "
-         "(`PM_VFS_CALLS`), which has no handler for it (`vfs_sysnr.h`) and answers -ENOSYS, "
-         "logging the same line in debug builds.\n\n");
+         "logged with its name by a build with `OS_LOG_NOSYS` (`make run LOG_NOSYS=1`) or without "
+         "`NDEBUG`; **ENOSYS (vfs)**: procmgr forwards it to vfs (`PM_VFS_CALLS`), which has no "
+         "handler for it (`vfs_sysnr.h`) and answers -ENOSYS, logging the same line in such a "
+         "build. See [../debugging.md](../debugging.md).\n\n");
     EMIT("%d calls: %d procmgr, %d vfs, %d ENOSYS (%d of them forwarded to vfs).\n\n",
          count[0] + count[1] + count[2], count[PM_ROUTE_PROCMGR], count[PM_ROUTE_VFS],
          count[PM_ROUTE_ENOSYS], vfs_enosys);
