@@ -87,6 +87,8 @@ void vfork_exec_note(struct tracee *t, long ret);       /* after an execve's res
 void vfork_child_gone(struct tracee *t);                /* the child exited */
 
 /* ---- --route (trace_route.c) ---- */
+struct kestrel_route;
 void route_show(struct tracee *t);
+void route_print(const struct kestrel_route *r, long nr); /* the line, for syscall nr */
 
 #endif

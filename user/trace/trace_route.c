@@ -15,7 +15,7 @@
  * for a code this build does not know. If the record is about another syscall number than the
  * one that just returned, "nr=N" ends the line.
  *
- * Entry point: route_show. */
+ * Entry points: route_show (ask and print), route_print (print a record: the host test's). */
 #include "trace.h"
 
 #include <ctype.h>
@@ -59,47 +59,52 @@ static void print_event(unsigned ev)
         fputc(tolower((unsigned char)*s++), out);
 }
 
+void route_print(const struct kestrel_route *r, long nr)
+{
+    fputs("  route: server=", out);
+    if (r->server == KR_SERVER_PROCMGR)
+        fputs("procmgr", out);
+    else if (r->server == KR_SERVER_VFS)
+        fputs("vfs", out);
+    else
+        fprintf(out, "server#%u", r->server);
+    fputs(" how=", out);
+    if (r->how == KR_HOW_DIRECT)
+        fputs("direct", out);
+    else if (r->how == KR_HOW_FORWARDED)
+        fputs("forwarded", out);
+    else if (r->how == KR_HOW_DEFERRED)
+        fputs("deferred", out);
+    else
+        fprintf(out, "how#%u", r->how);
+    if (r->how == KR_HOW_DEFERRED) {
+        fputs(" event=", out);
+        print_event(r->event);
+        fprintf(out, " event_pid=%lld", (long long)r->event_pid);
+    }
+    fprintf(out, " wait_ns=%llu kentries=%llu msgs=%llu switches=%llu steps=",
+            (unsigned long long)r->wait_ns, (unsigned long long)r->kernel_entries,
+            (unsigned long long)r->ipc_messages, (unsigned long long)r->as_switches);
+    unsigned n = r->nsteps < KR_STEPS_MAX ? r->nsteps : KR_STEPS_MAX;
+    if (n == 0)
+        fputs("-", out);
+    for (unsigned i = 0; i < n; i++) {
+        if (i)
+            fputc(',', out);
+        print_step(r->steps[i]);
+    }
+    if (r->steps_dropped)
+        fprintf(out, "+%u", r->steps_dropped);
+    if (r->size >= offsetof(struct kestrel_route, wait_ns) && r->nr != (uint64_t)nr)
+        fprintf(out, " nr=%llu", (unsigned long long)r->nr);
+    out_end();
+}
+
 void route_show(struct tracee *t)
 {
     struct kestrel_route r;
     memset(&r, 0, sizeof r);
     if (ptrace((int)PTRACE_KESTREL_ROUTE, t->tid, (void *)0, &r) < 0)
         return;
-    fputs("  route: server=", out);
-    if (r.server == KR_SERVER_PROCMGR)
-        fputs("procmgr", out);
-    else if (r.server == KR_SERVER_VFS)
-        fputs("vfs", out);
-    else
-        fprintf(out, "server#%u", r.server);
-    fputs(" how=", out);
-    if (r.how == KR_HOW_DIRECT)
-        fputs("direct", out);
-    else if (r.how == KR_HOW_FORWARDED)
-        fputs("forwarded", out);
-    else if (r.how == KR_HOW_DEFERRED)
-        fputs("deferred", out);
-    else
-        fprintf(out, "how#%u", r.how);
-    if (r.how == KR_HOW_DEFERRED) {
-        fputs(" event=", out);
-        print_event(r.event);
-        fprintf(out, " event_pid=%lld", (long long)r.event_pid);
-    }
-    fprintf(out, " wait_ns=%llu kentries=%llu msgs=%llu switches=%llu steps=",
-            (unsigned long long)r.wait_ns, (unsigned long long)r.kernel_entries,
-            (unsigned long long)r.ipc_messages, (unsigned long long)r.as_switches);
-    unsigned n = r.nsteps < KR_STEPS_MAX ? r.nsteps : KR_STEPS_MAX;
-    if (n == 0)
-        fputs("-", out);
-    for (unsigned i = 0; i < n; i++) {
-        if (i)
-            fputc(',', out);
-        print_step(r.steps[i]);
-    }
-    if (r.steps_dropped)
-        fprintf(out, "+%u", r.steps_dropped);
-    if (r.size >= offsetof(struct kestrel_route, wait_ns) && r.nr != (uint64_t)t->nr)
-        fprintf(out, " nr=%llu", (unsigned long long)r.nr);
-    out_end();
+    route_print(&r, t->nr);
 }

@@ -1,10 +1,11 @@
 #!/bin/bash
 # host/trace: user/trace on Linux (built natively), checked with grep; no pid or time is assumed.
-#   trace_test.sh TRACE VFORK_HELPER
-# Exits 77 (ctest: skipped) if ptrace is not allowed here, 1 at the first failed check.
+#   trace_test.sh TRACE VFORK_HELPER ROUTE_FORMAT
+# Exits 77 (ctest: skipped) if ptrace is not allowed here, 1 if any check failed (all are run).
 set -u
 TRACE=$1
 HELPER=$2
+ROUTE_FORMAT=$3
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 fails=0
@@ -21,10 +22,14 @@ hasnt() {
     ! grep -Eq -- "$2" "$1" || fail "$3: a line matches /$2/ in $(basename "$1")"
 }
 
-# 0. Is ptrace allowed at all (containers, Yama)?
+# 0. The --route line's format (no ptrace needed).
+"$ROUTE_FORMAT" || fail "route_format"
+
+# Is ptrace allowed at all (containers, Yama)?
 if ! "$TRACE" -o "$W/probe.out" /bin/true 2>"$W/probe.err"; then
     if grep -q 'trace: ptrace:' "$W/probe.err"; then
         echo "SKIP: ptrace is not available here: $(cat "$W/probe.err")"
+        [ "$fails" -gt 0 ] && exit 1
         exit 77
     fi
 fi
