@@ -275,13 +275,15 @@ static void detach_all(void)
 {
     while (tracee_count() > 0) {
         struct tracee *t = tracee_at(0);
-        int sig = 0, st;
+        int sig = 0, st = 0;
+        pid_t got;
         ptrace(PTRACE_INTERRUPT, t->tid, (void *)0, (void *)0);
-        while (waitpid(t->tid, &st, __WALL) < 0 && errno == EINTR)
+        while ((got = waitpid(t->tid, &st, __WALL)) < 0 && errno == EINTR)
             ;
-        if (WIFSTOPPED(st) && (st >> 16) == 0 && WSTOPSIG(st) != (SIGTRAP | 0x80))
+        int stopped = got == t->tid && WIFSTOPPED(st);
+        if (stopped && (st >> 16) == 0 && WSTOPSIG(st) != (SIGTRAP | 0x80))
             sig = WSTOPSIG(st);
-        if (WIFSTOPPED(st) && ptrace(PTRACE_DETACH, t->tid, (void *)0, (void *)(long)sig) == 0) {
+        if (stopped && ptrace(PTRACE_DETACH, t->tid, (void *)0, (void *)(long)sig) == 0) {
             out_begin(t);
             fputs("--- detached ---", out);
             out_end();
