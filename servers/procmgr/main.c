@@ -141,6 +141,9 @@ int main(const struct kboot_info *bi)
         case IPC_LABEL_INTERRUPT:
             pm_interrupted(pm, b->badge, b->mr[0], (pm_token_t)reply);
             break;
+        case IPC_LABEL_SYSEXIT:
+            pm_sysexit(pm, b->badge, b->mr[1], (int64_t)b->mr[0], (pm_token_t)reply);
+            break;
         case IPC_LABEL_NOTIFY: {
             uint64_t bits = b->mr[0];
             if (bits & PM_NOTIFY_TIMER)

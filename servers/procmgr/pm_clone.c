@@ -41,9 +41,11 @@ void pm_vfork_release_hs(pm_t *pm, pm_vfork_t *v)
     switch (v->state) {
     case PM_VF_UNPARKED:
         v->state = PM_VF_EARLY;   /* the park will answer at once */
+        pm_ptrace_vfork_done(v->parent_thr);
         break;
     case PM_VF_PARKED: {
         pm_thr_t *pt = v->parent_thr;
+        pm_ptrace_vfork_done(pt);
         v->state = PM_VF_NONE;
         v->parent_thr = NULL;
         pt->block = PM_BLK_NONE;
@@ -230,14 +232,17 @@ static int64_t pm_clone_thread(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a,
     bool park = (a->flags & LX_CLONE_VFORK) != 0;
     if (park)
         pm_vfork_wait(&t->vfork, c->thr, tid);
+    int ev = c->thr->pt ? pm_ptrace_clone_attach(pm, c->thr, t, a->flags, a->exit_signal) : 0;
     int r = pm_clone_start(pm, p, t, regs);
     if (r) {
         if (park)
             pm_vfork_abandon(pm, c->thr);
+        pm_ptrace_free(pm, t);
         pm_thr_unlink(pm, t);
         return r;
     }
-    return park ? pm_vfork_park(pm, &t->vfork, c->thr, c->tok) : tid;
+    int64_t res = park ? pm_vfork_park(pm, &t->vfork, c->thr, c->tok) : tid;
+    return c->thr->pt ? pm_ptrace_clone_event(pm, c->thr, t, c->tok, ev, tid, res) : res;
 }
 
 /* CLONE_PIDFD: a pidfd of the child in the caller's table, its number stored for the caller
@@ -330,7 +335,10 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
     bool park = (a->flags & LX_CLONE_VFORK) != 0;
     if (park)
         pm_vfork_wait(&child->vfork, pt, child->pid);
+    /* a traced caller's child is traced too when the options say so (before it can run) */
+    int ev = pt->pt ? pm_ptrace_clone_attach(pm, pt, ct, a->flags, a->exit_signal) : 0;
     if ((r = pm_clone_start(pm, child, ct, &regs))) {
+        pm_ptrace_free(pm, ct);
         if (park)
             pm_vfork_abandon(pm, pt);
         if (pidfd >= 0 && pm->env.vfs_fd_close)
@@ -338,7 +346,8 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
         pm_clone_undo(pm, child, ct, true);
         return r;
     }
-    return park ? pm_vfork_park(pm, &child->vfork, pt, c->tok) : child->pid;
+    int64_t res = park ? pm_vfork_park(pm, &child->vfork, pt, c->tok) : child->pid;
+    return pt->pt ? pm_ptrace_clone_event(pm, pt, ct, c->tok, ev, child->pid, res) : res;
 }
 
 int64_t pm_sys_clone(pm_t *pm, pm_call_t *c)

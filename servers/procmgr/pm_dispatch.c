@@ -10,7 +10,10 @@
  * was stopped or given a signal while the call was on its way is held or turned into the
  * handler first, and runs again afterwards.
  *
- * Entry points: pm_syscall, pm_syscall_name, pm_syscall_route. */
+ * A traced thread may stop at the call's entry first (pm_ptrace_syscall_entry); the tracer's
+ * resume runs it with pm_syscall_run.
+ *
+ * Entry points: pm_syscall, pm_syscall_run, pm_syscall_name, pm_syscall_route. */
 #include <lx/syscalls.h>
 #include "pm_internal.h"
 
@@ -104,7 +107,7 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
     }
     t->sys_nr = nr;
     pm_proc_t *p = t->proc;
-    if (__builtin_expect(p->stopped || pm_thr_unblocked(t), 0) && pm_thr_has_work(t)) {
+    if (__builtin_expect(p->stopped || pm_thr_unblocked(t) || t->pt, 0) && pm_thr_has_work(t)) {
         /* stopped, or a handler to run, since before this call arrived: as if the signal had
          * come just before the SYSCALL instruction, the call runs (again) afterwards */
         pm->depth++;
@@ -113,9 +116,27 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
         pm_gc(pm);
         return;
     }
+    if (__builtin_expect(t->pt != NULL, 0)) {
+        pm->depth++;
+        bool stopped = pm_ptrace_syscall_entry(pm, t, nr, a, tok);
+        pm->depth--;
+        if (stopped) {
+            pm_gc(pm);
+            return;
+        }
+    }
+    pm_syscall_run(pm, t, nr, a, tok);
+}
+
+void pm_syscall_run(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6], pm_token_t tok)
+{
+    pm_proc_t *p = t->proc;
+    t->sys_nr = nr;
     const pm_sysent_t *e = nr < LX_SYS_TABLE_SIZE ? &pm_systab[nr] : NULL;
     pm_call_t c = {.thr = t, .proc = t->proc, .nr = nr, .a = a, .tok = tok};
     pm->depth++;
+    /* a tracer resuming its tracee's call runs it from inside its own ptrace call */
+    pm_thr_t *outer = pm->caller;
     pm->caller = t;
     /* a ppoll's temporary mask ends with the next syscall (pm_sigmask.c) */
     if (t->has_saved_mask)
@@ -136,14 +157,14 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
     } else {
         r = e->handler(pm, &c);
     }
-    pm->caller = NULL;
+    pm->caller = outer;
     if (r == PM_DEFERRED) {
         /* the handler took charge of the token */
-    } else if (__builtin_expect(!t->dead && !p->stopped && !pm_thr_unblocked(t), 1)) {
+    } else if (__builtin_expect(!t->dead && !p->stopped && !pm_thr_unblocked(t) && !t->pt, 1)) {
         pm->env.reply(pm->env.ctx, tok, r); /* the common case, checked inline: no more to do */
     } else {
-        /* a stop holds the answer; a handler to run starts on the way back; a dead caller's
-         * token is dropped */
+        /* a stop holds the answer; a handler to run starts on the way back; a tracer may stop
+         * it first (an event, a signal); a dead caller's token is dropped */
         pm_thr_resume(pm, t, tok, PM_RES_VALUE, r);
     }
     pm->depth--;

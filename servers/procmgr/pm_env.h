@@ -174,6 +174,9 @@ struct pm_env {
     /* Optional: the last range mapping a program went; vfs may let its file be written again
        (pm_fileinfo_t.deny; ETXTBSY until then). */
     void (*vfs_exec_done)(void *ctx, uint64_t deny);
+    /* Optional (NULL: no syscall-exit stops). on: after each syscall's reply t reports it
+       (pm_sysexit) and waits for that report's answer before it runs on; off: it does not. */
+    void (*thread_trace)(void *ctx, pm_thread_t t, bool on);
 };
 
 #define PM_INTR_BLOCKED 1

@@ -472,6 +472,7 @@ static int64_t pm_exec_commit(pm_t *pm, pm_thr_t *t, pm_exec_args_t *args, pm_as
                               pm_exec_image_t *img)
 {
     pm_proc_t *p = t->proc;
+    int32_t old_tid = t->tid;
     pm_exec_dethread(pm, t);   /* the other threads end first; t becomes the process's id */
     int r = pm->env.thread_set_as(pm->env.ctx, t->handle, as);
     if (r) {
@@ -505,6 +506,8 @@ static int64_t pm_exec_commit(pm_t *pm, pm_thr_t *t, pm_exec_args_t *args, pm_as
         pm_proc_die(pm, p, LX_W_EXITCODE(0, LX_SIGKILL));
         return 0;
     }
+    if (t->pt)
+        pm_ptrace_exec(pm, t, old_tid);   /* PTRACE_EVENT_EXEC on the way out */
     pm_vfork_release(pm, p);
     return 0;
 }

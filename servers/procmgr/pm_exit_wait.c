@@ -66,6 +66,8 @@ static void pm_thr_clear_tid(pm_t *pm, pm_proc_t *p, uint64_t uaddr, bool shared
 void pm_thr_end(pm_t *pm, pm_thr_t *t, bool cancel_vfs)
 {
     pm_proc_t *p = t->proc;
+    if (t->pt)
+        pm_ptrace_thr_end(pm, t);
     bool shared_mm = p->nthreads > 1 || (p->mm && p->mm->refs > 1);
     uint64_t ctid = t->clear_child_tid;
     bool may_be_in_vfs = t->block == PM_BLK_NONE && t != pm->caller;
@@ -113,9 +115,22 @@ static pm_siginfo_t pm_exit_info(pm_t *pm, const pm_proc_t *p)
     return si;
 }
 
-/* Tell the parent: wake its waiters, or reap at once if it ignores SIGCHLD. */
-static void pm_proc_notify_parent(pm_t *pm, pm_proc_t *p)
+/* Tell the parent: wake its waiters, or reap at once if it ignores SIGCHLD. A tracer that is not
+ * the parent hears first (pm_ptrace_wait gives it the exit, then calls this again). */
+void pm_proc_tell_parent(pm_t *pm, pm_proc_t *p)
 {
+    if (p->exit_tracer) {
+        pm_proc_t *tr = pm_proc_find(pm, p->exit_tracer);
+        if (tr && tr->state == PM_P_LIVE) {
+            pm_siginfo_t si = pm_exit_info(pm, p);
+            pm_signal_send_info(pm, tr, LX_SIGCHLD, &si);
+            if (tr->state == PM_P_LIVE)
+                pm_wait_wake(pm, tr);
+            return;
+        }
+        p->exit_tracer = 0;   /* the tracer is gone: the parent at once */
+        pm->nexit_tracer--;
+    }
     pm_proc_t *par = p->parent;
     if (!par || par->state != PM_P_LIVE)
         return;
@@ -203,6 +218,8 @@ void pm_proc_die(pm_t *pm, pm_proc_t *p, int wstatus)
 {
     if (p->state != PM_P_LIVE)
         return;
+    if (pm->ntraced || pm->nexit_tracer)
+        pm_ptrace_proc_die(pm, p);
     p->state = PM_P_ZOMBIE;
     p->wstatus = wstatus;
     p->stopped = false;
@@ -229,11 +246,13 @@ void pm_proc_die(pm_t *pm, pm_proc_t *p, int wstatus)
     if (p->pid == 1)
         pm_init_died(pm, wstatus);
     else
-        pm_proc_notify_parent(pm, p);
+        pm_proc_tell_parent(pm, p);
 }
 
 int64_t pm_sys_exit_group(pm_t *pm, pm_call_t *c)
 {
+    if (c->thr->pt && pm_ptrace_exit_event(pm, c, LX_W_EXITCODE((int)(c->a[0] & 0xff), 0)))
+        return PM_DEFERRED;   /* PTRACE_EVENT_EXIT first: the tracer's resume runs it again */
     pm_proc_die(pm, c->proc, LX_W_EXITCODE((int)(c->a[0] & 0xff), 0));
     return 0;   /* the caller is gone: the dispatcher drops the token */
 }
@@ -243,6 +262,8 @@ int64_t pm_sys_exit_group(pm_t *pm, pm_call_t *c)
 int64_t pm_sys_exit(pm_t *pm, pm_call_t *c)
 {
     if (c->proc->nthreads > 1) {
+        if (c->thr->pt && pm_ptrace_exit_event(pm, c, LX_W_EXITCODE((int)(c->a[0] & 0xff), 0)))
+            return PM_DEFERRED;
         pm_thr_end(pm, c->thr, false);
         return 0;   /* the caller is gone: the dispatcher drops the token */
     }
@@ -298,6 +319,8 @@ enum pm_wreport { PM_WR_NONE, PM_WR_EXIT, PM_WR_STOP, PM_WR_CONT };
 static enum pm_wreport pm_wait_report(const pm_proc_t *q, uint32_t options, int *status)
 {
     if (q->state == PM_P_ZOMBIE) {
+        if (q->exit_tracer)
+            return PM_WR_NONE;   /* its tracer sees the exit first */
         *status = q->wstatus;
         return (options & LX_WEXITED) ? PM_WR_EXIT : PM_WR_NONE;
     }
@@ -385,6 +408,12 @@ static int64_t pm_wait_try(pm_t *pm, pm_thr_t *t, const pm_wait_req_t *req)
 {
     pm_proc_t *p = t->proc;
     bool any = false;
+    if (pm->ntraced || pm->nexit_tracer) {
+        /* a tracee's stop or exit first (also of a tracee that is not a child) */
+        int64_t r = pm_ptrace_wait(pm, t, req, &any);
+        if (r != PM_PT_WAIT_NONE)
+            return r;
+    }
     for (pm_proc_t *q = pm->procs; q; q = q->next) {
         if (q->parent != p || !pm_wait_eligible(q, req))
             continue;

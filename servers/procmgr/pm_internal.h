@@ -122,6 +122,7 @@ enum pm_block {
     PM_BLK_STOPPED,/* its process is stopped: tok held here until SIGCONT (held_how, held_val) */
     PM_BLK_FUTEX,  /* futex wait: tok held here, the thread on a futex queue (pm_futex.c) */
     PM_BLK_SIGWAIT,/* rt_sigtimedwait: tok held here until a signal of sigwait_set comes */
+    PM_BLK_TRACED, /* in a ptrace stop: its token is held by its ptrace record (pt->tok) */
 };
 
 /* What a futex is: in private memory, (the memory bookkeeping of its space, the address); in
@@ -217,6 +218,49 @@ typedef struct pm_vfork {
     int32_t id;                    /* the release's answer: the child's pid, or tid */
 } pm_vfork_t;
 
+/* A traced thread's ptrace state (pm_ptrace.c, pm_ptrace_stop.c); NULL when not traced.
+ *
+ * A stop is what the tracer sees through wait (status, reported once) and what it may act on
+ * (registers, memory, siginfo, event message); `next` says how the thread goes on when the
+ * tracer resumes it, with the token held here (a stop may also hold none: a vfork parent
+ * parked on its child reports its event stop while the child's handshake holds its token). */
+enum pm_pt_stop { PM_PT_NONE, PM_PT_SIGNAL, PM_PT_GROUP, PM_PT_SYSCALL, PM_PT_EVENT };
+enum pm_pt_next {
+    PM_PTN_NONE,      /* no token here */
+    PM_PTN_DISPATCH,  /* a syscall-entry (or exit-event) stop: run the call nr(a) */
+    PM_PTN_REPLY,     /* a syscall-exit stop: answer the kernel's exit report with val */
+    PM_PTN_RESUME,    /* pm_thr_resume(how, val) */
+};
+typedef struct pm_ptrace {
+    int32_t tracer;          /* the tracing process's pid */
+    bool seized;             /* PTRACE_SEIZE (else TRACEME, ATTACH, or inherited from one) */
+    bool syscall_mode;       /* resumed with PTRACE_SYSCALL: syscall stops */
+    bool in_syscall;         /* between a syscall-entry stop and its exit stop */
+    bool group_reported;     /* the current group stop was reported */
+    bool listening;          /* PTRACE_LISTEN: held in its group stop, re-trapped at SIGCONT */
+    bool exit_event_done;    /* PTRACE_EVENT_EXIT taken: the exit goes ahead */
+    bool vfork_done;         /* its vfork child released it: PTRACE_EVENT_VFORK_DONE to report */
+    bool restart_pending;    /* its call was rewound to run again (pm_thr_restart) */
+    bool restarting;         /* ... at this syscall-exit stop: RAX shows -ERESTARTSYS */
+    uint32_t options;        /* PTRACE_O_* */
+    int want_stop;           /* a stop asked for (INTERRUPT, a new tracee's first): its status */
+    int event;               /* an event stop to take on the way out (PTRACE_EVENT_*), 0 none */
+    uint64_t event_msg_next; /* ... and its message */
+    uint64_t approved;       /* pending signals the tracer passed on: delivered without a stop */
+    /* the current stop */
+    enum pm_pt_stop stop;
+    int status;              /* the wait status word */
+    bool reported;
+    int sig;                 /* a signal-delivery stop's signal */
+    struct lx_siginfo si;    /* ... and its siginfo (GETSIGINFO) */
+    uint64_t event_msg;      /* GETEVENTMSG */
+    enum pm_pt_next next;
+    pm_token_t tok;
+    enum pm_resume how;
+    int64_t val;
+    uint64_t nr, a[6];       /* PM_PTN_DISPATCH's call (SETREGS may change it) */
+} pm_ptrace_t;
+
 typedef struct pm_thr {
     int32_t tid;                   /* the thread id (exec's de-thread makes it the pid) */
     uint64_t badge;                /* what the kernel names it by: the tid it was created with */
@@ -250,6 +294,7 @@ typedef struct pm_thr {
     enum pm_resume held_how;       /* PM_BLK_STOPPED: how it goes on when continued */
     int64_t held_val;
     uint64_t sys_nr;               /* its latest syscall: what a restart runs again */
+    pm_ptrace_t *pt;               /* its tracer's state, or NULL */
     struct pm_thr *next;           /* pm->threads */
     struct pm_thr *proc_next;      /* proc->threads */
 } pm_thr_t;
@@ -304,6 +349,8 @@ typedef struct pm_proc {
     int nice;                      /* -20..19 (setpriority), inherited */
     uint16_t ioprio;               /* ioprio_set's value, inherited; 0: none set */
     pm_vfork_t vfork;
+    int32_t exit_tracer;           /* a zombie whose tracer (not its parent) has still to see
+                                      its exit: its parent waits for that (Linux's order) */
 } pm_proc_t;
 
 struct pm {
@@ -326,6 +373,8 @@ struct pm {
     uint64_t hwcap;                /* AT_HWCAP: CPUID.1:EDX */
     uint64_t created;
     int nprocs;                    /* records in pm->procs, zombies included */
+    int ntraced;                   /* threads with a ptrace record */
+    int nexit_tracer;              /* zombies whose exit a tracer has still to see */
     int proc_max;                  /* the system's process limit (Linux's threads-max) */
     pm_vdso_t vdso;                /* mapped into every program (pm_vdso.c) */
 };
@@ -406,6 +455,8 @@ void pm_thr_end(pm_t *pm, pm_thr_t *t, bool cancel_vfs);
  * copied (CLONE_SIGHAND's share ends at exec, as Linux's unshare_sighand). */
 void pm_exec_dethread(pm_t *pm, pm_thr_t *t);
 void pm_wait_wake(pm_t *pm, pm_proc_t *parent);         /* a child of parent changed state */
+/* a zombie's parent hears of it (SIGCHLD, its waiters; reaped at once if it ignores SIGCHLD) */
+void pm_proc_tell_parent(pm_t *pm, pm_proc_t *p);
 void pm_thr_abort_block(pm_t *pm, pm_thr_t *t);         /* drop whatever t is blocked on */
 
 /* pm_clone.c, pm_clone_flags.c, pm_clone3.c */
@@ -495,6 +546,8 @@ void pm_thr_kick(pm_t *pm, pm_thr_t *t);
 /* pm_jobctl.c: stops and continues, orphaned process groups */
 void pm_proc_stop(pm_t *pm, pm_proc_t *p, int sig);
 void pm_proc_cont(pm_t *pm, pm_proc_t *p);
+/* the threads held by p's stop go on (p->stopped already false): the continue's first half */
+void pm_proc_release_held(pm_t *pm, pm_proc_t *p);
 /* Linux's will_become_orphaned_pgrp: no member (but `ignore`, zombies, children of init) has a
  * parent in another group of the same session. */
 bool pm_pgrp_orphaned(pm_t *pm, int32_t pgid, const pm_proc_t *ignore);
@@ -547,6 +600,51 @@ pm_proc_t *pm_oom_victim(pm_t *pm);
  * in *ehdr (0: there is none), or -errno */
 int pm_vdso_map(pm_t *pm, pm_as_t as, pm_mm_t *mm, uint64_t *ehdr);
 
+/* pm_dispatch.c: run syscall nr(a) of t (no trace stop first): reply, defer or forward */
+void pm_syscall_run(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6], pm_token_t tok);
+/* pm_signal.c: a signal the tracer let through takes its action (not caught: default) */
+void pm_signal_default_action(pm_t *pm, pm_proc_t *p, int sig);
+bool pm_signal_default_ignores(int sig);
+
+/* pm_ptrace_stop.c: ptrace stops and what the tracer waits for */
+static inline bool pm_proc_traced(const pm_proc_t *p)
+{
+    for (const pm_thr_t *t = p->threads; t; t = t->proc_next)
+        if (t->pt)
+            return true;
+    return false;
+}
+bool pm_ptrace_has_work(const pm_thr_t *t);
+/* pm_thr_resume's first step for a traced thread: true if a stop took the token */
+bool pm_ptrace_resume_hook(pm_t *pm, pm_thr_t *t, pm_token_t tok, enum pm_resume how,
+                           int64_t value);
+/* a syscall arrives from traced t: true if it stopped at its entry (the token is held) */
+bool pm_ptrace_syscall_entry(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6],
+                             pm_token_t tok);
+/* clone is making ct for traced caller t (before it starts): ct traced too if the options
+ * (or CLONE_PTRACE) say so; the event the caller is to report (PTRACE_EVENT_*), or 0 */
+int pm_ptrace_clone_attach(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, uint64_t flags, int exit_signal);
+/* ... ct started; r is what the clone answers (PM_DEFERRED: parked on a vfork child, id the
+ * child's pid or tid): what the handler returns, the event stop arranged */
+int64_t pm_ptrace_clone_event(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, pm_token_t tok, int ev,
+                              int32_t id, int64_t r);
+void pm_ptrace_exec(pm_t *pm, pm_thr_t *t, int32_t old_tid);
+/* exit/exit_group of traced t with PTRACE_O_TRACEEXIT: true if it stopped first */
+bool pm_ptrace_exit_event(pm_t *pm, pm_call_t *c, int wstatus);
+void pm_ptrace_vfork_done(pm_thr_t *parent_thr);
+void pm_ptrace_thr_end(pm_t *pm, pm_thr_t *t);
+void pm_ptrace_proc_die(pm_t *pm, pm_proc_t *p);     /* p (tracer or tracee) is dying */
+/* wait of thread w: a tracee's stop or exit to report (value as wait4/waitid returns), or
+ * PM_PT_WAIT_NONE; *any set when w's process traces someone the request names */
+#define PM_PT_WAIT_NONE (INT64_MIN + 2)
+int64_t pm_ptrace_wait(pm_t *pm, pm_thr_t *w, const pm_wait_req_t *req, bool *any);
+void pm_ptrace_enter(pm_t *pm, pm_thr_t *t, enum pm_pt_stop stop, int status,
+                     enum pm_pt_next next, pm_token_t tok);
+/* out of its stop, passing signal sig (at a signal-delivery stop); detach: no longer traced */
+void pm_ptrace_continue(pm_t *pm, pm_thr_t *t, int sig, bool detach);
+void pm_ptrace_free(pm_t *pm, pm_thr_t *t);                /* no longer traced */
+int32_t pm_ptrace_tracer_of(const pm_proc_t *p);           /* TracerPid, 0 if none */
+
 /* pm_sigmask.c: the temporary signal mask of ppoll, pselect6, epoll_pwait(2) */
 #define PM_FORWARD INT64_MAX   /* pm_sigmask_enter: go on, forward the call */
 int64_t pm_sigmask_enter(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6]);
@@ -589,7 +687,7 @@ void pm_format_status(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *fac
     H(uname) H(sysinfo) H(reboot) H(getrandom) H(sched_yield)                                 \
     H(getpriority) H(setpriority) H(sched_getaffinity) H(sched_setaffinity)                   \
     H(ioprio_get) H(ioprio_set)                                                               \
-    H(rt_sigsuspend) H(pause)
+    H(rt_sigsuspend) H(pause) H(ptrace)
 /* clang-format on */
 
 #define PM_DECLARE_HANDLER(name) int64_t pm_sys_##name(pm_t *pm, pm_call_t *c);

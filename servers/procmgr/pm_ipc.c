@@ -274,6 +274,12 @@ static int g_thread_interrupt(void *c, pm_thread_t t)
     return k_thread_interrupt((int64_t)t) == 0 ? 0 : PM_INTR_BLOCKED;
 }
 
+static void g_thread_trace(void *c, pm_thread_t t, bool on)
+{
+    (void)c;
+    k_thread_trace((int64_t)t, on ? KTRACE_SYSEXIT : 0);
+}
+
 static void g_thread_times(void *c, pm_thread_t t, uint64_t *user, uint64_t *sys)
 {
     (void)c;
@@ -581,6 +587,7 @@ const struct pm_env *pm_ipc_env(void)
         .as_write_user = g_as_write_user,
         .vfs_procfs_done = g_vfs_procfs_done,
         .thread_interrupt = g_thread_interrupt,
+        .thread_trace = g_thread_trace,
         .thread_times = g_thread_times,
         .thread_cpu_alarm = g_thread_cpu_alarm,
         .vfs_proc_ids = g_vfs_proc_ids,

@@ -16,7 +16,7 @@
  * orphaned by an exit while it has stopped members gets SIGHUP then SIGCONT (POSIX, and Linux's
  * kill_orphaned_pgrp).
  *
- * Entry points: pm_proc_stop, pm_proc_cont, pm_pgrp_orphaned, pm_jobctl_exit,
+ * Entry points: pm_proc_stop, pm_proc_cont, pm_proc_release_held, pm_pgrp_orphaned, pm_jobctl_exit,
  * pm_notify_parent_cldstop, pm_ids_tell_vfs, pm_jobctl. */
 #include "pm_internal.h"
 
@@ -68,6 +68,16 @@ static pm_thr_t *pm_first_held(pm_proc_t *p)
     return NULL;
 }
 
+void pm_proc_release_held(pm_t *pm, pm_proc_t *p)
+{
+    /* one at a time: resuming may start a handler that fails and kills the process */
+    pm_thr_t *t;
+    while (p->state == PM_P_LIVE && (t = pm_first_held(p))) {
+        t->block = PM_BLK_NONE;
+        pm_thr_resume(pm, t, t->tok, t->held_how, t->held_val);
+    }
+}
+
 void pm_proc_cont(pm_t *pm, pm_proc_t *p)
 {
     if (!p->stopped)
@@ -75,12 +85,7 @@ void pm_proc_cont(pm_t *pm, pm_proc_t *p)
     p->stopped = false;
     p->stop_report = 0;
     p->cont_report = true;
-    /* one at a time: resuming may start a handler that fails and kills the process */
-    pm_thr_t *t;
-    while (p->state == PM_P_LIVE && (t = pm_first_held(p))) {
-        t->block = PM_BLK_NONE;
-        pm_thr_resume(pm, t, t->tok, t->held_how, t->held_val);
-    }
+    pm_proc_release_held(pm, p);
     /* a handler that became deliverable while stopped reaches a thread still blocked in procmgr */
     for (int sig = 1; sig <= LX_NSIG && p->state == PM_P_LIVE; sig++) {
         uint64_t h = p->act[sig].sa_handler;

@@ -365,6 +365,8 @@ char pm_proc_state(const pm_proc_t *p)
     if (p->stopped)
         return 'T';
     for (pm_thr_t *t = p->threads; t; t = t->proc_next) {
+        if (t->pt && t->pt->stop != PM_PT_NONE)
+            return 't';   /* a ptrace stop: Linux's "t (tracing stop)" */
         if (t->block == PM_BLK_VFORK)
             return 'V';
         if (t->block != PM_BLK_NONE)

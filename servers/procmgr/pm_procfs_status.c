@@ -57,6 +57,8 @@ static const char *st_state(char s)
         return "T (stopped)";
     case 'Z':
         return "Z (zombie)";
+    case 't':
+        return "t (tracing stop)";
     default:
         return "D (disk sleep)"; /* a parked vfork parent, as Linux shows it */
     }
@@ -122,7 +124,7 @@ void pm_format_status(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *fac
     st_line(t, "Ngid", 0);
     st_line(t, "Pid", (uint64_t)p->pid);
     st_line(t, "PPid", (uint64_t)ppid);
-    st_line(t, "TracerPid", 0);
+    st_line(t, "TracerPid", pm_ptrace_tracer_of(p));
     pm_text_str(t, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
     st_line(t, "FDSize", zombie ? 0 : facts->fdsize);
     pm_text_str(t, "Groups:\t\n");

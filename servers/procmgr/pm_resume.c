@@ -2,6 +2,8 @@
  * of a syscall, a wait or sleep that completed, a vfork parent released, a /proc read done, an
  * interrupt message, a thread continued after a stop), the answer goes through pm_thr_resume,
  * which is where stops and signal handlers take effect:
+ *  - a traced thread may stop for its tracer first (an event, a signal to report, a stop the
+ *    tracer asked for: pm_ptrace_resume_hook), the rest happening when the tracer resumes it;
  *  - the process is stopped: the token is held (PM_BLK_STOPPED) with what the answer would have
  *    been, and given when SIGCONT comes (pm_proc_cont);
  *  - a signal the thread can run a handler for is pending: the handler's frame is built and the
@@ -22,7 +24,8 @@
 bool pm_thr_has_work(const pm_thr_t *t)
 {
     const pm_proc_t *p = t->proc;
-    return p->stopped || (pm_thr_unblocked(t) && pm_signal_next(t));
+    return p->stopped || (pm_thr_unblocked(t) && pm_signal_next(t)) ||
+           (t->pt && pm_ptrace_has_work(t));
 }
 
 /* The syscall runs again: back onto the SYSCALL instruction (2 bytes), with its number in RAX. */
@@ -36,6 +39,8 @@ static void pm_thr_restart(pm_t *pm, pm_thr_t *t, pm_token_t tok)
     }
     r->rip -= 2;
     int64_t nr = (int64_t)t->sys_nr;
+    if (t->pt)
+        t->pt->restart_pending = true;   /* its tracer sees -ERESTARTSYS at the exit stop */
     if (pm->env.thread_set_regs(pm->env.ctx, t->handle, r))
         nr = -LX_EINTR;
     free(r);
@@ -48,6 +53,8 @@ void pm_thr_resume(pm_t *pm, pm_thr_t *t, pm_token_t tok, enum pm_resume how, in
         pm->env.drop(pm->env.ctx, tok);
         return;
     }
+    if (t->pt && pm_ptrace_resume_hook(pm, t, tok, how, value))
+        return;   /* a ptrace stop holds it (or a signal the tracer passed on acted) */
     pm_proc_t *p = t->proc;
     if (p->stopped) {
         t->block = PM_BLK_STOPPED;

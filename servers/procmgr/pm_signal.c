@@ -43,7 +43,7 @@ bool pm_signal_is_stop(int sig)
 }
 
 /* Whether the default action of sig does nothing. */
-static bool pm_signal_default_ignores(int sig)
+bool pm_signal_default_ignores(int sig)
 {
     return sig == LX_SIGCHLD || sig == LX_SIGURG || sig == LX_SIGWINCH || sig == LX_SIGCONT;
 }
@@ -73,6 +73,11 @@ static void pm_signal_default(pm_t *pm, pm_proc_t *p, int sig)
         return;
     }
     pm_proc_die(pm, p, LX_W_EXITCODE(0, sig));
+}
+
+void pm_signal_default_action(pm_t *pm, pm_proc_t *p, int sig)
+{
+    pm_signal_default(pm, p, sig);
 }
 
 /* What every signal does first, whoever it is for: SIGKILL ends the process (true: nothing
@@ -122,6 +127,19 @@ static void pm_signal_post(pm_t *pm, pm_proc_t *p, pm_thr_t *t, int sig, const p
     if (pm_signal_prepare(pm, p, sig))
         return;
     const struct lx_sigaction *act = &p->act[sig];
+    /* a traced process reports every signal to its tracer, even an ignored one, before any
+     * action (Linux's sig_ignored): it stays pending for a signal-delivery stop
+     * (pm_ptrace_stop.c), unless a thread waits for it in rt_sigtimedwait */
+    if (__builtin_expect(pm_proc_traced(p), 0)) {
+        if (sig != LX_SIGSTOP && pm_sigwait_take(pm, p, t, sig, si))
+            return;
+        pm_signal_keep(p, t, sig, si);
+        if (t)
+            (void)pm_signal_wake_thr(pm, t, sig);
+        else
+            pm_signal_wake(pm, p, sig);
+        return;
+    }
     if (act->sa_handler == LX_SIG_IGN)
         return;
     /* a thread waiting for it in rt_sigtimedwait takes it, whatever its disposition */
@@ -175,6 +193,8 @@ void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel)
 static void pm_signal_recheck(pm_t *pm, pm_proc_t *p, pm_thr_t *t)
 {
     uint64_t *pending = t ? &t->pending : &p->pending;
+    if (pm_proc_traced(p))
+        return;   /* the tracer sees each one first, at a signal-delivery stop */
     for (int sig = 1; sig <= LX_NSIG && p->state == PM_P_LIVE; sig++) {
         uint64_t bit = LX_SIGBIT(sig);
         if (!(*pending & bit))

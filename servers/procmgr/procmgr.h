@@ -6,7 +6,8 @@
  * hands it back with each syscall and fault of that thread.
  *
  * Entry points (all logic, no globals; the environment is struct pm_env in pm_env.h):
- *   pm_create, pm_destroy, pm_start_init, pm_syscall, pm_fault, pm_interrupted, pm_timer_fired,
+ *   pm_create, pm_destroy, pm_start_init, pm_syscall, pm_fault, pm_interrupted, pm_sysexit,
+ *   pm_timer_fired,
  *   pm_signal_notice, pm_jobctl, pm_proc_list, pm_stats_get, pm_procfs_format, pm_procfs_read,
  *   pm_syscall_name, pm_syscall_route. */
 #ifndef PROCMGR_H
@@ -49,6 +50,9 @@ void pm_fault_cause(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uin
 #define PM_INTR_REQUEST   0x1
 #define PM_INTR_CPU_ALARM 0x2
 void pm_interrupted(pm_t *pm, uint64_t badge, uint64_t why, pm_token_t tok);
+/* A traced thread's syscall nr was answered with value, and it waits (env->thread_trace):
+ * its tracer's syscall-exit stop, or tok answered with value at once. */
+void pm_sysexit(pm_t *pm, uint64_t badge, uint64_t nr, int64_t value, pm_token_t tok);
 /* The timer armed with env->timer_arm went off (or any time: early calls are harmless). */
 void pm_timer_fired(pm_t *pm, uint64_t now_mono_ns);
 /* A signal raised by vfs (SIGPIPE, SIGINT...). pid > 0: that process; pid < 0: process group
@@ -76,6 +80,7 @@ void pm_jobctl(pm_t *pm, const pm_jobctl_req_t *rq, pm_token_t tok);
 struct pm_proc_info {
     int32_t pid, ppid, pgid, sid;
     char state;                    /* R running, S waiting in procmgr, T stopped, Z zombie,
+                                      t in a ptrace stop,
                                       V vfork-parked */
     char comm[PM_COMM_LEN];        /* NUL-terminated, as /proc/pid/comm */
     char cmdline[PM_CMDLINE_LEN];  /* argv joined by spaces, truncated, NUL-terminated */
