@@ -100,6 +100,7 @@ void pm_destroy(pm_t *pm)
     pm_gc(pm);
     for (pm_thr_t *t = pm->threads, *n; t; t = n) {
         n = t->next;
+        free(t->pt);
         free(t);
     }
     for (pm_proc_t *p = pm->procs, *n; p; p = n) {

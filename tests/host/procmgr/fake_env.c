@@ -340,6 +340,12 @@ static int fk_thread_interrupt(void *ctx, pm_thread_t t)
     return r;
 }
 
+static void fk_thread_trace(void *ctx, pm_thread_t t, bool on)
+{
+    fake_t *fk = ctx;
+    fk_th(fk, t)->traced = on;
+}
+
 static void fk_thread_times(void *ctx, pm_thread_t t, uint64_t *user, uint64_t *sys)
 {
     fk_thread_t *th = fk_th(ctx, t);
@@ -822,6 +828,7 @@ fake_t *fk_new_with(bool vdso, uint64_t free_mem)
         .vfs_proc_nofile = fk_vfs_proc_nofile,
         .vfs_procfs_done = fk_vfs_procfs_done,
         .thread_interrupt = fk_thread_interrupt,
+        .thread_trace = fk_thread_trace,
         .vfs_interrupt = fk_vfs_interrupt,
         .thread_times = fk_thread_times,
         .thread_cpu_alarm = fk_thread_cpu_alarm,

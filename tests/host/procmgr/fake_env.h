@@ -108,6 +108,7 @@ typedef struct fk_thread {
     uint64_t utime, stime;  /* what thread_times reports, ns (the test sets them) */
     uint64_t cpu_alarm;     /* the last thread_cpu_alarm */
     bool in_kernel;         /* thread_interrupt answers PM_INTR_BLOCKED (else 0: armed) */
+    bool traced;            /* thread_trace: syscall exits are reported (pm_sysexit) */
     int interrupts;         /* thread_interrupt calls that armed it */
 } fk_thread_t;
 
