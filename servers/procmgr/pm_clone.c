@@ -41,11 +41,11 @@ void pm_vfork_release_hs(pm_t *pm, pm_vfork_t *v)
     switch (v->state) {
     case PM_VF_UNPARKED:
         v->state = PM_VF_EARLY;   /* the park will answer at once */
-        pm_ptrace_vfork_done(v->parent_thr);
+        pm_ptrace_vfork_done(pm, v->parent_thr, v->id);
         break;
     case PM_VF_PARKED: {
         pm_thr_t *pt = v->parent_thr;
-        pm_ptrace_vfork_done(pt);
+        pm_ptrace_vfork_done(pm, pt, v->id);
         v->state = PM_VF_NONE;
         v->parent_thr = NULL;
         pt->block = PM_BLK_NONE;

@@ -138,6 +138,9 @@ void pm_syscall_run(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6], pm_
     /* a tracer resuming its tracee's call runs it from inside its own ptrace call */
     pm_thr_t *outer = pm->caller;
     pm->caller = t;
+    bool route = t->pt && t->pt->syscall_mode;
+    if (__builtin_expect(route, 0))
+        pm_route_begin(pm, t, nr);
     /* a ppoll's temporary mask ends with the next syscall (pm_sigmask.c) */
     if (t->has_saved_mask)
         pm_sigmask_restore(pm, t);
@@ -167,6 +170,9 @@ void pm_syscall_run(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6], pm_
          * it first (an event, a signal); a dead caller's token is dropped */
         pm_thr_resume(pm, t, tok, PM_RES_VALUE, r);
     }
+    if (__builtin_expect(route, 0) && t->pt)
+        pm_route_end(pm, t, e && e->forward ? KR_HOW_FORWARDED
+                            : r == PM_DEFERRED ? KR_HOW_DEFERRED : KR_HOW_DIRECT);
     pm->depth--;
     if (pm->grave_thrs || pm->grave_procs) /* the common case frees nothing: skip the call */
         pm_gc(pm);

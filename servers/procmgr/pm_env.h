@@ -177,6 +177,13 @@ struct pm_env {
     /* Optional (NULL: no syscall-exit stops). on: after each syscall's reply t reports it
        (pm_sysexit) and waits for that report's answer before it runs on; off: it does not. */
     void (*thread_trace)(void *ctx, pm_thread_t t, bool on);
+    /* Optional (NULL: a route without steps or counts; lx/ptrace_route.h). route_begin: from
+       now on note each kernel call and vfs message made (KR_STEP_* codes); route_end: stop,
+       up to max codes into steps, how many more were dropped into *dropped; the count noted.
+       kcounters: the kernel's kernel_entries, ipc_messages and as_switches since boot. */
+    void (*route_begin)(void *ctx);
+    uint32_t (*route_end)(void *ctx, uint16_t *steps, uint32_t max, uint32_t *dropped);
+    void (*kcounters)(void *ctx, uint64_t out[3]);
 };
 
 #define PM_INTR_BLOCKED 1

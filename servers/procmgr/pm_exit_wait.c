@@ -450,6 +450,8 @@ void pm_wait_wake(pm_t *pm, pm_proc_t *par)
         if (r == PM_WAIT_BLOCK)
             continue;
         t->block = PM_BLK_NONE;
+        if (t->pt)
+            pm_route_event(t, KR_EV_CHILD, r > 0 ? (int32_t)r : 0);
         pm_thr_resume(pm, t, t->tok, PM_RES_VALUE, r);
     }
 }

@@ -26,6 +26,7 @@
 #include <lx/wait.h>
 #include "procmgr.h"
 #include "pm_idmap.h"
+#include <lx/ptrace_route.h>
 
 #define PM_DEFERRED INT64_MIN
 
@@ -259,6 +260,10 @@ typedef struct pm_ptrace {
     enum pm_resume how;
     int64_t val;
     uint64_t nr, a[6];       /* PM_PTN_DISPATCH's call (SETREGS may change it) */
+    /* where its current (or last) call went: PTRACE_KESTREL_ROUTE at the exit stop */
+    struct kestrel_route route;
+    uint64_t route_t0, route_k0[3];
+    bool route_on;           /* recorded since the call's dispatch, not yet completed */
 } pm_ptrace_t;
 
 typedef struct pm_thr {
@@ -631,7 +636,7 @@ int64_t pm_ptrace_clone_event(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, pm_token_t to
 void pm_ptrace_exec(pm_t *pm, pm_thr_t *t, int32_t old_tid);
 /* exit/exit_group of traced t with PTRACE_O_TRACEEXIT: true if it stopped first */
 bool pm_ptrace_exit_event(pm_t *pm, pm_call_t *c, int wstatus);
-void pm_ptrace_vfork_done(pm_thr_t *parent_thr);
+void pm_ptrace_vfork_done(pm_t *pm, pm_thr_t *parent_thr, int32_t child);
 void pm_ptrace_thr_end(pm_t *pm, pm_thr_t *t);
 void pm_ptrace_proc_die(pm_t *pm, pm_proc_t *p);     /* p (tracer or tracee) is dying */
 /* wait of thread w: a tracee's stop or exit to report (value as wait4/waitid returns), or
@@ -644,6 +649,13 @@ void pm_ptrace_enter(pm_t *pm, pm_thr_t *t, enum pm_pt_stop stop, int status,
 void pm_ptrace_continue(pm_t *pm, pm_thr_t *t, int sig, bool detach);
 void pm_ptrace_free(pm_t *pm, pm_thr_t *t);                /* no longer traced */
 int32_t pm_ptrace_tracer_of(const pm_proc_t *p);           /* TracerPid, 0 if none */
+/* the route of t's call nr (PTRACE_KESTREL_ROUTE): begun at its dispatch, what procmgr did
+ * noted at its end (how: KR_HOW_*), the event that released a deferred answer, completed
+ * (time, kernel counts) at the exit report */
+void pm_route_begin(pm_t *pm, pm_thr_t *t, uint64_t nr);
+void pm_route_end(pm_t *pm, pm_thr_t *t, uint32_t how);
+void pm_route_event(pm_thr_t *t, uint32_t event, int32_t pid);
+void pm_route_complete(pm_t *pm, pm_thr_t *t, uint64_t nr);
 
 /* pm_sigmask.c: the temporary signal mask of ppoll, pselect6, epoll_pwait(2) */
 #define PM_FORWARD INT64_MAX   /* pm_sigmask_enter: go on, forward the call */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "pm_ipc.h"
 #include "kabi/caps.h"
+#include "lx/ptrace_route.h"
 #include "proto/pm_vfs.h"
 #include "rt.h"
 #include "sys/kmsg.h"
@@ -20,8 +21,53 @@ struct pm_glue pm_glue;
 
 static int ke(int64_t r) { return r < 0 ? ke_to_lx(r) : 0; }
 
+/* The steps of a traced call (env->route_begin/route_end, pm_route.c): each kernel call and vfs
+ * message below notes its KR_STEP_* code while recording is on. */
+static struct {
+    bool on;
+    uint32_t n, dropped;
+    uint16_t steps[KR_STEPS_MAX];
+} route_rec;
+
+static inline void step(uint16_t code)
+{
+    if (__builtin_expect(!route_rec.on, 1))
+        return;
+    if (route_rec.n < KR_STEPS_MAX)
+        route_rec.steps[route_rec.n++] = code;
+    else
+        route_rec.dropped++;
+}
+
+static void g_route_begin(void *c)
+{
+    (void)c;
+    route_rec.on = true;
+    route_rec.n = route_rec.dropped = 0;
+}
+
+static uint32_t g_route_end(void *c, uint16_t *steps, uint32_t max, uint32_t *dropped)
+{
+    (void)c;
+    uint32_t n = route_rec.n < max ? route_rec.n : max;
+    memcpy(steps, route_rec.steps, n * sizeof(uint16_t));
+    *dropped = route_rec.dropped + (route_rec.n - n);
+    route_rec.on = false;
+    return n;
+}
+
+static void g_kcounters(void *c, uint64_t out[3])
+{
+    (void)c;
+    struct kmem_info mi;
+    if (k_mem_info(&mi) < 0)
+        memset(&mi, 0, sizeof mi);
+    out[0] = mi.kernel_entries, out[1] = mi.ipc_messages, out[2] = mi.as_switches;
+}
+
 static int g_as_create(void *c, pm_as_t *out)
 {
+    step(KR_STEP_AS_CREATE);
     (void)c;
     int64_t h = k_as_create();
     if (h < 0)
@@ -32,6 +78,7 @@ static int g_as_create(void *c, pm_as_t *out)
 
 static int g_as_dup_ref(void *c, pm_as_t as, pm_as_t *out)
 {
+    step(KR_STEP_AS_DUP_REF);
     (void)c;
     int64_t h = k_cap_copy((int)as, KR_MAP, 0);
     if (h < 0)
@@ -42,6 +89,7 @@ static int g_as_dup_ref(void *c, pm_as_t as, pm_as_t *out)
 
 static int g_as_fork(void *c, pm_as_t as, pm_as_t *out)
 {
+    step(KR_STEP_AS_FORK);
     (void)c;
     int64_t h = k_as_fork((int)as);
     if (h < 0)
@@ -50,9 +98,15 @@ static int g_as_fork(void *c, pm_as_t as, pm_as_t *out)
     return 0;
 }
 
-static void g_as_release(void *c, pm_as_t as) { (void)c; k_cap_delete((int64_t)as); }
+static void g_as_release(void *c, pm_as_t as)
+{
+    (void)c;
+    step(KR_STEP_AS_RELEASE);
+    k_cap_delete((int64_t)as);
+}
 static int g_as_map(void *c, pm_as_t as, uint64_t va, uint64_t len, int prot)
 {
+    step(KR_STEP_AS_MAP);
     (void)c;
     int kprot = (prot & ~PM_AS_SHARED) | ((prot & PM_AS_SHARED) ? KMAP_SHARED : 0);
     return ke(k_as_map((int)as, va, len, kprot));
@@ -89,6 +143,7 @@ static struct kthread_cfg thread_cfg; /* large (FPU image): not on the stack */
 static int g_thread_create(void *c, pm_as_t as, const pm_regs_t *regs, uint64_t badge,
                            pm_thread_t *out)
 {
+    step(KR_STEP_THREAD_CREATE);
     (void)c;
     memset(&thread_cfg, 0, sizeof thread_cfg);
     thread_cfg.flags = KTHREAD_FOREIGN;
@@ -105,27 +160,32 @@ static int g_thread_create(void *c, pm_as_t as, const pm_regs_t *regs, uint64_t 
 
 static int g_thread_get_regs(void *c, pm_thread_t t, pm_regs_t *out)
 {
+    step(KR_STEP_THREAD_GET_REGS);
     (void)c;
     return ke(k_thread_read_regs((int64_t)t, (struct kregs *)out));
 }
 static int g_thread_set_regs(void *c, pm_thread_t t, const pm_regs_t *regs)
 {
+    step(KR_STEP_THREAD_SET_REGS);
     (void)c;
     return ke(k_thread_write_regs((int64_t)t, (const struct kregs *)regs));
 }
 static int g_thread_set_as(void *c, pm_thread_t t, pm_as_t as)
 {
+    step(KR_STEP_THREAD_SET_AS);
     (void)c;
     return ke(k_thread_set_as((int64_t)t, (int)as));
 }
 static void g_thread_destroy(void *c, pm_thread_t t)
 {
+    step(KR_STEP_THREAD_DESTROY);
     (void)c;
     k_thread_kill((int64_t)t);
     k_cap_delete((int64_t)t);
 }
 static void g_reply(void *c, pm_token_t tok, int64_t value)
 {
+    step(KR_STEP_REPLY);
     (void)c;
     if ((int64_t)tok == pm_glue.current && !pm_glue.deferred) {
         pm_glue.deferred = (int64_t)tok; /* sent by the loop's reply_recv */
@@ -152,6 +212,7 @@ static void vfs_forward(int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[
 static void g_vfs_forward(void *c, int32_t pid, int32_t tid, uint64_t nr, const uint64_t a[6],
                           pm_token_t tok)
 {
+    step(KR_STEP_VFS_FORWARD);
     (void)c;
     vfs_forward(pid, tid, nr, a, tok, 0);
 }
@@ -178,6 +239,7 @@ _Static_assert(PM_SHARE_FILES == VFS_SHARE_FILES && PM_SHARE_FS == VFS_SHARE_FS,
 
 static int g_vfs_proc_clone(void *c, int32_t pid, int32_t parent_pid, pm_as_t as, uint32_t share)
 {
+    step(KR_STEP_VFS_PROC_CLONE);
     (void)c;
     struct pm_vfs_proc m = {pid, parent_pid, share};
     kmsg_put(VFS_L_PROC_CREATE, &m, sizeof m);
@@ -236,6 +298,7 @@ static int g_vfs_proc_create(void *c, int32_t pid, int32_t parent_pid, pm_as_t a
 
 static int g_vfs_proc_exec(void *c, int32_t pid, pm_as_t new_as)
 {
+    step(KR_STEP_VFS_PROC_EXEC);
     (void)c;
     struct pm_vfs_proc m = {pid, 0, 0};
     kmsg_put(VFS_L_PROC_EXEC, &m, sizeof m);
@@ -245,6 +308,7 @@ static int g_vfs_proc_exec(void *c, int32_t pid, pm_as_t new_as)
 
 static void g_vfs_proc_exit(void *c, int32_t pid)
 {
+    step(KR_STEP_VFS_PROC_EXIT);
     (void)c;
     struct pm_vfs_proc m = {pid, 0, 0};
     kmsg_put(VFS_L_PROC_EXIT, &m, sizeof m);
@@ -344,6 +408,7 @@ static void g_vfs_exec_done(void *c, uint64_t deny)
 static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *file, uint64_t *size,
                            pm_fileinfo_t *fi)
 {
+    step(KR_STEP_VFS_EXEC_OPEN);
     (void)c;
     size_t n = strlen(path);
     if (n >= VFS_PATH_MAX)
@@ -404,6 +469,7 @@ static int g_vfs_mmap_open(void *c, int32_t pid, int32_t fd, int shared, int wri
 static int g_as_map_mem(void *c, pm_as_t as, uint64_t va, uint64_t len, int prot, pm_mem_t mem,
                         uint64_t off)
 {
+    step(KR_STEP_AS_MAP_MEM);
     (void)c;
     int kprot = (prot & ~PM_AS_SHARED) | ((prot & PM_AS_SHARED) ? KMAP_SHARED : 0);
     return ke(k_as_map_mem((int)as, va, len, kprot, (int)mem, off));
@@ -588,6 +654,9 @@ const struct pm_env *pm_ipc_env(void)
         .vfs_procfs_done = g_vfs_procfs_done,
         .thread_interrupt = g_thread_interrupt,
         .thread_trace = g_thread_trace,
+        .route_begin = g_route_begin,
+        .route_end = g_route_end,
+        .kcounters = g_kcounters,
         .thread_times = g_thread_times,
         .thread_cpu_alarm = g_thread_cpu_alarm,
         .vfs_proc_ids = g_vfs_proc_ids,

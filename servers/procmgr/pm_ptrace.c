@@ -319,6 +319,11 @@ int64_t pm_sys_ptrace(pm_t *pm, pm_call_t *c)
         }
         pm_ptrace_continue(pm, t, (int)data, req == LX_PTRACE_DETACH);
         return 0;
+    case PTRACE_KESTREL_ROUTE:
+        /* at a syscall-exit stop: where the call went (lx/ptrace_route.h) */
+        if (pt->next != PM_PTN_REPLY || !pt->route.size)
+            return -LX_EIO;
+        return pm_copy_out(pm, c->proc, data, &pt->route, sizeof(pt->route)) ? -LX_EFAULT : 0;
     case LX_PTRACE_LISTEN:
         /* only a seized tracee in a group stop: it stays stopped until SIGCONT */
         if (!pt->seized || t->block != PM_BLK_STOPPED || pt->next != PM_PTN_NONE)

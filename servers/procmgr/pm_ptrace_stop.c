@@ -259,6 +259,8 @@ void pm_sysexit(pm_t *pm, uint64_t badge, uint64_t nr, int64_t value, pm_token_t
     bool restart = pt && pt->restart_pending;
     if (pt)
         pt->restart_pending = false;
+    if (pt && pt->route_on)
+        pm_route_complete(pm, t, nr);
     if (pt && pt->in_syscall && pt->syscall_mode && t->block == PM_BLK_NONE) {
         pt->in_syscall = false;
         pt->nr = nr;
@@ -353,10 +355,15 @@ bool pm_ptrace_exit_event(pm_t *pm, pm_call_t *c, int wstatus)
     return true;
 }
 
-void pm_ptrace_vfork_done(pm_thr_t *parent_thr)
+void pm_ptrace_vfork_done(pm_t *pm, pm_thr_t *parent_thr, int32_t child)
 {
-    if (parent_thr && parent_thr->pt)
-        parent_thr->pt->vfork_done = true;
+    if (!parent_thr || !parent_thr->pt)
+        return;
+    parent_thr->pt->vfork_done = true;
+    /* an exec commit releases a live child; an exit, a zombie (or a thread's end) */
+    pm_proc_t *c = pm_proc_find(pm, child);
+    pm_route_event(parent_thr, c && c->state == PM_P_LIVE ? KR_EV_VFORK_EXEC : KR_EV_VFORK_EXIT,
+                   child);
 }
 
 void pm_ptrace_free(pm_t *pm, pm_thr_t *t)
