@@ -30,13 +30,11 @@ static pid_t fork_tracee(int (*body)(void *), void *arg)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0)
-            _exit(100);
+        if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0) _exit(100);
         raise(SIGSTOP);
         _exit(body(arg));
     }
-    if (pid < 0)
-        return -1;
+    if (pid < 0) return -1;
     int st = 0;
     if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP) {
         gt_fail(__FILE__, __LINE__, "first stop of %d: status %#x", pid, st);
@@ -60,10 +58,8 @@ static void kill_reap(pid_t pid)
 static int syscall_stop(pid_t pid, struct user_regs_struct *r)
 {
     int st = 0;
-    if (ptrace(PTRACE_SYSCALL, pid, 0, 0) != 0 || waitpid(pid, &st, 0) != pid)
-        return 0;
-    if (WIFSTOPPED(st) && r)
-        ptrace(PTRACE_GETREGS, pid, 0, r);
+    if (ptrace(PTRACE_SYSCALL, pid, 0, 0) != 0 || waitpid(pid, &st, 0) != pid) return 0;
+    if (WIFSTOPPED(st) && r) ptrace(PTRACE_GETREGS, pid, 0, r);
     return st;
 }
 
@@ -73,13 +69,10 @@ static int run_to_entry(pid_t pid, long nr, struct user_regs_struct *r)
 {
     for (int i = 0; i < 40; i++) {
         int st = syscall_stop(pid, r);
-        if (!WIFSTOPPED(st) || WSTOPSIG(st) != (SIGTRAP | 0x80))
-            return -1;
-        if ((long)r->orig_rax == nr)
-            return 0;
-        st = syscall_stop(pid, r);   /* its exit */
-        if (!WIFSTOPPED(st) || WSTOPSIG(st) != (SIGTRAP | 0x80))
-            return -1;
+        if (!WIFSTOPPED(st) || WSTOPSIG(st) != (SIGTRAP | 0x80)) return -1;
+        if ((long)r->orig_rax == nr) return 0;
+        st = syscall_stop(pid, r); /* its exit */
+        if (!WIFSTOPPED(st) || WSTOPSIG(st) != (SIGTRAP | 0x80)) return -1;
     }
     return -1;
 }
@@ -89,10 +82,8 @@ static int cont_to_end(pid_t pid, int sig)
 {
     int st = 0;
     for (int i = 0; i < 100; i++) {
-        if (ptrace(PTRACE_CONT, pid, 0, sig) != 0 || waitpid(pid, &st, 0) != pid)
-            return -1;
-        if (!WIFSTOPPED(st))
-            return st;
+        if (ptrace(PTRACE_CONT, pid, 0, sig) != 0 || waitpid(pid, &st, 0) != pid) return -1;
+        if (!WIFSTOPPED(st)) return st;
         sig = (st >> 16) == 0 && WSTOPSIG(st) != SIGTRAP && WSTOPSIG(st) != (SIGTRAP | 0x80)
                   ? WSTOPSIG(st)
                   : 0;
@@ -120,18 +111,16 @@ static void test_traceme(void)
     CHECK(n > 0);
     const char *tp = n > 0 ? strstr(buf, "TracerPid:") : NULL;
     CHECK(tp != NULL);
-    if (tp)
-        CHECK_EQ(atoi(tp + 10), getpid());
+    if (tp) CHECK_EQ(atoi(tp + 10), getpid());
     /* SIGSTOP passed on: a group stop, which has no siginfo (how a tracer tells one) */
     int st = 0;
     CHECK_EQ(ptrace(PTRACE_CONT, pid, 0, SIGSTOP), 0);
     CHECK_EQ(waitpid(pid, &st, 0), pid);
     CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP && (st >> 16) == 0);
     CHECK_ERRNO(ptrace(PTRACE_GETSIGINFO, pid, 0, &si), EINVAL);
-    st = cont_to_end(pid, 0);   /* PTRACE_CONT runs it out of the group stop */
+    st = cont_to_end(pid, 0); /* PTRACE_CONT runs it out of the group stop */
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    if (st == -1)
-        kill_reap(pid);
+    if (st == -1) kill_reap(pid);
 }
 
 static int body_getppid(void *arg)
@@ -167,8 +156,7 @@ static void test_syscall_stops(void)
     CHECK_EQ(errno, 0);
     st = cont_to_end(pid, 0);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    if (st == -1)
-        kill_reap(pid);
+    if (st == -1) kill_reap(pid);
 }
 
 struct change_res {
@@ -182,7 +170,7 @@ static int body_change(void *arg)
     res.pid_seen = syscall(SYS_getpid);
     res.skipped = syscall(SYS_getppid);
     res.skipped_errno = errno;
-    res.wrote = syscall(SYS_write, 1000, "Z", 1);   /* fd 1000: changed to the pipe */
+    res.wrote = syscall(SYS_write, 1000, "Z", 1); /* fd 1000: changed to the pipe */
     return write(fd, &res, sizeof res) == sizeof res ? 0 : 1;
 }
 
@@ -200,7 +188,7 @@ static void test_change_call(void)
     CHECK_EQ(ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD), 0);
     int ok = run_to_entry(pid, SYS_getpid, &r) == 0;
     CHECK(ok);
-    if (ok) {   /* at its exit, the result becomes 12345 */
+    if (ok) { /* at its exit, the result becomes 12345 */
         int st = syscall_stop(pid, &r);
         CHECK_EQ(WSTOPSIG(st), SIGTRAP | 0x80);
         CHECK_EQ((long)r.rax, pid);
@@ -209,7 +197,7 @@ static void test_change_call(void)
         ok = run_to_entry(pid, SYS_getppid, &r) == 0;
         CHECK(ok);
     }
-    if (ok) {   /* orig_rax -1 at the entry: skipped, -ENOSYS */
+    if (ok) { /* orig_rax -1 at the entry: skipped, -ENOSYS */
         r.orig_rax = (unsigned long)-1;
         CHECK_EQ(ptrace(PTRACE_SETREGS, pid, 0, &r), 0);
         int st = syscall_stop(pid, &r);
@@ -218,9 +206,9 @@ static void test_change_call(void)
         ok = run_to_entry(pid, SYS_write, &r) == 0;
         CHECK(ok);
     }
-    if (ok) {   /* the first argument changed: the write goes to the pipe */
+    if (ok) { /* the first argument changed: the write goes to the pipe */
         CHECK_EQ(r.rdi, 1000);
-        r.rdi = p[1];   /* the same number in the child, which inherited it */
+        r.rdi = p[1]; /* the same number in the child, which inherited it */
         CHECK_EQ(ptrace(PTRACE_SETREGS, pid, 0, &r), 0);
         int st = syscall_stop(pid, &r);
         CHECK_EQ(WSTOPSIG(st), SIGTRAP | 0x80);
@@ -265,7 +253,7 @@ static void test_peek_poke(void)
     REQUIRE(ro != MAP_FAILED && gone != MAP_FAILED);
     ro[0] = 0x3333;
     SYS(mprotect(ro, 4096, PROT_READ));
-    SYS(munmap(gone, 4096));   /* unmapped in the child too */
+    SYS(munmap(gone, 4096)); /* unmapped in the child too */
     int p[2];
     REQUIRE(pipe(p) == 0);
     struct peek_arg a = {p[1], ro};
@@ -277,19 +265,18 @@ static void test_peek_poke(void)
         CHECK_EQ(errno, 0);
         CHECK_EQ(ptrace(PTRACE_POKEDATA, pid, &peek_var, 0x2222), 0);
         CHECK_EQ(ptrace(PTRACE_PEEKDATA, pid, &peek_var, 0), 0x2222);
-        CHECK_EQ(ptrace(PTRACE_POKETEXT, pid, ro, 0x4444), 0);   /* forced, as a debugger does */
+        CHECK_EQ(ptrace(PTRACE_POKETEXT, pid, ro, 0x4444), 0); /* forced, as a debugger does */
         CHECK_EQ(ptrace(PTRACE_PEEKTEXT, pid, ro, 0), 0x4444);
         CHECK_ERRNO(ptrace(PTRACE_PEEKDATA, pid, gone, 0), EIO);
         CHECK_ERRNO(ptrace(PTRACE_POKEDATA, pid, gone, 1), EIO);
         int st = cont_to_end(pid, 0);
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        if (st == -1)
-            kill_reap(pid);
+        if (st == -1) kill_reap(pid);
         long v[2] = {0, 0};
         CHECK_EQ(read(p[0], v, sizeof v), sizeof v);
         CHECK_EQ(v[0], 0x2222);
         CHECK_EQ(v[1], 0x4444);
-        CHECK_EQ(peek_var, 0x1111);   /* ours untouched */
+        CHECK_EQ(peek_var, 0x1111); /* ours untouched */
         CHECK_EQ(ro[0], 0x3333);
     }
     close(p[0]);
@@ -310,9 +297,10 @@ static void on_usr2(int s)
 
 static int body_signals(void *arg)
 {
-    raise(SIGUSR1);   /* suppressed */
-    raise(SIGUSR1);   /* passed on */
-    raise(SIGUSR1);   /* replaced by SIGUSR2 */
+    raise(SIGUSR1);          /* suppressed */
+    raise(SIGUSR1);          /* passed on */
+    raise(SIGUSR1);          /* replaced by SIGUSR2 */
+    kill(getpid(), SIGUSR1); /* SI_USER, passed on */
     int v[2] = {usr1_runs, usr2_runs};
     return write(*(int *)arg, v, sizeof v) == sizeof v ? 0 : 1;
 }
@@ -333,30 +321,30 @@ static void test_signal_stops(void)
         close(p[0]);
         return;
     }
-    int pass[3] = {0, SIGUSR1, SIGUSR2}, st = 0, ok = 1;
-    for (int i = 0; i < 3 && ok; i++) {
+    /* what is passed when resuming from each SIGUSR1 stop */
+    int pass[4] = {0, SIGUSR1, SIGUSR2, SIGUSR1}, st = 0, ok = 1;
+    for (int i = 0; i < 4 && ok; i++) {
         ok = ptrace(PTRACE_CONT, pid, 0, i == 0 ? 0 : pass[i - 1]) == 0 &&
              waitpid(pid, &st, 0) == pid && WIFSTOPPED(st);
         CHECK(ok);
-        if (!ok)
-            break;
+        if (!ok) break;
         CHECK_EQ(WSTOPSIG(st), SIGUSR1);
         CHECK_EQ(st >> 16, 0);
         siginfo_t si;
         memset(&si, 0, sizeof si);
         CHECK_EQ(ptrace(PTRACE_GETSIGINFO, pid, 0, &si), 0);
         CHECK_EQ(si.si_signo, SIGUSR1);
-        CHECK_EQ(si.si_code, SI_TKILL);   /* musl's raise is tkill */
+        CHECK_EQ(si.si_code, i < 3 ? SI_TKILL : SI_USER); /* musl's raise is tkill */
         CHECK_EQ(si.si_pid, pid);
     }
-    st = ok ? cont_to_end(pid, SIGUSR2) : -1;
+    st = ok ? cont_to_end(pid, pass[3]) : -1;
     if (st == -1) {
         kill_reap(pid);
     } else {
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
         int v[2] = {-1, -1};
         CHECK_EQ(read(p[0], v, sizeof v), sizeof v);
-        CHECK_EQ(v[0], 1);
+        CHECK_EQ(v[0], 2);
         CHECK_EQ(v[1], 1);
     }
     close(p[0]);
@@ -368,15 +356,11 @@ static int body_spawn_fork(void *arg)
     char *argv[] = {child_path, "exit", "5", NULL};
     pid_t c;
     int st;
-    if (posix_spawn(&c, child_path, NULL, NULL, argv, NULL) != 0)
-        return 1;
-    if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 5)
-        return 2;
+    if (posix_spawn(&c, child_path, NULL, NULL, argv, NULL) != 0) return 1;
+    if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 5) return 2;
     c = fork();
-    if (c == 0)
-        _exit(6);
-    if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 6)
-        return 3;
+    if (c == 0) _exit(6);
+    if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 6) return 3;
     return 0;
 }
 
@@ -390,26 +374,49 @@ struct evlog {
 static struct evlog *evlog_of(struct evlog *l, int *n, pid_t pid)
 {
     for (int i = 0; i < *n; i++)
-        if (l[i].pid == pid)
-            return &l[i];
-    if (*n == 4)
-        return NULL;
+        if (l[i].pid == pid) return &l[i];
+    if (*n == 4) return NULL;
     memset(&l[*n], 0, sizeof l[*n]);
     l[*n].pid = pid;
     return &l[(*n)++];
 }
 
-static void test_events(void)
+/* The traced child spawns (vfork + exec) and forks; every event of the three processes is
+ * logged per process. seize: the tracer seized the child (new children start with
+ * PTRACE_EVENT_STOP) rather than being chosen by TRACEME (they start with SIGSTOP). */
+static void events_case(bool seize)
 {
-    pid_t pid = fork_tracee(body_spawn_fork, NULL);
-    REQUIRE(pid > 0);
     long opts = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEVFORKDONE |
                 PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT;
-    CHECK_EQ(ptrace(PTRACE_SETOPTIONS, pid, 0, opts), 0);
+    pid_t pid;
+    int ok;
+    if (seize) {
+        int p[2];
+        REQUIRE(pipe(p) == 0);
+        pid = fork();
+        if (pid == 0) {
+            char c;
+            close(p[1]);
+            _exit(read(p[0], &c, 1) == 1 ? body_spawn_fork(NULL) : 8);
+        }
+        close(p[0]);
+        ok = pid > 0 && ptrace(PTRACE_SEIZE, pid, 0, opts) == 0;
+        CHECK(ok);
+        CHECK_EQ(write(p[1], "x", 1), 1); /* it goes on, traced */
+        close(p[1]);
+        if (!ok) {
+            if (pid > 0) kill_reap(pid);
+            return;
+        }
+    } else {
+        pid = fork_tracee(body_spawn_fork, NULL);
+        REQUIRE(pid > 0);
+        CHECK_EQ(ptrace(PTRACE_SETOPTIONS, pid, 0, opts), 0);
+        ok = ptrace(PTRACE_CONT, pid, 0, 0) == 0;
+    }
     struct evlog log[4];
     int nlog = 0, exits = 0;
     static const char *names[] = {"", "FORK", "VFORK", "CLONE", "EXEC", "VFORK_DONE", "EXIT"};
-    int ok = ptrace(PTRACE_CONT, pid, 0, 0) == 0;
     while (ok && exits < 3) {
         int st;
         pid_t w = waitpid(-1, &st, 0);
@@ -431,18 +438,20 @@ static void test_events(void)
             snprintf(tok, sizeof tok, "%s ", ev <= 6 ? names[ev] : "EVSTOP");
             unsigned long m = 0;
             CHECK_EQ(ptrace(PTRACE_GETEVENTMSG, w, 0, &m), 0);
-            if (e->nmsg < 8)
-                e->msg[e->nmsg++] = m;
+            if (e->nmsg < 8 && ev != PTRACE_EVENT_STOP) e->msg[e->nmsg++] = m;
+            siginfo_t si;
+            memset(&si, 0, sizeof si);
+            CHECK_EQ(ptrace(PTRACE_GETSIGINFO, w, 0, &si), 0);
+            CHECK_EQ(si.si_signo, SIGTRAP);
+            CHECK_EQ(si.si_code, st >> 8);
         } else if (WSTOPSIG(st) == SIGSTOP) {
-            snprintf(tok, sizeof tok, "STOP ");   /* a new child's first stop: suppressed */
+            snprintf(tok, sizeof tok, "STOP "); /* a new child's first stop: suppressed */
         } else {
-            tok[0] = 0;   /* SIGCHLD of the parent: passed on, not part of the order */
+            tok[0] = 0; /* SIGCHLD of the parent: passed on, not part of the order */
             sig = WSTOPSIG(st);
         }
-        if (strlen(e->seq) + strlen(tok) < sizeof e->seq)
-            strcat(e->seq, tok);
-        if (WIFSTOPPED(st))
-            ok = ptrace(PTRACE_CONT, w, 0, sig) == 0;
+        if (strlen(e->seq) + strlen(tok) < sizeof e->seq) strcat(e->seq, tok);
+        if (WIFSTOPPED(st)) ok = ptrace(PTRACE_CONT, w, 0, sig) == 0;
     }
     CHECK(ok);
     if (!ok) {
@@ -455,25 +464,33 @@ static void test_events(void)
     REQUIRE(par && par->nmsg == 4);
     CHECK_STREQ(par->seq, "VFORK VFORK_DONE FORK EXIT exit0 ");
     pid_t vc = (pid_t)par->msg[0], fc = (pid_t)par->msg[2];
-    CHECK_EQ(par->msg[1], vc);   /* VFORK_DONE's message is the child too */
-    CHECK_EQ(par->msg[3], 0);    /* EXIT's: the exit status, 0 */
+    CHECK_EQ(par->msg[1], vc); /* VFORK_DONE's message is the child too */
+    CHECK_EQ(par->msg[3], 0);  /* EXIT's: the exit status, 0 */
     struct evlog *v = evlog_of(log, &nlog, vc), *f = evlog_of(log, &nlog, fc);
     REQUIRE(v && f && nlog == 3);
-    CHECK_STREQ(v->seq, "STOP EXEC EXIT exit5 ");
+    CHECK_STREQ(v->seq, seize ? "EVSTOP EXEC EXIT exit5 " : "STOP EXEC EXIT exit5 ");
     if (v->nmsg == 2) {
-        CHECK_EQ(v->msg[0], vc);         /* EXEC: the former tid */
-        CHECK_EQ(v->msg[1], 5 << 8);     /* EXIT: the wait status to come */
+        CHECK_EQ(v->msg[0], vc);     /* EXEC: the former tid */
+        CHECK_EQ(v->msg[1], 5 << 8); /* EXIT: the wait status to come */
     }
-    CHECK_STREQ(f->seq, "STOP EXIT exit6 ");
-    if (f->nmsg == 1)
-        CHECK_EQ(f->msg[0], 6 << 8);
+    CHECK_STREQ(f->seq, seize ? "EVSTOP EXIT exit6 " : "STOP EXIT exit6 ");
+    if (f->nmsg == 1) CHECK_EQ(f->msg[0], 6 << 8);
+}
+
+static void test_events(void)
+{
+    events_case(false);
+}
+
+static void test_events_seized(void)
+{
+    events_case(true);
 }
 
 /* A child blocked reading p[0] until it gets a byte (or EOF): exits with 7 after it. */
 static pid_t fork_reader(int p[2])
 {
-    if (pipe(p) != 0)
-        return -1;
+    if (pipe(p) != 0) return -1;
     pid_t pid = fork();
     if (pid == 0) {
         char c;
@@ -481,8 +498,7 @@ static pid_t fork_reader(int p[2])
         _exit(read(p[0], &c, 1) == 1 ? 7 : 8);
     }
     close(p[0]);
-    if (pid < 0)
-        close(p[1]);
+    if (pid < 0) close(p[1]);
     return pid;
 }
 
@@ -498,6 +514,11 @@ static void test_seize_interrupt_listen(void)
     CHECK(WIFSTOPPED(st));
     CHECK_EQ(st >> 16, PTRACE_EVENT_STOP);
     CHECK_EQ(WSTOPSIG(st), SIGTRAP);
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    CHECK_EQ(ptrace(PTRACE_GETSIGINFO, pid, 0, &si), 0); /* made up by Linux */
+    CHECK_EQ(si.si_signo, SIGTRAP);
+    CHECK_EQ(si.si_code, SIGTRAP | PTRACE_EVENT_STOP << 8);
     /* SIGSTOP: its signal-delivery stop, then (passed on) the group stop */
     CHECK_EQ(ptrace(PTRACE_CONT, pid, 0, 0), 0);
     SYS(kill(pid, SIGSTOP));
@@ -510,6 +531,10 @@ static void test_seize_interrupt_listen(void)
     CHECK(WIFSTOPPED(st));
     CHECK_EQ(WSTOPSIG(st), SIGSTOP);
     CHECK_EQ(st >> 16, PTRACE_EVENT_STOP);
+    memset(&si, 0, sizeof si); /* a seized group stop has a siginfo, unlike traceme's */
+    CHECK_EQ(ptrace(PTRACE_GETSIGINFO, pid, 0, &si), 0);
+    CHECK_EQ(si.si_signo, SIGSTOP);
+    CHECK_EQ(si.si_code, SIGSTOP | PTRACE_EVENT_STOP << 8);
     /* LISTEN: stays stopped (the byte is not read), a SIGCONT re-traps it */
     CHECK_EQ(ptrace(PTRACE_LISTEN, pid, 0, 0), 0);
     CHECK_EQ(write(p[1], "x", 1), 1);
@@ -520,8 +545,7 @@ static void test_seize_interrupt_listen(void)
     CHECK_EQ(st >> 16, PTRACE_EVENT_STOP);
     st = WIFSTOPPED(st) ? cont_to_end(pid, 0) : st;
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
-    if (st == -1 || !(WIFEXITED(st) || WIFSIGNALED(st)))
-        kill_reap(pid);
+    if (st == -1 || !(WIFEXITED(st) || WIFSIGNALED(st))) kill_reap(pid);
     close(p[1]);
 }
 
@@ -540,8 +564,7 @@ static void test_attach_detach(void)
     CHECK_EQ(write(p[1], "x", 1), 1);
     CHECK_EQ(waitpid(pid, &st, 0), pid);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
-    if (!WIFEXITED(st) && !WIFSIGNALED(st))
-        kill_reap(pid);
+    if (!WIFEXITED(st) && !WIFSIGNALED(st)) kill_reap(pid);
     close(p[1]);
 }
 
@@ -565,8 +588,7 @@ static void test_tracer_not_parent(void)
             _exit(read(gp[0], &c, 1) == 1 ? 9 : 8);
         }
         int st = -1;
-        if (write(rep[1], &g, sizeof g) != sizeof g || waitpid(g, &st, 0) != g)
-            st = -1;
+        if (write(rep[1], &g, sizeof g) != sizeof g || waitpid(g, &st, 0) != g) st = -1;
         _exit(write(rep[1], &st, sizeof st) == sizeof st ? 0 : 1);
     }
     close(rep[1]);
@@ -581,12 +603,12 @@ static void test_tracer_not_parent(void)
         CHECK_EQ(ptrace(PTRACE_CONT, g, 0, 0), 0);
         CHECK_EQ(write(gp[1], "x", 1), 1);
         st = 0;
-        CHECK_EQ(waitpid(g, &st, 0), g);   /* the tracer's report of the exit */
+        CHECK_EQ(waitpid(g, &st, 0), g); /* the tracer's report of the exit */
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 9);
     }
     close(gp[1]);
     int mst = 0;
-    CHECK_EQ(read(rep[0], &mst, sizeof mst), sizeof mst);   /* and the parent reaped it after */
+    CHECK_EQ(read(rep[0], &mst, sizeof mst), sizeof mst); /* and the parent reaped it after */
     CHECK(WIFEXITED(mst) && WEXITSTATUS(mst) == 9);
     close(rep[0]);
     CHECK_EQ(waitpid(m, &st, 0), m);
@@ -619,18 +641,16 @@ static void exitkill_case(int exitkill)
     CHECK(ok);
     close(ready[0]);
     int st = 0;
-    CHECK_EQ(waitpid(t, &st, 0), t);   /* the tracer is gone: its tracee killed or detached */
-    ssize_t w = write(p[1], "x", 1);   /* EPIPE once a killed reader is gone */
-    if (!exitkill)
-        CHECK_EQ(w, 1);
+    CHECK_EQ(waitpid(t, &st, 0), t); /* the tracer is gone: its tracee killed or detached */
+    ssize_t w = write(p[1], "x", 1); /* EPIPE once a killed reader is gone */
+    if (!exitkill) CHECK_EQ(w, 1);
     close(p[1]);
     CHECK_EQ(waitpid(pid, &st, 0), pid);
     if (exitkill)
         CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
     else
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
-    if (!WIFEXITED(st) && !WIFSIGNALED(st))
-        kill_reap(pid);
+    if (!WIFEXITED(st) && !WIFSIGNALED(st)) kill_reap(pid);
 }
 
 static void test_exitkill(void)
@@ -652,25 +672,24 @@ static void test_kill_and_errors(void)
     pid_t pid = fork_reader(p);
     REQUIRE(pid > 0);
     struct user_regs_struct r;
-    CHECK_ERRNO(ptrace(PTRACE_GETREGS, pid, 0, &r), ESRCH);          /* not traced */
-    CHECK_ERRNO(ptrace(PTRACE_SEIZE, pid, (void *)1, 0), EIO);        /* addr != 0 */
-    CHECK_ERRNO(ptrace(PTRACE_SEIZE, pid, 0, 1L << 30), EIO);        /* bad options: EIO here */
-    CHECK_ERRNO(ptrace(PTRACE_ATTACH, getpid(), 0, 0), EPERM);        /* oneself */
+    CHECK_ERRNO(ptrace(PTRACE_GETREGS, pid, 0, &r), ESRCH);    /* not traced */
+    CHECK_ERRNO(ptrace(PTRACE_SEIZE, pid, (void *)1, 0), EIO); /* addr != 0 */
+    CHECK_ERRNO(ptrace(PTRACE_SEIZE, pid, 0, 1L << 30), EIO);  /* bad options: EIO here */
+    CHECK_ERRNO(ptrace(PTRACE_ATTACH, getpid(), 0, 0), EPERM); /* oneself */
     CHECK_EQ(ptrace(PTRACE_SEIZE, pid, 0, 0), 0);
-    CHECK_ERRNO(ptrace(PTRACE_GETREGS, pid, 0, &r), ESRCH);          /* running */
-    CHECK_ERRNO(ptrace(PTRACE_ATTACH, pid, 0, 0), EPERM);            /* traced already */
+    CHECK_ERRNO(ptrace(PTRACE_GETREGS, pid, 0, &r), ESRCH); /* running */
+    CHECK_ERRNO(ptrace(PTRACE_ATTACH, pid, 0, 0), EPERM);   /* traced already */
     CHECK_EQ(ptrace(PTRACE_INTERRUPT, pid, 0, 0), 0);
     int st = 0;
     CHECK_EQ(waitpid(pid, &st, 0), pid);
     CHECK(WIFSTOPPED(st));
     CHECK_EQ(ptrace(PTRACE_GETREGS, pid, 0, &r), 0);
-    CHECK_ERRNO(ptrace(12345, pid, 0, 0), EIO);   /* unknown */
+    CHECK_ERRNO(ptrace(12345, pid, 0, 0), EIO); /* unknown */
     CHECK_ERRNO(ptrace(PTRACE_SETOPTIONS, pid, 0, 1L << 30), EINVAL);
     CHECK_EQ(ptrace(PTRACE_KILL, pid, 0, 0), 0);
     CHECK_EQ(waitpid(pid, &st, 0), pid);
     CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-    if (!WIFSIGNALED(st) && !WIFEXITED(st))
-        kill_reap(pid);
+    if (!WIFSIGNALED(st) && !WIFEXITED(st)) kill_reap(pid);
     close(p[1]);
 
     /* TRACEME twice: EPERM (the child checks it and exits 0) */
@@ -678,8 +697,7 @@ static void test_kill_and_errors(void)
     if (pid > 0) {
         st = cont_to_end(pid, 0);
         CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        if (st == -1)
-            kill_reap(pid);
+        if (st == -1) kill_reap(pid);
     }
 
     /* GETSIGINFO at a syscall stop: Linux makes up a SIGTRAP siginfo (ptrace_do_notify) */
@@ -710,8 +728,8 @@ static int body_fp(void *arg)
                      "syscall\n\t"
                      "movdqu %%xmm0, (%[out])"
                      : "=a"(ret)
-                     : "a"((long)SYS_kill), "D"(pid), "S"((long)SIGSTOP), [in] "r"(xmm_before),
-                       [out] "r"(out)
+                     : "a"((long)SYS_kill), "D"(pid),
+                       "S"((long)SIGSTOP), [in] "r"(xmm_before), [out] "r"(out)
                      : "rcx", "r11", "xmm0", "memory");
     (void)ret;
     return write(*(int *)arg, out, sizeof out) == sizeof out ? 0 : 1;
@@ -728,8 +746,8 @@ static void test_fpregs(void)
         return;
     }
     int st = 0;
-    int ok = ptrace(PTRACE_CONT, pid, 0, 0) == 0 && waitpid(pid, &st, 0) == pid &&
-             WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP;   /* the raw kill's stop */
+    int ok = ptrace(PTRACE_CONT, pid, 0, 0) == 0 && waitpid(pid, &st, 0) == pid && WIFSTOPPED(st) &&
+             WSTOPSIG(st) == SIGSTOP; /* the raw kill's stop */
     CHECK(ok);
     struct user_fpregs_struct fp;
     memset(&fp, 0, sizeof fp);
@@ -755,15 +773,18 @@ static void test_fpregs(void)
 }
 
 static const struct gt_test tests[] = {
-    GT_TEST(traceme),        GT_TEST(syscall_stops),       GT_TEST(change_call),
-    GT_TEST(peek_poke),      GT_TEST(signal_stops),        GT_TEST(events),
-    GT_TEST(seize_interrupt_listen), GT_TEST(attach_detach), GT_TEST(tracer_not_parent),
-    GT_TEST(exitkill),       GT_TEST(kill_and_errors),     GT_TEST(fpregs),
+    GT_TEST(traceme),       GT_TEST(syscall_stops),
+    GT_TEST(change_call),   GT_TEST(peek_poke),
+    GT_TEST(signal_stops),  GT_TEST(events),
+    GT_TEST(events_seized), GT_TEST(seize_interrupt_listen),
+    GT_TEST(attach_detach), GT_TEST(tracer_not_parent),
+    GT_TEST(exitkill),      GT_TEST(kill_and_errors),
+    GT_TEST(fpregs),
 };
 
 int main(int argc, char **argv)
 {
     gt_test_prog(child_path, sizeof child_path, "t_child");
-    signal(SIGPIPE, SIG_IGN);   /* a write to a killed reader is EPIPE, checked */
+    signal(SIGPIPE, SIG_IGN); /* a write to a killed reader is EPIPE, checked */
     return gt_main(argc, argv, tests, GT_COUNT(tests));
 }
