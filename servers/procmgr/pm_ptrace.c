@@ -44,6 +44,20 @@ static int64_t pm_pt_traceme(pm_t *pm, pm_call_t *c)
     return pm_pt_new(pm, c->thr, c->proc->parent->pid, false, 0);
 }
 
+/* The siginfo Linux makes up for a stop that is no signal's (ptrace_do_notify): syscall and
+ * event stops, and a seized tracee's group stop (PTRACE_EVENT_STOP): si_code is the stop's
+ * code (status >> 8), si_signo its signal, si_pid the tracee. An unseized group stop has none
+ * (false). */
+static bool pm_pt_trap_siginfo(const pm_thr_t *t, struct lx_siginfo *si)
+{
+    const pm_ptrace_t *pt = t->pt;
+    int code = pt->status >> 8 & 0xffff;
+    if (pt->stop == PM_PT_GROUP && code >> 8 == 0)
+        return false;
+    *si = (struct lx_siginfo){.si_signo = code & 0x7f, .si_code = code, .si_pid = t->tid};
+    return true;
+}
+
 static int64_t pm_pt_attach(pm_t *pm, pm_call_t *c, pm_thr_t *t, bool seize, uint64_t addr,
                             uint64_t data)
 {
@@ -52,7 +66,7 @@ static int64_t pm_pt_attach(pm_t *pm, pm_call_t *c, pm_thr_t *t, bool seize, uin
     if (seize && addr)
         return -LX_EIO;
     if (seize && (data & ~(uint64_t)LX_PTRACE_O_MASK))
-        return -LX_EINVAL;
+        return -LX_EIO;   /* Linux's ptrace_attach: EIO, unlike SETOPTIONS's EINVAL */
     if (t->proc == c->proc || t->pt || t->proc->state != PM_P_LIVE)
         return -LX_EPERM;
     int64_t r = pm_pt_new(pm, t, c->proc->pid, seize, seize ? (uint32_t)data : 0);
@@ -301,12 +315,21 @@ int64_t pm_sys_ptrace(pm_t *pm, pm_call_t *c)
     case LX_PTRACE_GETEVENTMSG:
         return pm_copy_out(pm, c->proc, data, &pt->event_msg, 8) ? -LX_EFAULT : 0;
     case LX_PTRACE_GETSIGINFO:
-        if (pt->stop != PM_PT_SIGNAL)
-            return -LX_EINVAL;   /* a group stop or an event: no siginfo (how tracers tell) */
+        if (pt->stop != PM_PT_SIGNAL) {
+            struct lx_siginfo si;
+            if (!pm_pt_trap_siginfo(t, &si))
+                return -LX_EINVAL;   /* an unseized group stop: no siginfo (how tracers tell) */
+            return pm_copy_out(pm, c->proc, data, &si, sizeof si) ? -LX_EFAULT : 0;
+        }
         return pm_copy_out(pm, c->proc, data, &pt->si, sizeof(pt->si)) ? -LX_EFAULT : 0;
     case LX_PTRACE_SETSIGINFO:
-        if (pt->stop != PM_PT_SIGNAL)
-            return -LX_EINVAL;
+        if (pt->stop != PM_PT_SIGNAL) {
+            /* Linux overwrites the made-up siginfo, which nothing reads again */
+            struct lx_siginfo si;
+            if (!pm_pt_trap_siginfo(t, &si))
+                return -LX_EINVAL;
+            return pm_copy_in(pm, c->proc, &si, data, sizeof si) ? -LX_EFAULT : 0;
+        }
         return pm_copy_in(pm, c->proc, &pt->si, data, sizeof(pt->si)) ? -LX_EFAULT : 0;
     case LX_PTRACE_CONT:
     case LX_PTRACE_SYSCALL:
