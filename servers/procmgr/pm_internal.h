@@ -685,6 +685,7 @@ void pm_format_status(pm_t *pm, const pm_proc_t *p, const pm_procfs_facts_t *fac
     H(brk) H(mmap) H(munmap) H(mprotect) H(madvise) H(mremap) H(msync)                        \
     H(rt_sigaction) H(rt_sigprocmask) H(rt_sigpending) H(sigaltstack) H(rt_sigreturn)         \
     H(kill) H(tkill) H(tgkill)                                                                \
+    H(process_vm_readv) H(process_vm_writev)                                                  \
     H(clock_gettime) H(clock_getres) H(gettimeofday) H(time) H(nanosleep) H(clock_nanosleep) \
     H(times) H(alarm) H(setitimer) H(getitimer) H(timer_create) H(timer_settime)             \
     H(timer_gettime) H(timer_getoverrun) H(timer_delete)                                      \
