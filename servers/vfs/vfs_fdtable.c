@@ -287,7 +287,7 @@ void vfs_proc_exit(vfs_t *vfs, int32_t pid)
     vfs_console_proc_gone(vfs, p, true);
     /* its blocked calls go first (no reply: the kernel drops the caller), so the references
      * they hold do not keep a pipe end open */
-    vfs_pending_cancel(vfs, pid, -1);
+    vfs_pending_cancel(vfs, p, -1);
     proc_free(p);
     vfs_procfs_remove(vfs, pid);
     vfs_pidfd_exited(vfs, pid);   /* its pidfds poll readable now */
@@ -295,5 +295,5 @@ void vfs_proc_exit(vfs_t *vfs, int32_t pid)
 
 int vfs_thread_cancel(vfs_t *vfs, int32_t tid)
 {
-    return vfs_pending_cancel(vfs, -1, tid);
+    return vfs_pending_cancel(vfs, NULL, tid);
 }

@@ -363,6 +363,7 @@ struct vfs_proc {
     bool exe_first;    /* exe is the first process's, set at each open until an exec commits */
     int32_t pgid, sid; /* procmgr's, for the terminal's job control */
     bool ctty;         /* the console is its controlling terminal */
+    vfs_pending_t *pending;   /* its blocked calls, cancelled at its exit (vfs_pending.c) */
 };
 
 vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid);
@@ -404,7 +405,9 @@ typedef struct vfs_pending_ops {
 } vfs_pending_ops_t;
 
 struct vfs_pending {
-    vfs_pending_t *all_next, *all_prev;   /* every pending call, for cancellation */
+    vfs_pending_t *all_next, *all_prev;   /* every pending call (a thread's withdrawal) */
+    vfs_pending_t *p_next, *p_prev;       /* its process's, for cancellation at exit */
+    vfs_proc_t *proc;    /* the caller (NULL: none known); the record goes before it does */
     vfs_pending_t *q_next, *q_prev;       /* the wait queue it sleeps on (FIFO) */
     vfs_waitq_t *q;      /* NULL: a kind that waits on several things (ops, ext) */
     vfs_token_t token;
@@ -429,8 +432,8 @@ vfs_pending_t *vfs_pending_add_ext(vfs_t *vfs, const vfs_req_t *req, vfs_file_t 
  * drops, so callers re-read queue heads after each call. */
 void vfs_pending_finish(vfs_t *vfs, vfs_pending_t *pc, int64_t value);
 void vfs_pending_drop(vfs_t *vfs, vfs_pending_t *pc);   /* forget without replying */
-/* Drop the calls of a process (tid < 0) or of one thread; returns how many. */
-int vfs_pending_cancel(vfs_t *vfs, int32_t pid, int32_t tid);
+/* Drop the calls of process p (tid < 0) or of thread tid; returns how many. */
+int vfs_pending_cancel(vfs_t *vfs, vfs_proc_t *p, int32_t tid);
 
 /* ---- pipes (vfs_pipe.c) ---- */
 

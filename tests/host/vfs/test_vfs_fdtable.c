@@ -2,8 +2,8 @@
  * once its high descriptors close (with hysteresis), a copy at clone is sized to the open
  * descriptors rather than to the most the parent ever had, exec's CLOEXEC sweep shrinks too,
  * Linux's rules still hold around all that (lowest free fd, dup2 and F_DUPFD high up, select's
- * and FDSize's never-shrinking size), and processes sharing a pid-hash bucket unlink in any
- * order. They look inside the table (vfs_impl.h): its size is what the costs follow. */
+ * and FDSize's never-shrinking size), processes sharing a pid-hash bucket unlink in any
+ * order, and an exit cancels its own blocked calls (from its own list) and no others. They look inside the table (vfs_impl.h): its size is what the costs follow. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,6 +171,36 @@ static void test_unlink_in_any_order(void **state)
     assert_non_null(vfs_proc_find(fk->vfs, P));
 }
 
+/* Each process's blocked calls are on its own list: an exit drops those and no others, and
+ * /proc's count of running processes reads the lists. */
+static void test_exit_cancels_its_own_calls(void **state)
+{
+    fake_t *fk = *state;
+    int fds[2];
+    assert_int_equal(t_pipe(fk, P, fds, 0), 0);
+    assert_int_equal(vfs_proc_create(fk->vfs, C, P), 0);
+    assert_int_equal(vfs_proc_create(fk->vfs, C2, P), 0);
+    vfs_token_t tok[3];
+    const int32_t who[3] = {C, C2, C};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(fake_sys(fk, who[i], VFS_NR_read, fds[0], fake_alloc(fk, who[i], 1), 1),
+                         VFS_SUSPEND);
+        tok[i] = fk->last_token;
+    }
+    assert_null(vfs_proc_find(fk->vfs, P)->pending);
+    assert_non_null(vfs_proc_find(fk->vfs, C2)->pending);
+    vfs_proc_exit(fk->vfs, C);
+    assert_true(fake_dropped(fk, tok[0]));
+    assert_true(fake_dropped(fk, tok[2]));
+    assert_false(fake_dropped(fk, tok[1]));
+    assert_int_equal(t_write(fk, P, fds[1], "z", 1), 1);
+    assert_int_equal(fake_reply_of(fk, tok[1]), 1);
+    assert_null(vfs_proc_find(fk->vfs, C2)->pending);
+    vfs_proc_exit(fk->vfs, C2);
+    t_close(fk, P, fds[0]);
+    t_close(fk, P, fds[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +211,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_exec_sweep_shrinks, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_high_fds_after_shrink, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_unlink_in_any_order, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_exit_cancels_its_own_calls, fake_setup,
+                                        fake_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
