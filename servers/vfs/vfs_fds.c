@@ -13,7 +13,8 @@
  * comes from `peak`, the most slots the table ever had, so those stay as on Linux.
  *
  * Entry points: vfs_fd_slot, vfs_fd_get, vfs_fd_install, vfs_fd_install_at, vfs_fd_close,
- * vfs_fd_table_full, vfs_fd_next, vfs_files_copy, vfs_files_put, vfs_files_close_cloexec. */
+ * vfs_fd_table_full, vfs_fd_next, vfs_files_copy, vfs_files_put, vfs_files_unshare,
+ * vfs_files_close_cloexec, vfs_sys_close_range. */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -245,4 +246,44 @@ void vfs_files_close_cloexec(vfs_proc_t *p)
     for (int fd = vfs_fd_next(t, 0); fd >= 0; fd = vfs_fd_next(t, fd + 1))
         if (t->fds[fd].cloexec)
             vfs_fd_close(p, fd);
+}
+
+int vfs_files_unshare(vfs_proc_t *p)
+{
+    if (p->files->refs == 1)
+        return 0;
+    vfs_files_t *own = vfs_files_copy(p->files);
+    if (!own)
+        return -LX_ENOMEM;
+    vfs_files_put(p->files);
+    p->files = own;
+    return 0;
+}
+
+#define CLOSE_RANGE_UNSHARE 2
+#define CLOSE_RANGE_CLOEXEC 4
+
+/* close_range(first, last, flags): the open descriptors in [first, last] closed, or marked
+ * FD_CLOEXEC; CLOSE_RANGE_UNSHARE gives a shared table a copy of its own first. Only the open
+ * ones are visited, however wide the range (~0 is the usual last). */
+VFS_SYS_DECL(close_range)
+{
+    (void)vfs;
+    uint32_t first = (uint32_t)req->a[0], last = (uint32_t)req->a[1];
+    uint32_t flags = (uint32_t)req->a[2];
+    if ((flags & ~(uint32_t)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
+        return -LX_EINVAL;
+    if ((flags & CLOSE_RANGE_UNSHARE) && vfs_files_unshare(p) < 0)
+        return -LX_ENOMEM;
+    vfs_files_t *t = p->files;
+    if (first >= (uint32_t)t->top)
+        return 0;
+    for (int fd = vfs_fd_next(t, (int)first); fd >= 0 && (uint32_t)fd <= last;
+         fd = vfs_fd_next(t, fd + 1)) {
+        if (flags & CLOSE_RANGE_CLOEXEC)
+            t->fds[fd].cloexec = true;
+        else
+            vfs_fd_close(p, fd);
+    }
+    return 0;
 }

@@ -265,15 +265,10 @@ int vfs_proc_exec(vfs_t *vfs, int32_t pid)
         p->exec_path = NULL;
         p->exe_first = false;
     }
-    if (p->files->refs > 1) {
-        /* a table shared with another process (CLONE_FILES): exec takes a copy of its own
-         * before it closes anything, as Linux's unshare_files */
-        vfs_files_t *own = vfs_files_copy(p->files);
-        if (!own)
-            return -LX_ENOMEM;
-        vfs_files_put(p->files);
-        p->files = own;
-    }
+    /* a table shared with another process (CLONE_FILES): exec takes a copy of its own before
+     * it closes anything, as Linux's unshare_files */
+    if (vfs_files_unshare(p) < 0)
+        return -LX_ENOMEM;
     vfs_files_close_cloexec(p);
     return 0;
 }

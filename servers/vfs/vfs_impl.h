@@ -389,6 +389,7 @@ int vfs_fd_next(const vfs_files_t *t, int fd);
 vfs_files_t *vfs_files_copy(const vfs_files_t *from);   /* counted once; from NULL: empty */
 void vfs_files_put(vfs_files_t *t);   /* the last user closes every descriptor */
 void vfs_files_close_cloexec(vfs_proc_t *p);   /* exec: the FD_CLOEXEC ones */
+int vfs_files_unshare(vfs_proc_t *p);   /* a shared table becomes p's own copy; -ENOMEM */
 
 /* ---- deferred calls (vfs_pending.c) ---- */
 
@@ -603,6 +604,7 @@ VFS_SYS_DECL(lseek);
 VFS_SYS_DECL(getdents64);
 /* vfs_sys_fd.c */
 VFS_SYS_DECL(close);
+VFS_SYS_DECL(close_range);   /* vfs_fds.c */
 VFS_SYS_DECL(dup);
 VFS_SYS_DECL(dup2);
 VFS_SYS_DECL(dup3);

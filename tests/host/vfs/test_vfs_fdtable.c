@@ -3,7 +3,8 @@
  * descriptors rather than to the most the parent ever had, exec's CLOEXEC sweep shrinks too,
  * Linux's rules still hold around all that (lowest free fd, dup2 and F_DUPFD high up, select's
  * and FDSize's never-shrinking size), processes sharing a pid-hash bucket unlink in any
- * order, and an exit cancels its own blocked calls (from its own list) and no others. They look inside the table (vfs_impl.h): its size is what the costs follow. */
+ * order, an exit cancels its own blocked calls (from its own list) and no others, and
+ * close_range visits the open descriptors of its range. They look inside the table (vfs_impl.h): its size is what the costs follow. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,6 +172,45 @@ static void test_unlink_in_any_order(void **state)
     assert_non_null(vfs_proc_find(fk->vfs, P));
 }
 
+static int64_t close_range_sys(fake_t *fk, int32_t pid, uint32_t first, uint32_t last,
+                               uint32_t flags)
+{
+    return fake_sys(fk, pid, VFS_NR_close_range, first, last, flags);
+}
+
+/* close_range: the open descriptors of a range closed (the table shrinks after) or marked
+ * FD_CLOEXEC; UNSHARE leaves a CLONE_FILES partner's table alone; Linux's EINVALs. */
+static void test_close_range(void **state)
+{
+    fake_t *fk = *state;
+    uint64_t base = vfs_open_descriptions(fk->vfs);
+    dup_up_to(fk, P, 300);
+    assert_int_equal(close_range_sys(fk, P, 10, 20, 0), 0);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_fcntl, 10, LX_F_GETFD, 0), -LX_EBADF);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_fcntl, 21, LX_F_GETFD, 0), 0);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_dup, 1), 10);   /* the lowest hole */
+    assert_int_equal(close_range_sys(fk, P, 5, ~0u, 4), 0);   /* CLOSE_RANGE_CLOEXEC */
+    assert_int_equal(fake_sys(fk, P, VFS_NR_fcntl, 300, LX_F_GETFD, 0), LX_FD_CLOEXEC);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_fcntl, 4, LX_F_GETFD, 0), 0);
+    assert_int_equal(close_range_sys(fk, P, 3, ~0u, 0), 0);
+    assert_int_equal(top_of(fk, P), 3);
+    assert_int_equal(nfds_of(fk, P), 64);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base);
+    assert_int_equal(close_range_sys(fk, P, 1000, 2000, 0), 0);   /* nothing open: fine */
+    assert_int_equal(close_range_sys(fk, P, 5, 4, 0), -LX_EINVAL);
+    assert_int_equal(close_range_sys(fk, P, 3, 4, 1), -LX_EINVAL);
+    /* UNSHARE: a table shared by CLONE_FILES is copied before anything closes */
+    dup_up_to(fk, P, 5);
+    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, VFS_SHARE_FILES), 0);
+    assert_int_equal(close_range_sys(fk, C, 3, ~0u, 2), 0);
+    assert_int_equal(fake_sys(fk, C, VFS_NR_fcntl, 3, LX_F_GETFD, 0), -LX_EBADF);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_fcntl, 3, LX_F_GETFD, 0), 0);
+    assert_int_equal(close_range_sys(fk, C, 0, ~0u, 0), 0);   /* its own table only */
+    assert_int_equal(fake_sys(fk, P, VFS_NR_fcntl, 0, LX_F_GETFD, 0), 0);
+    vfs_proc_exit(fk->vfs, C);
+    close_range_(fk, P, 3, 5);
+}
+
 /* Each process's blocked calls are on its own list: an exit drops those and no others, and
  * /proc's count of running processes reads the lists. */
 static void test_exit_cancels_its_own_calls(void **state)
@@ -213,6 +253,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unlink_in_any_order, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_exit_cancels_its_own_calls, fake_setup,
                                         fake_teardown),
+        cmocka_unit_test_setup_teardown(test_close_range, fake_setup, fake_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
