@@ -4,6 +4,7 @@
  *   bench [--iters N] [--only name,name...] [--true PATH] [--self PATH] [--big1m PATH]
  *         [--big4m PATH] [--poweroff|--no-poweroff] [-- ignored...]
  *   bench --echo RFD WFD          (internal: the pipe round trip's echo child)
+ *   bench --hold RFD              (internal: a child kept alive for the rows at size)
  *
  * N is the number of spawns per batch; the cheap figures scale it (BENCH_SCALE_*) so that every
  * batch is long enough for a stable median. When the program is PID 1 it ends the machine with
@@ -24,6 +25,7 @@
 #include "bench_clock.h"
 #include "bench_measure.h"
 #include "bench_ops.h"
+#include "bench_scale.h"
 
 #define BENCH_ITERS_DEFAULT 200
 #define BENCH_SCALE_SYSCALL 256 /* getpid per spawn: a batch of ~10^6 instructions or more */
@@ -32,6 +34,8 @@
 #define BENCH_SCALE_THREAD 4 /* a thread's life is a few times cheaper than a process's */
 #define BENCH_SCALE_CLOCK 256 /* clock_gettime per spawn, as the null syscall */
 #define BENCH_MIB (1024UL * 1024UL)
+#define BENCH_LIVE 64  /* other processes alive in the *_live64 rows */
+#define BENCH_FDS 500  /* descriptors opened and closed before spawn_after_fds500 */
 
 /* <linux/reboot.h> values; musl's reboot() would do the same, the raw call is what init uses. */
 #define BENCH_REBOOT_MAGIC1 0xfee1deadUL
@@ -242,6 +246,39 @@ static void bench_big_figures(const bench_opts_t *o)
     }
 }
 
+/* The rows at size (issue 13): spawn and getpid while BENCH_LIVE other processes are alive
+ * (blocked in a pipe read), and spawn after this process has opened and closed BENCH_FDS
+ * descriptors; a cost that grows with the system's size shows against spawn_wait and
+ * null_syscall. Last of all: the descriptor burst is not undone for later rows (Linux's table
+ * never shrinks either). */
+static void bench_scale_figures(const bench_opts_t *o, bench_exec_t *ex)
+{
+    int live = bench_wanted(o, "spawn_live64");
+    int getpid_live = bench_wanted(o, "null_syscall_live64");
+    if (live || getpid_live) {
+        static bench_live_t l;
+        int err = bench_live_start(&l, BENCH_LIVE, o->self_path, environ);
+        if (err != 0) {
+            bench_measure_print("BENCH_FAIL %s spawn-held:%s",
+                                live ? "spawn_live64" : "null_syscall_live64", strerror(err));
+        } else {
+            if (live) bench_measure_run("spawn_live64", bench_op_spawn_wait, ex, o->iters);
+            if (getpid_live)
+                bench_measure_run("null_syscall_live64", bench_op_getpid, NULL,
+                                  o->iters * BENCH_SCALE_SYSCALL);
+            err = bench_live_stop(&l);
+            if (err != 0) bench_measure_print("BENCH_INFO live64 held-exit %s", strerror(err));
+        }
+    }
+    if (bench_wanted(o, "spawn_after_fds500")) {
+        int err = bench_fds_churn(BENCH_FDS);
+        if (err != 0)
+            bench_measure_print("BENCH_FAIL spawn_after_fds500 open:%s", strerror(err));
+        else
+            bench_measure_run("spawn_after_fds500", bench_op_spawn_wait, ex, o->iters);
+    }
+}
+
 static void bench_poweroff(void)
 {
     sync();
@@ -261,6 +298,8 @@ int main(int argc, char **argv)
 
     if (argc == 4 && strcmp(argv[1], "--echo") == 0)
         return bench_echo_serve(atoi(argv[2]), atoi(argv[3])) == 0 ? 0 : 1;
+    if (argc == 3 && strcmp(argv[1], "--hold") == 0)
+        return bench_hold_serve(atoi(argv[2])) == 0 ? 0 : 1;
 
     /* A Linux init without /dev/console in its initramfs starts with no descriptors. */
     if (fcntl(1, F_GETFD) < 0) {
@@ -312,6 +351,7 @@ int main(int argc, char **argv)
     bench_file_figures(&o);
     bench_big_figures(&o);
     bench_rss_figures(&o, &ex);
+    bench_scale_figures(&o, &ex);
 
     bench_measure_print("BENCH_DONE");
     if (o.poweroff == 1 || (o.poweroff == -1 && is_init)) bench_poweroff();

@@ -35,7 +35,7 @@ int bench_op_getpid(void *ctx, unsigned long n)
 
 /* Waits for pid and insists it exited with status 0: a child that failed to exec (127) must
  * not pass for a fast spawn. */
-static int bench_child_reap(pid_t pid)
+int bench_child_reap(pid_t pid)
 {
     int status;
 

@@ -61,6 +61,8 @@ typedef struct {
 } bench_file_t;
 
 int bench_op_getpid(void *ctx, unsigned long n);
+/* Waits for pid; 0 only if it exited with status 0 (else a positive errno). */
+int bench_child_reap(pid_t pid);
 
 int bench_pipe_start(bench_pipe_t *pipe_ctx, const char *self_path, char *const *envp);
 int bench_pipe_stop(bench_pipe_t *pipe_ctx);

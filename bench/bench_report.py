@@ -21,6 +21,7 @@ FIGURE_ORDER = [
     "vfork_exec_rss_1m", "vfork_exec_rss_16m", "vfork_exec_rss_256m",
     "fork_exec_rss_1m", "fork_exec_rss_16m", "fork_exec_rss_256m",
     "fork_exit_rss_1m", "fork_exit_rss_16m", "fork_exit_rss_256m",
+    "spawn_live64", "null_syscall_live64", "spawn_after_fds500",
 ]
 FIGURE_TITLES = {
     "boot_to_init": "boot to first instruction of init",
@@ -48,6 +49,9 @@ FIGURE_TITLES = {
     "vfork_exec_1m": "vfork + execve + wait, static program of 1 MiB",
     "exec_4m": "posix_spawn + wait, static program of 4 MiB",
     "vfork_exec_4m": "vfork + execve + wait, static program of 4 MiB",
+    "spawn_live64": "posix_spawn + wait, 64 other processes alive",
+    "null_syscall_live64": "null syscall (getpid), 64 other processes alive",
+    "spawn_after_fds500": "posix_spawn + wait, after 500 descriptors opened and closed",
 }
 for _mib in (1, 16, 256):
     for _key, _what in (("spawn_rss", "posix_spawn + wait"), ("vfork_exec_rss", "vfork + execve + wait"),

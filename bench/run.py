@@ -30,7 +30,7 @@ import bench_report  # noqa: E402
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
-BENCH_SOURCES = ["bench.c", "bench_clock.c", "bench_measure.c", "bench_ops.c"]
+BENCH_SOURCES = ["bench.c", "bench_clock.c", "bench_measure.c", "bench_ops.c", "bench_scale.c"]
 # The programs of about 1 MiB and 4 MiB the exec_1m/exec_4m figures start (big.c): name -> bytes
 # of read-only data; they are /bench/<name> in both systems.
 BIG_PROGRAMS = {"big1m": 1 << 20, "big4m": 4 << 20}

@@ -320,18 +320,23 @@ int64_t vfs_procfs_delegate(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f,
                             const vfs_uio_t *uio, uint64_t off, bool at_pos);
 void vfs_procfs_destroy(vfs_t *vfs);              /* forget reads still with procmgr */
 
-/* ---- processes and fd tables (vfs_fdtable.c) ---- */
+/* ---- processes (vfs_fdtable.c) and their descriptor tables (vfs_fds.c) ---- */
 
 typedef struct vfs_fd {
     vfs_file_t *file;
     bool cloexec;
 } vfs_fd_t;
 
-/* A descriptor table: one per process, or one shared by the processes of CLONE_FILES. */
+/* A descriptor table: one per process, or one shared by the processes of CLONE_FILES. What a
+ * copy (clone), a sweep (exec's CLOEXEC, the last user's exit) or a search (lowest free fd)
+ * costs follows the descriptors open, never the most the table once held (vfs_fds.c). */
 typedef struct vfs_files {
     uint32_t refs;     /* processes using it */
     vfs_fd_t *fds;
-    int nfds;          /* slots allocated, grows as needed */
+    uint64_t *used;    /* a bit per slot, set while it holds a description */
+    int nfds;          /* slots allocated: doubles as needed, shrinks when the open ones sit low */
+    int top;           /* the highest open fd + 1 (0: none open) */
+    int peak;          /* the most slots it ever had: Linux's table size (it never shrinks) */
 } vfs_files_t;
 
 /* Where paths start and what masks creation: one per process, or shared (CLONE_FS). */
@@ -345,8 +350,8 @@ typedef struct vfs_fs {
 #define VFS_PROC_BUCKETS 256 /* a power of two: pids are spread by their low bits */
 
 struct vfs_proc {
-    vfs_proc_t *next;
-    vfs_proc_t *hnext;    /* the next in its bucket of vfs->proc_hash */
+    vfs_proc_t *next, **pprev;     /* on vfs->procs */
+    vfs_proc_t *hnext, **hpprev;   /* in its bucket of vfs->proc_hash */
     int32_t pid;
     vfs_files_t *files;   /* counted: its descriptors (fds, nfds) */
     vfs_fs_t *fs;         /* counted: its cwd, root, umask */
@@ -358,6 +363,7 @@ struct vfs_proc {
     bool exe_first;    /* exe is the first process's, set at each open until an exec commits */
     int32_t pgid, sid; /* procmgr's, for the terminal's job control */
     bool ctty;         /* the console is its controlling terminal */
+    vfs_pending_t *pending;   /* its blocked calls, cancelled at its exit (vfs_pending.c) */
 };
 
 vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid);
@@ -376,6 +382,14 @@ int vfs_fd_close(vfs_proc_t *p, int32_t fd);
 /* exec opened node by path (owned by p from now): /proc/<pid>/exe once exec commits */
 void vfs_proc_exec_opened(vfs_proc_t *p, vfs_node_t *node, char *path);
 vfs_fd_t *vfs_fd_slot(vfs_proc_t *p, int32_t fd);   /* the open slot or NULL */
+bool vfs_fd_table_full(const vfs_proc_t *p);        /* every fd below RLIMIT_NOFILE is open */
+/* The lowest open fd >= fd in t, or -1: for (fd = vfs_fd_next(t, 0); fd >= 0;
+ * fd = vfs_fd_next(t, fd + 1)) visits the open ones, even if the body closes some. */
+int vfs_fd_next(const vfs_files_t *t, int fd);
+vfs_files_t *vfs_files_copy(const vfs_files_t *from);   /* counted once; from NULL: empty */
+void vfs_files_put(vfs_files_t *t);   /* the last user closes every descriptor */
+void vfs_files_close_cloexec(vfs_proc_t *p);   /* exec: the FD_CLOEXEC ones */
+int vfs_files_unshare(vfs_proc_t *p);   /* a shared table becomes p's own copy; -ENOMEM */
 
 /* ---- deferred calls (vfs_pending.c) ---- */
 
@@ -392,7 +406,9 @@ typedef struct vfs_pending_ops {
 } vfs_pending_ops_t;
 
 struct vfs_pending {
-    vfs_pending_t *all_next, *all_prev;   /* every pending call, for cancellation */
+    vfs_pending_t *all_next, *all_prev;   /* every pending call (a thread's withdrawal) */
+    vfs_pending_t *p_next, *p_prev;       /* its process's, for cancellation at exit */
+    vfs_proc_t *proc;    /* the caller (NULL: none known); the record goes before it does */
     vfs_pending_t *q_next, *q_prev;       /* the wait queue it sleeps on (FIFO) */
     vfs_waitq_t *q;      /* NULL: a kind that waits on several things (ops, ext) */
     vfs_token_t token;
@@ -417,8 +433,8 @@ vfs_pending_t *vfs_pending_add_ext(vfs_t *vfs, const vfs_req_t *req, vfs_file_t 
  * drops, so callers re-read queue heads after each call. */
 void vfs_pending_finish(vfs_t *vfs, vfs_pending_t *pc, int64_t value);
 void vfs_pending_drop(vfs_t *vfs, vfs_pending_t *pc);   /* forget without replying */
-/* Drop the calls of a process (tid < 0) or of one thread; returns how many. */
-int vfs_pending_cancel(vfs_t *vfs, int32_t pid, int32_t tid);
+/* Drop the calls of process p (tid < 0) or of thread tid; returns how many. */
+int vfs_pending_cancel(vfs_t *vfs, vfs_proc_t *p, int32_t tid);
 
 /* ---- pipes (vfs_pipe.c) ---- */
 
@@ -588,6 +604,7 @@ VFS_SYS_DECL(lseek);
 VFS_SYS_DECL(getdents64);
 /* vfs_sys_fd.c */
 VFS_SYS_DECL(close);
+VFS_SYS_DECL(close_range);   /* vfs_fds.c */
 VFS_SYS_DECL(dup);
 VFS_SYS_DECL(dup2);
 VFS_SYS_DECL(dup3);

@@ -14,19 +14,27 @@
 
 struct vfs_glue vfs_glue;
 
-/* pid -> the process's address space (a capability vfs holds a copy of) */
+/* pid -> the process's address space (a capability vfs holds a copy of), in a 256-bucket hash
+ * as vfs_proc_find's: every copy into or out of a caller looks here, so the look-up must not
+ * cost more with more processes alive. */
+#define AS_BUCKETS 256
 struct proc_as {
+    struct proc_as *next;
     int32_t pid;
     int32_t as;
 };
-static struct proc_as *procs;
-static size_t nprocs, cap_procs;
+static struct proc_as *as_hash[AS_BUCKETS];
+
+static struct proc_as **as_bucket(int32_t pid)
+{
+    return &as_hash[(uint32_t)pid & (AS_BUCKETS - 1)];
+}
 
 static struct proc_as *proc_find(int32_t pid)
 {
-    for (size_t i = 0; i < nprocs; i++)
-        if (procs[i].pid == pid)
-            return &procs[i];
+    for (struct proc_as *p = *as_bucket(pid); p; p = p->next)
+        if (p->pid == pid)
+            return p;
     return NULL;
 }
 
@@ -38,27 +46,25 @@ static int proc_set_as(int32_t pid, int32_t as)
         p->as = as;
         return 0;
     }
-    if (nprocs == cap_procs) {
-        size_t n = cap_procs ? cap_procs * 2 : 64;
-        struct proc_as *q = realloc(procs, n * sizeof *q);
-        if (!q)
-            return -LX_ENOMEM;
-        procs = q;
-        cap_procs = n;
-    }
-    procs[nprocs].pid = pid;
-    procs[nprocs].as = as;
-    nprocs++;
+    p = malloc(sizeof *p);
+    if (!p)
+        return -LX_ENOMEM;
+    struct proc_as **b = as_bucket(pid);
+    *p = (struct proc_as){*b, pid, as};
+    *b = p;
     return 0;
 }
 
 static void proc_forget(int32_t pid)
 {
-    struct proc_as *p = proc_find(pid);
-    if (!p)
-        return;
-    k_cap_delete(p->as);
-    *p = procs[--nprocs];
+    for (struct proc_as **pp = as_bucket(pid); *pp; pp = &(*pp)->next)
+        if ((*pp)->pid == pid) {
+            struct proc_as *p = *pp;
+            *pp = p->next;
+            k_cap_delete(p->as);
+            free(p);
+            return;
+        }
 }
 
 static int as_of(int32_t pid)

@@ -373,8 +373,9 @@ static int64_t select_common(vfs_t *vfs, vfs_proc_t *p, const vfs_req_t *req, po
         free(c);
         return -LX_EINVAL;
     }
-    /* Linux looks at no more bits than its descriptor table has (at least 64) */
-    int32_t max = p->files->nfds > LX_NFDBITS ? p->files->nfds : LX_NFDBITS;
+    /* Linux looks at no more bits than its descriptor table has (at least 64); its table
+     * never shrinks, so ours counts the most slots it ever had */
+    int32_t max = p->files->peak > LX_NFDBITS ? p->files->peak : LX_NFDBITS;
     if (n > max)
         n = max;
     size_t words = ((size_t)n + LX_NFDBITS - 1) / LX_NFDBITS;

@@ -62,9 +62,7 @@ void vfs_procfd_sync(vfs_t *vfs, vfs_node_t *dir)
     /* the same descriptors as listed already: only the modes may have changed (dup2) */
     bool same = true;
     size_t k = 0;
-    for (int fd = 0; p && fd < p->files->nfds; fd++) {
-        if (!p->files->fds[fd].file)
-            continue;
+    for (int fd = p ? vfs_fd_next(p->files, 0) : -1; fd >= 0; fd = vfs_fd_next(p->files, fd + 1)) {
         if (k >= dir->u.dir.n || dir->u.dir.ents[k].node->u.lnk.fd != fd)
             same = false;
         else
@@ -75,9 +73,7 @@ void vfs_procfd_sync(vfs_t *vfs, vfs_node_t *dir)
         return;
     /* rebuilt in fd order; a link node someone still holds lives on unlinked */
     fd_dir_clear(dir);
-    for (int fd = 0; p && fd < p->files->nfds; fd++) {
-        if (!p->files->fds[fd].file)
-            continue;
+    for (int fd = p ? vfs_fd_next(p->files, 0) : -1; fd >= 0; fd = vfs_fd_next(p->files, fd + 1)) {
         char name[16];
         name[vfs_fmt_u64(name, (uint64_t)fd)] = '\0';
         vfs_node_t *n;

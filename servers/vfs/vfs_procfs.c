@@ -153,7 +153,8 @@ int64_t vfs_procfs_delegate(vfs_t *vfs, const vfs_req_t *req, vfs_file_t *f,
     if (target) {
         vfs_console_facts(vfs, target, &facts);
         facts.umask = target->fs->umask;
-        while (facts.fdsize < (uint32_t)target->files->nfds)   /* Linux's table grows by doubling */
+        /* Linux's table grows by doubling and never shrinks: the most slots ours had */
+        while (facts.fdsize < (uint32_t)target->files->peak)
             facts.fdsize *= 2;
     }
     int rc = vfs->env.procfs_read(vfs->env.ctx, req->token, req->pid, req->tid, n->u.proc.pid,

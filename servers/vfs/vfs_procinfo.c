@@ -156,11 +156,8 @@ static void proc_counts(vfs_t *vfs, uint64_t *total, uint64_t *running)
 {
     *total = *running = 0;
     for (vfs_proc_t *p = vfs->procs; p; p = p->next) {
-        bool waits = false;
-        for (vfs_pending_t *pc = vfs->pending; pc && !waits; pc = pc->all_next)
-            waits = pc->pid == p->pid;
         (*total)++;
-        *running += !waits;
+        *running += !p->pending;
     }
     if (*running == 0)
         *running = 1;   /* the reader itself */

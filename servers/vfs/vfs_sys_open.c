@@ -21,14 +21,6 @@
 /* What O_PATH leaves of the flags (Linux's O_PATH_FLAGS) */
 #define OPEN_PATH_FLAGS (LX_O_DIRECTORY | LX_O_NOFOLLOW | LX_O_PATH | LX_O_CLOEXEC)
 
-static bool fd_table_full(const vfs_proc_t *p)
-{
-    for (int fd = 0; fd < p->files->nfds && fd < p->fd_limit; fd++)
-        if (!p->files->fds[fd].file)
-            return false;
-    return p->files->nfds >= p->fd_limit;
-}
-
 /* The node to open, creating it for O_CREAT; *created tells O_TRUNC to skip a new file. */
 static int open_resolve(vfs_t *vfs, vfs_proc_t *p, int32_t dirfd, uint64_t upath,
                         uint32_t flags, uint32_t mode, vfs_node_t **out)
@@ -88,7 +80,7 @@ static int64_t open_common(vfs_t *vfs, vfs_proc_t *p, const vfs_req_t *req, int3
         return -LX_EOPNOTSUPP;
     if (flags & LX_O_PATH)
         flags &= OPEN_PATH_FLAGS;
-    if (fd_table_full(p))
+    if (vfs_fd_table_full(p))
         return -LX_EMFILE;
     vfs_node_t *n;
     int rc = open_resolve(vfs, p, dirfd, upath, flags, mode, &n);

@@ -87,6 +87,7 @@
     X(306, syncfs, fsync)                                                                        \
     X(316, renameat2, renameat2)                                                                 \
     X(332, statx, statx)                                                                         \
+    X(436, close_range, close_range)                                                             \
     X(439, faccessat2, faccessat2)                                                               \
     X(441, epoll_pwait2, epoll_pwait2)
 

@@ -16,7 +16,7 @@ cc=(musl-gcc -static -std=gnu11 -O2 -g -Wall -Wextra -Werror)
 
 all=(t_files t_dirs t_pipe t_mem t_misc t_exec t_vdso t_signals t_spawn t_system t_vfork t_clone t_spawn_stress t_proc
      t_poll t_fifo t_procfiles t_jobctl t_timers t_fork t_threads t_futex t_clone3 t_thread_exit t_thread_stress
-     t_mmap t_memlimit t_exhaust t_ptrace t_pvm)
+     t_mmap t_memlimit t_exhaust t_ptrace t_pvm t_scale)
 progs=("$@")
 [ ${#progs[@]} -eq 0 ] && progs=("${all[@]}")
 
@@ -25,7 +25,7 @@ progs=("$@")
 "${cc[@]}" -o "$out/t_bigtext" "$here/t_bigtext.c" || exit 1
 "${cc[@]}" -mcmodel=medium -o "$out/t_bigbss" "$here/t_bigbss.c" || exit 1
 for p in "${progs[@]}"; do
-    "${cc[@]}" -o "$out/$p" "$here/$p.c" "$here/gtest.c" || exit 1
+    "${cc[@]}" -o "$out/$p" "$here/$p.c" "$here/gtest.c" "$here/gt_snap.c" || exit 1
 done
 
 export GTEST_DIR=$out

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "crash.h"
+#include "gt_snap.h"
 #include "gtest.h"
 
 extern char **environ;
@@ -422,25 +423,6 @@ static void test_faulting_child_dies_alone(void)
 
 /* ---- no trace left ---- */
 
-struct snapshot {
-    unsigned long long freeram;
-    long procs;
-    long long files;
-};
-
-static void take(struct snapshot *s)
-{
-    struct sysinfo si;
-    memset(&si, 0, sizeof si);
-    sysinfo(&si);
-    s->freeram = (unsigned long long)si.freeram * (si.mem_unit ? si.mem_unit : 1);
-    s->procs = si.procs;
-    s->files = -1;
-    char buf[128];
-    if (gt_read_file("/proc/sys/fs/file-nr", buf, sizeof buf) > 0)
-        s->files = strtoll(buf, NULL, 10);
-}
-
 static void test_fork_10000_no_leak(void)
 {
     static char touched[8 * PAGE];
@@ -450,8 +432,8 @@ static void test_fork_10000_no_leak(void)
     if (w == 0)
         _exit(0);
     CHECK_EQ(reap(w), 0);
-    struct snapshot before, after;
-    take(&before);
+    struct gt_snap before, after;
+    gt_snap_take(&before);
     int failed = 0;
     for (int i = 0; i < 10000 && failed < 5; i++) {
         pid_t pid = fork();
@@ -467,14 +449,8 @@ static void test_fork_10000_no_leak(void)
         if (reap(pid) != 0 && failed++ == 0)
             gt_fail(__FILE__, __LINE__, "child %d did not exit 0", i);
     }
-    take(&after);
-    gt_note("free memory %llu -> %llu, processes %ld -> %ld, open files %lld -> %lld",
-            before.freeram, after.freeram, before.procs, after.procs, before.files, after.files);
-    if (os_is_kestrel()) {
-        CHECK_EQ(after.freeram, before.freeram);
-        CHECK_EQ(after.procs, before.procs);
-        CHECK_EQ(after.files, before.files);
-    }
+    gt_snap_take(&after);
+    gt_snap_same(&before, &after, 0);
 }
 
 /* ---- the bomb ---- */
@@ -509,8 +485,8 @@ static void test_fork_bomb_eagain(void)
         return;
     }
     static pid_t kids[20000];
-    struct snapshot before, after;
-    take(&before);
+    struct gt_snap before, after;
+    gt_snap_take(&before);
     for (int round = 0; round < 2; round++) {
         /* round 0: RLIMIT_NPROC; round 1: no rlimit, the system's own limit */
         struct rlimit old, lim = {64, 64};
@@ -544,7 +520,7 @@ static void test_fork_bomb_eagain(void)
             _exit(9);
         CHECK_EQ(reap(pid), 9);
     }
-    take(&after);
+    gt_snap_take(&after);
     CHECK_EQ(after.procs, before.procs);
     CHECK_EQ(after.files, before.files);
 }

@@ -11,42 +11,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "gt_snap.h"
 #include "gtest.h"
 
 extern char **environ;
 
 static char child_path[512];
-
-struct snapshot {
-    unsigned long long freeram;
-    long procs;
-    long long files; /* -1: /proc/sys/fs/file-nr absent */
-};
-
-static void take(struct snapshot *s)
-{
-    struct sysinfo si;
-    memset(&si, 0, sizeof si);
-    if (sysinfo(&si) != 0) {
-        gt_fail(__FILE__, __LINE__, "sysinfo failed: %s", strerror(errno));
-        s->freeram = 0;
-        s->procs = -1;
-    } else {
-        s->freeram = (unsigned long long)si.freeram * (si.mem_unit ? si.mem_unit : 1);
-        s->procs = si.procs;
-    }
-    s->files = -1;
-    int fd = open("/proc/sys/fs/file-nr", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        char buf[128];
-        ssize_t n = read(fd, buf, sizeof buf - 1);
-        close(fd);
-        if (n > 0) {
-            buf[n] = 0;
-            s->files = strtoll(buf, NULL, 10);
-        }
-    }
-}
 
 static int spawn_one(void)
 {
@@ -64,14 +34,14 @@ static int spawn_one(void)
 
 static void test_spawn_1000(void)
 {
-    struct snapshot before, after;
+    struct gt_snap before, after;
     /* warm-up: first-use allocations happen here, the clock's and the snapshot's among them (a
      * program's data pages arrive at their first write, copied from the file's pages: libc's
      * first clock_gettime writes where it found the vDSO) */
-    take(&before);
+    gt_snap_take(&before);
     (void)gt_now_ns();
     REQUIRE(spawn_one() == 0);
-    take(&before);
+    gt_snap_take(&before);
     long long t0 = gt_now_ns();
     int failed_spawns = 0, bad_status = 0;
     for (int i = 0; i < 1000; i++) {
@@ -82,24 +52,13 @@ static void test_spawn_1000(void)
         if (failed_spawns > 10) break;
     }
     long long el = gt_now_ns() - t0;
-    take(&after);
+    gt_snap_take(&after);
     CHECK_EQ(failed_spawns, 0);
     CHECK_EQ(bad_status, 0);
     CHECK_ERRNO(waitpid(-1, NULL, WNOHANG), ECHILD);
     gt_note("1000 spawns in %lld ms, %lld us each", el / 1000000, el / 1000 / 1000);
-    gt_note("freeram %llu -> %llu bytes (%+lld)", before.freeram, after.freeram,
-            (long long)(after.freeram - before.freeram));
-    gt_note("procs %ld -> %ld", before.procs, after.procs);
-    if (before.files >= 0)
-        gt_note("open files (file-nr) %lld -> %lld", before.files, after.files);
-    else
-        gt_note("/proc/sys/fs/file-nr absent: open-file count not checked");
-    if (os_is_kestrel()) {
-        /* KESTREL: exact accounting. */
-        CHECK_EQ(after.freeram, before.freeram);
-        CHECK_EQ(after.procs, before.procs);
-        if (before.files >= 0) CHECK_EQ(after.files, before.files);
-    }
+    /* KESTREL: exact accounting */
+    gt_snap_same(&before, &after, 0);
 }
 
 /* KESTREL: a child that touches more memory than the machine has dies of SIGKILL (Linux's OOM

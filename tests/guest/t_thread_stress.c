@@ -16,34 +16,19 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
+#include "gt_snap.h"
 #include "gtest.h"
 
 struct snapshot {
-    unsigned long long freeram;
-    long long kthreads; /* -1: no /proc/kstat (Linux) */
-    long long files;    /* -1: no /proc/sys/fs/file-nr */
+    struct gt_snap sys;
     int threads;        /* /proc/self/status */
     int fds;            /* our descriptors below 256 */
 };
 
-static long long proc_number(const char *path, const char *key)
-{
-    char buf[4096];
-    if (gt_read_file(path, buf, sizeof buf) < 0)
-        return -1;
-    const char *p = key ? strstr(buf, key) : buf;
-    return p ? strtoll(p + (key ? strlen(key) : 0), NULL, 10) : -1;
-}
-
 static void take(struct snapshot *s)
 {
-    struct sysinfo si;
-    memset(&si, 0, sizeof si);
-    sysinfo(&si);
-    s->freeram = (unsigned long long)si.freeram * (si.mem_unit ? si.mem_unit : 1);
-    s->kthreads = proc_number("/proc/kstat", "threads ");
-    s->files = proc_number("/proc/sys/fs/file-nr", NULL);
-    s->threads = (int)proc_number("/proc/self/status", "\nThreads:");
+    gt_snap_take(&s->sys);
+    s->threads = (int)gt_proc_number("/proc/self/status", "\nThreads:");
     s->fds = 0;
     for (int fd = 0; fd < 256; fd++)
         s->fds += gt_fd_is_open(fd);
@@ -52,19 +37,10 @@ static void take(struct snapshot *s)
 /* slack: bytes of free memory the servers may keep as a high-water mark (0: exact) */
 static void check_same(const struct snapshot *a, const struct snapshot *b, long long slack)
 {
-    gt_note("freeram %llu -> %llu bytes (%+lld)", a->freeram, b->freeram,
-            (long long)(b->freeram - a->freeram));
     CHECK_EQ(b->threads, a->threads);
     CHECK_EQ(b->threads, 1);
     CHECK_EQ(b->fds, a->fds);
-    if (os_is_kestrel()) {
-        /* KESTREL: exact accounting */
-        long long lost = (long long)a->freeram - (long long)b->freeram;
-        if (lost < 0 || lost > slack)
-            CHECK_EQ(b->freeram, a->freeram);
-        CHECK_EQ(b->kthreads, a->kthreads);
-        CHECK_EQ(b->files, a->files);
-    }
+    gt_snap_same(&a->sys, &b->sys, slack);   /* KESTREL: exact accounting */
 }
 
 static void *ret_arg(void *arg)
@@ -136,7 +112,7 @@ static void detached_round(void)
         gt_sleep_ms(1);
     CHECK_EQ(atomic_load(&detached_left), 0);
     /* the last ones may still be on their way out of pthread_exit: wait for /proc to agree */
-    for (int i = 0; i < 5000 && proc_number("/proc/self/status", "\nThreads:") != 1; i++)
+    for (int i = 0; i < 5000 && gt_proc_number("/proc/self/status", "\nThreads:") != 1; i++)
         gt_sleep_ms(1);
     sem_destroy(&detached_go);
 }
@@ -152,7 +128,7 @@ static void test_detached_200(void)
      * give them a moment (a leak never settles, and fails below) */
     for (int i = 0; i < 200; i++) {
         take(&after);
-        if (after.freeram == before.freeram && after.kthreads == before.kthreads)
+        if (after.sys.freeram == before.sys.freeram && after.sys.kthreads == before.sys.kthreads)
             break;
         gt_sleep_ms(5);
     }
