@@ -242,7 +242,7 @@ static int64_t pm_clone_thread(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a,
         return r;
     }
     int64_t res = park ? pm_vfork_park(pm, &t->vfork, c->thr, c->tok) : tid;
-    return c->thr->pt ? pm_ptrace_clone_event(pm, c->thr, t, c->tok, ev, tid, res) : res;
+    return c->thr->pt ? pm_ptrace_clone_event(pm, c->thr, t, ev, tid, res) : res;
 }
 
 /* CLONE_PIDFD: a pidfd of the child in the caller's table, its number stored for the caller
@@ -347,7 +347,7 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
         return r;
     }
     int64_t res = park ? pm_vfork_park(pm, &child->vfork, pt, c->tok) : child->pid;
-    return pt->pt ? pm_ptrace_clone_event(pm, pt, ct, c->tok, ev, child->pid, res) : res;
+    return pt->pt ? pm_ptrace_clone_event(pm, pt, ct, ev, child->pid, res) : res;
 }
 
 int64_t pm_sys_clone(pm_t *pm, pm_call_t *c)

@@ -311,11 +311,8 @@ static bool pm_wait_eligible(const pm_proc_t *q, const pm_wait_req_t *req)
     return clone_child == ((req->options & LX___WCLONE) != 0);
 }
 
-/* What a wait can collect from child q under these options, and the status word wait4 stores:
- * an exit (the zombie's status), a stop (0x7f | sig << 8) not yet reported, a continue (0xffff)
- * not yet reported. */
-enum pm_wreport { PM_WR_NONE, PM_WR_EXIT, PM_WR_STOP, PM_WR_CONT };
-
+/* What a wait can collect from child q under these options (enum pm_wreport): a stop or a
+ * continue only once. */
 static enum pm_wreport pm_wait_report(const pm_proc_t *q, uint32_t options, int *status)
 {
     if (q->state == PM_P_ZOMBIE) {
@@ -335,15 +332,18 @@ static enum pm_wreport pm_wait_report(const pm_proc_t *q, uint32_t options, int 
     return PM_WR_NONE;
 }
 
-static int64_t pm_wait_put_info(pm_t *pm, pm_proc_t *p, const pm_wait_req_t *req,
-                                const pm_proc_t *q, enum pm_wreport kind, int status)
+int64_t pm_wait_put_info(pm_t *pm, pm_proc_t *p, const pm_wait_req_t *req, int32_t pid,
+                         enum pm_wreport kind, int status)
 {
     struct lx_siginfo_chld si;
     memset(&si, 0, sizeof(si));
-    if (q) {
+    if (pid) {
         si.si_signo = LX_SIGCHLD;
-        si.si_pid = q->pid;
-        if (kind == PM_WR_STOP) {
+        si.si_pid = pid;
+        if (kind == PM_WR_TRAP) {
+            si.si_code = LX_CLD_TRAPPED;
+            si.si_status = status >> 8;   /* the stop's whole code (SIGTRAP | event << 8...) */
+        } else if (kind == PM_WR_STOP) {
             si.si_code = LX_CLD_STOPPED;
             si.si_status = (status >> 8) & 0x7f;
         } else if (kind == PM_WR_CONT) {
@@ -382,7 +382,7 @@ static int64_t pm_wait_collect(pm_t *pm, pm_thr_t *t, pm_proc_t *q, const pm_wai
     if (req->waitid && req->ru_uaddr && pm_copy_out(pm, p, req->ru_uaddr, &ru, sizeof(ru)))
         r = -LX_EFAULT;
     if (req->waitid && r == 0)
-        r = pm_wait_put_info(pm, p, req, q, kind, status);
+        r = pm_wait_put_info(pm, p, req, q->pid, kind, status);
     if (!req->waitid || !(req->options & LX_WNOWAIT)) {
         /* the report is consumed */
         if (kind == PM_WR_EXIT) {
@@ -426,7 +426,7 @@ static int64_t pm_wait_try(pm_t *pm, pm_thr_t *t, const pm_wait_req_t *req)
     if (!any)
         return -LX_ECHILD;
     if (req->options & LX_WNOHANG)
-        return req->waitid ? pm_wait_put_info(pm, p, req, NULL, PM_WR_NONE, 0) : 0;
+        return req->waitid ? pm_wait_put_info(pm, p, req, 0, PM_WR_NONE, 0) : 0;
     return PM_WAIT_BLOCK;
 }
 

@@ -460,6 +460,12 @@ void pm_thr_end(pm_t *pm, pm_thr_t *t, bool cancel_vfs);
  * copied (CLONE_SIGHAND's share ends at exec, as Linux's unshare_sighand). */
 void pm_exec_dethread(pm_t *pm, pm_thr_t *t);
 void pm_wait_wake(pm_t *pm, pm_proc_t *parent);         /* a child of parent changed state */
+/* What a wait collects, and the status word wait4 stores: an exit (the zombie's status), a
+ * stop (0x7f | sig << 8), a continue (0xffff), a ptrace stop (0x7f | code << 8). */
+enum pm_wreport { PM_WR_NONE, PM_WR_EXIT, PM_WR_STOP, PM_WR_CONT, PM_WR_TRAP };
+/* waitid's siginfo for a report of pid (0: none, as WNOHANG finding nothing) */
+int64_t pm_wait_put_info(pm_t *pm, pm_proc_t *p, const pm_wait_req_t *req, int32_t pid,
+                         enum pm_wreport kind, int status);
 /* a zombie's parent hears of it (SIGCHLD, its waiters; reaped at once if it ignores SIGCHLD) */
 void pm_proc_tell_parent(pm_t *pm, pm_proc_t *p);
 void pm_thr_abort_block(pm_t *pm, pm_thr_t *t);         /* drop whatever t is blocked on */
@@ -515,6 +521,9 @@ bool pm_signal_wake_thr(pm_t *pm, pm_thr_t *t, int sig); /* ... this one: true i
  * signal to the thread that has it in its sigwait set first. t NULL: any thread of p. */
 bool pm_sigwait_take(pm_t *pm, pm_proc_t *p, pm_thr_t *t, int sig, const pm_siginfo_t *si);
 void pm_sigwait_timeout(pm_t *pm, pm_thr_t *t);
+/* The lowest pending signal of set, the thread's before its process's, taken off its pending
+ * set with what it carries (0 if none): sigtimedwait's, and a ptrace signal-delivery stop's. */
+int pm_signal_dequeue(pm_thr_t *t, uint64_t set, pm_siginfo_t *si);
 void pm_sigwait_abort(pm_t *pm, pm_thr_t *t, int64_t value);   /* EINTR: a handler runs */
 
 /* pm_futex.c */
@@ -612,8 +621,10 @@ void pm_signal_default_action(pm_t *pm, pm_proc_t *p, int sig);
 bool pm_signal_default_ignores(int sig);
 
 /* pm_ptrace_stop.c: ptrace stops and what the tracer waits for */
-static inline bool pm_proc_traced(const pm_proc_t *p)
+static inline bool pm_proc_traced(const pm_t *pm, const pm_proc_t *p)
 {
+    if (!pm->ntraced)
+        return false;   /* the common case: nothing traced anywhere */
     for (const pm_thr_t *t = p->threads; t; t = t->proc_next)
         if (t->pt)
             return true;
@@ -631,8 +642,8 @@ bool pm_ptrace_syscall_entry(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t 
 int pm_ptrace_clone_attach(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, uint64_t flags, int exit_signal);
 /* ... ct started; r is what the clone answers (PM_DEFERRED: parked on a vfork child, id the
  * child's pid or tid): what the handler returns, the event stop arranged */
-int64_t pm_ptrace_clone_event(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, pm_token_t tok, int ev,
-                              int32_t id, int64_t r);
+int64_t pm_ptrace_clone_event(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, int ev, int32_t id,
+                              int64_t r);
 void pm_ptrace_exec(pm_t *pm, pm_thr_t *t, int32_t old_tid);
 /* exit/exit_group of traced t with PTRACE_O_TRACEEXIT: true if it stopped first */
 bool pm_ptrace_exit_event(pm_t *pm, pm_call_t *c, int wstatus);

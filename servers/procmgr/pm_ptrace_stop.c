@@ -95,22 +95,13 @@ static void pm_ptrace_enter_resume(pm_t *pm, pm_thr_t *t, enum pm_pt_stop stop, 
     pm_ptrace_enter(pm, t, stop, status, PM_PTN_RESUME, tok);
 }
 
-/* The lowest signal of ready, the thread's own first (dequeue_signal's order), taken out of
- * the pending set with what it carries. */
+/* The lowest signal of ready, the thread's own first, taken off its pending set, with its
+ * siginfo as the tracer reads it. */
 static int pm_ptrace_dequeue(pm_thr_t *t, uint64_t ready, struct lx_siginfo *info)
 {
-    pm_proc_t *p = t->proc;
-    uint64_t own = ready & t->pending;
-    uint64_t set = own ? own : ready;
-    int sig = __builtin_ctzll(set) + 1;
-    if (own) {
-        t->pending &= ~LX_SIGBIT(sig);
-        pm_siginfo_t si = pm_thr_siginfo(t, sig);
-        pm_siginfo_fill(p, sig, &si, info);
-    } else {
-        p->pending &= ~LX_SIGBIT(sig);
-        pm_siginfo_fill(p, sig, &p->siginfo[sig], info);
-    }
+    pm_siginfo_t si;
+    int sig = pm_signal_dequeue(t, ready, &si);
+    pm_siginfo_fill(t->proc, sig, &si, info);
     return sig;
 }
 
@@ -309,8 +300,8 @@ int pm_ptrace_clone_attach(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, uint64_t flags, 
     return (pt->options & opt) ? ev : 0;
 }
 
-int64_t pm_ptrace_clone_event(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, pm_token_t tok, int ev,
-                              int32_t id, int64_t r)
+int64_t pm_ptrace_clone_event(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, int ev, int32_t id,
+                              int64_t r)
 {
     if (ct && ct->pt && !ct->dead)
         pm_thr_kick(pm, ct);   /* to its first stop, if it did not stop there already */
@@ -321,7 +312,6 @@ int64_t pm_ptrace_clone_event(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, pm_token_t to
         /* parked on its vfork child: the child's handshake holds the token */
         pt->event_msg = (uint64_t)id;
         pm_ptrace_enter(pm, t, PM_PT_EVENT, PM_STOP_STATUS(PM_EVENT_CODE(ev)), PM_PTN_NONE, 0);
-        (void)tok;
         return PM_DEFERRED;
     }
     pt->event = ev;   /* taken on the way out (the dispatcher's pm_thr_resume) */
@@ -510,19 +500,10 @@ static bool pm_ptrace_wait_names(const pm_wait_req_t *req, int32_t id, int32_t p
 
 /* wait4's status word and rusage, or waitid's siginfo, for a tracee's report */
 static int64_t pm_ptrace_wait_out(pm_t *pm, pm_proc_t *w, const pm_wait_req_t *req, int32_t id,
-                                  int code, int si_status, int status)
+                                  enum pm_wreport kind, int status)
 {
-    if (req->waitid) {
-        struct lx_siginfo_chld si;
-        memset(&si, 0, sizeof(si));
-        si.si_signo = LX_SIGCHLD;
-        si.si_code = code;
-        si.si_pid = id;
-        si.si_status = si_status;
-        if (req->info_uaddr && pm_copy_out(pm, w, req->info_uaddr, &si, 28))
-            return -LX_EFAULT;
-        return 0;
-    }
+    if (req->waitid)
+        return pm_wait_put_info(pm, w, req, id, kind, status);
     if (req->status_uaddr && pm_copy_out(pm, w, req->status_uaddr, &status, sizeof(status)))
         return -LX_EFAULT;
     if (req->ru_uaddr) {
@@ -547,8 +528,7 @@ int64_t pm_ptrace_wait(pm_t *pm, pm_thr_t *w, const pm_wait_req_t *req, bool *an
             continue;
         if (!nowait)
             pt->reported = true;
-        return pm_ptrace_wait_out(pm, p, req, t->tid, LX_CLD_TRAPPED, pt->status >> 8,
-                                  pt->status);
+        return pm_ptrace_wait_out(pm, p, req, t->tid, PM_WR_TRAP, pt->status);
     }
     for (pm_proc_t *q = pm->procs; pm->nexit_tracer && q; q = q->next) {
         if (q->exit_tracer != p->pid || !pm_ptrace_wait_names(req, q->pid, q->pgid))
@@ -556,10 +536,7 @@ int64_t pm_ptrace_wait(pm_t *pm, pm_thr_t *w, const pm_wait_req_t *req, bool *an
         *any = true;
         if (q->state != PM_P_ZOMBIE)
             continue;
-        int st = q->wstatus;
-        int code = LX_WIFEXITED(st) ? LX_CLD_EXITED : (st & 0x80) ? LX_CLD_DUMPED : LX_CLD_KILLED;
-        int64_t r = pm_ptrace_wait_out(pm, p, req, q->pid, code,
-                                       LX_WIFEXITED(st) ? LX_WEXITSTATUS(st) : LX_WTERMSIG(st), st);
+        int64_t r = pm_ptrace_wait_out(pm, p, req, q->pid, PM_WR_EXIT, q->wstatus);
         if (!nowait) {
             q->exit_tracer = 0;
             pm->nexit_tracer--;

@@ -130,7 +130,7 @@ static void pm_signal_post(pm_t *pm, pm_proc_t *p, pm_thr_t *t, int sig, const p
     /* a traced process reports every signal to its tracer, even an ignored one, before any
      * action (Linux's sig_ignored): it stays pending for a signal-delivery stop
      * (pm_ptrace_stop.c), unless a thread waits for it in rt_sigtimedwait */
-    if (__builtin_expect(pm_proc_traced(p), 0)) {
+    if (__builtin_expect(pm_proc_traced(pm, p), 0)) {
         if (sig != LX_SIGSTOP && pm_sigwait_take(pm, p, t, sig, si))
             return;
         pm_signal_keep(p, t, sig, si);
@@ -193,7 +193,7 @@ void pm_signal_send(pm_t *pm, pm_proc_t *p, int sig, bool from_kernel)
 static void pm_signal_recheck(pm_t *pm, pm_proc_t *p, pm_thr_t *t)
 {
     uint64_t *pending = t ? &t->pending : &p->pending;
-    if (pm_proc_traced(p))
+    if (pm_proc_traced(pm, p))
         return;   /* the tracer sees each one first, at a signal-delivery stop */
     for (int sig = 1; sig <= LX_NSIG && p->state == PM_P_LIVE; sig++) {
         uint64_t bit = LX_SIGBIT(sig);

@@ -27,8 +27,7 @@ static int64_t pm_sigwait_answer(pm_t *pm, pm_thr_t *t, uint64_t uinfo, int sig,
     return sig;
 }
 
-/* The lowest pending signal of set, the thread's before its process's, taken off its set. */
-static int pm_sigwait_dequeue(pm_thr_t *t, uint64_t set, pm_siginfo_t *si)
+int pm_signal_dequeue(pm_thr_t *t, uint64_t set, pm_siginfo_t *si)
 {
     pm_proc_t *p = t->proc;
     int sig;
@@ -70,7 +69,7 @@ int64_t pm_sys_rt_sigtimedwait(pm_t *pm, pm_call_t *c)
         deadline = now + ns;
     }
     pm_siginfo_t si;
-    int sig = pm_sigwait_dequeue(t, set, &si);
+    int sig = pm_signal_dequeue(t, set, &si);
     if (sig)
         return pm_sigwait_answer(pm, t, c->a[1], sig, &si);
     if (c->a[2] && deadline <= pm->env.clock_mono_ns(pm->env.ctx))

@@ -96,10 +96,19 @@ hasnt "$W/route.out" 'route:' "--route on Linux"
 has "$W/route.out" '\+\+\+ exited with 0 \+\+\+' "--route's trace"
 
 # 7. -p: attach to a running process, trace it to its end.
-sleep 1 &
+# The target waits on a FIFO until the tracer is attached (TracerPid), so neither a slow
+# machine nor a fast one changes what is traced: no timing in the test.
+mkfifo "$W/go"
+sh -c 'read x < "$1"' sh "$W/go" &
 sp=$!
-sleep 0.3
-"$TRACE" -p "$sp" -o "$W/p.out" || fail "-p: trace exited $?"
+"$TRACE" -p "$sp" -o "$W/p.out" &
+tp=$!
+until grep -q "^TracerPid:[[:space:]]*$tp\$" "/proc/$sp/status" 2>/dev/null; do
+    kill -0 "$tp" 2>/dev/null || break   # trace gave up: its status says why below
+    sleep 0.05
+done
+echo go > "$W/go"
+wait "$tp" || fail "-p: trace exited $?"
 wait "$sp"
 has "$W/p.out" "^\[pid $sp\] \+\+\+ exited with 0 \+\+\+\$" "-p: the attached process's exit"
 
