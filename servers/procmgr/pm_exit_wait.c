@@ -123,9 +123,9 @@ void pm_proc_tell_parent(pm_t *pm, pm_proc_t *p)
         pm_proc_t *tr = pm_proc_find(pm, p->exit_tracer);
         if (tr && tr->state == PM_P_LIVE) {
             pm_siginfo_t si = pm_exit_info(pm, p);
-            pm_signal_send_info(pm, tr, LX_SIGCHLD, &si);
+            pm_wait_wake(pm, tr);   /* may reap p: si is taken first */
             if (tr->state == PM_P_LIVE)
-                pm_wait_wake(pm, tr);
+                pm_signal_send_info(pm, tr, LX_SIGCHLD, &si);
             return;
         }
         p->exit_tracer = 0;   /* the tracer is gone: the parent at once */
@@ -141,12 +141,14 @@ void pm_proc_tell_parent(pm_t *pm, pm_proc_t *p)
         pm_wait_wake(pm, par);   /* a waiter with no children left gets ECHILD */
         return;
     }
-    if (p->exit_signal > 0 && p->exit_signal <= LX_NSIG) {
-        pm_siginfo_t si = pm_exit_info(pm, p);
-        pm_signal_send_info(pm, par, p->exit_signal, &si);
-    }
-    if (par->state == PM_P_LIVE)
-        pm_wait_wake(pm, par);
+    /* The waiters first, as Linux's do_wait: one blocked in wait4 for this child returns its
+     * pid, and the signal comes after (before, it interrupted the wait: EINTR, or a needless
+     * ERESTARTSYS under a tracer, where Linux reports the child). Waking may reap p. */
+    int sig = p->exit_signal;
+    pm_siginfo_t si = pm_exit_info(pm, p);
+    pm_wait_wake(pm, par);
+    if (sig > 0 && sig <= LX_NSIG && par->state == PM_P_LIVE)
+        pm_signal_send_info(pm, par, sig, &si);
 }
 
 /* Children go to init. Reparent them all first, then let init hear of the zombies among them:

@@ -241,6 +241,35 @@ static void test_waitid(void **state)
     fk_free(fk);
 }
 
+/* A child's exit wakes its parent's wait4 before SIGCHLD is sent, as Linux's do_wait finds the
+ * zombie before it looks at signals: a handler without SA_RESTART does not turn the wait into
+ * EINTR, it runs after the wait has returned the child. */
+static void test_wait_beats_sigchld_handler(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    uint64_t a = spawn(fk, 1);
+    uint64_t b = spawn(fk, a);
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, a, 4096);
+    struct lx_sigaction h = {.sa_handler = 0x401000, .sa_flags = LX_SA_RESTORER,
+                             .sa_restorer = 0x401100};
+    uint64_t h_va = fk_ubuf_bytes(&u, &h, sizeof(h));
+    assert_int_equal(SYS(fk, a, LX_SYS_rt_sigaction, LX_SIGCHLD, h_va, 0, 8), 0);
+    uint64_t wtok = fk_call(fk, a, LX_SYS_wait4, b, 0, 0, 0, 0, 0);
+    assert_int_equal(fk_tok_state(fk, wtok), FK_TOK_HELD);
+    fk_thread_t *th = fk_thread_of(fk, a);
+    int kicks = th->interrupts;
+    exit_proc(fk, b, LX_SYS_exit_group, 0);
+    assert_int_equal(fk_tok_value(fk, wtok), (int64_t)b);
+    assert_int_equal(th->interrupts, kicks + 1);   /* then the handler, on the way out */
+    uint64_t itok = fk_interrupted(fk, a, PM_INTR_REQUEST);
+    assert_int_equal(fk_tok_state(fk, itok), FK_TOK_REPLIED);
+    assert_int_equal(th->regs.rip, 0x401000);
+    assert_int_equal(th->regs.rdi, LX_SIGCHLD);
+    fk_free(fk);
+}
+
 static void test_sigchld_ignored_autoreaps(void **state)
 {
     (void)state;
@@ -1033,6 +1062,7 @@ int main(void)
         cmocka_unit_test(test_init_exit_powers_off),
         cmocka_unit_test(test_faults_map_to_signals),
         cmocka_unit_test(test_zombie_listing_and_stats),
+        cmocka_unit_test(test_wait_beats_sigchld_handler),
     };
     return host_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
