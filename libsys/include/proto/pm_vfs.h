@@ -1,7 +1,8 @@
 /* The procmgr <-> vfs protocol (and the notification bits both servers use). Payloads are fixed
  * structs copied into the IPC buffer's message words, named sender_receiver_call.
  *
- * Direction: procmgr calls vfs and waits; vfs never calls procmgr (principle 6 of the design brief):
+ * Direction: procmgr calls vfs and waits; vfs never calls procmgr (docs/architecture.md: two
+ * single-threaded servers calling each other would deadlock):
  * what vfs must tell procmgr (a signal to raise, a read of /proc/<pid>/... to answer) is queued in
  * vfs and announced with a non-blocking notification, after which procmgr fetches it with
  * VFS_L_EVENTS.
