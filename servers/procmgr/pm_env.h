@@ -137,10 +137,21 @@ struct pm_env {
                              pm_token_t tok);
     /* Optional (NULL: CLONE_FILES and CLONE_FS between processes are ENOSYS). As
        vfs_proc_create from a parent, but with PM_SHARE_FILES the child uses the parent's very
-       descriptor table (one table, counted), with PM_SHARE_FS its cwd, root and umask. */
-    int  (*vfs_proc_clone)(void *ctx, int32_t pid, int32_t parent_pid, pm_as_t as, uint32_t share);
+       descriptor table (one table, counted), with PM_SHARE_FS its cwd, root and umask. They are
+       those of the calling thread parent_tid (which may have its own: vfs_thread). */
+    int  (*vfs_proc_clone)(void *ctx, int32_t pid, int32_t parent_pid, int32_t parent_tid,
+                           pm_as_t as, uint32_t share);
 #define PM_SHARE_FILES 0x1
 #define PM_SHARE_FS    0x2
+    /* Optional (NULL: CLONE_THREAD without CLONE_FILES or CLONE_FS is ENOSYS). A thread's own
+       table or cwd/root/umask in vfs: PM_VFS_THREAD_CLONE gives thread tid from_tid's, shared
+       for the PM_SHARE_* bits in share and copied otherwise (0 or -errno); _EXIT lets them go
+       (tid ended); _LEAD makes them the process's (exec from tid, the others ended). */
+    int  (*vfs_thread)(void *ctx, int op, int32_t pid, int32_t tid, int32_t from_tid,
+                       uint32_t share);
+#define PM_VFS_THREAD_CLONE 1
+#define PM_VFS_THREAD_EXIT  2
+#define PM_VFS_THREAD_LEAD  3
     /* Optional (NULL: pidfds are ENOSYS). A new pidfd in pid's table naming process target
        (serial: procmgr's unique number of it; exited: it has exited already, so it polls
        readable), O_CLOEXEC, O_NONBLOCK if nonblock: the fd, or -errno (EMFILE, ENFILE). vfs

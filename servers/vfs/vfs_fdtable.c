@@ -8,7 +8,8 @@
  * one opens is the other's too, and with CLONE_FS at its cwd, root and umask (the threads of a
  * process are one vfs process: they share both by construction). exec gives a process that
  * shares its table a copy of its own first (Linux's unshare_files), then closes the CLOEXEC
- * descriptors in it; the last process to let go of a table closes what is in it.
+ * descriptors in it; the last process to let go of a table closes what is in it. A thread may
+ * use a table or fs of its own instead (vfs_thread.c): fork from it copies the thread's.
  *
  * A process is found by pid in a 256-bucket hash and unlinked from it and from the list of all
  * processes in constant time, so neither costs more with more processes alive.
@@ -61,7 +62,7 @@ vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid)
     return NULL;
 }
 
-static void fs_put(vfs_fs_t *fs)
+void vfs_fs_put(vfs_fs_t *fs)
 {
     if (--fs->refs > 0)
         return;
@@ -71,7 +72,7 @@ static void fs_put(vfs_fs_t *fs)
 }
 
 /* A copy of from's cwd, root and umask, or the defaults ("/", 022) without one. */
-static vfs_fs_t *fs_copy(vfs_t *vfs, const vfs_fs_t *from)
+vfs_fs_t *vfs_fs_copy(vfs_t *vfs, const vfs_fs_t *from)
 {
     vfs_fs_t *fs = calloc(1, sizeof(*fs));
     if (!fs)
@@ -103,13 +104,13 @@ static vfs_proc_t *proc_alloc(vfs_t *vfs, int32_t pid, vfs_proc_t *parent, uint3
         p->fs = parent->fs;
         p->fs->refs++;
     } else {
-        p->fs = fs_copy(vfs, parent ? parent->fs : NULL);
+        p->fs = vfs_fs_copy(vfs, parent ? parent->fs : NULL);
     }
     if (!p->files || !p->fs) {
         if (p->files)
             vfs_files_put(p->files);
         if (p->fs)
-            fs_put(p->fs);
+            vfs_fs_put(p->fs);
         free(p);
         return NULL;
     }
@@ -128,8 +129,9 @@ static void proc_set_exe(vfs_node_t **node, char **path, vfs_node_t *nn, char *n
 
 static void proc_free(vfs_proc_t *p)
 {
+    vfs_thread_free_all(p);
     vfs_files_put(p->files);
-    fs_put(p->fs);
+    vfs_fs_put(p->fs);
     proc_set_exe(&p->exe, &p->exe_path, NULL, NULL);
     proc_set_exe(&p->exec_node, &p->exec_path, NULL, NULL);
     free(p);
@@ -161,10 +163,11 @@ static int proc_attach_console(vfs_t *vfs, vfs_proc_t *p)
 
 int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
 {
-    return vfs_proc_clone(vfs, pid, parent_pid, 0);
+    return vfs_proc_clone(vfs, pid, parent_pid, -1, 0);
 }
 
-int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share)
+int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, int32_t parent_tid,
+                   uint32_t share)
 {
     if (vfs_proc_find(vfs, pid))
         return -LX_EEXIST;
@@ -177,7 +180,14 @@ int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share)
     int rc = vfs_procfs_add(vfs, pid);
     if (rc < 0)
         return rc;
+    /* the calling thread's table and fs, which may be its own (Linux's fork copies the
+     * caller's files_struct, not the group leader's) */
+    vfs_thr_view_t v;
+    if (parent)
+        vfs_thread_enter(parent, parent_tid, &v);
     vfs_proc_t *p = proc_alloc(vfs, pid, parent, share);
+    if (parent)
+        vfs_thread_leave(parent, &v);
     if (!p) {
         vfs_procfs_remove(vfs, pid);
         return -LX_ENOMEM;
@@ -265,6 +275,9 @@ int vfs_proc_exec(vfs_t *vfs, int32_t pid)
         p->exec_path = NULL;
         p->exe_first = false;
     }
+    /* exec leaves one thread, and procmgr made its table and fs the process's first
+     * (vfs_thread_lead): records of other threads still here have no thread left */
+    vfs_thread_free_all(p);
     /* a table shared with another process (CLONE_FILES): exec takes a copy of its own before
      * it closes anything, as Linux's unshare_files */
     if (vfs_files_unshare(p) < 0)
