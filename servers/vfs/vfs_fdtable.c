@@ -15,7 +15,8 @@
  * processes in constant time, so neither costs more with more processes alive.
  *
  * Entry points: vfs_proc_find, vfs_proc_create, vfs_proc_clone, vfs_proc_set_fd_limit,
- * vfs_proc_set_ids, vfs_proc_exec, vfs_proc_exit, vfs_thread_cancel. */
+ * vfs_proc_set_ids, vfs_proc_exec, vfs_proc_exit, vfs_thread_cancel; vfs_share_or_copy,
+ * vfs_fs_copy, vfs_fs_put (also for vfs_thread.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -86,6 +87,30 @@ vfs_fs_t *vfs_fs_copy(vfs_t *vfs, const vfs_fs_t *from)
     return fs;
 }
 
+int vfs_share_or_copy(vfs_t *vfs, const vfs_proc_t *from, uint32_t share, vfs_files_t **files,
+                      vfs_fs_t **fs)
+{
+    if (from && (share & VFS_SHARE_FILES)) {
+        *files = from->files;
+        (*files)->refs++;
+    } else {
+        *files = vfs_files_copy(from ? from->files : NULL);
+    }
+    if (from && (share & VFS_SHARE_FS)) {
+        *fs = from->fs;
+        (*fs)->refs++;
+    } else {
+        *fs = vfs_fs_copy(vfs, from ? from->fs : NULL);
+    }
+    if (*files && *fs)
+        return 0;
+    if (*files)
+        vfs_files_put(*files);
+    if (*fs)
+        vfs_fs_put(*fs);
+    return -LX_ENOMEM;
+}
+
 /* A new process record with the parent's table and fs (shared or copied), or new ones. */
 static vfs_proc_t *proc_alloc(vfs_t *vfs, int32_t pid, vfs_proc_t *parent, uint32_t share)
 {
@@ -94,23 +119,7 @@ static vfs_proc_t *proc_alloc(vfs_t *vfs, int32_t pid, vfs_proc_t *parent, uint3
         return NULL;
     p->pid = pid;
     p->fd_limit = VFS_FD_LIMIT;
-    if (parent && (share & VFS_SHARE_FILES)) {
-        p->files = parent->files;
-        p->files->refs++;
-    } else {
-        p->files = vfs_files_copy(parent ? parent->files : NULL);
-    }
-    if (parent && (share & VFS_SHARE_FS)) {
-        p->fs = parent->fs;
-        p->fs->refs++;
-    } else {
-        p->fs = vfs_fs_copy(vfs, parent ? parent->fs : NULL);
-    }
-    if (!p->files || !p->fs) {
-        if (p->files)
-            vfs_files_put(p->files);
-        if (p->fs)
-            vfs_fs_put(p->fs);
+    if (vfs_share_or_copy(vfs, parent, share, &p->files, &p->fs) < 0) {
         free(p);
         return NULL;
     }

@@ -394,6 +394,10 @@ void vfs_thread_leave(vfs_proc_t *p, vfs_thr_view_t *v);
 void vfs_thread_free_all(vfs_proc_t *p);   /* the process exits: every record goes */
 void vfs_fs_put(vfs_fs_t *fs);
 vfs_fs_t *vfs_fs_copy(vfs_t *vfs, const vfs_fs_t *from);   /* from NULL: "/" and 022 */
+/* from's table and fs for a new process or thread: from's own for the VFS_SHARE_* bits in share
+ * (counted), copies otherwise (from NULL: empty, "/"); 0 or -ENOMEM with nothing held. */
+int vfs_share_or_copy(vfs_t *vfs, const vfs_proc_t *from, uint32_t share, vfs_files_t **files,
+                      vfs_fs_t **fs);
 
 vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid);
 /* ---- pidfds (vfs_pidfd.c) ---- */

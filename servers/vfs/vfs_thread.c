@@ -79,26 +79,11 @@ int vfs_thread_clone(vfs_t *vfs, int32_t pid, int32_t tid, int32_t from_tid, uin
         return -LX_ENOMEM;
     vfs_thr_view_t v;
     vfs_thread_enter(p, from_tid, &v);
-    if (share & VFS_SHARE_FILES) {
-        t->files = p->files;
-        t->files->refs++;
-    } else {
-        t->files = vfs_files_copy(p->files);
-    }
-    if (share & VFS_SHARE_FS) {
-        t->fs = p->fs;
-        t->fs->refs++;
-    } else {
-        t->fs = vfs_fs_copy(vfs, p->fs);
-    }
+    int r = vfs_share_or_copy(vfs, p, share, &t->files, &t->fs);
     vfs_thread_leave(p, &v);
-    if (!t->files || !t->fs) {
-        if (t->files)
-            vfs_files_put(t->files);
-        if (t->fs)
-            vfs_fs_put(t->fs);
+    if (r < 0) {
         free(t);
-        return -LX_ENOMEM;
+        return r;
     }
     t->tid = tid;
     t->next = p->thr;
@@ -106,25 +91,31 @@ int vfs_thread_clone(vfs_t *vfs, int32_t pid, int32_t tid, int32_t from_tid, uin
     return 0;
 }
 
+/* Thread tid's record taken off its process (NULL: none), and the process in *pp. */
+static vfs_thr_t *thr_take(vfs_t *vfs, int32_t pid, int32_t tid, vfs_proc_t **pp)
+{
+    vfs_proc_t *p = *pp = vfs_proc_find(vfs, pid);
+    vfs_thr_t **link = p ? thr_find(p, tid) : NULL;
+    vfs_thr_t *t = link ? *link : NULL;
+    if (t)
+        *link = t->next;
+    return t;
+}
+
 void vfs_thread_exit(vfs_t *vfs, int32_t pid, int32_t tid)
 {
-    vfs_proc_t *p = vfs_proc_find(vfs, pid);
-    vfs_thr_t **pp = p ? thr_find(p, tid) : NULL;
-    if (!pp || !*pp)
-        return;
-    vfs_thr_t *t = *pp;
-    *pp = t->next;
-    thr_free(t);
+    vfs_proc_t *p;
+    vfs_thr_t *t = thr_take(vfs, pid, tid, &p);
+    if (t)
+        thr_free(t);
 }
 
 void vfs_thread_lead(vfs_t *vfs, int32_t pid, int32_t tid)
 {
-    vfs_proc_t *p = vfs_proc_find(vfs, pid);
-    vfs_thr_t **pp = p ? thr_find(p, tid) : NULL;
-    if (!pp || !*pp)
+    vfs_proc_t *p;
+    vfs_thr_t *t = thr_take(vfs, pid, tid, &p);
+    if (!t)
         return;
-    vfs_thr_t *t = *pp;
-    *pp = t->next;
     /* swap: the record leaves with what the process had, and the last user closes it */
     vfs_files_t *files = p->files;
     vfs_fs_t *fs = p->fs;
