@@ -174,9 +174,10 @@ struct pm_env {
     int  (*as_map_mem)(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot, pm_mem_t mem,
                        uint64_t off);
     void (*mem_release)(void *ctx, pm_mem_t mem);
-    /* Optional: the object of descriptor fd of pid for mmap (shared: MAP_SHARED, write:
-       PROT_WRITE): 0 and *fi, or -EBADF, -EACCES, -ENODEV, -ENOMEM. */
-    int  (*vfs_mmap_open)(void *ctx, int32_t pid, int32_t fd, int shared, int write,
+    /* Optional: the object of descriptor fd of thread tid of pid (its own table, if it has one)
+       for mmap (shared: MAP_SHARED, write: PROT_WRITE): 0 and *fi, or -EBADF, -EACCES, -ENODEV,
+       -ENOMEM. */
+    int  (*vfs_mmap_open)(void *ctx, int32_t pid, int32_t tid, int32_t fd, int shared, int write,
                           pm_fileinfo_t *fi);
     /* Optional: resident pages of a space (the OOM killer's choice); 0 if unknown. */
     uint64_t (*as_resident)(void *ctx, pm_as_t as);

@@ -457,11 +457,12 @@ static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *fil
     return 0;
 }
 
-static int g_vfs_mmap_open(void *c, int32_t pid, int32_t fd, int shared, int write,
+static int g_vfs_mmap_open(void *c, int32_t pid, int32_t tid, int32_t fd, int shared, int write,
                            pm_fileinfo_t *fi)
 {
     (void)c;
-    struct pm_vfs_mmap m = {pid, fd, (shared ? VFS_MMAP_SHARED : 0) | (write ? VFS_MMAP_WRITE : 0)};
+    struct pm_vfs_mmap m = {pid, fd, (shared ? VFS_MMAP_SHARED : 0) | (write ? VFS_MMAP_WRITE : 0),
+                            tid};
     kmsg_put(VFS_L_MMAP, &m, sizeof m);
     int64_t r = k_call(pm_glue.vfs_ep);
     if (r < 0)

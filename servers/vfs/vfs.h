@@ -239,6 +239,9 @@ int vfs_exec_unmap(vfs_t *vfs, uint64_t deny);
  * -ENOMEM, -ESRCH. path (size bytes) gets the name /proc/<pid>/maps shows. */
 int vfs_mmap_open(vfs_t *vfs, int32_t pid, int32_t fd, bool shared, bool write,
                   struct vfs_map_info *mi, char *path, size_t size);
+/* The same for thread tid of pid, in its own table if it has one (vfs_thread_clone). */
+int vfs_mmap_open_thread(vfs_t *vfs, int32_t pid, int32_t tid, int32_t fd, bool shared,
+                         bool write, struct vfs_map_info *mi, char *path, size_t size);
 /* Read from a description into server memory: bytes read (0 at end) or -errno. */
 int64_t vfs_file_pread(struct vfs_file *file, void *buf, uint64_t off, uint64_t len);
 void vfs_file_put(struct vfs_file *file);

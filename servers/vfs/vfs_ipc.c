@@ -439,8 +439,9 @@ static void mmap_open(vfs_t *vfs, struct ipc_buf *b)
     memcpy(&m, b->mr, sizeof m);
     memset(&rep, 0, offsetof(struct vfs_pm_mmap, path));
     struct vfs_map_info mi;
-    rep.result = vfs_mmap_open(vfs, (int32_t)m.pid, (int32_t)m.fd, m.flags & VFS_MMAP_SHARED,
-                               m.flags & VFS_MMAP_WRITE, &mi, rep.path, sizeof rep.path);
+    rep.result = vfs_mmap_open_thread(vfs, (int32_t)m.pid, (int32_t)m.tid, (int32_t)m.fd,
+                                      m.flags & VFS_MMAP_SHARED, m.flags & VFS_MMAP_WRITE, &mi,
+                                      rep.path, sizeof rep.path);
     int64_t cap = 0;
     if (rep.result == 0) {
         rep.flags = (mi.zero ? VFS_MMAP_ZERO : 0) | (mi.writable ? VFS_MMAP_WRITABLE : 0);

@@ -12,7 +12,7 @@
  * and fs the process's (vfs_thread_lead), so /proc/<pid>/fd shows the leader's, as Linux.
  *
  * Entry points: vfs_thread_clone, vfs_thread_exit, vfs_thread_lead, vfs_thread_enter,
- * vfs_thread_leave, vfs_thread_free_all. */
+ * vfs_thread_leave, vfs_thread_free_all, vfs_mmap_open_thread. */
 #include <stdlib.h>
 #include "vfs_impl.h"
 
@@ -133,4 +133,18 @@ void vfs_thread_free_all(vfs_proc_t *p)
         p->thr = t->next;
         thr_free(t);
     }
+}
+
+/* procmgr's mmap of a descriptor names the calling thread: its table may be its own. */
+int vfs_mmap_open_thread(vfs_t *vfs, int32_t pid, int32_t tid, int32_t fd, bool shared,
+                         bool write, struct vfs_map_info *mi, char *path, size_t size)
+{
+    vfs_proc_t *p = vfs_proc_find(vfs, pid);
+    if (!p)
+        return -LX_ESRCH;
+    vfs_thr_view_t v;
+    vfs_thread_enter(p, tid, &v);
+    int r = vfs_mmap_open(vfs, pid, fd, shared, write, mi, path, size);
+    vfs_thread_leave(p, &v);
+    return r;
 }

@@ -19,6 +19,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdbool.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -419,8 +421,11 @@ static int thread_opens_and_closes(void *arg)
 {
     int inherited = (int)(intptr_t)arg;
     thr_fd = open("/dev/zero", O_RDONLY);
+    /* mmap names a descriptor of its table, which may be its own */
+    char *m = thr_fd >= 0 ? mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, thr_fd, 0) : MAP_FAILED;
+    bool mapped = m != MAP_FAILED && m[0] == 0 && munmap(m, 4096) == 0;
     /* its close of an inherited descriptor is its own */
-    thr_ok = thr_fd >= 0 && close(inherited) == 0 && fcntl(inherited, F_GETFD) == -1;
+    thr_ok = mapped && close(inherited) == 0 && fcntl(inherited, F_GETFD) == -1;
     return 0;
 }
 

@@ -130,6 +130,7 @@ struct pm_vfs_exec_done {
 struct pm_vfs_mmap {
     int64_t pid, fd;
     uint64_t flags;     /* VFS_MMAP_SHARED, VFS_MMAP_WRITE */
+    int64_t tid;        /* the caller, whose table it is (a thread may have its own) */
 };
 #define VFS_MMAP_SHARED 0x1   /* request: MAP_SHARED */
 #define VFS_MMAP_WRITE 0x2    /* request: PROT_WRITE */

@@ -603,11 +603,12 @@ void fk_fd_set(fake_t *fk, int fd, const char *path, uint32_t flags, int err)
     fk->fds[fd] = (fk_fd_t){file, flags, err, true};
 }
 
-static int fk_vfs_mmap_open(void *ctx, int32_t pid, int32_t fd, int shared, int write,
-                            pm_fileinfo_t *fi)
+static int fk_vfs_mmap_open(void *ctx, int32_t pid, int32_t tid, int32_t fd, int shared,
+                            int write, pm_fileinfo_t *fi)
 {
     fake_t *fk = ctx;
     (void)pid;
+    (void)tid;
     if (fd < 0 || fd >= FK_MAX_FDS || !fk->fds[fd].used)
         return -LX_EBADF;
     const fk_fd_t *d = &fk->fds[fd];

@@ -355,6 +355,14 @@ static void test_thread_own_table(void **state)
     assert_int_equal(thr_fcntl(fk, T1, in, LX_F_GETFD, 0), -LX_EBADF);
     assert_int_equal(fcntl_(fk, P, in, LX_F_GETFD, 0), 0);   /* ours stays open */
     /* T2 from T1 with CLONE_FILES: T1's copy, not the process's */
+    /* procmgr's mmap of a descriptor looks in the caller's table */
+    struct vfs_map_info mi;
+    char name[64];
+    assert_int_equal(vfs_mmap_open_thread(fk->vfs, P, T1, (int32_t)fd, false, false, &mi, name,
+                                          sizeof name), 0);
+    assert_true(mi.zero);
+    assert_int_equal(vfs_mmap_open_thread(fk->vfs, P, P, (int32_t)fd, false, false, &mi, name,
+                                          sizeof name), -LX_EBADF);
     assert_int_equal(vfs_thread_clone(fk->vfs, P, T2, T1, VFS_SHARE_FILES | VFS_SHARE_FS), 0);
     assert_int_equal(thr_fcntl(fk, T2, (int32_t)fd, LX_F_GETFD, 0), 0);
     assert_int_equal(thr_fcntl(fk, T2, in, LX_F_GETFD, 0), -LX_EBADF);
