@@ -4,6 +4,8 @@
  * One path builds every child; the flags choose what it shares and whether the caller waits:
  *  - CLONE_THREAD (pthread_create): another thread of the caller's process, in its space, with
  *    its dispositions, descriptors and cwd by construction; its tid comes from the pid space;
+ *    without CLONE_FILES or CLONE_FS vfs gives it a copy of the creator's table or cwd/root/umask
+ *    (env->vfs_thread), let go when it ends (pm_thr_end);
  *  - CLONE_VM (posix_spawn's clone(CLONE_VM|CLONE_VFORK|SIGCHLD), vfork): the child takes a
  *    counted reference to the parent's address space and shares its memory bookkeeping;
  *  - no CLONE_VM (fork, glibc's clone(CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD)): the
@@ -174,13 +176,16 @@ static int pm_clone_memory(pm_t *pm, pm_proc_t *child, const pm_proc_t *parent, 
 }
 
 /* The child's descriptors, cwd and umask in vfs: copies, or the caller's own (CLONE_FILES,
- * CLONE_FS). They are the caller's, even for a CLONE_PARENT sibling. */
-static int pm_clone_vfs(pm_t *pm, pm_proc_t *child, const pm_proc_t *caller, uint64_t flags)
+ * CLONE_FS). They are the calling thread's (its own, if it has them), even for a CLONE_PARENT
+ * sibling. */
+static int pm_clone_vfs(pm_t *pm, pm_proc_t *child, const pm_proc_t *caller, int32_t caller_tid,
+                        uint64_t flags)
 {
     uint32_t share = ((flags & LX_CLONE_FILES) ? PM_SHARE_FILES : 0) |
                      ((flags & LX_CLONE_FS) ? PM_SHARE_FS : 0);
     if (pm->env.vfs_proc_clone)
-        return pm->env.vfs_proc_clone(pm->env.ctx, child->pid, caller->pid, child->as, share);
+        return pm->env.vfs_proc_clone(pm->env.ctx, child->pid, caller->pid, caller_tid,
+                                      child->as, share);
     if (share)
         return -LX_ENOSYS;
     return pm->env.vfs_proc_create(pm->env.ctx, child->pid, caller->pid, child->as);
@@ -223,9 +228,25 @@ static int64_t pm_clone_thread(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a,
         return -LX_EEXIST;
     if (!tid && (tid = pm_pid_alloc(pm)) < 0)
         return -LX_EAGAIN;
+    /* a table or cwd of its own in vfs: without CLONE_FILES or CLONE_FS, or made by a thread
+     * that has one (it shares the creator's, not the process's) */
+    uint32_t share = ((a->flags & LX_CLONE_FILES) ? PM_SHARE_FILES : 0) |
+                     ((a->flags & LX_CLONE_FS) ? PM_SHARE_FS : 0);
+    bool vfs_own = share != (PM_SHARE_FILES | PM_SHARE_FS) || c->thr->vfs_own;
+    if (vfs_own && !pm->env.vfs_thread)
+        return -LX_ENOSYS;
     pm_thr_t *t = pm_thr_new_tid(pm, p, tid);
     if (!t)
         return -LX_ENOMEM;
+    if (vfs_own) {
+        int r = pm->env.vfs_thread(pm->env.ctx, PM_VFS_THREAD_CLONE, p->pid, tid, c->thr->tid,
+                                   share);
+        if (r) {
+            pm_thr_unlink(pm, t);
+            return r == -LX_ENOMEM ? r : -LX_EAGAIN;
+        }
+        t->vfs_own = true;   /* pm_thr_end lets them go */
+    }
     t->sigmask = c->thr->sigmask;
     pm_clone_tid_words(pm, a, p, p, t);
     /* CLONE_VFORK: the caller waits for the new thread's end (Linux's vfork_done) */
@@ -238,6 +259,8 @@ static int64_t pm_clone_thread(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a,
         if (park)
             pm_vfork_abandon(pm, c->thr);
         pm_ptrace_free(pm, t);
+        if (t->vfs_own)
+            pm->env.vfs_thread(pm->env.ctx, PM_VFS_THREAD_EXIT, p->pid, tid, 0, 0);
         pm_thr_unlink(pm, t);
         return r;
     }
@@ -308,7 +331,7 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
         pm_clone_undo(pm, child, NULL, false);
         return r == -LX_ENOMEM || r == -LX_ENOSYS ? r : -LX_ENOMEM;
     }
-    if ((r = pm_clone_vfs(pm, child, caller, a->flags))) {
+    if ((r = pm_clone_vfs(pm, child, caller, pt->tid, a->flags))) {
         pm_clone_undo(pm, child, NULL, false);
         return r;
     }

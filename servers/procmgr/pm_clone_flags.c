@@ -13,15 +13,15 @@
  *
  * Built: a copy-on-write child (no CLONE_VM: fork) or one sharing the memory (CLONE_VM), either
  * one parked until exec or exit (CLONE_VFORK); a thread of the caller's process (CLONE_THREAD,
- * with CLONE_VFORK its creator parked until it ends);
+ * with CLONE_VFORK its creator parked until it ends), sharing its creator's descriptor table
+ * (CLONE_FILES) and cwd/root/umask (CLONE_FS) or with copies of its own (vfs keeps those per
+ * thread then: pm_clone_thread);
  * between processes, one descriptor table (CLONE_FILES), one cwd/root/umask (CLONE_FS), one set
  * of dispositions (CLONE_SIGHAND); CLONE_PARENT, CLONE_SETTLS, CLONE_PARENT_SETTID,
  * CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID, CLONE_CLEAR_SIGHAND, CLONE_PIDFD; CLONE_SYSVSEM and
  * CLONE_IO accepted (there is nothing to share), CLONE_PTRACE, CLONE_UNTRACED and legacy
  * CLONE_DETACHED ignored as Linux ignores them. A NULL stack means the caller's stack pointer,
- * as on Linux. Not built (ENOSYS): CLONE_INTO_CGROUP (no cgroups), and a thread that does not
- * share its process's descriptors and cwd (CLONE_THREAD without CLONE_FILES or CLONE_FS: vfs
- * keeps them per process, and every libc's threads share both).
+ * as on Linux. Not built (ENOSYS): CLONE_INTO_CGROUP (no cgroups).
  *
  * Entry point: pm_clone_check. */
 #include <lx/sched.h>
@@ -57,8 +57,6 @@ int pm_clone_check(const pm_clone_args_t *a, bool caller_is_init)
     if (f & LX_CLONE_NS_FLAGS)
         return -LX_EINVAL;
     if (f & LX_CLONE_INTO_CGROUP)
-        return -LX_ENOSYS;
-    if ((f & LX_CLONE_THREAD) && (f & (LX_CLONE_FILES | LX_CLONE_FS)) != (LX_CLONE_FILES | LX_CLONE_FS))
         return -LX_ENOSYS;
     return 0;
 }

@@ -137,10 +137,21 @@ struct pm_env {
                              pm_token_t tok);
     /* Optional (NULL: CLONE_FILES and CLONE_FS between processes are ENOSYS). As
        vfs_proc_create from a parent, but with PM_SHARE_FILES the child uses the parent's very
-       descriptor table (one table, counted), with PM_SHARE_FS its cwd, root and umask. */
-    int  (*vfs_proc_clone)(void *ctx, int32_t pid, int32_t parent_pid, pm_as_t as, uint32_t share);
+       descriptor table (one table, counted), with PM_SHARE_FS its cwd, root and umask. They are
+       those of the calling thread parent_tid (which may have its own: vfs_thread). */
+    int  (*vfs_proc_clone)(void *ctx, int32_t pid, int32_t parent_pid, int32_t parent_tid,
+                           pm_as_t as, uint32_t share);
 #define PM_SHARE_FILES 0x1
 #define PM_SHARE_FS    0x2
+    /* Optional (NULL: CLONE_THREAD without CLONE_FILES or CLONE_FS is ENOSYS). A thread's own
+       table or cwd/root/umask in vfs: PM_VFS_THREAD_CLONE gives thread tid from_tid's, shared
+       for the PM_SHARE_* bits in share and copied otherwise (0 or -errno); _EXIT lets them go
+       (tid ended); _LEAD makes them the process's (exec from tid, the others ended). */
+    int  (*vfs_thread)(void *ctx, int op, int32_t pid, int32_t tid, int32_t from_tid,
+                       uint32_t share);
+#define PM_VFS_THREAD_CLONE 1
+#define PM_VFS_THREAD_EXIT  2
+#define PM_VFS_THREAD_LEAD  3
     /* Optional (NULL: pidfds are ENOSYS). A new pidfd in pid's table naming process target
        (serial: procmgr's unique number of it; exited: it has exited already, so it polls
        readable), O_CLOEXEC, O_NONBLOCK if nonblock: the fd, or -errno (EMFILE, ENFILE). vfs
@@ -163,9 +174,10 @@ struct pm_env {
     int  (*as_map_mem)(void *ctx, pm_as_t as, uint64_t va, uint64_t len, int prot, pm_mem_t mem,
                        uint64_t off);
     void (*mem_release)(void *ctx, pm_mem_t mem);
-    /* Optional: the object of descriptor fd of pid for mmap (shared: MAP_SHARED, write:
-       PROT_WRITE): 0 and *fi, or -EBADF, -EACCES, -ENODEV, -ENOMEM. */
-    int  (*vfs_mmap_open)(void *ctx, int32_t pid, int32_t fd, int shared, int write,
+    /* Optional: the object of descriptor fd of thread tid of pid (its own table, if it has one)
+       for mmap (shared: MAP_SHARED, write: PROT_WRITE): 0 and *fi, or -EBADF, -EACCES, -ENODEV,
+       -ENOMEM. */
+    int  (*vfs_mmap_open)(void *ctx, int32_t pid, int32_t tid, int32_t fd, int shared, int write,
                           pm_fileinfo_t *fi);
     /* Optional: resident pages of a space (the OOM killer's choice); 0 if unknown. */
     uint64_t (*as_resident)(void *ctx, pm_as_t as);

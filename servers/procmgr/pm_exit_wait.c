@@ -80,6 +80,11 @@ void pm_thr_end(pm_t *pm, pm_thr_t *t, bool cancel_vfs)
         if (pm->env.vfs_interrupt(pm->env.ctx, t->tid, &tok) == 1)
             pm->env.drop(pm->env.ctx, tok);
     }
+    /* its own table in vfs goes now (a pipe's write end only it held gives EOF); a dying
+     * process's go with vfs_proc_exit */
+    if (t->vfs_own && p->state == PM_P_LIVE)
+        pm->env.vfs_thread(pm->env.ctx, PM_VFS_THREAD_EXIT, p->pid, t->tid, 0, 0);
+    t->vfs_own = false;
     pm_thr_account_end(pm, t);
     if (t->has_handle)
         pm->env.thread_destroy(pm->env.ctx, t->handle);
@@ -281,6 +286,10 @@ void pm_exec_dethread(pm_t *pm, pm_thr_t *t)
             break;
         pm_thr_end(pm, u, true);
     }
+    /* the exec'ing thread's own table and cwd become the process's (CLOEXEC applies there) */
+    if (t->vfs_own)
+        pm->env.vfs_thread(pm->env.ctx, PM_VFS_THREAD_LEAD, p->pid, t->tid, 0, 0);
+    t->vfs_own = false;
     pm_idmap_clear(&pm->by_tid, (uint64_t)t->tid, t);
     t->tid = p->pid;   /* the leader's id, as Linux's de_thread; the kernel still says badge */
     pm_idmap_set(&pm->by_tid, (uint64_t)t->tid, t);

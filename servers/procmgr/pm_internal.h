@@ -273,6 +273,7 @@ typedef struct pm_thr {
     pm_thread_t handle;
     bool has_handle;
     bool dead;
+    bool vfs_own;                  /* vfs keeps a table or cwd of its own for it (pm_clone_thread) */
     uint64_t sigmask;              /* blocked signals */
     uint64_t pending;              /* signals sent to this thread (tkill, tgkill), not yet taken */
     pm_tsiginfo_t siginfo[LX_NSIG + 1]; /* what each of those carries */

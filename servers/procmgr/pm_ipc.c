@@ -237,13 +237,27 @@ static int64_t vfs_call_result(void)
 _Static_assert(PM_SHARE_FILES == VFS_SHARE_FILES && PM_SHARE_FS == VFS_SHARE_FS,
                "procmgr's share bits are the protocol's");
 
-static int g_vfs_proc_clone(void *c, int32_t pid, int32_t parent_pid, pm_as_t as, uint32_t share)
+static int g_vfs_proc_clone(void *c, int32_t pid, int32_t parent_pid, int32_t parent_tid,
+                            pm_as_t as, uint32_t share)
 {
     step(KR_STEP_VFS_PROC_CLONE);
     (void)c;
-    struct pm_vfs_proc m = {pid, parent_pid, share};
+    struct pm_vfs_proc m = {pid, parent_pid, share, parent_tid};
     kmsg_put(VFS_L_PROC_CREATE, &m, sizeof m);
     kmsg_cap((int64_t)as, 0);
+    return (int)vfs_call_result();
+}
+
+_Static_assert(PM_VFS_THREAD_CLONE == VFS_THREAD_CLONE && PM_VFS_THREAD_EXIT == VFS_THREAD_EXIT &&
+                   PM_VFS_THREAD_LEAD == VFS_THREAD_LEAD,
+               "procmgr's thread ops are the protocol's");
+
+static int g_vfs_thread(void *c, int op, int32_t pid, int32_t tid, int32_t from_tid,
+                        uint32_t share)
+{
+    (void)c;
+    struct pm_vfs_thread m = {pid, tid, from_tid, (uint64_t)op, share};
+    kmsg_put(VFS_L_THREAD, &m, sizeof m);
     return (int)vfs_call_result();
 }
 
@@ -293,14 +307,14 @@ static int g_as_page_id(void *c, pm_as_t as, uint64_t va, uint64_t *object, uint
 
 static int g_vfs_proc_create(void *c, int32_t pid, int32_t parent_pid, pm_as_t as)
 {
-    return g_vfs_proc_clone(c, pid, parent_pid, as, 0);
+    return g_vfs_proc_clone(c, pid, parent_pid, -1, as, 0);
 }
 
 static int g_vfs_proc_exec(void *c, int32_t pid, pm_as_t new_as)
 {
     step(KR_STEP_VFS_PROC_EXEC);
     (void)c;
-    struct pm_vfs_proc m = {pid, 0, 0};
+    struct pm_vfs_proc m = {pid, 0, 0, 0};
     kmsg_put(VFS_L_PROC_EXEC, &m, sizeof m);
     kmsg_cap((int64_t)new_as, 0);
     return (int)vfs_call_result();
@@ -310,7 +324,7 @@ static void g_vfs_proc_exit(void *c, int32_t pid)
 {
     step(KR_STEP_VFS_PROC_EXIT);
     (void)c;
-    struct pm_vfs_proc m = {pid, 0, 0};
+    struct pm_vfs_proc m = {pid, 0, 0, 0};
     kmsg_put(VFS_L_PROC_EXIT, &m, sizeof m);
     vfs_call_result();
 }
@@ -443,11 +457,12 @@ static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *fil
     return 0;
 }
 
-static int g_vfs_mmap_open(void *c, int32_t pid, int32_t fd, int shared, int write,
+static int g_vfs_mmap_open(void *c, int32_t pid, int32_t tid, int32_t fd, int shared, int write,
                            pm_fileinfo_t *fi)
 {
     (void)c;
-    struct pm_vfs_mmap m = {pid, fd, (shared ? VFS_MMAP_SHARED : 0) | (write ? VFS_MMAP_WRITE : 0)};
+    struct pm_vfs_mmap m = {pid, fd, (shared ? VFS_MMAP_SHARED : 0) | (write ? VFS_MMAP_WRITE : 0),
+                            tid};
     kmsg_put(VFS_L_MMAP, &m, sizeof m);
     int64_t r = k_call(pm_glue.vfs_ep);
     if (r < 0)
@@ -662,6 +677,7 @@ const struct pm_env *pm_ipc_env(void)
         .vfs_proc_ids = g_vfs_proc_ids,
         .vfs_forward_nojc = g_vfs_forward_nojc,
         .vfs_proc_clone = g_vfs_proc_clone,
+        .vfs_thread = g_vfs_thread,
         .vfs_pidfd_open = g_vfs_pidfd_open,
         .vfs_pidfd_get = g_vfs_pidfd_get,
         .vfs_fd_close = g_vfs_fd_close,

@@ -71,15 +71,15 @@ static int pm_mem_map_like(pm_t *pm, pm_proc_t *p, const pm_vma_t *v, uint64_t l
 }
 
 /* The file behind descriptor fd, from vfs: *pf (NULL for /dev/zero, which makes *anon true). */
-static int pm_mem_file(pm_t *pm, pm_proc_t *p, int32_t fd, bool shared, int prot, pm_file_t **pf,
-                       bool *anon)
+static int pm_mem_file(pm_t *pm, pm_proc_t *p, int32_t tid, int32_t fd, bool shared, int prot,
+                       pm_file_t **pf, bool *anon)
 {
     *pf = NULL;
     if (!pm->env.vfs_mmap_open || !pm->env.as_map_mem)
         return -LX_ENODEV;
     pm_fileinfo_t fi = {0};
-    int r = pm->env.vfs_mmap_open(pm->env.ctx, p->pid, fd, shared, (prot & LX_PROT_WRITE) != 0,
-                                  &fi);
+    int r = pm->env.vfs_mmap_open(pm->env.ctx, p->pid, tid, fd, shared,
+                                  (prot & LX_PROT_WRITE) != 0, &fi);
     if (r)
         return r;
     if (fi.flags & PM_FILE_ZERO)
@@ -128,7 +128,7 @@ int64_t pm_sys_mmap(pm_t *pm, pm_call_t *c)
         return -LX_EOVERFLOW;
     bool shared = type != LX_MAP_PRIVATE;
     pm_file_t *pf = NULL;
-    int64_t r = anon ? 0 : pm_mem_file(pm, p, (int32_t)c->a[4], shared, prot, &pf, &anon);
+    int64_t r = anon ? 0 : pm_mem_file(pm, p, c->thr->tid, (int32_t)c->a[4], shared, prot, &pf, &anon);
     if (r)
         return r;
     bool fixed = flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE);

@@ -169,7 +169,19 @@ int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid);
 #define VFS_SHARE_FILES 0x1
 #define VFS_SHARE_FS    0x2
 #endif
-int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share);
+/* parent_tid: the calling thread, whose own table or fs (vfs_thread_clone) is what is copied or
+ * shared; -1 (or a thread without its own): the parent process's. */
+int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, int32_t parent_tid,
+                   uint32_t share);
+/* Threads of process pid that do not use the process's descriptor table or cwd/root/umask
+ * (vfs_thread.c). clone: new thread tid gets from thread from_tid's (the process's if that has
+ * none of its own) table and fs, the very ones for the VFS_SHARE_* bits in share and copies for
+ * the rest; its calls use them from then on. 0, -ESRCH, -EEXIST, -ENOMEM. exit: thread tid is
+ * gone, its own table and fs are let go (the last user closes the descriptors). lead: exec from
+ * thread tid, whose table and fs become the process's (the others are gone or going). */
+int vfs_thread_clone(vfs_t *vfs, int32_t pid, int32_t tid, int32_t from_tid, uint32_t share);
+void vfs_thread_exit(vfs_t *vfs, int32_t pid, int32_t tid);
+void vfs_thread_lead(vfs_t *vfs, int32_t pid, int32_t tid);
 /* A new pidfd in pid's table naming process target (procmgr's serial for it; exited: it ended
  * already), O_CLOEXEC, O_NONBLOCK on request: the fd or -errno (-ESRCH for an unknown pid). */
 int64_t vfs_pidfd_open(vfs_t *vfs, int32_t pid, int32_t target, uint64_t serial, bool nonblock,
@@ -227,6 +239,9 @@ int vfs_exec_unmap(vfs_t *vfs, uint64_t deny);
  * -ENOMEM, -ESRCH. path (size bytes) gets the name /proc/<pid>/maps shows. */
 int vfs_mmap_open(vfs_t *vfs, int32_t pid, int32_t fd, bool shared, bool write,
                   struct vfs_map_info *mi, char *path, size_t size);
+/* The same for thread tid of pid, in its own table if it has one (vfs_thread_clone). */
+int vfs_mmap_open_thread(vfs_t *vfs, int32_t pid, int32_t tid, int32_t fd, bool shared,
+                         bool write, struct vfs_map_info *mi, char *path, size_t size);
 /* Read from a description into server memory: bytes read (0 at end) or -errno. */
 int64_t vfs_file_pread(struct vfs_file *file, void *buf, uint64_t off, uint64_t len);
 void vfs_file_put(struct vfs_file *file);

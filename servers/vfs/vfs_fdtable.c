@@ -8,13 +8,15 @@
  * one opens is the other's too, and with CLONE_FS at its cwd, root and umask (the threads of a
  * process are one vfs process: they share both by construction). exec gives a process that
  * shares its table a copy of its own first (Linux's unshare_files), then closes the CLOEXEC
- * descriptors in it; the last process to let go of a table closes what is in it.
+ * descriptors in it; the last process to let go of a table closes what is in it. A thread may
+ * use a table or fs of its own instead (vfs_thread.c): fork from it copies the thread's.
  *
  * A process is found by pid in a 256-bucket hash and unlinked from it and from the list of all
  * processes in constant time, so neither costs more with more processes alive.
  *
  * Entry points: vfs_proc_find, vfs_proc_create, vfs_proc_clone, vfs_proc_set_fd_limit,
- * vfs_proc_set_ids, vfs_proc_exec, vfs_proc_exit, vfs_thread_cancel. */
+ * vfs_proc_set_ids, vfs_proc_exec, vfs_proc_exit, vfs_thread_cancel; vfs_share_or_copy,
+ * vfs_fs_copy, vfs_fs_put (also for vfs_thread.c). */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -61,7 +63,7 @@ vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid)
     return NULL;
 }
 
-static void fs_put(vfs_fs_t *fs)
+void vfs_fs_put(vfs_fs_t *fs)
 {
     if (--fs->refs > 0)
         return;
@@ -71,7 +73,7 @@ static void fs_put(vfs_fs_t *fs)
 }
 
 /* A copy of from's cwd, root and umask, or the defaults ("/", 022) without one. */
-static vfs_fs_t *fs_copy(vfs_t *vfs, const vfs_fs_t *from)
+vfs_fs_t *vfs_fs_copy(vfs_t *vfs, const vfs_fs_t *from)
 {
     vfs_fs_t *fs = calloc(1, sizeof(*fs));
     if (!fs)
@@ -85,6 +87,30 @@ static vfs_fs_t *fs_copy(vfs_t *vfs, const vfs_fs_t *from)
     return fs;
 }
 
+int vfs_share_or_copy(vfs_t *vfs, const vfs_proc_t *from, uint32_t share, vfs_files_t **files,
+                      vfs_fs_t **fs)
+{
+    if (from && (share & VFS_SHARE_FILES)) {
+        *files = from->files;
+        (*files)->refs++;
+    } else {
+        *files = vfs_files_copy(from ? from->files : NULL);
+    }
+    if (from && (share & VFS_SHARE_FS)) {
+        *fs = from->fs;
+        (*fs)->refs++;
+    } else {
+        *fs = vfs_fs_copy(vfs, from ? from->fs : NULL);
+    }
+    if (*files && *fs)
+        return 0;
+    if (*files)
+        vfs_files_put(*files);
+    if (*fs)
+        vfs_fs_put(*fs);
+    return -LX_ENOMEM;
+}
+
 /* A new process record with the parent's table and fs (shared or copied), or new ones. */
 static vfs_proc_t *proc_alloc(vfs_t *vfs, int32_t pid, vfs_proc_t *parent, uint32_t share)
 {
@@ -93,23 +119,7 @@ static vfs_proc_t *proc_alloc(vfs_t *vfs, int32_t pid, vfs_proc_t *parent, uint3
         return NULL;
     p->pid = pid;
     p->fd_limit = VFS_FD_LIMIT;
-    if (parent && (share & VFS_SHARE_FILES)) {
-        p->files = parent->files;
-        p->files->refs++;
-    } else {
-        p->files = vfs_files_copy(parent ? parent->files : NULL);
-    }
-    if (parent && (share & VFS_SHARE_FS)) {
-        p->fs = parent->fs;
-        p->fs->refs++;
-    } else {
-        p->fs = fs_copy(vfs, parent ? parent->fs : NULL);
-    }
-    if (!p->files || !p->fs) {
-        if (p->files)
-            vfs_files_put(p->files);
-        if (p->fs)
-            fs_put(p->fs);
+    if (vfs_share_or_copy(vfs, parent, share, &p->files, &p->fs) < 0) {
         free(p);
         return NULL;
     }
@@ -128,8 +138,9 @@ static void proc_set_exe(vfs_node_t **node, char **path, vfs_node_t *nn, char *n
 
 static void proc_free(vfs_proc_t *p)
 {
+    vfs_thread_free_all(p);
     vfs_files_put(p->files);
-    fs_put(p->fs);
+    vfs_fs_put(p->fs);
     proc_set_exe(&p->exe, &p->exe_path, NULL, NULL);
     proc_set_exe(&p->exec_node, &p->exec_path, NULL, NULL);
     free(p);
@@ -161,10 +172,11 @@ static int proc_attach_console(vfs_t *vfs, vfs_proc_t *p)
 
 int vfs_proc_create(vfs_t *vfs, int32_t pid, int32_t parent_pid)
 {
-    return vfs_proc_clone(vfs, pid, parent_pid, 0);
+    return vfs_proc_clone(vfs, pid, parent_pid, -1, 0);
 }
 
-int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share)
+int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, int32_t parent_tid,
+                   uint32_t share)
 {
     if (vfs_proc_find(vfs, pid))
         return -LX_EEXIST;
@@ -177,7 +189,14 @@ int vfs_proc_clone(vfs_t *vfs, int32_t pid, int32_t parent_pid, uint32_t share)
     int rc = vfs_procfs_add(vfs, pid);
     if (rc < 0)
         return rc;
+    /* the calling thread's table and fs, which may be its own (Linux's fork copies the
+     * caller's files_struct, not the group leader's) */
+    vfs_thr_view_t v;
+    if (parent)
+        vfs_thread_enter(parent, parent_tid, &v);
     vfs_proc_t *p = proc_alloc(vfs, pid, parent, share);
+    if (parent)
+        vfs_thread_leave(parent, &v);
     if (!p) {
         vfs_procfs_remove(vfs, pid);
         return -LX_ENOMEM;
@@ -265,6 +284,9 @@ int vfs_proc_exec(vfs_t *vfs, int32_t pid)
         p->exec_path = NULL;
         p->exe_first = false;
     }
+    /* exec leaves one thread, and procmgr made its table and fs the process's first
+     * (vfs_thread_lead): records of other threads still here have no thread left */
+    vfs_thread_free_all(p);
     /* a table shared with another process (CLONE_FILES): exec takes a copy of its own before
      * it closes anything, as Linux's unshare_files */
     if (vfs_files_unshare(p) < 0)

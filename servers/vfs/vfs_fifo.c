@@ -39,10 +39,13 @@ again:
         vfs_proc_t *p = vfs_proc_find(vfs, pc->pid);
         int64_t fd = -LX_ESRCH;
         if (p) {
+            vfs_thr_view_t v;   /* the opener's table, which may be its thread's own */
+            vfs_thread_enter(p, pc->tid, &v);
             vfs_file_get(pc->file);   /* the descriptor's own reference */
             fd = vfs_fd_install(p, pc->file, 0, pc->done & FIFO_CLOEXEC);
             if (fd < 0)
                 vfs_file_put(pc->file);
+            vfs_thread_leave(p, &v);
         }
         /* finishing drops the record's reference: on a failure that can close the pipe end,
          * which re-enters the pipe code, so start over */

@@ -39,6 +39,8 @@
 typedef struct vfs_node vfs_node_t;
 typedef struct vfs_file vfs_file_t;
 typedef struct vfs_proc vfs_proc_t;
+typedef struct vfs_thr vfs_thr_t;
+typedef struct vfs_thr_view vfs_thr_view_t;
 typedef struct vfs_pending vfs_pending_t;
 typedef struct vfs_pipe vfs_pipe_t;
 typedef struct vfs_eventfd vfs_eventfd_t;
@@ -364,7 +366,38 @@ struct vfs_proc {
     int32_t pgid, sid; /* procmgr's, for the terminal's job control */
     bool ctty;         /* the console is its controlling terminal */
     vfs_pending_t *pending;   /* its blocked calls, cancelled at its exit (vfs_pending.c) */
+    vfs_thr_t *thr;    /* threads with a table or fs of their own (vfs_thread.c); usually none */
+    vfs_thr_view_t *view;   /* whose table and fs are swapped in now (NULL: its own) */
 };
+
+/* A thread that does not use its process's table or cwd/root/umask (CLONE_THREAD without
+ * CLONE_FILES or CLONE_FS, or made by such a thread): what it uses instead. The process's own
+ * (vfs_proc_t.files, .fs) are the first thread's and those of every thread without a record. */
+struct vfs_thr {
+    vfs_thr_t *next;      /* on its process's thr list */
+    int32_t tid;
+    vfs_files_t *files;   /* counted (may be another thread's, or the process's) */
+    vfs_fs_t *fs;         /* counted */
+};
+/* While a thread's call runs, p->files and p->fs are the thread's: enter swaps them in (no-op
+ * for a thread without a record), leave swaps them back and keeps what the call made of them
+ * (close_range's CLOSE_RANGE_UNSHARE gives the thread a table of its own). They nest: a call of
+ * one thread may complete another's (a FIFO open), whose view is entered inside. */
+struct vfs_thr_view {
+    vfs_thr_t *t;            /* NULL: the process's own are in force */
+    vfs_files_t *files;      /* the process's own, while t's are swapped in */
+    vfs_fs_t *fs;
+    vfs_thr_view_t *outer;   /* the view this one interrupted */
+};
+void vfs_thread_enter(vfs_proc_t *p, int32_t tid, vfs_thr_view_t *v);
+void vfs_thread_leave(vfs_proc_t *p, vfs_thr_view_t *v);
+void vfs_thread_free_all(vfs_proc_t *p);   /* the process exits: every record goes */
+void vfs_fs_put(vfs_fs_t *fs);
+vfs_fs_t *vfs_fs_copy(vfs_t *vfs, const vfs_fs_t *from);   /* from NULL: "/" and 022 */
+/* from's table and fs for a new process or thread: from's own for the VFS_SHARE_* bits in share
+ * (counted), copies otherwise (from NULL: empty, "/"); 0 or -ENOMEM with nothing held. */
+int vfs_share_or_copy(vfs_t *vfs, const vfs_proc_t *from, uint32_t share, vfs_files_t **files,
+                      vfs_fs_t **fs);
 
 vfs_proc_t *vfs_proc_find(vfs_t *vfs, int32_t pid);
 /* ---- pidfds (vfs_pidfd.c) ---- */

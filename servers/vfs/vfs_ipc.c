@@ -439,8 +439,9 @@ static void mmap_open(vfs_t *vfs, struct ipc_buf *b)
     memcpy(&m, b->mr, sizeof m);
     memset(&rep, 0, offsetof(struct vfs_pm_mmap, path));
     struct vfs_map_info mi;
-    rep.result = vfs_mmap_open(vfs, (int32_t)m.pid, (int32_t)m.fd, m.flags & VFS_MMAP_SHARED,
-                               m.flags & VFS_MMAP_WRITE, &mi, rep.path, sizeof rep.path);
+    rep.result = vfs_mmap_open_thread(vfs, (int32_t)m.pid, (int32_t)m.tid, (int32_t)m.fd,
+                                      m.flags & VFS_MMAP_SHARED, m.flags & VFS_MMAP_WRITE, &mi,
+                                      rep.path, sizeof rep.path);
     int64_t cap = 0;
     if (rep.result == 0) {
         rep.flags = (mi.zero ? VFS_MMAP_ZERO : 0) | (mi.writable ? VFS_MMAP_WRITABLE : 0);
@@ -526,7 +527,8 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
     case VFS_L_PROC_CREATE: {
         struct pm_vfs_proc m;
         memcpy(&m, b->mr, sizeof m);
-        r = vfs_proc_clone(vfs, (int32_t)m.pid, (int32_t)m.parent_pid, (uint32_t)m.share);
+        r = vfs_proc_clone(vfs, (int32_t)m.pid, (int32_t)m.parent_pid, (int32_t)m.parent_tid,
+                           (uint32_t)m.share);
         if (b->ncaps == 1) {
             if (r == 0)
                 r = proc_set_as((int32_t)m.pid, b->caps[0]);
@@ -548,6 +550,20 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         memcpy(&m, b->mr, sizeof m);
         vfs_proc_exit(vfs, (int32_t)m.pid);
         proc_forget((int32_t)m.pid);
+        break;
+    }
+    case VFS_L_THREAD: {
+        struct pm_vfs_thread m;
+        memcpy(&m, b->mr, sizeof m);
+        if (m.op == VFS_THREAD_CLONE)
+            r = vfs_thread_clone(vfs, (int32_t)m.pid, (int32_t)m.tid, (int32_t)m.from_tid,
+                                 (uint32_t)m.share);
+        else if (m.op == VFS_THREAD_EXIT)
+            vfs_thread_exit(vfs, (int32_t)m.pid, (int32_t)m.tid);
+        else if (m.op == VFS_THREAD_LEAD)
+            vfs_thread_lead(vfs, (int32_t)m.pid, (int32_t)m.tid);
+        else
+            r = -LX_EINVAL;
         break;
     }
     case VFS_L_PROC_IDS: {

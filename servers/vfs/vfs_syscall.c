@@ -58,5 +58,12 @@ int64_t vfs_syscall(vfs_t *vfs, const vfs_req_t *req)
     vfs_proc_t *p = vfs_proc_find(vfs, req->pid);
     if (!p)
         return -LX_ESRCH;
-    return vfs_sys_table[req->nr](vfs, p, req);
+    if (!p->thr)
+        return vfs_sys_table[req->nr](vfs, p, req);
+    /* a thread with a table or fs of its own: the call runs with them (vfs_thread.c) */
+    vfs_thr_view_t v;
+    vfs_thread_enter(p, req->tid, &v);
+    int64_t r = vfs_sys_table[req->nr](vfs, p, req);
+    vfs_thread_leave(p, &v);
+    return r;
 }

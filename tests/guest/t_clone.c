@@ -3,7 +3,8 @@
  * parent; Linux's refusals and (KESTREL only) the combinations our OS refuses; a NULL stack; and
  * the thread group's sharing between separate processes (musl's clone()): one descriptor table
  * (CLONE_FILES, both ways, and exec's unsharing), one cwd and umask (CLONE_FS), one set of
- * dispositions (CLONE_SIGHAND).
+ * dispositions (CLONE_SIGHAND); threads (raw CLONE_THREAD) with a descriptor table or a cwd and
+ * umask of their own (without CLONE_FILES or CLONE_FS), whose table goes with their exit.
  *
  * clone_probe(flags, stack) is written in assembly: it loads known values into rbx, rbp, rdx, r8,
  * r9, r10, r12-r15 (rdi and rsi hold the flags and the stack, rax the call number), makes the
@@ -18,7 +19,10 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdbool.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -211,11 +215,8 @@ static void test_kestrel_refusals(void)
         gt_note("not on Kestrel: the refusal checks are specific to our OS, skipped");
         return;
     }
-    /* KESTREL: a thread with a descriptor table or a cwd of its own is not built, and there
-     * are no namespaces. */
-    void *top = child_stack + sizeof child_stack;
-    expect_refused(CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, top, ENOSYS);
-    expect_refused(CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | CLONE_FILES, top, ENOSYS);
+    /* KESTREL: there are no namespaces (a thread with a table or cwd of its own is built since
+     * issue 15: the thread_own_* tests below). */
     expect_refused(CLONE_NEWPID | SIGCHLD, NULL, EINVAL);
     CHECK_ERRNO(waitpid(-1, NULL, WNOHANG), ECHILD);
 }
@@ -386,6 +387,137 @@ static void test_clone_sighand_shares_dispositions(void)
     CHECK(now.sa_handler == SIG_DFL);
 }
 
+/* ---- threads with a descriptor table or fs state of their own (raw CLONE_THREAD) ---- */
+
+/* A thread of this process on its own stack; its tid word is cleared (and woken) at its exit,
+ * which thread_join waits for. Without CLONE_SETTLS it shares the main thread's TLS: the thread
+ * functions below use only calls that cannot fail in a way that matters (errno is the main
+ * thread's while they run, and the main thread waits). */
+#define THREAD_BASE (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
+                     CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+#define FUTEX_WAIT 0   /* musl has no <linux/futex.h> */
+static char thread_stack[65536] __attribute__((aligned(16)));
+static volatile int thread_tid;
+
+static void thread_start(int (*fn)(void *), int flags, void *arg)
+{
+    thread_tid = 0;
+    long r = clone(fn, thread_stack + sizeof thread_stack, THREAD_BASE | flags, arg,
+                   &thread_tid, NULL, &thread_tid);
+    REQUIRE(r > 0);
+}
+
+static void thread_join(void)
+{
+    int v;
+    while ((v = thread_tid) != 0)
+        syscall(SYS_futex, &thread_tid, FUTEX_WAIT, v, NULL, NULL, 0);
+}
+
+static _Atomic int thr_step;
+static volatile int thr_fd, thr_ok;
+
+static int thread_opens_and_closes(void *arg)
+{
+    int inherited = (int)(intptr_t)arg;
+    thr_fd = open("/dev/zero", O_RDONLY);
+    /* mmap names a descriptor of its table, which may be its own */
+    char *m = thr_fd >= 0 ? mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, thr_fd, 0) : MAP_FAILED;
+    bool mapped = m != MAP_FAILED && m[0] == 0 && munmap(m, 4096) == 0;
+    /* its close of an inherited descriptor is its own */
+    thr_ok = mapped && close(inherited) == 0 && fcntl(inherited, F_GETFD) == -1;
+    return 0;
+}
+
+/* CLONE_THREAD without CLONE_FILES: the thread's table is a copy of ours at clone time. */
+static void test_thread_own_table(void)
+{
+    int in = open("/dev/null", O_RDONLY);
+    REQUIRE(in >= 0);
+    thr_fd = -1;
+    thr_ok = 0;
+    thread_start(thread_opens_and_closes, CLONE_FS, (void *)(intptr_t)in);
+    thread_join();
+    CHECK(thr_ok);
+    REQUIRE(thr_fd >= 0);
+    CHECK_ERRNO(fcntl(thr_fd, F_GETFD), EBADF);   /* its open is not in our table */
+    CHECK(fcntl(in, F_GETFD) >= 0);               /* its close did not close ours */
+    close(in);
+    /* with CLONE_FILES (pthread's way) both are ours */
+    in = open("/dev/null", O_RDONLY);
+    REQUIRE(in >= 0);
+    thread_start(thread_opens_and_closes, CLONE_FS | CLONE_FILES, (void *)(intptr_t)in);
+    thread_join();
+    CHECK(thr_ok);
+    CHECK(fcntl(thr_fd, F_GETFD) >= 0);
+    CHECK_ERRNO(fcntl(in, F_GETFD), EBADF);
+    close(thr_fd);
+}
+
+static int thread_waits(void *arg)
+{
+    (void)arg;
+    while (atomic_load(&thr_step) != 1)
+        sched_yield();
+    return 0;
+}
+
+/* A pipe's write end in a thread's private copy: the reader sees EOF only once that thread
+ * has exited (its table is let go with it). */
+static void test_thread_own_table_exit_closes(void)
+{
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    atomic_store(&thr_step, 0);
+    thread_start(thread_waits, CLONE_FS, NULL);
+    close(p[1]);   /* ours; the thread's copy keeps the pipe writable */
+    CHECK_ERRNO(fcntl(p[1], F_GETFD), EBADF);
+    REQUIRE(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0);
+    char c;
+    CHECK_ERRNO(read(p[0], &c, 1), EAGAIN);   /* a writer is still there */
+    atomic_store(&thr_step, 1);
+    thread_join();
+    REQUIRE(fcntl(p[0], F_SETFL, 0) == 0);
+    CHECK_EQ(read(p[0], &c, 1), 0);           /* EOF: the thread's copy went with it */
+    close(p[0]);
+}
+
+static volatile mode_t thr_umask;
+
+static int thread_chdirs(void *arg)
+{
+    (void)arg;
+    thr_ok = chdir("/tmp") == 0;
+    thr_umask = umask(077);
+    return 0;
+}
+
+/* CLONE_THREAD without CLONE_FS: chdir and umask stay the thread's; with it they are ours. */
+static void test_thread_own_fs(void)
+{
+    char before[256], now[256];
+    REQUIRE(getcwd(before, sizeof before) != NULL);
+    mode_t old = umask(022);
+    REQUIRE(chdir("/") == 0);
+    thr_ok = 0;
+    thread_start(thread_chdirs, CLONE_FILES, NULL);
+    thread_join();
+    CHECK(thr_ok);
+    CHECK_EQ(thr_umask, 022);   /* its copy started as ours */
+    CHECK(getcwd(now, sizeof now) != NULL);
+    CHECK_STREQ(now, "/");
+    CHECK_EQ(umask(022), 022);
+    thr_ok = 0;
+    thread_start(thread_chdirs, CLONE_FILES | CLONE_FS, NULL);
+    thread_join();
+    CHECK(thr_ok);
+    CHECK(getcwd(now, sizeof now) != NULL);
+    CHECK_STREQ(now, "/tmp");
+    CHECK_EQ(umask(022), 077);
+    umask(old);
+    CHECK_EQ(chdir(before), 0);
+}
+
 static const struct gt_test tests[] = {
     GT_TEST(vfork_clone_registers),
     GT_TEST(repeat),
@@ -397,6 +529,9 @@ static const struct gt_test tests[] = {
     GT_TEST(clone_files_exec_unshares),
     GT_TEST(clone_fs_shares_cwd_and_umask),
     GT_TEST(clone_sighand_shares_dispositions),
+    GT_TEST(thread_own_table),
+    GT_TEST(thread_own_table_exit_closes),
+    GT_TEST(thread_own_fs),
 };
 
 int main(int argc, char **argv)

@@ -42,6 +42,8 @@ enum vfs_label {
     VFS_L_FD_CLOSE,     /* call: close a process's fd (struct pm_vfs_fd) */
     VFS_L_MMAP,         /* call: mmap of a descriptor; the reply's caps[0] is the file's object */
     VFS_L_EXEC_DONE,    /* call: the last mapping of a program went (struct pm_vfs_exec_done) */
+    VFS_L_THREAD,       /* call: a thread's own table or fs made, let go, or made the process's
+                         * (struct pm_vfs_thread) */
 };
 
 /* notification bits */
@@ -65,9 +67,19 @@ struct pm_vfs_ids {     /* PROC_IDS: tells vfs; a new process inherits its paren
 struct pm_vfs_proc { /* PROC_CREATE, PROC_EXEC, PROC_EXIT */
     int64_t pid, parent_pid;
     uint64_t share;     /* PROC_CREATE: VFS_SHARE_* of the parent's (CLONE_FILES, CLONE_FS) */
+    int64_t parent_tid; /* PROC_CREATE: the calling thread, whose table and fs they are */
 };
 #define VFS_SHARE_FILES 0x1   /* one descriptor table for parent and child */
 #define VFS_SHARE_FS    0x2   /* one cwd, root and umask */
+
+/* THREAD: CLONE_THREAD without CLONE_FILES or CLONE_FS. op CLONE: thread tid gets from_tid's
+ * table and fs, shared for the VFS_SHARE_* bits in share, copied otherwise; EXIT: thread tid is
+ * gone, its own go; LEAD: exec from tid, whose own become the process's. Reply: 0 or -errno. */
+struct pm_vfs_thread {
+    int64_t pid, tid, from_tid;
+    uint64_t op, share;
+};
+enum { VFS_THREAD_CLONE = 1, VFS_THREAD_EXIT, VFS_THREAD_LEAD };
 
 /* PIDFD_OPEN: a pidfd in pid's table naming process target; reply: the fd or -errno. vfs makes
  * every pidfd of a pid readable when PROC_EXIT tells it that process ended. */
@@ -119,6 +131,7 @@ struct pm_vfs_exec_done {
 struct pm_vfs_mmap {
     int64_t pid, fd;
     uint64_t flags;     /* VFS_MMAP_SHARED, VFS_MMAP_WRITE */
+    int64_t tid;        /* the caller, whose table it is (a thread may have its own) */
 };
 #define VFS_MMAP_SHARED 0x1   /* request: MAP_SHARED */
 #define VFS_MMAP_WRITE 0x2    /* request: PROT_WRITE */

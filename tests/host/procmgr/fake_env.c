@@ -433,11 +433,23 @@ static int fk_vfs_proc_exec(void *ctx, int32_t pid, pm_as_t as)
     return r;
 }
 
-static int fk_vfs_proc_clone(void *ctx, int32_t pid, int32_t ppid, pm_as_t as, uint32_t share)
+static int fk_vfs_proc_clone(void *ctx, int32_t pid, int32_t ppid, int32_t ptid, pm_as_t as,
+                             uint32_t share)
 {
     fake_t *fk = ctx;
     fk->last_share = share;
+    fk->last_clone_tid = ptid;
     return fk_vfs_proc_create(ctx, pid, ppid, as);
+}
+
+static int fk_vfs_thread(void *ctx, int op, int32_t pid, int32_t tid, int32_t from_tid,
+                         uint32_t share)
+{
+    fake_t *fk = ctx;
+    (void)pid;
+    fk->last_thread_share = share;
+    fk_ev(fk, FK_EV_VFS_THREAD, (uint64_t)op, (uint64_t)tid, (uint64_t)from_tid);
+    return 0;
 }
 
 static void fk_vfs_proc_exit(void *ctx, int32_t pid)
@@ -591,11 +603,12 @@ void fk_fd_set(fake_t *fk, int fd, const char *path, uint32_t flags, int err)
     fk->fds[fd] = (fk_fd_t){file, flags, err, true};
 }
 
-static int fk_vfs_mmap_open(void *ctx, int32_t pid, int32_t fd, int shared, int write,
-                            pm_fileinfo_t *fi)
+static int fk_vfs_mmap_open(void *ctx, int32_t pid, int32_t tid, int32_t fd, int shared,
+                            int write, pm_fileinfo_t *fi)
 {
     fake_t *fk = ctx;
     (void)pid;
+    (void)tid;
     if (fd < 0 || fd >= FK_MAX_FDS || !fk->fds[fd].used)
         return -LX_EBADF;
     const fk_fd_t *d = &fk->fds[fd];
@@ -835,6 +848,7 @@ fake_t *fk_new_with(bool vdso, uint64_t free_mem)
         .vfs_proc_ids = fk_vfs_proc_ids,
         .vfs_forward_nojc = fk_vfs_forward_nojc,
         .vfs_proc_clone = fk_vfs_proc_clone,
+        .vfs_thread = fk_vfs_thread,
         .vfs_pidfd_open = fk_vfs_pidfd_open,
         .vfs_pidfd_get = fk_vfs_pidfd_get,
         .vfs_fd_close = fk_vfs_fd_close,

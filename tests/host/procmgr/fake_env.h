@@ -30,7 +30,7 @@ enum fk_ev {
     FK_EV_AS_CREATE, FK_EV_AS_DUP, FK_EV_AS_RELEASE, FK_EV_AS_MAP, FK_EV_AS_UNMAP,
     FK_EV_AS_PROTECT,
     FK_EV_THREAD_CREATE, FK_EV_THREAD_SET_REGS, FK_EV_THREAD_SET_AS, FK_EV_THREAD_DESTROY,
-    FK_EV_VFS_CREATE, FK_EV_VFS_EXEC, FK_EV_VFS_EXIT, FK_EV_VFS_OPEN, FK_EV_VFS_CLOSE,
+    FK_EV_VFS_CREATE, FK_EV_VFS_EXEC, FK_EV_VFS_EXIT, FK_EV_VFS_THREAD, FK_EV_VFS_OPEN, FK_EV_VFS_CLOSE,
     FK_EV_TIMER_ARM, FK_EV_POWEROFF, FK_EV_VFS_NOFILE,
     FK_EV_VFS_PROCFS_DONE,   /* (id, count) */
     FK_EV_INTERRUPT,         /* (thread handle, result) */
@@ -154,6 +154,9 @@ struct fake {
     /* vfs_interrupt: the token "vfs" holds for a thread's blocked call (0: none), by tid */
     uint64_t vfs_held[FK_MAX_THREADS];
     uint32_t last_share;           /* the share bits of the latest vfs_proc_clone */
+    int32_t last_clone_tid;        /* ... and its calling thread */
+    uint32_t last_thread_share;    /* the share bits of the latest vfs_thread (FK_EV_VFS_THREAD:
+                                    * a = op, b = tid, c = from_tid) */
     fk_pidfd_t pidfds[FK_MAX_PIDFDS];
     int fail_pidfd_open;           /* error for the next vfs_pidfd_open, 0 none */
     uint64_t next_object;          /* shared-memory object numbers */

@@ -274,6 +274,82 @@ static void test_exec_dethread(void **state)
     fk_free(fk);
 }
 
+#define THREAD_OWN (LX_CLONE_VM | LX_CLONE_SIGHAND | LX_CLONE_THREAD | LX_CLONE_SYSVSEM)
+
+/* CLONE_THREAD without CLONE_FILES or CLONE_FS: vfs gives the thread its creator's table or
+ * cwd (shared bits) or copies (the rest); a thread made by it with both shares its, not the
+ * process's; its exit lets them go, a fork from it copies its, an exec from it makes them the
+ * process's. A thread sharing everything costs no vfs call, at creation or at exit. */
+static void test_thread_own_files_fs(void **state)
+{
+    (void)state;
+    fake_t *fk = fk_new_booted();
+    uint64_t c = fk_spawn(fk, 1);
+    int mark = fk->nev;
+    uint64_t shared = new_thread(fk, c, 0);
+    (void)FK_CALL(fk, shared, LX_SYS_exit, 0);
+    assert_int_equal(fk_find_event(fk, mark, FK_EV_VFS_THREAD, false, 0), -1);
+    /* without CLONE_FILES: the creator's (the process's) table copied, its cwd shared */
+    int64_t a = SYS(fk, c, LX_SYS_clone, THREAD_OWN | LX_CLONE_FS, stack_top(fk, c), 0, 0, 0);
+    assert_true(a > (int64_t)c);
+    int i = fk_find_event(fk, mark, FK_EV_VFS_THREAD, true, PM_VFS_THREAD_CLONE);
+    assert_true(i >= 0);
+    assert_int_equal(fk->ev[i].y, (uint64_t)a);
+    assert_int_equal(fk->ev[i].z, c);
+    assert_int_equal(fk->last_thread_share, PM_SHARE_FS);
+    /* a thread of it sharing everything shares a's own */
+    mark = fk->nev;
+    int64_t b = SYS(fk, (uint64_t)a, LX_SYS_clone,
+                    THREAD_OWN | LX_CLONE_FILES | LX_CLONE_FS, stack_top(fk, c), 0, 0, 0);
+    assert_true(b > a);
+    i = fk_find_event(fk, mark, FK_EV_VFS_THREAD, true, PM_VFS_THREAD_CLONE);
+    assert_true(i >= 0);
+    assert_int_equal(fk->ev[i].y, (uint64_t)b);
+    assert_int_equal(fk->ev[i].z, (uint64_t)a);
+    assert_int_equal(fk->last_thread_share, PM_SHARE_FILES | PM_SHARE_FS);
+    /* fork from a: vfs copies the calling thread's */
+    int64_t f = SYS(fk, (uint64_t)a, LX_SYS_fork);
+    assert_true(f > 0);
+    assert_int_equal(fk->last_clone_tid, (int32_t)a);
+    /* b's exit lets its go */
+    mark = fk->nev;
+    (void)FK_CALL(fk, (uint64_t)b, LX_SYS_exit, 0);
+    i = fk_find_event(fk, mark, FK_EV_VFS_THREAD, true, PM_VFS_THREAD_EXIT);
+    assert_true(i >= 0);
+    assert_int_equal(fk->ev[i].y, (uint64_t)b);
+    /* exec from a: the main thread (none of its own) ends, a's become the process's */
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, (uint64_t)a, 4096);
+    mark = fk->nev;
+    assert_int_equal(SYS(fk, (uint64_t)a, LX_SYS_execve, fk_ubuf_str(&u, "/bin/prog"), 0, 0), 0);
+    i = fk_find_event(fk, mark, FK_EV_VFS_THREAD, true, PM_VFS_THREAD_LEAD);
+    assert_true(i >= 0);
+    assert_int_equal(fk->ev[i].y, (uint64_t)a);
+    int e = fk_find_event(fk, mark, FK_EV_VFS_EXEC, true, c);
+    assert_true(e > i);   /* before the CLOEXEC sweep */
+    /* exec's thread has none of its own any more: its exit (the process's) says nothing */
+    mark = fk->nev;
+    (void)FK_CALL(fk, (uint64_t)a, LX_SYS_exit_group, 0);
+    assert_int_equal(fk_find_event(fk, mark, FK_EV_VFS_THREAD, false, 0), -1);
+    assert_int_equal(fk_held_tokens(fk), 0);
+    fk_free(fk);
+}
+
+/* A process dying with threads of their own: vfs_proc_exit lets everything go, no thread call. */
+static void test_thread_own_dies_with_process(void **state)
+{
+    (void)state;
+    fake_t *fk = fk_new_booted();
+    uint64_t c = fk_spawn(fk, 1);
+    int64_t a = SYS(fk, c, LX_SYS_clone, THREAD_OWN, stack_top(fk, c), 0, 0, 0);
+    assert_true(a > 0);
+    int mark = fk->nev;
+    (void)FK_CALL(fk, c, LX_SYS_exit_group, 3);
+    assert_int_equal(fk_find_event(fk, mark, FK_EV_VFS_THREAD, false, 0), -1);
+    assert_true(fk_find_event(fk, mark, FK_EV_VFS_EXIT, true, c) >= 0);
+    fk_free(fk);
+}
+
 /* CLONE_SIGHAND between processes: one table of dispositions, until exec unshares it. */
 static void test_sighand_shared_until_exec(void **state)
 {
@@ -468,6 +544,8 @@ int main(void)
         cmocka_unit_test(test_sigtimedwait),
         cmocka_unit_test(test_vfork_from_threaded_parent),
         cmocka_unit_test(test_thread_vfork),
+        cmocka_unit_test(test_thread_own_files_fs),
+        cmocka_unit_test(test_thread_own_dies_with_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

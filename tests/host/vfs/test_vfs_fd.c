@@ -2,7 +2,8 @@
  * fcntl sharing descriptions, FD_CLOEXEC on exec, the fork-like copy of proc_create, the
  * 1024-descriptor limit, exit releasing everything, and exec_open's rules; one table or one
  * cwd/umask for several processes (CLONE_FILES, CLONE_FS), exec unsharing the table; pidfds
- * (made, named, readable at their process's exit, closed). */
+ * (made, named, readable at their process's exit, closed); threads with a table or cwd/umask of
+ * their own (CLONE_THREAD without CLONE_FILES or CLONE_FS), fork and exec from them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -266,7 +267,7 @@ static void test_clone_files_one_table(void **state)
     fake_t *fk = *state;
     uint64_t base = vfs_open_descriptions(fk->vfs);
     int32_t cx = open_ok(fk, P, "/dev/null", LX_O_RDONLY | LX_O_CLOEXEC);
-    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, VFS_SHARE_FILES), 0);
+    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, -1, VFS_SHARE_FILES), 0);
     assert_int_equal(vfs_open_descriptions(fk->vfs), base + 1);   /* nothing copied */
     int32_t fd = open_ok(fk, C, "/dev/zero", LX_O_RDONLY);
     assert_int_equal(fcntl_(fk, P, fd, LX_F_GETFD, 0), 0);          /* the child's is ours */
@@ -283,7 +284,7 @@ static void test_clone_files_one_table(void **state)
     assert_int_equal(fcntl_(fk, P, 40, LX_F_GETFD, 0), -LX_EBADF);   /* separate now */
     vfs_proc_exit(fk->vfs, C);
     /* a table shared by two lives on when one exits */
-    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, VFS_SHARE_FILES), 0);
+    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, -1, VFS_SHARE_FILES), 0);
     vfs_proc_exit(fk->vfs, C);
     assert_int_equal(fcntl_(fk, P, cx, LX_F_GETFD, 0), LX_FD_CLOEXEC);
     assert_int_equal(t_close(fk, P, cx), 0);
@@ -296,8 +297,8 @@ static void test_clone_fs_one_cwd(void **state)
     fake_t *fk = *state;
     char cwd[32];
     assert_int_equal(t_mkdir(fk, P, "/tmp/d", 0755), 0);
-    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, VFS_SHARE_FS), 0);
-    assert_int_equal(vfs_proc_clone(fk->vfs, C + 1, P, 0), 0);
+    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, -1, VFS_SHARE_FS), 0);
+    assert_int_equal(vfs_proc_clone(fk->vfs, C + 1, P, -1, 0), 0);
     assert_int_equal(t_chdir(fk, C, "/tmp/d"), 0);
     assert_int_equal(fake_sys(fk, C, VFS_NR_umask, 077), 022);
     assert_int_equal(t_getcwd(fk, P, cwd, sizeof(cwd)), 7);
@@ -310,6 +311,147 @@ static void test_clone_fs_one_cwd(void **state)
     vfs_proc_exit(fk->vfs, C + 1);
     assert_int_equal(t_getcwd(fk, P, cwd, sizeof(cwd)), 7);
     assert_int_equal(t_chdir(fk, P, "/"), 0);
+}
+
+#define T1 50   /* threads of P */
+#define T2 51
+
+static int64_t thr_fcntl(fake_t *fk, int32_t tid, int32_t fd, uint32_t cmd, uint64_t arg)
+{
+    return fake_sys_tid(fk, P, tid, VFS_NR_fcntl, (const uint64_t[6]){(uint64_t)fd, cmd, arg});
+}
+
+static int64_t thr_open(fake_t *fk, int32_t tid, const char *path, uint32_t flags)
+{
+    return fake_sys_tid(fk, P, tid, VFS_NR_open,
+                        (const uint64_t[6]){fake_str(fk, P, path), flags, 0644});
+}
+
+static int64_t thr_getcwd(fake_t *fk, int32_t tid, char *buf, size_t len)
+{
+    uint64_t u = fake_alloc(fk, P, len);
+    int64_t r = fake_sys_tid(fk, P, tid, VFS_NR_getcwd, (const uint64_t[6]){u, len});
+    if (r > 0)
+        memcpy(buf, fake_ptr(fk, P, u), (size_t)r);
+    return r;
+}
+
+/* CLONE_THREAD without CLONE_FILES: the thread's table is a copy of its creator's; opens and
+ * closes stay on their side; a thread it makes with CLONE_FILES shares the copy; a thread
+ * without a record keeps using the process's. */
+static void test_thread_own_table(void **state)
+{
+    fake_t *fk = *state;
+    uint64_t base = vfs_open_descriptions(fk->vfs);
+    int32_t in = open_ok(fk, P, "/dev/null", LX_O_RDONLY);
+    assert_int_equal(vfs_thread_clone(fk->vfs, P, T1, P, VFS_SHARE_FS), 0);
+    assert_int_equal(vfs_thread_clone(fk->vfs, P, T1, P, 0), -LX_EEXIST);
+    assert_int_equal(vfs_thread_clone(fk->vfs, 77, T1, 77, 0), -LX_ESRCH);
+    int64_t fd = thr_open(fk, T1, "/dev/zero", LX_O_RDONLY);
+    assert_true(fd > in);
+    assert_int_equal(fcntl_(fk, P, (int32_t)fd, LX_F_GETFD, 0), -LX_EBADF);
+    assert_int_equal(thr_fcntl(fk, T1, (int32_t)fd, LX_F_GETFD, 0), 0);
+    assert_int_equal(fake_sys_tid(fk, P, T1, VFS_NR_close, (const uint64_t[6]){(uint64_t)in}), 0);
+    assert_int_equal(thr_fcntl(fk, T1, in, LX_F_GETFD, 0), -LX_EBADF);
+    assert_int_equal(fcntl_(fk, P, in, LX_F_GETFD, 0), 0);   /* ours stays open */
+    /* T2 from T1 with CLONE_FILES: T1's copy, not the process's */
+    /* procmgr's mmap of a descriptor looks in the caller's table */
+    struct vfs_map_info mi;
+    char name[64];
+    assert_int_equal(vfs_mmap_open_thread(fk->vfs, P, T1, (int32_t)fd, false, false, &mi, name,
+                                          sizeof name), 0);
+    assert_true(mi.zero);
+    assert_int_equal(vfs_mmap_open_thread(fk->vfs, P, P, (int32_t)fd, false, false, &mi, name,
+                                          sizeof name), -LX_EBADF);
+    assert_int_equal(vfs_thread_clone(fk->vfs, P, T2, T1, VFS_SHARE_FILES | VFS_SHARE_FS), 0);
+    assert_int_equal(thr_fcntl(fk, T2, (int32_t)fd, LX_F_GETFD, 0), 0);
+    assert_int_equal(thr_fcntl(fk, T2, in, LX_F_GETFD, 0), -LX_EBADF);
+    /* a fork from T1 copies T1's table */
+    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, T1, 0), 0);
+    assert_int_equal(fcntl_(fk, C, (int32_t)fd, LX_F_GETFD, 0), 0);
+    assert_int_equal(fcntl_(fk, C, in, LX_F_GETFD, 0), -LX_EBADF);
+    vfs_proc_exit(fk->vfs, C);
+    /* a thread without a record (the main one, another sharing one) sees the process's */
+    assert_int_equal(fake_sys_tid(fk, P, 52, VFS_NR_fcntl,
+                                  (const uint64_t[6]){(uint64_t)fd, LX_F_GETFD}), -LX_EBADF);
+    vfs_thread_exit(fk->vfs, P, T1);
+    assert_int_equal(thr_fcntl(fk, T2, (int32_t)fd, LX_F_GETFD, 0), 0);   /* T2 still has it */
+    vfs_thread_exit(fk->vfs, P, T2);
+    vfs_thread_exit(fk->vfs, P, T2);   /* twice: harmless */
+    assert_int_equal(t_close(fk, P, in), 0);
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base);
+}
+
+/* A thread's private copy of a pipe's write end: its exit closes it, so the reader gets EOF. */
+static void test_thread_exit_closes_its_table(void **state)
+{
+    fake_t *fk = *state;
+    int fds[2];
+    assert_int_equal(t_pipe(fk, P, fds, 0), 0);
+    assert_int_equal(vfs_thread_clone(fk->vfs, P, T1, P, VFS_SHARE_FS), 0);
+    assert_int_equal(t_close(fk, P, fds[1]), 0);
+    char c;
+    uint64_t u = fake_alloc(fk, P, 1);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_read, (uint64_t)fds[0], u, 1), VFS_SUSPEND);
+    vfs_token_t tok = fk->last_token;
+    vfs_thread_exit(fk->vfs, P, T1);   /* the last write end goes */
+    assert_int_equal(fake_reply_of(fk, tok), 0);
+    assert_int_equal(t_read(fk, P, fds[0], &c, 1), 0);
+    assert_int_equal(t_close(fk, P, fds[0]), 0);
+}
+
+/* CLONE_THREAD without CLONE_FS: chdir and umask stay the thread's; with CLONE_FS from such a
+ * thread, its state is shared. */
+static void test_thread_own_fs(void **state)
+{
+    fake_t *fk = *state;
+    char cwd[32];
+    assert_int_equal(t_mkdir(fk, P, "/tmp/d", 0755), 0);
+    assert_int_equal(vfs_thread_clone(fk->vfs, P, T1, P, VFS_SHARE_FILES), 0);
+    assert_int_equal(fake_sys_tid(fk, P, T1, VFS_NR_chdir,
+                                  (const uint64_t[6]){fake_str(fk, P, "/tmp/d")}), 0);
+    assert_int_equal(fake_sys_tid(fk, P, T1, VFS_NR_umask, (const uint64_t[6]){077}), 022);
+    assert_int_equal(thr_getcwd(fk, T1, cwd, sizeof(cwd)), 7);
+    assert_string_equal(cwd, "/tmp/d");
+    assert_int_equal(t_getcwd(fk, P, cwd, sizeof(cwd)), 2);
+    assert_string_equal(cwd, "/");
+    assert_int_equal(fake_sys(fk, P, VFS_NR_umask, 022), 022);
+    /* a relative open by T1 starts at its cwd; the table is still the process's */
+    int64_t fd = thr_open(fk, T1, "f", LX_O_WRONLY | LX_O_CREAT);
+    assert_true(fd >= 0);
+    struct lx_stat st;
+    assert_int_equal(t_stat(fk, P, "/tmp/d/f", &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);   /* 0644 & ~077 */
+    assert_int_equal(t_close(fk, P, (int32_t)fd), 0);
+    assert_int_equal(vfs_thread_clone(fk->vfs, P, T2, T1, VFS_SHARE_FILES | VFS_SHARE_FS), 0);
+    assert_int_equal(thr_getcwd(fk, T2, cwd, sizeof(cwd)), 7);
+    vfs_thread_exit(fk->vfs, P, T1);
+    vfs_thread_exit(fk->vfs, P, T2);
+}
+
+/* exec from a thread with its own table: it becomes the process's (the others' went), then
+ * CLOEXEC applies to it. */
+static void test_thread_lead_at_exec(void **state)
+{
+    fake_t *fk = *state;
+    uint64_t base = vfs_open_descriptions(fk->vfs);
+    int32_t keep = open_ok(fk, P, "/dev/null", LX_O_RDONLY);
+    assert_int_equal(vfs_thread_clone(fk->vfs, P, T1, P, 0), 0);
+    assert_int_equal(vfs_thread_clone(fk->vfs, P, T2, P, 0), 0);
+    int64_t mine = thr_open(fk, T1, "/dev/zero", LX_O_RDONLY);
+    int64_t cx = thr_open(fk, T1, "/dev/zero", LX_O_RDONLY | LX_O_CLOEXEC);
+    assert_true(mine >= 0 && cx >= 0);
+    assert_int_equal(fake_sys_tid(fk, P, T1, VFS_NR_close, (const uint64_t[6]){(uint64_t)keep}),
+                     0);
+    vfs_thread_exit(fk->vfs, P, T2);
+    vfs_thread_lead(fk->vfs, P, T1);
+    assert_int_equal(vfs_proc_exec(fk->vfs, P), 0);
+    assert_int_equal(fcntl_(fk, P, (int32_t)mine, LX_F_GETFD, 0), 0);
+    assert_int_equal(fcntl_(fk, P, (int32_t)cx, LX_F_GETFD, 0), -LX_EBADF);
+    assert_int_equal(fcntl_(fk, P, keep, LX_F_GETFD, 0), -LX_EBADF);
+    assert_int_equal(t_close(fk, P, (int32_t)mine), 0);
+    /* fds 0-2 are the console's, one description in both tables */
+    assert_int_equal(vfs_open_descriptions(fk->vfs), base);
 }
 
 static int64_t poll_one(fake_t *fk, int32_t pid, int32_t fd, int timeout)
@@ -388,6 +530,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clone_files_one_table, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_clone_fs_one_cwd, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_pidfds, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_thread_own_table, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_thread_exit_closes_its_table, fake_setup,
+                                        fake_teardown),
+        cmocka_unit_test_setup_teardown(test_thread_own_fs, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_thread_lead_at_exec, fake_setup, fake_teardown),
     };
     return host_test_exit(cmocka_run_group_tests_name("vfs_fd", tests, NULL, NULL));
 }

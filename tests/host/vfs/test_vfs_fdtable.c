@@ -201,7 +201,7 @@ static void test_close_range(void **state)
     assert_int_equal(close_range_sys(fk, P, 3, 4, 1), -LX_EINVAL);
     /* UNSHARE: a table shared by CLONE_FILES is copied before anything closes */
     dup_up_to(fk, P, 5);
-    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, VFS_SHARE_FILES), 0);
+    assert_int_equal(vfs_proc_clone(fk->vfs, C, P, -1, VFS_SHARE_FILES), 0);
     assert_int_equal(close_range_sys(fk, C, 3, ~0u, 2), 0);
     assert_int_equal(fake_sys(fk, C, VFS_NR_fcntl, 3, LX_F_GETFD, 0), -LX_EBADF);
     assert_int_equal(fake_sys(fk, P, VFS_NR_fcntl, 3, LX_F_GETFD, 0), 0);
