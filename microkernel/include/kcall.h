@@ -26,4 +26,18 @@ KCALL_MEM(KCALL_DECL)
 
 extern uint64_t stat_kernel_entries, stat_as_switches;
 
+/* Bounded work per kernel entry. Kernel calls run with interrupts off, so a call whose work the
+ * caller sizes (a commit or a checked copy of gigabytes) would hold off every interrupt and every
+ * other thread for seconds. Such a call does at most KCALL_CHUNK bytes per entry: it starts at
+ * kcall_done (bytes the earlier entries of this very call did, 0 at the first) and returns
+ * kcall_again(bytes done so far) while work is left. syscall_dispatch then records that progress in
+ * the thread and puts it back on its SYSCALL instruction, registers untouched (the caller's
+ * compiler keeps values in the argument registers), so the call is made again on the way back to
+ * user mode, after any pending interrupt (a preemption) was taken, and goes on where it stopped.
+ * Callers see one call. */
+#define KCALL_CHUNK (256u * 1024u)
+#define KCALL_AGAIN INT64_MIN /* never a call's result: results are -KE_*, handles, counts, ns */
+extern uint64_t kcall_done;
+int64_t kcall_again(uint64_t done);
+
 #endif

@@ -112,6 +112,12 @@ struct thread {
     uint64_t utime, stime;      /* TSC cycles used in user mode and in the kernel */
     uint64_t cpu_alarm;         /* interrupt once utime + stime reaches this (TSC cycles); 0 none */
     uint32_t trace;             /* KTRACE_* (thread_trace): reports a foreign thread makes */
+
+    /* a long kernel call it left partly done (include/kcall.h): resumed only if the next entry is
+     * the same call from the same place with the same arguments */
+    uint64_t again_rip;         /* the call's return address; 0: none */
+    uint64_t again_args[7];     /* its number and six arguments */
+    uint64_t again_done;        /* bytes done */
 };
 
 #define KSTACK_SIZE 16384

@@ -369,6 +369,39 @@ static int64_t syscall_exit_report(struct thread *t, struct trap_frame *f, uint6
     return ipc_send(t->syscall_ep, t->badge, SK_SYSEXIT);
 }
 
+uint64_t kcall_done; /* one CPU, interrupts off: one call at a time reads it */
+static uint64_t kcall_progress;
+
+int64_t kcall_again(uint64_t done)
+{
+    kcall_progress = done;
+    return KCALL_AGAIN;
+}
+
+/* Where the native call in f starts: the progress its thread recorded, if f is that same call
+ * again (an interrupt message's reply may have rewritten the registers meanwhile: then anew). */
+static void kcall_resume(struct thread *t, const struct trap_frame *f)
+{
+    kcall_done = 0;
+    if (__builtin_expect(!t->again_rip, 1))
+        return;
+    const uint64_t *g = t->again_args;
+    if (t->again_rip == f->rip && g[0] == f->rax && g[1] == f->rdi && g[2] == f->rsi &&
+        g[3] == f->rdx && g[4] == f->r10 && g[5] == f->r8 && g[6] == f->r9)
+        kcall_done = t->again_done;
+    t->again_rip = 0;
+}
+
+static void kcall_suspend(struct thread *t, struct trap_frame *f)
+{
+    uint64_t *g = t->again_args;
+    g[0] = f->rax, g[1] = f->rdi, g[2] = f->rsi, g[3] = f->rdx;
+    g[4] = f->r10, g[5] = f->r8, g[6] = f->r9;
+    t->again_rip = f->rip;
+    t->again_done = kcall_progress;
+    f->rip -= 2; /* back onto SYSCALL (0F 05); RAX still holds the call's number */
+}
+
 void syscall_dispatch(struct trap_frame *f)
 {
     struct thread *t = current;
@@ -382,7 +415,12 @@ void syscall_dispatch(struct trap_frame *f)
             r = syscall_exit_report(t, f, nr, r);
         f->rax = (uint64_t)r;
     } else if (f->rax < KCALL_COUNT) {   /* no gaps (asserted above) */
-        f->rax = (uint64_t)kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+        kcall_resume(t, f);
+        int64_t r = kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+        if (__builtin_expect(r == KCALL_AGAIN, 0))
+            kcall_suspend(t, f); /* the rest at its next entry (include/kcall.h) */
+        else
+            f->rax = (uint64_t)r;
     } else { /* past the table, or a number the list leaves unused */
         kprintf("kernel: thread %lu: no kernel call %lu\n", t->id, f->rax);
         f->rax = (uint64_t)-KE_NOSYS;

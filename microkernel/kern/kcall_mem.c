@@ -47,18 +47,39 @@ int64_t sys_as_protect(ARGS)
     return aspace_protect((struct aspace *)as_cap->obj, a1, a2, (uint32_t)a3);
 }
 
+/* The bytes of a len-byte copy or commit this entry does (include/kcall.h: KCALL_CHUNK). */
+static uint64_t chunk_of(uint64_t len)
+{
+    return len < KCALL_CHUNK ? len : KCALL_CHUNK;
+}
+
+/* A checked copy's range, refused whole before any chunk is copied, as aspace_copy would. */
+static int copy_range_bad(uint64_t sva, uint64_t dva, uint64_t len)
+{
+    return len > USER_TOP || sva + len < sva || dva + len < dva;
+}
+
 int64_t sys_as_read(ARGS)
 {
     UNUSED_ARGS;
     LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_copy((struct aspace *)as_cap->obj, a1, current->as, a2, a3, 0);
+    if (copy_range_bad(a1, a2, a3))
+        return -KE_FAULT;
+    uint64_t d = kcall_done, n = chunk_of(a3 - d);
+    int e = aspace_copy((struct aspace *)as_cap->obj, a1 + d, current->as, a2 + d, n, 0);
+    return e < 0 || d + n == a3 ? e : kcall_again(d + n);
 }
 
 int64_t sys_as_write(ARGS)
 {
     UNUSED_ARGS;
     LOOKUP(as, a0, KOBJ_ASPACE, KR_MAP);
-    return aspace_copy(current->as, a2, (struct aspace *)as_cap->obj, a1, a3, a4 & KAS_FORCE);
+    if (copy_range_bad(a2, a1, a3))
+        return -KE_FAULT;
+    uint64_t d = kcall_done, n = chunk_of(a3 - d);
+    int e = aspace_copy(current->as, a2 + d, (struct aspace *)as_cap->obj, a1 + d, n,
+                        a4 & KAS_FORCE);
+    return e < 0 || d + n == a3 ? e : kcall_again(d + n);
 }
 
 int64_t sys_as_copy(ARGS)
@@ -66,8 +87,12 @@ int64_t sys_as_copy(ARGS)
     UNUSED_ARGS;
     LOOKUP(src, a0, KOBJ_ASPACE, KR_MAP);
     LOOKUP(dst, a2, KOBJ_ASPACE, KR_MAP);
-    return aspace_copy((struct aspace *)src_cap->obj, a1, (struct aspace *)dst_cap->obj, a3, a4,
-                       a5 & KAS_FORCE);
+    if (copy_range_bad(a1, a3, a4))
+        return -KE_FAULT;
+    uint64_t d = kcall_done, n = chunk_of(a4 - d);
+    int e = aspace_copy((struct aspace *)src_cap->obj, a1 + d, (struct aspace *)dst_cap->obj,
+                        a3 + d, n, a5 & KAS_FORCE);
+    return e < 0 || d + n == a4 ? e : kcall_again(d + n);
 }
 
 int64_t sys_as_fork(ARGS)
@@ -120,9 +145,12 @@ int64_t sys_mem_commit(ARGS)
 {
     UNUSED_ARGS;
     LOOKUP(m, a0, KOBJ_MEM, KR_CONTROL);
-    if ((a1 & 0xFFF) || (a2 & 0xFFF))
-        return -KE_INVAL;
-    return memobj_commit((struct kmem *)m_cap->obj, a1, a2);
+    struct kmem *mo = (struct kmem *)m_cap->obj;
+    if ((a1 & 0xFFF) || (a2 & 0xFFF) || a1 > mo->size || a2 > mo->size - a1)
+        return -KE_INVAL; /* the whole range, before a page of it is allocated */
+    uint64_t d = kcall_done, n = chunk_of(a2 - d);
+    int e = memobj_commit(mo, a1 + d, n);
+    return e < 0 || d + n == a2 ? e : kcall_again(d + n);
 }
 
 int64_t sys_as_info(ARGS)

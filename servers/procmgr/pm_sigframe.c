@@ -247,5 +247,14 @@ int64_t pm_sys_rt_sigreturn(pm_t *pm, pm_call_t *c)
         return 0;
     }
     t->sigmask = uc.uc_sigmask & ~PM_UNBLOCKABLE;
-    return (int64_t)mc->rax; /* the reply sets RAX: the interrupted code's value */
+    int64_t rax = (int64_t)mc->rax;
+    if (rax == PM_DEFERRED) {
+        /* The one value a handler cannot return: to pm_syscall_run it means "the handler kept
+         * the token", which would then be neither answered nor dropped, the thread blocked for
+         * good and, once killed, kept alive (with its space) by that token. A forged frame can
+         * hold it (sysfuzz's did), so this one is answered here. */
+        pm_thr_resume(pm, t, c->tok, PM_RES_VALUE, rax);
+        return PM_DEFERRED;
+    }
+    return rax; /* the reply sets RAX: the interrupted code's value */
 }

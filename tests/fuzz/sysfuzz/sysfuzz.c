@@ -12,8 +12,9 @@
  * whatever they left is killed (kill(-1, SIGKILL) as init; their process groups otherwise) and
  * reaped, /tmp/fz is emptied, and the system is checked alive: getpid, a pipe round trip, reads of
  * /proc/self/stat and /proc/meminfo, a file written and read back, fork + wait, posix_spawn +
- * wait. At the end the process count and open files must be what they were after a warm-up batch,
- * and free memory within 4 MiB of it (the servers keep the pages of their heaps' high-water mark).
+ * wait. At the end the process count, open files and the kernel's live threads must be what they
+ * were after a warm-up batch, and free memory within 4 MiB of it (the servers keep the pages of
+ * their heaps' high-water mark).
  *
  * Never called, because they end the machine or the test rather than test it: reboot; the clock
  * setters (settimeofday, clock_settime, adjtimex, clock_adjtime: the runner's deadlines and the
@@ -264,11 +265,12 @@ struct snap {
     long procs;
     long long files;
     unsigned long long freeram;
+    long long kthreads; /* the kernel's live threads (/proc/kstat): a leaked one keeps its space */
 };
 
 static struct snap snap_take(void)
 {
-    struct snap s = {0, -1, 0};
+    struct snap s = {0, -1, 0, -1};
     struct sysinfo si;
     if (sysinfo(&si) == 0) {
         s.procs = si.procs;
@@ -276,6 +278,10 @@ static struct snap snap_take(void)
     }
     char buf[128];
     if (read_file("/proc/sys/fs/file-nr", buf, sizeof buf) > 0) s.files = strtoll(buf, NULL, 10);
+    static char kst[512];
+    char *k;
+    if (read_file("/proc/kstat", kst, sizeof kst) > 0 && (k = strstr(kst, "threads ")))
+        s.kthreads = strtoll(k + 8, NULL, 10);
     return s;
 }
 
@@ -362,6 +368,11 @@ int main(int argc, char **argv)
                 failed, snap_take().freeram >> 10);
     }
     struct snap after = snap_take();
+    /* the last reaped workers' threads may still be on their way out in procmgr: a second */
+    for (int i = 0; i < 100 && after.kthreads != before.kthreads; i++) {
+        usleep(10000);
+        after = snap_take();
+    }
     long long drift = (long long)before.freeram - (long long)after.freeram;
     printf("SYSFUZZ: %lu calls in %lu batches (%lld s of guest time); workers: %lu ended by "
            "themselves, %lu by a signal, %lu stopped moving (killed); %lu processes left behind "
@@ -373,13 +384,16 @@ int main(int argc, char **argv)
     for (int s = 1; s < 65; s++)
         if (fig.by_signal[s])
             printf(" %d(%s) x%lu", s, strsignal(s), (unsigned long)fig.by_signal[s]);
-    printf("\nSYSFUZZ: processes %ld -> %ld, open files %lld -> %lld, free memory %llu -> %llu "
-           "KiB (%lld KiB less)\n",
-           before.procs, after.procs, before.files, after.files, before.freeram >> 10,
-           after.freeram >> 10, drift / 1024);
-    int acct = after.procs == before.procs && after.files == before.files && drift <= 4ll << 20;
+    printf("\nSYSFUZZ: processes %ld -> %ld, open files %lld -> %lld, kernel threads %lld -> %lld, "
+           "free memory %llu -> %llu KiB (%lld KiB less)\n",
+           before.procs, after.procs, before.files, after.files, before.kthreads, after.kthreads,
+           before.freeram >> 10, after.freeram >> 10, drift / 1024);
+    int acct = after.procs == before.procs && after.files == before.files &&
+               after.kthreads == before.kthreads && drift <= 4ll << 20;
     acct ? passed++ : failed++;
-    if (!acct) printf("SYSFUZZ FAIL: the processes, open files or free memory did not come back\n");
+    if (!acct)
+        printf("SYSFUZZ FAIL: the processes, open files, kernel threads or free memory did not "
+               "come back\n");
     printf("SYSFUZZ: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
