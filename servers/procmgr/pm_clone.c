@@ -323,8 +323,7 @@ int64_t pm_clone_do(pm_t *pm, pm_call_t *c, const pm_clone_args_t *a)
     memcpy(child->rlim, caller->rlim, sizeof(child->rlim));
     memcpy(child->comm, caller->comm, sizeof(child->comm));
     memcpy(child->cmdline, caller->cmdline, sizeof(child->cmdline));
-    child->pgid = caller->pgid;
-    child->sid = caller->sid;
+    pm_proc_set_pgrp(pm, child, caller->pgid, caller->sid);
     /* a sibling inherits the caller's own exit signal (Linux: the group leader's) */
     child->exit_signal = as_sibling ? caller->exit_signal : a->exit_signal;
     if ((r = pm_clone_memory(pm, child, caller, a->flags))) {

@@ -582,7 +582,7 @@ int pm_start_init(pm_t *pm, const char *path, char *const argv[], char *const en
     p->has_as = true;
     p->mm = img.mm;
     p->did_exec = true;
-    p->pgid = p->sid = p->pid; /* as Linux's init after setsid: session 1, group 1 */
+    pm_proc_set_pgrp(pm, p, p->pid, p->pid); /* as Linux's init after setsid: session 1, group 1 */
     pm_proc_set_names(p, args.path, args.argv.v, args.argv.n);
 
     pm_thr_t *t = pm_thr_new(pm, p);

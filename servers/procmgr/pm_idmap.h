@@ -1,9 +1,16 @@
 /* An id map: pointers indexed by a pid, tid or badge (0..PM_PID_MAX-1), for O(1) lookups of
- * processes and threads however many there are (pm_proc.c). Two levels, so an idle system pays
- * for the chunks its ids fall in (2 KiB each), not for 32768 slots; a chunk goes when its last
- * id is cleared, so pids cycling through the range keep a couple of chunks, not all of them.
+ * processes and threads however many there are (pm_proc.c), or counts of an id's uses (the
+ * process groups and sessions pm_pid_busy asks about). Two levels, so an idle system pays for
+ * the chunks its ids fall in (2 KiB each), not for 32768 slots; a chunk goes when its last id is
+ * cleared, so pids cycling through the range keep a couple of chunks, not all of them.
  *
- * Entry points: pm_idmap_get, pm_idmap_set, pm_idmap_clear, pm_idmap_free. */
+ * The last chunk freed is kept as the map's spare and is the next one made: pids cycling from
+ * one chunk into the next (a spawn loop past pid 255) then cost no page allocation, where each
+ * crossing used to free a chunk (a whole page: 2 KiB plus the heap's header is a big block) and
+ * take one back from the kernel, in each map. One page per map at most stays idle.
+ *
+ * Entry points: pm_idmap_get, pm_idmap_set, pm_idmap_clear, pm_idmap_free, pm_idmap_count,
+ * pm_idmap_ref, pm_idmap_unref. */
 #ifndef PM_IDMAP_H
 #define PM_IDMAP_H
 #include <stdbool.h>
@@ -15,6 +22,7 @@
 
 typedef struct pm_idmap {
     void **chunk[PM_IDMAP_CHUNKS];
+    void **spare; /* an emptied chunk (all NULL), kept for the next one needed */
     uint16_t used[PM_IDMAP_CHUNKS]; /* slots in use per chunk */
     bool incomplete; /* a set found no memory: the map may miss an id (lookups then scan) */
 } pm_idmap_t;
@@ -23,5 +31,9 @@ void *pm_idmap_get(const pm_idmap_t *m, uint64_t id);
 void pm_idmap_set(pm_idmap_t *m, uint64_t id, void *v);             /* v non-NULL */
 void pm_idmap_clear(pm_idmap_t *m, uint64_t id, const void *v); /* only if id still maps to v */
 void pm_idmap_free(pm_idmap_t *m);
+/* A map used as counters: how many uses id has; one more; one fewer (never below 0). */
+uintptr_t pm_idmap_count(const pm_idmap_t *m, uint64_t id);
+void pm_idmap_ref(pm_idmap_t *m, uint64_t id);
+void pm_idmap_unref(pm_idmap_t *m, uint64_t id);
 
 #endif

@@ -82,10 +82,9 @@ int64_t pm_sys_setsid(pm_t *pm, pm_call_t *c)
 {
     pm_proc_t *p = c->proc;
     /* EPERM if a process group with the caller's pid exists (it leads one, or did). */
-    for (pm_proc_t *q = pm->procs; q; q = q->next)
-        if (q->pgid == p->pid)
-            return -LX_EPERM;
-    p->sid = p->pgid = p->pid;
+    if (pm_pgrp_exists(pm, p->pid))
+        return -LX_EPERM;
+    pm_proc_set_pgrp(pm, p, p->pid, p->pid);
     pm_ids_tell_vfs(pm, p); /* a new session: no controlling terminal */
     return p->pid;
 }
@@ -145,7 +144,7 @@ int64_t pm_sys_setpgid(pm_t *pm, pm_call_t *c)
             return -LX_EPERM;
     }
     if (p->pgid != pgid) {
-        p->pgid = pgid;
+        pm_proc_set_pgrp(pm, p, pgid, p->sid);
         pm_ids_tell_vfs(pm, p);
     }
     return 0;

@@ -365,6 +365,9 @@ struct pm {
     pm_thr_t *threads;
     /* O(1) lookups (pm_proc.c): the live lists' members by pid, by tid and by badge */
     pm_idmap_t by_pid, by_tid, by_badge;
+    /* how many live records name an id as their process group, as their session: with the
+     * maps above, pm_pid_busy and setsid answer without walking the lists */
+    pm_idmap_t pgrp_uses, sess_uses;
     int32_t last_pid;
     int depth;                     /* active entry points (thread_create may re-enter) */
     struct pm_thr *caller;         /* the thread whose syscall is being handled, or NULL */
@@ -418,6 +421,9 @@ void pm_sighand_unshare(pm_proc_t *p);
 void pm_sighand_put(pm_sighand_t *sh);
 void pm_thr_unlink(pm_t *pm, pm_thr_t *t);             /* out of both lists, into the graveyard */
 void pm_proc_unlink(pm_t *pm, pm_proc_t *p);           /* out of the list, into the graveyard */
+/* p's process group and session become pgid and sid (the counts pm_pid_busy reads follow) */
+void pm_proc_set_pgrp(pm_t *pm, pm_proc_t *p, int32_t pgid, int32_t sid);
+bool pm_pgrp_exists(pm_t *pm, int32_t pgid);           /* a live record has pgid as its group */
 pm_proc_t *pm_proc_find(pm_t *pm, int32_t pid);
 pm_thr_t *pm_thr_find(pm_t *pm, int32_t tid);
 pm_proc_t *pm_proc_init(pm_t *pm);                     /* pid 1 if alive, else NULL */

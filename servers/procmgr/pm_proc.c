@@ -7,7 +7,8 @@
  *
  * Entry points: pm_create, pm_destroy, pm_proc_list, pm_stats_get; internal pm_proc_new,
  * pm_proc_new_pid, pm_thr_new, pm_thr_new_tid, pm_thr_unlink, pm_proc_unlink, pm_proc_find,
- * pm_thr_find, pm_thr_by_badge, pm_pid_alloc, pm_pid_busy, pm_proc_init, pm_gc,
+ * pm_thr_find, pm_thr_by_badge, pm_pid_alloc, pm_pid_busy, pm_proc_set_pgrp, pm_pgrp_exists,
+ * pm_proc_init, pm_gc,
  * pm_proc_set_names, pm_live_count, pm_proc_state, pm_rlimit_defaults, pm_sighand_share,
  * pm_sighand_unshare, pm_sighand_put. */
 #include <stdlib.h>
@@ -110,6 +111,8 @@ void pm_destroy(pm_t *pm)
     pm_idmap_free(&pm->by_pid);
     pm_idmap_free(&pm->by_tid);
     pm_idmap_free(&pm->by_badge);
+    pm_idmap_free(&pm->pgrp_uses);
+    pm_idmap_free(&pm->sess_uses);
     free(pm);
 }
 
@@ -156,8 +159,10 @@ pm_proc_t *pm_proc_init(pm_t *pm)
 
 /* A pid is busy while any process (zombies included) has it as pid, process group or session,
  * as Linux keeps a struct pid alive for each of those uses, and while a thread has it as its
- * tid or as its badge (a thread that took over its process's id at exec keeps its badge). */
-bool pm_pid_busy(pm_t *pm, int32_t pid)
+ * tid or as its badge (a thread that took over its process's id at exec keeps its badge).
+ * Five map reads: pid allocation stays flat in the number of processes. Only a map that once
+ * lacked memory (incomplete) sends the question on to the lists. */
+static bool pm_pid_busy_scan(pm_t *pm, int32_t pid)
 {
     for (pm_proc_t *p = pm->procs; p; p = p->next)
         if (p->pid == pid || p->pgid == pid || p->sid == pid)
@@ -166,6 +171,45 @@ bool pm_pid_busy(pm_t *pm, int32_t pid)
         if (t->tid == pid || t->badge == (uint64_t)pid)
             return true;
     return false;
+}
+
+bool pm_pid_busy(pm_t *pm, int32_t pid)
+{
+    if (pm_idmap_get(&pm->by_pid, (uint64_t)pid) || pm_idmap_get(&pm->by_tid, (uint64_t)pid) ||
+        pm_idmap_get(&pm->by_badge, (uint64_t)pid) || pm_idmap_count(&pm->pgrp_uses, (uint64_t)pid) ||
+        pm_idmap_count(&pm->sess_uses, (uint64_t)pid))
+        return true;
+    if (pm->by_pid.incomplete || pm->by_tid.incomplete || pm->by_badge.incomplete ||
+        pm->pgrp_uses.incomplete || pm->sess_uses.incomplete)
+        return pm_pid_busy_scan(pm, pid);
+    return false;
+}
+
+bool pm_pgrp_exists(pm_t *pm, int32_t pgid)
+{
+    if (pm_idmap_count(&pm->pgrp_uses, (uint64_t)pgid))
+        return true;
+    if (!pm->pgrp_uses.incomplete)
+        return false;
+    for (pm_proc_t *q = pm->procs; q; q = q->next)
+        if (q->pgid == pgid)
+            return true;
+    return false;
+}
+
+/* Ids of 0 (a record not yet placed) are not counted; pm_proc_unlink drops the counts. */
+void pm_proc_set_pgrp(pm_t *pm, pm_proc_t *p, int32_t pgid, int32_t sid)
+{
+    if (p->pgid > 0)
+        pm_idmap_unref(&pm->pgrp_uses, (uint64_t)p->pgid);
+    if (p->sid > 0)
+        pm_idmap_unref(&pm->sess_uses, (uint64_t)p->sid);
+    p->pgid = pgid;
+    p->sid = sid;
+    if (pgid > 0)
+        pm_idmap_ref(&pm->pgrp_uses, (uint64_t)pgid);
+    if (sid > 0)
+        pm_idmap_ref(&pm->sess_uses, (uint64_t)sid);
 }
 
 int32_t pm_pid_alloc(pm_t *pm)
@@ -305,6 +349,10 @@ void pm_proc_unlink(pm_t *pm, pm_proc_t *p)
             break;
         }
     pm_idmap_clear(&pm->by_pid, (uint64_t)p->pid, p);
+    if (p->pgid > 0)   /* the fields stay: the graveyard's readers may still look */
+        pm_idmap_unref(&pm->pgrp_uses, (uint64_t)p->pgid);
+    if (p->sid > 0)
+        pm_idmap_unref(&pm->sess_uses, (uint64_t)p->sid);
     p->next = pm->grave_procs;
     pm->grave_procs = p;
     pm->nprocs--;

@@ -37,6 +37,22 @@ static void test_map_rules(void **state)
     assert_non_null(m.chunk[0]);            /* 6 still lives in it */
     pm_idmap_clear(&m, 6, &b);
     assert_null(m.chunk[0]);                /* its last id gone: the chunk goes too */
+    void **spare = m.spare;                 /* kept aside, and the next chunk made */
+    assert_non_null(spare);
+    pm_idmap_set(&m, 300, &a);
+    assert_ptr_equal(m.chunk[1], spare);
+    assert_null(m.spare);
+    pm_idmap_clear(&m, 300, &a);
+    /* counts: uses of an id (process groups, sessions) */
+    pm_idmap_ref(&m, 7);
+    pm_idmap_ref(&m, 7);
+    assert_int_equal(pm_idmap_count(&m, 7), 2);
+    pm_idmap_unref(&m, 7);
+    assert_int_equal(pm_idmap_count(&m, 7), 1);
+    pm_idmap_unref(&m, 7);
+    pm_idmap_unref(&m, 7);                  /* never below 0 */
+    assert_int_equal(pm_idmap_count(&m, 7), 0);
+    assert_null(m.chunk[0]);
     assert_false(m.incomplete);
     pm_idmap_set(&m, 40000, &a);            /* cannot hold it: says so, lookups will scan */
     assert_true(m.incomplete);
