@@ -127,9 +127,9 @@ static void pm_clone_undo(pm_t *pm, pm_proc_t *child, pm_thr_t *ct, bool vfs_mad
  * are Linux's: every thread, and every zombie until it is reaped. */
 static bool pm_clone_over_limit(pm_t *pm, const pm_proc_t *caller)
 {
-    int tasks = 0;
-    for (const pm_proc_t *p = pm->procs; p; p = p->next)
-        tasks += p->state == PM_P_ZOMBIE || p->nthreads == 0 ? 1 : p->nthreads;
+    /* a record with threads counts them, one without (a zombie) counts 1: from the counters
+     * pm_proc.c keeps, not a walk of every process */
+    int tasks = pm->nthreads + pm->nprocs - pm->nprocs_threaded;
     uint64_t nproc = caller->rlim[LX_RLIMIT_NPROC].rlim_cur;
     return tasks >= pm->proc_max || (uint64_t)tasks >= nproc;
 }

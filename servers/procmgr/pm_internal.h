@@ -301,7 +301,7 @@ typedef struct pm_thr {
     int64_t held_val;
     uint64_t sys_nr;               /* its latest syscall: what a restart runs again */
     pm_ptrace_t *pt;               /* its tracer's state, or NULL */
-    struct pm_thr *next;           /* pm->threads */
+    struct pm_thr *next, *prev;    /* pm->threads (prev: unlinked without a walk) */
     struct pm_thr *proc_next;      /* proc->threads */
 } pm_thr_t;
 
@@ -321,7 +321,7 @@ typedef struct pm_proc {
     int32_t pid, pgid, sid;
     uint64_t serial;               /* unique among every process ever made (a pidfd's check) */
     struct pm_proc *parent;        /* NULL for init */
-    struct pm_proc *next;          /* pm->procs, in creation order */
+    struct pm_proc *next, *prev;   /* pm->procs, in creation order (prev: O(1) unlink) */
     enum pm_pstate state;
     int wstatus;                   /* wait status once a zombie */
     int exit_signal;               /* sent to the parent at exit (clone's low byte) */
@@ -382,6 +382,7 @@ struct pm {
     uint64_t hwcap;                /* AT_HWCAP: CPUID.1:EDX */
     uint64_t created;
     int nprocs;                    /* records in pm->procs, zombies included */
+    int nprocs_threaded;           /* of those, records with at least one thread */
     int ntraced;                   /* threads with a ptrace record */
     int nexit_tracer;              /* zombies whose exit a tracer has still to see */
     int proc_max;                  /* the system's process limit (Linux's threads-max) */

@@ -256,6 +256,7 @@ static pm_proc_t *pm_proc_make(pm_t *pm, pm_proc_t *parent, int32_t pid)
         p->nice = parent->nice;
         p->ioprio = parent->ioprio;
     }
+    p->prev = pm->procs_tail;
     if (pm->procs_tail)
         pm->procs_tail->next = p;
     else
@@ -300,6 +301,8 @@ pm_thr_t *pm_thr_new_tid(pm_t *pm, pm_proc_t *p, int32_t tid)
     t->proc = p;
     t->altstack.ss_flags = LX_SS_DISABLE;
     t->next = pm->threads;
+    if (pm->threads)
+        pm->threads->prev = t;
     pm->threads = t;
     pm_idmap_set(&pm->by_tid, (uint64_t)tid, t);
     pm_idmap_set(&pm->by_badge, t->badge, t);
@@ -309,22 +312,27 @@ pm_thr_t *pm_thr_new_tid(pm_t *pm, pm_proc_t *p, int32_t tid)
     while (*pp)
         pp = &(*pp)->proc_next;
     *pp = t;
-    p->nthreads++;
+    if (p->nthreads++ == 0)
+        pm->nprocs_threaded++;
     pm->nthreads++;
     return t;
 }
 
 void pm_thr_unlink(pm_t *pm, pm_thr_t *t)
 {
-    for (pm_thr_t **pp = &pm->threads; *pp; pp = &(*pp)->next)
-        if (*pp == t) {
-            *pp = t->next;
-            break;
-        }
+    /* out of pm->threads without a walk: unlinking stays flat in the number of threads */
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        pm->threads = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    t->prev = NULL;
     for (pm_thr_t **pp = &t->proc->threads; *pp; pp = &(*pp)->proc_next)
         if (*pp == t) {
             *pp = t->proc_next;
-            t->proc->nthreads--;
+            if (--t->proc->nthreads == 0)
+                pm->nprocs_threaded--;
             pm->nthreads--;
             break;
         }
@@ -337,17 +345,16 @@ void pm_thr_unlink(pm_t *pm, pm_thr_t *t)
 
 void pm_proc_unlink(pm_t *pm, pm_proc_t *p)
 {
-    pm_proc_t *prev = NULL;
-    for (pm_proc_t *q = pm->procs; q; prev = q, q = q->next)
-        if (q == p) {
-            if (prev)
-                prev->next = p->next;
-            else
-                pm->procs = p->next;
-            if (pm->procs_tail == p)
-                pm->procs_tail = prev;
-            break;
-        }
+    /* out of pm->procs without a walk: reaping stays flat in the number of processes */
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        pm->procs = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    else
+        pm->procs_tail = p->prev;
+    p->prev = NULL;
     pm_idmap_clear(&pm->by_pid, (uint64_t)p->pid, p);
     if (p->pgid > 0)   /* the fields stay: the graveyard's readers may still look */
         pm_idmap_unref(&pm->pgrp_uses, (uint64_t)p->pgid);
