@@ -91,8 +91,9 @@ struct pm_env {
     /* exec loading: open by path relative to pid's cwd with exec checks (ENOENT, ENOTDIR, EACCES,
        ELOOP, ENAMETOOLONG); read bytes; copy a file range straight into an address space */
     /* fi (optional: NULL) receives the file's object for mapping the program (read-only) */
-    int  (*vfs_exec_open)(void *ctx, int32_t pid, const char *path, uint64_t *file, uint64_t *size,
-                          pm_fileinfo_t *fi);
+    /* (tid: the exec'ing thread, whose cwd and root may be its own: vfs_thread) */
+    int  (*vfs_exec_open)(void *ctx, int32_t pid, int32_t tid, const char *path, uint64_t *file,
+                          uint64_t *size, pm_fileinfo_t *fi);
     int64_t (*vfs_file_read)(void *ctx, uint64_t file, uint64_t off, void *buf, uint64_t len);
     int  (*vfs_file_load)(void *ctx, uint64_t file, uint64_t off, uint64_t len, pm_as_t as, uint64_t va);
     void (*vfs_file_close)(void *ctx, uint64_t file);

@@ -36,6 +36,7 @@ typedef struct pm_strv {
 typedef struct pm_exec_args {
     char *path;        /* as given to execve: AT_EXECFN and comm */
     pm_strv_t argv, envp;
+    int32_t tid;       /* the exec'ing thread: paths start at its cwd (its own, maybe) */
 } pm_exec_args_t;
 
 typedef struct pm_exec_image {
@@ -51,10 +52,11 @@ typedef struct pm_exec_file {
     bool open;
 } pm_exec_file_t;
 
-static int pm_exec_file_open(pm_t *pm, int32_t pid, const char *path, pm_exec_file_t *ef)
+static int pm_exec_file_open(pm_t *pm, int32_t pid, int32_t tid, const char *path,
+                             pm_exec_file_t *ef)
 {
     memset(ef, 0, sizeof(*ef));
-    int r = pm->env.vfs_exec_open(pm->env.ctx, pid, path, &ef->id, &ef->size, &ef->fi);
+    int r = pm->env.vfs_exec_open(pm->env.ctx, pid, tid, path, &ef->id, &ef->size, &ef->fi);
     ef->open = r == 0;
     return r;
 }
@@ -209,7 +211,7 @@ static int pm_exec_copy_in(pm_t *pm, pm_proc_t *p, const uint64_t *a, pm_exec_ar
     }
     args->path = path;
 
-    int r = pm_exec_file_open(pm, p->pid, path, ef);
+    int r = pm_exec_file_open(pm, p->pid, args->tid, path, ef);
     if (r)
         return r;
     uint64_t limit = pm_exec_arg_limit(p);
@@ -285,7 +287,8 @@ static int pm_exec_parse_shebang(char *buf, char **name, char **arg)
 
 /* A dynamically linked program: Linux would load its interpreter; we cannot, but report a
  * missing interpreter the way Linux does (ENOENT) and anything else as ENOEXEC. */
-static int pm_exec_interp_error(pm_t *pm, int32_t pid, uint64_t file, const pm_elf_info_t *info)
+static int pm_exec_interp_error(pm_t *pm, int32_t pid, int32_t tid, uint64_t file,
+                                const pm_elf_info_t *info)
 {
     char *interp = malloc(info->interp_len);
     if (!interp)
@@ -295,7 +298,7 @@ static int pm_exec_interp_error(pm_t *pm, int32_t pid, uint64_t file, const pm_e
     int r = -LX_ENOEXEC;
     if (n == (int64_t)info->interp_len && interp[n - 1] == 0) {
         pm_exec_file_t ef;
-        r = pm_exec_file_open(pm, pid, interp, &ef);
+        r = pm_exec_file_open(pm, pid, tid, interp, &ef);
         if (r == 0) {
             pm_exec_file_close(pm, &ef);
             r = -LX_ENOEXEC;
@@ -384,7 +387,7 @@ static int pm_exec_load(pm_t *pm, pm_proc_t *p, pm_exec_args_t *args, pm_exec_fi
             goto out;
         }
         pm_exec_file_close(pm, ef);
-        if ((r = pm_exec_file_open(pm, p->pid, cur, ef)))
+        if ((r = pm_exec_file_open(pm, p->pid, args->tid, cur, ef)))
             goto out;
         if ((r = pm_exec_check_size(p, args)))
             goto out;
@@ -409,7 +412,7 @@ static int pm_exec_load(pm_t *pm, pm_proc_t *p, pm_exec_args_t *args, pm_exec_fi
     if ((r = pm_elf_parse(&eh, ph, ef->size, info)))
         goto out;
     if (info->has_interp) {
-        r = pm_exec_interp_error(pm, p->pid, ef->id, info);
+        r = pm_exec_interp_error(pm, p->pid, args->tid, ef->id, info);
         goto out;
     }
     if (!(img->mm = pm_mm_new())) {
@@ -514,7 +517,7 @@ static int64_t pm_exec_commit(pm_t *pm, pm_thr_t *t, pm_exec_args_t *args, pm_as
 
 int64_t pm_sys_execve(pm_t *pm, pm_call_t *c)
 {
-    pm_exec_args_t args = {0};
+    pm_exec_args_t args = {.tid = c->thr->tid};
     pm_exec_file_t ef;
     pm_as_t as;
     pm_exec_image_t img = {0};
@@ -574,7 +577,7 @@ int pm_start_init(pm_t *pm, const char *path, char *const argv[], char *const en
     if ((r = pm->env.vfs_proc_create(pm->env.ctx, p->pid, -1, as)))
         goto fail;
     vfs_made = true;
-    if ((r = pm_exec_file_open(pm, p->pid, path, &ef)))
+    if ((r = pm_exec_file_open(pm, p->pid, p->pid, path, &ef)))
         goto fail;
     if ((r = pm_exec_load(pm, p, &args, &ef, as, &img)))
         goto fail;

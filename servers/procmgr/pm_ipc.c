@@ -419,7 +419,7 @@ static void g_vfs_exec_done(void *c, uint64_t deny)
     vfs_call_result();
 }
 
-static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *file, uint64_t *size,
+static int g_vfs_exec_open(void *c, int32_t pid, int32_t tid, const char *path, uint64_t *file, uint64_t *size,
                            pm_fileinfo_t *fi)
 {
     step(KR_STEP_VFS_EXEC_OPEN);
@@ -430,6 +430,7 @@ static int g_vfs_exec_open(void *c, int32_t pid, const char *path, uint64_t *fil
     struct ipc_buf *b = kipc();
     struct pm_vfs_exec_open *m = (struct pm_vfs_exec_open *)b->mr;
     m->pid = pid;
+    m->tid = tid;
     memcpy(m->path, path, n + 1);
     b->label = VFS_L_EXEC_OPEN;
     b->len = PROTO_WORDS(offsetof(struct pm_vfs_exec_open, path) + n + 1);

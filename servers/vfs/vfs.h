@@ -225,6 +225,9 @@ struct vfs_map_info {
  * reference (an open description, read-only). */
 int vfs_exec_open(vfs_t *vfs, int32_t pid, const char *path, struct vfs_file **out,
                   uint64_t *size);
+/* The same for thread tid of pid: from its own cwd and root if it has them (vfs_thread_clone). */
+int vfs_exec_open_thread(vfs_t *vfs, int32_t pid, int32_t tid, const char *path,
+                         struct vfs_file **out, uint64_t *size);
 /* The mapping of the file pid's latest vfs_exec_open gave (f): its object, made now if needed,
  * and in path (size bytes) the name /proc/<pid>/exe and maps show. The file may not be opened
  * for writing from now until vfs_exec_unmap(*deny) (ETXTBSY, as Linux's deny_write_access for a

@@ -408,7 +408,8 @@ static int64_t exec_open(vfs_t *vfs, struct ipc_buf *b)
             slot = i;
     struct vfs_file *f;
     uint64_t size;
-    rep.result = slot < 0 ? -LX_ENFILE : vfs_exec_open(vfs, pid, m->path, &f, &size);
+    rep.result = slot < 0 ? -LX_ENFILE
+                           : vfs_exec_open_thread(vfs, pid, (int32_t)m->tid, m->path, &f, &size);
     int64_t cap = 0;
     if (rep.result == 0) {
         exec_files[slot] = f;

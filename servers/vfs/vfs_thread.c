@@ -12,7 +12,7 @@
  * and fs the process's (vfs_thread_lead), so /proc/<pid>/fd shows the leader's, as Linux.
  *
  * Entry points: vfs_thread_clone, vfs_thread_exit, vfs_thread_lead, vfs_thread_enter,
- * vfs_thread_leave, vfs_thread_free_all, vfs_mmap_open_thread. */
+ * vfs_thread_leave, vfs_thread_free_all, vfs_mmap_open_thread, vfs_exec_open_thread. */
 #include <stdlib.h>
 #include "vfs_impl.h"
 
@@ -133,6 +133,20 @@ void vfs_thread_free_all(vfs_proc_t *p)
         p->thr = t->next;
         thr_free(t);
     }
+}
+
+/* procmgr's exec of a path names the exec'ing thread: its cwd and root may be its own. */
+int vfs_exec_open_thread(vfs_t *vfs, int32_t pid, int32_t tid, const char *path,
+                         struct vfs_file **out, uint64_t *size)
+{
+    vfs_proc_t *p = vfs_proc_find(vfs, pid);
+    if (!p)
+        return -LX_ESRCH;
+    vfs_thr_view_t v;
+    vfs_thread_enter(p, tid, &v);
+    int r = vfs_exec_open(vfs, pid, path, out, size);
+    vfs_thread_leave(p, &v);
+    return r;
 }
 
 /* procmgr's mmap of a descriptor names the calling thread: its table may be its own. */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -518,6 +519,58 @@ static void test_thread_own_fs(void)
     CHECK_EQ(chdir(before), 0);
 }
 
+/* execve of a relative path from a thread with a cwd of its own resolves from that cwd (the
+ * exec names the thread to vfs), and the new image runs there. In a forked child: the exec
+ * replaces it. The name resolves only from the thread's cwd, not from the process's "/". */
+static char exec_dir[256];
+static const char *exec_base;
+
+/* exec_dir and exec_base from /proc/self/exe; false if it has no directory part */
+static bool self_dir(void)
+{
+    ssize_t n = readlink("/proc/self/exe", exec_dir, sizeof exec_dir - 1);
+    if (n <= 1)
+        return false;
+    exec_dir[n] = '\0';
+    char *slash = strrchr(exec_dir, '/');
+    if (!slash || slash == exec_dir)
+        return false;
+    *slash = '\0';
+    exec_base = slash + 1;
+    return true;
+}
+
+static int thread_execs_relative(void *arg)
+{
+    (void)arg;
+    if (chdir(exec_dir) != 0)
+        return 0;
+    char rel[300] = "./";
+    strncat(rel, exec_base, sizeof rel - 3);
+    char *const argv[] = { rel, "--exec-probe", NULL };
+    char *const envp[] = { NULL };
+    execve(rel, argv, envp);
+    syscall(SYS_exit_group, 99);   /* the exec failed */
+    return 0;
+}
+
+static void test_thread_exec_relative_own_cwd(void)
+{
+    REQUIRE(self_dir());
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (chdir("/") != 0)
+            _exit(98);
+        thread_start(thread_execs_relative, CLONE_FILES, NULL);
+        for (;;)
+            pause();   /* the thread's exec ends this thread */
+    }
+    int st = gt_reap(pid);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 7);
+}
+
 static const struct gt_test tests[] = {
     GT_TEST(vfork_clone_registers),
     GT_TEST(repeat),
@@ -532,9 +585,15 @@ static const struct gt_test tests[] = {
     GT_TEST(thread_own_table),
     GT_TEST(thread_own_table_exit_closes),
     GT_TEST(thread_own_fs),
+    GT_TEST(thread_exec_relative_own_cwd),
 };
 
 int main(int argc, char **argv)
 {
+    /* the image test_thread_exec_relative_own_cwd starts: it runs in the exec'ing thread's cwd */
+    if (argc == 2 && strcmp(argv[1], "--exec-probe") == 0) {
+        char cwd[256];
+        return self_dir() && getcwd(cwd, sizeof cwd) && strcmp(cwd, exec_dir) == 0 ? 7 : 97;
+    }
     return gt_main(argc, argv, tests, GT_COUNT(tests));
 }

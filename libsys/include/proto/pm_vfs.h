@@ -108,6 +108,7 @@ struct pm_vfs_nofile {
 
 struct pm_vfs_exec_open {
     int64_t pid;
+    int64_t tid;        /* the exec'ing thread, whose cwd and root it is (its own, maybe) */
     char path[VFS_PATH_MAX];
 };
 /* The reply to VFS_L_EXEC_OPEN. With result 0, caps[0] (if ncaps) is the file's memory object

@@ -80,11 +80,11 @@ static int thread_create(void *ctx, pm_as_t as, const pm_regs_t *regs, uint64_t 
     return r;
 }
 
-static int vfs_exec_open(void *ctx, int32_t pid, const char *path, uint64_t *file, uint64_t *size,
-                         pm_fileinfo_t *fi)
+static int vfs_exec_open(void *ctx, int32_t pid, int32_t tid, const char *path, uint64_t *file,
+                         uint64_t *size, pm_fileinfo_t *fi)
 {
     if (fz_pm_cur->opens - fz_pm_cur->closes >= FZ_MAX_OPENS) return -LX_EMFILE;
-    return orig.vfs_exec_open(ctx, pid, path, file, size, fi);
+    return orig.vfs_exec_open(ctx, pid, tid, path, file, size, fi);
 }
 
 /* a forwarded call "vfs" keeps (a read on an empty pipe): the thread stays blocked there until

@@ -658,11 +658,12 @@ static void fk_vdso(void *ctx, pm_vdso_t *out)
     out->clock = fk_mem_new(fk, FK_MEM_CLOCK, 0);
 }
 
-static int fk_vfs_exec_open(void *ctx, int32_t pid, const char *path, uint64_t *file,
+static int fk_vfs_exec_open(void *ctx, int32_t pid, int32_t tid, const char *path, uint64_t *file,
                             uint64_t *size, pm_fileinfo_t *fi)
 {
     fake_t *fk = ctx;
     (void)pid;
+    fk->last_exec_tid = tid;
     for (int i = 0; i < fk->nfiles; i++) {
         if (strcmp(fk->files[i].path, path) != 0)
             continue;

@@ -155,6 +155,7 @@ struct fake {
     uint64_t vfs_held[FK_MAX_THREADS];
     uint32_t last_share;           /* the share bits of the latest vfs_proc_clone */
     int32_t last_clone_tid;        /* ... and its calling thread */
+    int32_t last_exec_tid;         /* the thread of the latest vfs_exec_open */
     uint32_t last_thread_share;    /* the share bits of the latest vfs_thread (FK_EV_VFS_THREAD:
                                     * a = op, b = tid, c = from_tid) */
     fk_pidfd_t pidfds[FK_MAX_PIDFDS];

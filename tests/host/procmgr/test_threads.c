@@ -325,6 +325,7 @@ static void test_thread_own_files_fs(void **state)
     i = fk_find_event(fk, mark, FK_EV_VFS_THREAD, true, PM_VFS_THREAD_LEAD);
     assert_true(i >= 0);
     assert_int_equal(fk->ev[i].y, (uint64_t)a);
+    assert_int_equal(fk->last_exec_tid, (int32_t)a);   /* the path from a's cwd */
     int e = fk_find_event(fk, mark, FK_EV_VFS_EXEC, true, c);
     assert_true(e > i);   /* before the CLOEXEC sweep */
     /* exec's thread has none of its own any more: its exit (the process's) says nothing */

@@ -423,6 +423,14 @@ static void test_thread_own_fs(void **state)
     assert_int_equal(t_stat(fk, P, "/tmp/d/f", &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);   /* 0644 & ~077 */
     assert_int_equal(t_close(fk, P, (int32_t)fd), 0);
+    /* exec's path from T1 starts at T1's cwd */
+    assert_int_equal(t_put_file(fk, P, "/tmp/d/prog", "\177ELF"), 4);
+    assert_int_equal(fake_sys(fk, P, VFS_NR_chmod, fake_str(fk, P, "/tmp/d/prog"), 0755), 0);
+    struct vfs_file *xf;
+    uint64_t size;
+    assert_int_equal(vfs_exec_open_thread(fk->vfs, P, T1, "prog", &xf, &size), 0);
+    vfs_file_put(xf);
+    assert_int_equal(vfs_exec_open_thread(fk->vfs, P, P, "prog", &xf, &size), -LX_ENOENT);
     assert_int_equal(vfs_thread_clone(fk->vfs, P, T2, T1, VFS_SHARE_FILES | VFS_SHARE_FS), 0);
     assert_int_equal(thr_getcwd(fk, T2, cwd, sizeof(cwd)), 7);
     vfs_thread_exit(fk->vfs, P, T1);
