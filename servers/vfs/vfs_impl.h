@@ -158,6 +158,7 @@ struct vfs_node {
             uint64_t next_cookie;
             vfs_node_t *parent;   /* counted reference, except the root's (itself) */
             int32_t fd_pid;       /* /proc/<pid>/fd: entries follow pid's fd table; else 0 */
+            struct vfs_dirhash *hash;  /* vfs_dirhash.c's name index, NULL: scan the entries */
         } dir;
         struct {                  /* the page cache's (vfs_pcache.c) */
             uint64_t size;
@@ -198,6 +199,13 @@ void vfs_node_get(vfs_node_t *n);
 void vfs_node_put(vfs_node_t *n);
 void vfs_node_free_tree(vfs_node_t *root);   /* vfs_destroy only */
 void vfs_node_touch(vfs_node_t *n, bool modify); /* ctime (and mtime if modify) = now */
+
+/* vfs_dirhash.c: a directory of VFS_DIRHASH_MIN entries or more is looked up by name hash */
+#define VFS_DIRHASH_MIN 16
+vfs_dirent_t *vfs_dirhash_find(const vfs_node_t *dir, const char *name, size_t len);
+void vfs_dirhash_added(vfs_node_t *dir, const vfs_dirent_t *e);   /* e: just appended */
+void vfs_dirhash_removed(vfs_node_t *dir, const vfs_dirent_t *e); /* e: still in place */
+void vfs_dirhash_free(vfs_node_t *dir);
 void vfs_node_stat(const vfs_node_t *n, struct lx_stat *st);
 void vfs_stat_fill(const vfs_node_t *n, struct lx_stat *st);   /* the stat calls' answer */
 uint8_t vfs_node_dtype(const vfs_node_t *n);

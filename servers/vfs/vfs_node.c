@@ -54,6 +54,7 @@ static void node_free(vfs_node_t *n)
         for (size_t i = 0; i < n->u.dir.n; i++)
             free(n->u.dir.ents[i].name);
         free(n->u.dir.ents);
+        vfs_dirhash_free(n);
         if (n->u.dir.parent && n->u.dir.parent != n)
             vfs_node_put(n->u.dir.parent);
         break;
@@ -110,6 +111,7 @@ void vfs_node_free_tree(vfs_node_t *dir)
     for (size_t i = 0; i < dir->u.dir.n; i++)
         free(dir->u.dir.ents[i].name);
     free(dir->u.dir.ents);
+    vfs_dirhash_free(dir);
     dir->u.dir.ents = NULL;
     dir->u.dir.n = 0;
     /* children put their ".." references as they went; what is left is ours */
@@ -210,6 +212,8 @@ uint8_t vfs_node_dtype(const vfs_node_t *n)
 
 static vfs_dirent_t *dir_find(const vfs_node_t *dir, const char *name, size_t len)
 {
+    if (dir->u.dir.hash)
+        return vfs_dirhash_find(dir, name, len);
     for (size_t i = 0; i < dir->u.dir.n; i++) {
         vfs_dirent_t *e = &dir->u.dir.ents[i];
         if (strncmp(e->name, name, len) == 0 && e->name[len] == '\0')
@@ -243,6 +247,7 @@ int vfs_dir_link(vfs_node_t *dir, const char *name, vfs_node_t *node)
     e->name = copy;
     e->node = node;
     e->cookie = dir->u.dir.next_cookie++;
+    vfs_dirhash_added(dir, e);
     if (node->kind == VFS_K_DIR) {
         /* its entry here and its own "." ; the parent gains the child's ".." */
         node->nlink = 2;
@@ -265,6 +270,7 @@ void vfs_dir_unlink(vfs_node_t *dir, const char *name)
     if (!e)
         return;
     vfs_node_t *node = e->node;
+    vfs_dirhash_removed(dir, e);
     free(e->name);
     size_t idx = (size_t)(e - dir->u.dir.ents);
     memmove(e, e + 1, (dir->u.dir.n - idx - 1) * sizeof(*e));

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "cpio_build.h"
 #include "fake_env.h"
+#include "vfs_impl.h"
 
 #define P 1   /* the test process */
 
@@ -350,6 +351,68 @@ static void test_path_dirfd(void **state)
     t_close(fk, P, (int32_t)dfd);
 }
 
+/* ---- the name index of large directories (vfs_dirhash.c) ---- */
+
+/* A directory past VFS_DIRHASH_MIN entries is looked up through its index: every present name
+ * is found, every removed one is not, through removals (which move later entries in the array),
+ * re-additions and the index's rebuilds as it grows; getdents order (cookies) is unchanged. */
+static void test_dirhash_large_directory(void **state)
+{
+    fake_t *fk = *state;
+    enum { N = 1000 };
+    vfs_node_t *root = fk->vfs->root, *d;
+    assert_int_equal(vfs_dir_create(root, "big", VFS_K_DIR, 0755, &d), 0);
+    char name[32];
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof(name), "f%d", i);
+        assert_int_equal(vfs_dir_create(d, name, VFS_K_REG, 0644, NULL), 0);
+        if (i + 1 < VFS_DIRHASH_MIN)
+            assert_null(d->u.dir.hash);
+        else
+            assert_non_null(d->u.dir.hash);
+    }
+    for (int i = 0; i < N; i += 2) {   /* remove the even ones */
+        snprintf(name, sizeof(name), "f%d", i);
+        vfs_dir_unlink(d, name);
+    }
+    for (int i = 0; i < N; i += 4) {   /* and bring back every other one of them */
+        snprintf(name, sizeof(name), "f%d", i);
+        assert_int_equal(vfs_dir_create(d, name, VFS_K_REG, 0644, NULL), 0);
+    }
+    assert_int_equal(d->u.dir.n, N / 2 + N / 4);
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof(name), "f%d", i);
+        vfs_node_t *n = vfs_dir_lookup(d, name, strlen(name));
+        bool present = (i % 2) || (i % 4 == 0);
+        assert_int_equal(n != NULL, present);
+        /* a prefix of a present name is not that name (it may be another one) */
+        if (present && i >= 10)
+            assert_ptr_not_equal(vfs_dir_lookup(d, name, strlen(name) - 1), n);
+    }
+    /* the array keeps its order: cookies increase, odd names first, re-added ones after */
+    for (size_t i = 1; i < d->u.dir.n; i++)
+        assert_true(d->u.dir.ents[i - 1].cookie < d->u.dir.ents[i].cookie);
+    assert_string_equal(d->u.dir.ents[0].name, "f1");
+    assert_string_equal(d->u.dir.ents[N / 2].name, "f0");
+    /* through the syscalls too: a path walk finds an entry the index holds */
+    struct lx_stat st;
+    assert_int_equal(t_stat(fk, P, "/big/f999", &st), 0);
+    assert_int_equal(t_stat(fk, P, "/big/f998", &st), -LX_ENOENT);
+    assert_int_equal(t_stat(fk, P, "/big/f996", &st), 0);
+    assert_int_equal(t_rename(fk, P, "/big/f1", "/big/renamed"), 0);
+    assert_int_equal(t_stat(fk, P, "/big/f1", &st), -LX_ENOENT);
+    assert_int_equal(t_stat(fk, P, "/big/renamed", &st), 0);
+    /* emptied, it is found empty; a small directory scans without an index */
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof(name), "f%d", i);
+        vfs_dir_unlink(d, name);
+    }
+    vfs_dir_unlink(d, "renamed");
+    assert_int_equal(d->u.dir.n, 0);
+    assert_null(vfs_dir_lookup(d, "f3", 2));
+    assert_int_equal(t_rmdir(fk, P, "/big"), 0);
+}
+
 static void test_path_bad_address(void **state)
 {
     fake_t *fk = *state;
@@ -375,6 +438,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_path_long_names, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_path_dirfd, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_path_bad_address, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_dirhash_large_directory, fake_setup, fake_teardown),
     };
     return host_test_exit(cmocka_run_group_tests_name("vfs_tree", tests, NULL, NULL));
 }
