@@ -9,11 +9,16 @@
 #include "pgindex.h"
 #include "pmm.h"
 
-/* one per space mapping the object: how many of its regions do */
+/* one per (space, object) pair: how many of the space's regions map the object. On two lists,
+ * the object's (every space to trim on a resize) and the space's (the objects it maps): finding
+ * a pair walks the shorter, so neither an object shared by every process nor a server mapping
+ * many objects makes it slow */
 struct kmem_user {
     struct region_set *rs;
+    struct kmem *m;
     uint32_t n;
-    struct kmem_user *next;
+    struct kmem_user *next, **pprev;   /* m->users */
+    struct kmem_user *rs_next, **rs_pprev;   /* rs->users */
 };
 
 struct kmem {
@@ -23,6 +28,7 @@ struct kmem {
     uint32_t cls;            /* enum pmm_class of pages committed by mem_commit */
     struct pgindex pages;    /* page number -> frame; the object holds one reference on each */
     struct kmem_user *users;
+    uint32_t nusers;         /* the length of users */
 };
 
 #define MEMOBJ_MAX_SIZE (1ull << 47) /* as large as an address space */

@@ -32,6 +32,8 @@ struct cspace {
     uint32_t nslots;
     uint32_t free_hint; /* no free slot below this index: inserts start here */
     struct cap *slots;  /* slot 0 is never used: 0 is not a handle */
+    uint64_t *inuse;    /* a bit per slot, set while it holds a capability: the lowest free slot
+                         * is found a word of 64 at a time, however many are taken */
 };
 
 /* An address space: regions (what backs each range) and page tables (what was touched). */

@@ -25,9 +25,12 @@ struct kregion {
     uint64_t offset;     /* object offset (or physical address) of start */
 };
 
+struct kmem_user;
 struct region_set {
     struct kregion *v;
     uint32_t n, cap;
+    struct kmem_user *users;   /* kern/memobj.c's: the objects its regions map */
+    uint32_t nusers;           /* the length of users */
 };
 
 /* Hooks for regions with an object (kern/memobj.c): another region of rs maps r->mem now

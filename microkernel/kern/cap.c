@@ -10,16 +10,48 @@
 
 #define CSPACE_MAX_SLOTS 65536
 
+static uint32_t words(uint32_t nslots)
+{
+    return (nslots + 63) / 64;
+}
+
+static void mark(struct cspace *cs, uint32_t i, int used)
+{
+    if (used)
+        cs->inuse[i / 64] |= 1ull << (i % 64);
+    else
+        cs->inuse[i / 64] &= ~(1ull << (i % 64));
+}
+
+/* the lowest free slot at or above `from`, or cs->nslots if none */
+static uint32_t first_free(const struct cspace *cs, uint32_t from)
+{
+    for (uint32_t w = from / 64; w < words(cs->nslots); w++) {
+        uint64_t used = cs->inuse[w];
+        if (w == from / 64)
+            used |= (1ull << (from % 64)) - 1;   /* below `from` counts as taken */
+        if (~used) {
+            uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(~used);
+            return i < cs->nslots ? i : cs->nslots;
+        }
+    }
+    return cs->nslots;
+}
+
 struct cspace *cspace_create(uint32_t nslots)
 {
     struct cspace *cs = kzalloc(sizeof *cs);
     if (!cs)
         return NULL;
     cs->slots = kzalloc(nslots * sizeof(struct cap));
-    if (!cs->slots) {
+    cs->inuse = kzalloc(words(nslots) * sizeof(uint64_t));
+    if (!cs->slots || !cs->inuse) {
+        kfree(cs->slots);
+        kfree(cs->inuse);
         kfree(cs);
         return NULL;
     }
+    cs->inuse[0] = 1;   /* slot 0 */
     cs->nslots = nslots;
     cs->free_hint = 1;
     cs->refs = 1;
@@ -34,6 +66,7 @@ void cspace_put(struct cspace *cs)
         if (cs->slots[i].obj)
             cspace_delete(cs, i);
     kfree(cs->slots);
+    kfree(cs->inuse);
     kfree(cs);
 }
 
@@ -43,11 +76,18 @@ static int grow(struct cspace *cs)
         return -KE_NOMEM;
     uint32_t n = cs->nslots * 2;
     struct cap *s = kzalloc(n * sizeof(struct cap));
-    if (!s)
+    uint64_t *bits = kzalloc(words(n) * sizeof(uint64_t));
+    if (!s || !bits) {
+        kfree(s);
+        kfree(bits);
         return -KE_NOMEM;
+    }
     memcpy(s, cs->slots, cs->nslots * sizeof(struct cap));
+    memcpy(bits, cs->inuse, words(cs->nslots) * sizeof(uint64_t));
     kfree(cs->slots);
+    kfree(cs->inuse);
     cs->slots = s;
+    cs->inuse = bits;
     cs->nslots = n;
     return 0;
 }
@@ -57,10 +97,14 @@ __attribute__((always_inline)) inline int cspace_insert(struct cspace *cs, struc
                                                        uint64_t badge, uint64_t seq)
 {
     for (;;) {
-        for (uint32_t i = cs->free_hint; i < cs->nslots; i++) {
+        /* the slot at the hint is usually free (a table filled in order): only past a taken
+         * one does the bitmap search */
+        uint32_t i = cs->free_hint;
+        if (i >= cs->nslots || cs->slots[i].obj)
+            i = first_free(cs, i);
+        if (i < cs->nslots) {
             struct cap *c = &cs->slots[i];
-            if (c->obj)
-                continue;
+            mark(cs, i, 1);
             cs->free_hint = i + 1;
             c->obj = obj;
             c->type = type;
@@ -82,6 +126,7 @@ __attribute__((always_inline)) inline void cspace_delete(struct cspace *cs, int6
         return;
     struct kobj *o = cs->slots[h].obj;
     cs->slots[h].obj = NULL; /* the other fields are rewritten by the next insert */
+    mark(cs, (uint32_t)h, 0);
     if ((uint32_t)h < cs->free_hint)
         cs->free_hint = (uint32_t)h;
     obj_put(o);
@@ -103,6 +148,7 @@ int cspace_insert_at(struct cspace *cs, int64_t h, struct kobj *obj, uint32_t ty
     if (h <= 0 || cs->slots[h].obj)
         return -KE_INVAL;
     cs->slots[h] = (struct cap){obj, type, rights, 0, 0};
+    mark(cs, (uint32_t)h, 1);
     obj_get(obj);
     return (int)h;
 }

@@ -110,18 +110,42 @@ int memobj_commit(struct kmem *m, uint64_t off, uint64_t len)
 
 /* ---- the spaces mapping an object (hooks of kern/region.c) --------------------------------- */
 
+/* the pair (rs, m), found along the shorter of its two lists */
+static struct kmem_user *user_find(struct region_set *rs, struct kmem *m)
+{
+    if (rs->nusers <= m->nusers) {
+        for (struct kmem_user *u = rs->users; u; u = u->rs_next)
+            if (u->m == m)
+                return u;
+    } else {
+        for (struct kmem_user *u = m->users; u; u = u->next)
+            if (u->rs == rs)
+                return u;
+    }
+    return NULL;
+}
+
 int region_hold(struct region_set *rs, const struct kregion *r)
 {
     struct kmem *m = r->mem;
-    struct kmem_user *u = m->users;
-    while (u && u->rs != rs)
-        u = u->next;
+    struct kmem_user *u = user_find(rs, m);
     if (!u) {
         if (!(u = kzalloc(sizeof *u)))
             return -KE_NOMEM;
         u->rs = rs;
+        u->m = m;
         u->next = m->users;
+        if (m->users)
+            m->users->pprev = &u->next;
+        u->pprev = &m->users;
         m->users = u;
+        m->nusers++;
+        u->rs_next = rs->users;
+        u->rs_pprev = &rs->users;
+        if (rs->users)
+            rs->users->rs_pprev = &u->rs_next;
+        rs->users = u;
+        rs->nusers++;
     }
     u->n++;
     obj_get(&m->o);
@@ -131,12 +155,16 @@ int region_hold(struct region_set *rs, const struct kregion *r)
 void region_drop(struct region_set *rs, const struct kregion *r)
 {
     struct kmem *m = r->mem;
-    struct kmem_user **p = &m->users;
-    while (*p && (*p)->rs != rs)
-        p = &(*p)->next;
-    struct kmem_user *u = *p;
+    struct kmem_user *u = user_find(rs, m);
     if (u && --u->n == 0) {
-        *p = u->next;
+        *u->pprev = u->next;
+        if (u->next)
+            u->next->pprev = u->pprev;
+        m->nusers--;
+        *u->rs_pprev = u->rs_next;
+        if (u->rs_next)
+            u->rs_next->rs_pprev = u->rs_pprev;
+        rs->nusers--;
         kfree(u);
     }
     obj_put(&m->o); /* last: it may destroy the object */

@@ -162,10 +162,9 @@ static void pm_proc_reparent_children(pm_t *pm, pm_proc_t *p)
 {
     pm_proc_t *init = p->pid == 1 ? NULL : pm_proc_init(pm);
     bool zombies = false;
-    for (pm_proc_t *q = pm->procs; q; q = q->next) {
-        if (q->parent != p)
-            continue;
-        q->parent = init;
+    while (p->kids) {
+        pm_proc_t *q = p->kids;
+        pm_proc_set_parent(q, init);
         q->exit_signal = LX_SIGCHLD;   /* "we don't want people slaying init" */
         zombies |= q->state == PM_P_ZOMBIE;
     }
@@ -173,12 +172,12 @@ static void pm_proc_reparent_children(pm_t *pm, pm_proc_t *p)
         return;
     const struct lx_sigaction *chld = &init->act[LX_SIGCHLD];
     if (chld->sa_handler == LX_SIG_IGN || (chld->sa_flags & LX_SA_NOCLDWAIT)) {
-        for (pm_proc_t *q = pm->procs; q;) {
-            if (q->parent == init && q->state == PM_P_ZOMBIE) {
+        for (pm_proc_t *q = init->kids; q;) {
+            if (q->state == PM_P_ZOMBIE) {
                 pm_proc_reap(pm, q);
-                q = pm->procs;   /* the list changed: start over */
+                q = init->kids;   /* the list changed: start over */
             } else {
-                q = q->next;
+                q = q->sib_next;
             }
         }
     } else {
@@ -208,14 +207,14 @@ static void pm_init_died(pm_t *pm, int wstatus)
 /* The pids of p's children (for the orphaned-group check after they go to init). */
 static int32_t *pm_children_of(pm_t *pm, const pm_proc_t *p, int *n)
 {
+    (void)pm;
     *n = 0;
-    for (pm_proc_t *q = pm->procs; q; q = q->next)
-        *n += q->parent == p;
+    for (const pm_proc_t *q = p->kids; q; q = q->sib_next)
+        ++*n;
     int32_t *kids = *n ? malloc(sizeof(int32_t) * (size_t)*n) : NULL;
     int k = 0;
-    for (pm_proc_t *q = pm->procs; kids && q; q = q->next)
-        if (q->parent == p)
-            kids[k++] = q->pid;
+    for (const pm_proc_t *q = p->kids; kids && q; q = q->sib_next)
+        kids[k++] = q->pid;
     if (!kids)
         *n = 0;
     return kids;
@@ -425,8 +424,13 @@ static int64_t pm_wait_try(pm_t *pm, pm_thr_t *t, const pm_wait_req_t *req)
         if (r != PM_PT_WAIT_NONE)
             return r;
     }
-    for (pm_proc_t *q = pm->procs; q; q = q->next) {
-        if (q->parent != p || !pm_wait_eligible(q, req))
+    /* waitpid(pid) looks at that child alone, found by its pid rather than by a walk */
+    bool by_pid = req->idtype == LX_P_PID;
+    pm_proc_t *q = by_pid ? pm_proc_find(pm, req->id) : p->kids;
+    if (by_pid && q && q->parent != p)
+        q = NULL;
+    for (; q; q = by_pid ? NULL : q->sib_next) {
+        if (!pm_wait_eligible(q, req))
             continue;
         any = true;
         int status;

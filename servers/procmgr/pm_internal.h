@@ -322,6 +322,10 @@ typedef struct pm_proc {
     uint64_t serial;               /* unique among every process ever made (a pidfd's check) */
     struct pm_proc *parent;        /* NULL for init */
     struct pm_proc *next, *prev;   /* pm->procs, in creation order (prev: O(1) unlink) */
+    /* its children, in the order they became its children (as Linux's children list), so wait
+     * and exit cost the children, not every process */
+    struct pm_proc *kids, *kids_tail;
+    struct pm_proc *sib_next, *sib_prev;   /* in parent->kids */
     enum pm_pstate state;
     int wstatus;                   /* wait status once a zombie */
     int exit_signal;               /* sent to the parent at exit (clone's low byte) */
@@ -422,6 +426,7 @@ void pm_sighand_unshare(pm_proc_t *p);
 void pm_sighand_put(pm_sighand_t *sh);
 void pm_thr_unlink(pm_t *pm, pm_thr_t *t);             /* out of both lists, into the graveyard */
 void pm_proc_unlink(pm_t *pm, pm_proc_t *p);           /* out of the list, into the graveyard */
+void pm_proc_set_parent(pm_proc_t *p, pm_proc_t *parent); /* moves p to parent's kids (or none) */
 /* p's process group and session become pgid and sid (the counts pm_pid_busy reads follow) */
 void pm_proc_set_pgrp(pm_t *pm, pm_proc_t *p, int32_t pgid, int32_t sid);
 bool pm_pgrp_exists(pm_t *pm, int32_t pgid);           /* a live record has pgid as its group */

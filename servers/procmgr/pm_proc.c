@@ -240,6 +240,31 @@ void pm_rlimit_defaults(struct lx_rlimit *rlim)
     rlim[LX_RLIMIT_RTPRIO] = (struct lx_rlimit){0, 0};
 }
 
+void pm_proc_set_parent(pm_proc_t *p, pm_proc_t *parent)
+{
+    pm_proc_t *old = p->parent;
+    if (old && (p->sib_prev || old->kids == p)) {   /* (an unlinked record keeps its parent) */
+        if (p->sib_prev)
+            p->sib_prev->sib_next = p->sib_next;
+        else
+            old->kids = p->sib_next;
+        if (p->sib_next)
+            p->sib_next->sib_prev = p->sib_prev;
+        else
+            old->kids_tail = p->sib_prev;
+    }
+    p->sib_next = p->sib_prev = NULL;
+    p->parent = parent;
+    if (parent) {
+        p->sib_prev = parent->kids_tail;
+        if (parent->kids_tail)
+            parent->kids_tail->sib_next = p;
+        else
+            parent->kids = p;
+        parent->kids_tail = p;
+    }
+}
+
 static pm_proc_t *pm_proc_make(pm_t *pm, pm_proc_t *parent, int32_t pid)
 {
     pm_proc_t *p = calloc(1, sizeof(*p));
@@ -247,7 +272,7 @@ static pm_proc_t *pm_proc_make(pm_t *pm, pm_proc_t *parent, int32_t pid)
         return NULL;
     p->act = p->own_act;
     p->pid = pid;
-    p->parent = parent;
+    pm_proc_set_parent(p, parent);
     p->state = PM_P_LIVE;
     p->exit_signal = LX_SIGCHLD;
     p->start_ns = pm->env.clock_mono_ns(pm->env.ctx);
@@ -355,6 +380,13 @@ void pm_proc_unlink(pm_t *pm, pm_proc_t *p)
     else
         pm->procs_tail = p->prev;
     p->prev = NULL;
+    /* out of its parent's children; children it still has (a record that never ran) have none.
+     * The parent field stays: the graveyard's readers may still look */
+    pm_proc_t *parent = p->parent;
+    pm_proc_set_parent(p, NULL);
+    p->parent = parent;
+    while (p->kids)
+        pm_proc_set_parent(p->kids, NULL);
     pm_idmap_clear(&pm->by_pid, (uint64_t)p->pid, p);
     if (p->pgid > 0)   /* the fields stay: the graveyard's readers may still look */
         pm_idmap_unref(&pm->pgrp_uses, (uint64_t)p->pgid);

@@ -48,6 +48,36 @@ static void test_grows_past_initial_size(void **s)
     assert_int_equal(o.refs, 1);
 }
 
+/* Holes anywhere in a large table (across the 64-slot words of its free map, and after it grows)
+ * are filled lowest first, and a full table grows at its end. */
+static void test_lowest_free_in_large_table(void **s)
+{
+    (void)s;
+    struct kobj o = {KOBJ_CONTROL, 1};
+    struct cspace *cs = cspace_create(4);
+    for (int i = 1; i < 300; i++)
+        assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), i);
+    const int holes[] = {299, 5, 250, 64, 63, 128, 191, 1};
+    for (size_t k = 0; k < sizeof(holes) / sizeof(holes[0]); k++)
+        cspace_delete(cs, holes[k]);
+    assert_int_equal(cspace_used(cs), 299 - 8);
+    const int order[] = {1, 5, 63, 64, 128, 191, 250, 299, 300, 301};
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+        assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), order[k]);
+    /* a fixed handle taken out of order is not handed out again */
+    cspace_delete(cs, 70);
+    cspace_delete(cs, 71);
+    assert_int_equal(cspace_insert_at(cs, 70, &o, KOBJ_CONTROL, KR_ALL), 70);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 71);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 302);
+    /* past the table's end, insert_at grows it; the slots between stay free and come first */
+    assert_int_equal(cspace_insert_at(cs, 1000, &o, KOBJ_CONTROL, KR_ALL), 1000);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 303);
+    assert_int_equal(cspace_used(cs), 304);
+    cspace_put(cs);
+    assert_int_equal(o.refs, 1);
+}
+
 static void test_lookup_checks_type_rights_and_range(void **s)
 {
     (void)s;
@@ -90,6 +120,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_handles_start_at_one_and_reuse_lowest, setup),
         cmocka_unit_test_setup(test_grows_past_initial_size, setup),
+        cmocka_unit_test_setup(test_lowest_free_in_large_table, setup),
         cmocka_unit_test_setup(test_lookup_checks_type_rights_and_range, setup),
         cmocka_unit_test_setup(test_insert_at_fixed_handles, setup),
     };

@@ -434,6 +434,52 @@ static void test_reparent_to_init(void **state)
     fk_free(fk);
 }
 
+/* wait among many children: waitpid(pid) takes that child only (and ECHILD for a process that
+ * is not the caller's child, or a grandchild); wait(-1) takes them oldest first; children
+ * reparented to init join init's own and are waited for like them. */
+static void test_wait_among_many_children(void **state)
+{
+    (void)state;
+    fake_t *fk = fk_new();
+    fk_boot(fk);
+    enum { N = 40 };
+    uint64_t a = spawn(fk, 1), kid[N];
+    for (int i = 0; i < N; i++)
+        kid[i] = spawn(fk, a);
+    uint64_t grand = spawn(fk, kid[0]);
+    uint64_t other = spawn(fk, 1);
+    for (int i = 0; i < N; i += 2)   /* every even child exits */
+        fk_call(fk, kid[i], LX_SYS_exit_group, i, 0, 0, 0, 0, 0);
+    int status = -1;
+    assert_int_equal(fk_wait(fk, a, (int64_t)kid[N - 1], LX_WNOHANG, NULL), 0);   /* running */
+    assert_int_equal(fk_wait(fk, a, (int64_t)kid[10], 0, &status), (int64_t)kid[10]);
+    assert_int_equal(status, LX_W_EXITCODE(10, 0));
+    assert_int_equal(fk_wait(fk, a, (int64_t)kid[10], LX_WNOHANG, NULL), -LX_ECHILD);   /* reaped */
+    assert_int_equal(fk_wait(fk, a, (int64_t)other, LX_WNOHANG, NULL), -LX_ECHILD);
+    assert_int_equal(fk_wait(fk, a, (int64_t)grand, LX_WNOHANG, NULL), -LX_ECHILD);
+    for (int i = 0; i < N; i += 2)   /* the rest of the zombies, oldest first */
+        if (i != 10)
+            assert_int_equal(fk_wait(fk, a, -1, LX_WNOHANG, NULL), (int64_t)kid[i]);
+    assert_int_equal(fk_wait(fk, a, -1, LX_WNOHANG, NULL), 0);
+    /* a dies: its running children go to init, after init's own child `other` */
+    fk_call(fk, a, LX_SYS_exit_group, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(fk_wait(fk, 1, (int64_t)a, 0, NULL), (int64_t)a);
+    assert_int_equal(fk_sys(fk, kid[N - 1], LX_SYS_getppid, 0, 0, 0, 0, 0, 0), 1);
+    fk_call(fk, other, LX_SYS_exit_group, 0, 0, 0, 0, 0, 0);
+    for (int i = 1; i < N; i += 2)
+        fk_call(fk, kid[i], LX_SYS_exit_group, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(fk_wait(fk, 1, -1, 0, NULL), (int64_t)other);
+    for (int i = 1; i < N; i += 2)
+        assert_int_equal(fk_wait(fk, 1, -1, 0, NULL), (int64_t)kid[i]);
+    /* kid[0]'s child went to init when kid[0] died, and is still running */
+    assert_int_equal(fk_sys(fk, grand, LX_SYS_getppid, 0, 0, 0, 0, 0, 0), 1);
+    assert_int_equal(fk_wait(fk, 1, -1, LX_WNOHANG, NULL), 0);
+    fk_call(fk, grand, LX_SYS_exit_group, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(fk_wait(fk, 1, (int64_t)grand, 0, NULL), (int64_t)grand);
+    assert_int_equal(fk_wait(fk, 1, -1, LX_WNOHANG, NULL), -LX_ECHILD);
+    fk_free(fk);
+}
+
 static void test_child_dispositions_are_its_own(void **state)
 {
     (void)state;
@@ -597,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_killed_parent_drops_token),
         cmocka_unit_test(test_parent_killed_before_park),
         cmocka_unit_test(test_reparent_to_init),
+        cmocka_unit_test(test_wait_among_many_children),
         cmocka_unit_test(test_child_dispositions_are_its_own),
         cmocka_unit_test(test_blocking_wait_then_exit),
         cmocka_unit_test(test_wclone_and_wall),
