@@ -111,8 +111,9 @@ struct thread {
                                  * is the common syscall tail, so it resumes at its user return
                                  * (sched_switch_user) or in syscall_resume (kcall.c), never on
                                  * its abandoned kernel stack; ksp is meaningless meanwhile */
-    uint64_t sys_nr;            /* while ucont: the call's number (a traced foreign thread's exit
-                                 * report names it; the frame's RAX may be rewritten meanwhile) */
+    uint64_t sys_nr;            /* a foreign thread's syscall number, kept at its entry: a traced
+                                 * thread's exit report names it (the frame's RAX may be rewritten
+                                 * while it waits) */
 
     /* interruption and CPU time (kern/tcontrol.c) */
     uint32_t interrupt;         /* KINT_* reasons to send an interrupt message before user mode */

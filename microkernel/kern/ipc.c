@@ -88,7 +88,9 @@ _Static_assert(SK_SEND < SK_SYSCALL && SK_CALL < SK_SYSCALL && SK_FAULT > SK_SYS
                "ucont_kind relies on the order of enum send_kind");
 static inline bool ucont_kind(enum send_kind k) { return k <= SK_SYSCALL; }
 
-int64_t ipc_transfer(struct thread *s, struct thread *r, uint64_t badge, enum send_kind kind)
+/* always inline (with LTO, into ipc_fast.c too): with the kind a constant, only its case is left */
+__attribute__((always_inline)) inline int64_t ipc_transfer(struct thread *s, struct thread *r,
+                                                          uint64_t badge, enum send_kind kind)
 {
     struct ipc_buf *rb = r->ipc;
     stat_ipc_messages++;

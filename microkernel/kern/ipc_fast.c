@@ -14,7 +14,9 @@
 #include "ipc.h"
 #include "sched.h"
 
-void ipc_call_fast(struct endpoint *ep, uint64_t badge, enum send_kind kind)
+/* always inline (with LTO, into its two callers): the kind is a constant there */
+__attribute__((always_inline)) inline void ipc_call_fast(struct endpoint *ep, uint64_t badge,
+                                                         enum send_kind kind)
 {
     struct thread *t = current, *r = ep->receivers.head;
     /* a receiver that kept a kernel context, or that should not preempt us: general path (it

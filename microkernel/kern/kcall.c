@@ -437,6 +437,7 @@ void syscall_dispatch(struct trap_frame *f)
     if (t->flags & KTHREAD_FOREIGN) {
         /* the POSIX personality: the whole call goes to the thread's server as a message; the
          * thread blocks ucont for the reply, so it resumes in syscall_resume or in user mode */
+        t->sys_nr = f->rax;
         ipc_call_fast(t->syscall_ep, t->badge, SK_SYSCALL);
         ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
         panic("a foreign syscall returned from ipc_send");
