@@ -434,13 +434,14 @@ void syscall_dispatch(struct trap_frame *f)
     stat_kernel_entries++;
     tctl_enter();
     int64_t r;
+    uint64_t nr = 0; /* a native thread is never traced: its tail needs no number */
     if (t->flags & KTHREAD_FOREIGN) {
-        /* the POSIX personality: the whole call goes to the thread's server as a message; the
-         * thread blocks ucont for the reply, so it resumes in syscall_resume or in user mode */
-        t->sys_nr = f->rax;
+        /* the POSIX personality: the whole call goes to the thread's server as a message. The
+         * thread mostly blocks ucont for the reply (it resumes in syscall_resume or straight in
+         * user mode); only a handover that kept its context (a server of lower priority) returns */
+        nr = t->sys_nr = f->rax;
         ipc_call_fast(t->syscall_ep, t->badge, SK_SYSCALL);
-        ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
-        panic("a foreign syscall returned from ipc_send");
+        r = ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
     } else if (f->rax < KCALL_COUNT) {   /* no gaps (asserted above) */
         kcall_resume(t, f);
         r = kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
@@ -452,7 +453,7 @@ void syscall_dispatch(struct trap_frame *f)
         kprintf("kernel: thread %lu: no kernel call %lu\n", t->id, f->rax);
         r = -KE_NOSYS;
     }
-    syscall_tail(t, f, 0, r); /* a native thread: never traced */
+    syscall_tail(t, f, nr, r);
 }
 
 const char *kcall_name(uint64_t nr)
