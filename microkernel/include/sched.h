@@ -21,8 +21,9 @@ void schedule(void);                    /* run the best ready thread (current go
 /* current has set its blocked state; run someone else. Returns current->wake_result when woken,
  * unless current set ucont too (no context to keep: see sched_switch_user): then never. */
 int64_t sched_block(void);
-/* current has blocked and `next`, blocked until now (on no run queue), runs at once: the IPC
- * fast path, with no run-queue work. Returns current->wake_result when current is woken. */
+/* current has blocked, keeping its kernel context, and `next`, blocked until now (on no run
+ * queue), runs at once: a call's handover with no run-queue work. Returns current->wake_result
+ * when current is woken. */
 int64_t sched_handoff_blocked(struct thread *next);
 /* current, in a syscall whose only work left is the common tail (kcall.c syscall_resume), has
  * set its blocked state and gives the CPU to `next` (blocked until now or just popped from a run
