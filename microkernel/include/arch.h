@@ -88,6 +88,12 @@ uint64_t arch_kstack_prepare(uint8_t *kstack_top, void (*entry)(void));
 void arch_switch(uint64_t *save_sp, uint64_t new_sp);
 void trap_return(void);
 void thread_user_entry(void);
+/* a ucont thread's way back (syscall.asm): entered with rsp at its frame by arch_switch, it runs
+ * the syscall tail (kcall.c syscall_resume) and leaves to user mode */
+void syscall_continue(void);
+/* leaves to user mode from frame f (its every register restored): SYSRET if f is a plain syscall
+ * frame, else IRETQ. For a thread whose kernel stack holds nothing but f. */
+__attribute__((noreturn)) void arch_user_return(struct trap_frame *f);
 
 /* machine control */
 void arch_fw_cfg_cmdline(char *buf, size_t size); /* QEMU fw_cfg "opt/os/cmdline", "" if none */

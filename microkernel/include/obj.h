@@ -108,6 +108,14 @@ struct thread {
     int64_t wake_result;        /* what the blocking kernel call returns when it resumes */
     uint8_t msg_unread;         /* woken with a message carrying capabilities it has not run to
                                  * read yet: killed now, the kernel deletes those */
+    uint8_t ucont;              /* blocked in a syscall (send, call, recv, a foreign syscall)
+                                 * with no kernel context worth keeping: what is left of the call
+                                 * is the common syscall tail, so it resumes at its user return
+                                 * (sched_switch_user) or in syscall_resume (kcall.c), never on
+                                 * its abandoned kernel stack; ksp is meaningless meanwhile */
+    uint64_t sys_nr;            /* a foreign thread's syscall number, kept at its entry: a traced
+                                 * thread's exit report names it (the frame's RAX may be rewritten
+                                 * while it waits) */
 
     /* interruption and CPU time (kern/tcontrol.c) */
     uint32_t interrupt;         /* KINT_* reasons to send an interrupt message before user mode */

@@ -24,7 +24,7 @@ static inline void tctl_enter(void)
 }
 
 /* prev is switched out (in the kernel): its time since the mark is charged */
-static inline void tctl_switch(struct thread *prev)
+static inline __attribute__((always_inline)) void tctl_switch(struct thread *prev)
 {
     uint64_t now = arch_tsc();
     if (prev->flags & KTHREAD_FOREIGN)

@@ -8,7 +8,12 @@
  *
  * Messages a foreign thread "sends" are made from its registers (a syscall: nr and six arguments),
  * its pending fault, or its syscall's result (a syscall exit report, kcall.c); the reply's first
- * word becomes its RAX. */
+ * word becomes its RAX.
+ *
+ * A thread that blocks here in a send, a call, a foreign syscall or a receive has nothing left to
+ * do but the common syscall tail: it blocks ucont (include/obj.h), keeping no kernel context. A
+ * fault, an interrupt message or an exit report keeps its context (its caller has work after).
+ * The common round trip takes ipc_fast.c's paths before it gets here. */
 #include <string.h>
 #include "heap.h"
 #include "ipc.h"
@@ -77,8 +82,15 @@ static void transfer_caps(struct thread *s, const struct ipc_buf *sb, struct thr
     }
 }
 
-/* Delivers s's message to receiver r. Returns the reply handle (calls) or 0. */
-static int64_t transfer(struct thread *s, struct thread *r, uint64_t badge, enum send_kind kind)
+/* send kinds whose sender is in a syscall with nothing left after ipc_send but the common tail */
+_Static_assert(SK_SEND < SK_SYSCALL && SK_CALL < SK_SYSCALL && SK_FAULT > SK_SYSCALL &&
+                   SK_INTERRUPT > SK_SYSCALL && SK_SYSEXIT > SK_SYSCALL,
+               "ucont_kind relies on the order of enum send_kind");
+static inline bool ucont_kind(enum send_kind k) { return k <= SK_SYSCALL; }
+
+/* always inline (with LTO, into ipc_fast.c too): with the kind a constant, only its case is left */
+__attribute__((always_inline)) inline int64_t ipc_transfer(struct thread *s, struct thread *r,
+                                                          uint64_t badge, enum send_kind kind)
 {
     struct ipc_buf *rb = r->ipc;
     stat_ipc_messages++;
@@ -136,7 +148,7 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, enum send_kind kind)
     struct thread *r = tq_pop(&ep->receivers);
     if (r) {
         r->queued_on = NULL;
-        r->wake_result = transfer(t, r, badge, kind);
+        r->wake_result = ipc_transfer(t, r, badge, kind);
         if (kind == SK_SEND) {
             sched_ready(r);
             return 0;
@@ -147,6 +159,7 @@ int64_t ipc_send(struct endpoint *ep, uint64_t badge, enum send_kind kind)
     t->send_badge = badge;
     t->queued_on = ep;
     tq_push(&ep->senders, t);
+    t->ucont = ucont_kind(kind); /* if so, sched_block does not return */
     return resumed(sched_block());
 }
 
@@ -172,7 +185,7 @@ int64_t ipc_recv(struct endpoint *ep)
     struct thread *s = tq_pop(&ep->senders);
     if (s) {
         s->queued_on = NULL;
-        int64_t h = transfer(s, t, s->send_badge, s->send_kind);
+        int64_t h = ipc_transfer(s, t, s->send_badge, s->send_kind);
         if (s->send_kind == SK_SEND) {
             s->wake_result = 0;
             sched_ready(s);
@@ -182,7 +195,18 @@ int64_t ipc_recv(struct endpoint *ep)
     t->state = TS_RECV;
     t->queued_on = ep;
     tq_push(&ep->receivers, t);
+    t->ucont = 1; /* only kernel calls receive: the tail is the common one (no return) */
     return resumed(sched_block());
+}
+
+void ipc_reply_copy(const struct ipc_buf *sb, struct ipc_buf *rb)
+{
+    uint32_t len = sb->len < IPC_MR_MAX ? sb->len : IPC_MR_MAX;
+    rb->label = sb->label;
+    rb->len = len;
+    rb->badge = 0;
+    rb->ncaps = 0;
+    memcpy(rb->mr, sb->mr, len * sizeof(uint64_t));
 }
 
 int64_t ipc_reply(int64_t h)
@@ -205,12 +229,7 @@ int64_t ipc_reply(int64_t h)
             caller->wake_result = 0; /* it resumes at its (possibly rewritten) registers */
         } else {
             struct ipc_buf *rb = caller->ipc;
-            uint32_t len = sb->len < IPC_MR_MAX ? sb->len : IPC_MR_MAX;
-            rb->label = sb->label;
-            rb->len = len;
-            rb->badge = 0;
-            rb->ncaps = 0;
-            memcpy(rb->mr, sb->mr, len * sizeof(uint64_t));
+            ipc_reply_copy(sb, rb);
             if (sb->ncaps) {
                 transfer_caps(t, sb, caller, rb);
                 caller->msg_unread = 1;
@@ -221,29 +240,6 @@ int64_t ipc_reply(int64_t h)
     }
     cspace_delete(t->cs, h); /* one-shot, whatever happened */
     return ret;
-}
-
-int64_t ipc_reply_recv_fast(int64_t h, struct endpoint *ep)
-{
-    struct thread *t = current;
-    if (ep->notify_bits || ep->senders.head)
-        return IPC_NO_FASTPATH; /* something to receive at once: general path */
-    int err;
-    struct cap *c = cspace_lookup(t->cs, h, KOBJ_REPLY, 0, &err);
-    if (!c)
-        return IPC_NO_FASTPATH;
-    struct thread *caller = (struct thread *)c->obj;
-    if (caller->state != TS_REPLY || caller->call_seq != c->seq || caller->send_kind != SK_SYSCALL ||
-        sched_higher_ready(caller->prio))
-        return IPC_NO_FASTPATH; /* not a plain syscall reply, or someone else should run first */
-    stat_ipc_messages++;
-    caller->wake_result = (int64_t)t->ipc->mr[0];
-    /* the capability's reference goes; the caller, alive (TS_REPLY), keeps its own */
-    cspace_delete(t->cs, h);
-    t->state = TS_RECV;
-    t->queued_on = ep;
-    tq_push(&ep->receivers, t);
-    return resumed(sched_handoff_blocked(caller));
 }
 
 void ipc_notify(struct endpoint *ep, uint64_t bits)

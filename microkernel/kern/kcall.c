@@ -1,8 +1,10 @@
 /* The native kernel call table (from the X-macro in kabi/kcalls.h) and the two ways a user thread
  * enters the kernel: syscall_dispatch (SYSCALL) and kern_user_exception (a CPU exception in user
  * mode). A foreign thread's SYSCALL never reaches the table: it becomes a message to its syscall
- * endpoint (the POSIX personality lives in user space).
- * Entry points: syscall_dispatch, kern_user_exception. */
+ * endpoint (the POSIX personality lives in user space). A thread that blocks in a call, a receive
+ * or a foreign syscall keeps no kernel context (ucont, include/obj.h): it resumes in
+ * syscall_resume, the same tail syscall_dispatch ends with, or straight in user mode.
+ * Entry points: syscall_dispatch, syscall_resume, kern_user_exception. */
 #include <string.h>
 #include "aspace.h"
 #include "console.h"
@@ -48,7 +50,10 @@ static int64_t send_or_call(uint64_t h, enum send_kind kind)
     LOOKUP(ep, h, KOBJ_ENDPOINT, KR_SEND);
     if (current->ipc->ncaps && !(ep_cap->rights & KR_GRANT))
         return -KE_PERM;
-    return ipc_send((struct endpoint *)ep_cap->obj, ep_cap->badge, kind);
+    struct endpoint *e = (struct endpoint *)ep_cap->obj;
+    if (kind == SK_CALL)
+        ipc_call_fast(e, ep_cap->badge, kind); /* returns only if the case is not the simple one */
+    return ipc_send(e, ep_cap->badge, kind);
 }
 
 static int64_t sys_send(ARGS)
@@ -82,9 +87,7 @@ static int64_t sys_reply_recv(ARGS)
     LOOKUP(ep, a1, KOBJ_ENDPOINT, KR_RECV);
     struct endpoint *e = (struct endpoint *)ep_cap->obj;
     if ((int64_t)a0 > 0) {
-        int64_t fast = ipc_reply_recv_fast((int64_t)a0, e);
-        if (fast != IPC_NO_FASTPATH)
-            return fast;
+        ipc_reply_recv_fast((int64_t)a0, e); /* returns only if the case is not the simple one */
         ipc_reply((int64_t)a0); /* a dead caller is not the server's problem: receive anyway */
     }
     return ipc_recv(e);
@@ -369,6 +372,29 @@ static int64_t syscall_exit_report(struct thread *t, struct trap_frame *f, uint6
     return ipc_send(t->syscall_ep, t->badge, SK_SYSEXIT);
 }
 
+/* The end of every kernel entry by SYSCALL: the result in RAX (a traced foreign thread's after
+ * its exit report), a pending preemption, an interruption. */
+static void syscall_tail(struct thread *t, struct trap_frame *f, uint64_t nr, int64_t r)
+{
+    if (__builtin_expect(t->trace & KTRACE_SYSEXIT, 0))
+        r = syscall_exit_report(t, f, nr, r);
+    f->rax = (uint64_t)r;
+    if (need_resched)
+        schedule();
+    tctl_leave();
+}
+
+/* A ucont thread runs again (syscall_continue, syscall.asm): what it was woken with is its
+ * call's result. */
+void syscall_resume(void)
+{
+    struct thread *t = current;
+    sched_reap();
+    t->ucont = 0;
+    t->msg_unread = 0; /* it runs now: whatever it was woken with is read (see thread_kill) */
+    syscall_tail(t, t->frame, t->sys_nr, t->wake_result);
+}
+
 uint64_t kcall_done; /* one CPU, interrupts off: one call at a time reads it */
 static uint64_t kcall_progress;
 
@@ -407,27 +433,27 @@ void syscall_dispatch(struct trap_frame *f)
     struct thread *t = current;
     stat_kernel_entries++;
     tctl_enter();
+    int64_t r;
+    uint64_t nr = 0; /* a native thread is never traced: its tail needs no number */
     if (t->flags & KTHREAD_FOREIGN) {
-        /* the POSIX personality: the whole call goes to the thread's server as a message */
-        uint64_t nr = f->rax;
-        int64_t r = ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
-        if (__builtin_expect(t->trace & KTRACE_SYSEXIT, 0))
-            r = syscall_exit_report(t, f, nr, r);
-        f->rax = (uint64_t)r;
+        /* the POSIX personality: the whole call goes to the thread's server as a message. The
+         * thread mostly blocks ucont for the reply (it resumes in syscall_resume or straight in
+         * user mode); only a handover that kept its context (a server of lower priority) returns */
+        nr = t->sys_nr = f->rax;
+        ipc_call_fast(t->syscall_ep, t->badge, SK_SYSCALL);
+        r = ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
     } else if (f->rax < KCALL_COUNT) {   /* no gaps (asserted above) */
         kcall_resume(t, f);
-        int64_t r = kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
-        if (__builtin_expect(r == KCALL_AGAIN, 0))
+        r = kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+        if (__builtin_expect(r == KCALL_AGAIN, 0)) {
             kcall_suspend(t, f); /* the rest at its next entry (include/kcall.h) */
-        else
-            f->rax = (uint64_t)r;
+            r = (int64_t)f->rax; /* RAX keeps the call's number */
+        }
     } else { /* past the table, or a number the list leaves unused */
         kprintf("kernel: thread %lu: no kernel call %lu\n", t->id, f->rax);
-        f->rax = (uint64_t)-KE_NOSYS;
+        r = -KE_NOSYS;
     }
-    if (need_resched)
-        schedule();
-    tctl_leave();
+    syscall_tail(t, f, nr, r);
 }
 
 const char *kcall_name(uint64_t nr)

@@ -1,7 +1,12 @@
-/* Scheduler (see include/sched.h). Context switches happen only inside schedule()/sched_block()/sched_handoff_blocked(),
- * which run in the kernel with interrupts off; the outgoing thread's user registers are already in
- * its trap frame, so a switch saves just the callee-saved registers (arch_switch), the FPU image
- * and the FS base. */
+/* Scheduler (see include/sched.h). Context switches happen only inside schedule(), sched_block(),
+ * sched_handoff_blocked() and sched_switch_user(), which run in the kernel with interrupts off; the
+ * outgoing thread's user registers are already in its trap frame, so a switch saves just the
+ * callee-saved registers (arch_switch), the FPU image and the FS base.
+ *
+ * A thread blocked ucont (include/obj.h) kept no kernel context: switching to it enters
+ * syscall_continue on its kernel stack (the syscall tail, kcall.c syscall_resume), and a ucont
+ * thread that gives the CPU to another ucont thread (sched_switch_user, the IPC fast paths) skips
+ * even that: the next thread returns straight to user mode from its frame, no stack unwound. */
 #include "arch.h"
 #include "heap.h"
 #include "kern.h"
@@ -48,11 +53,22 @@ static void idle_loop(void)
     }
 }
 
-static void switch_to(struct thread *next)
+void sched_reap(void)
 {
-    struct thread *prev = current;
-    if (next == prev)
-        return;
+    if (zombie && zombie != current) {
+        struct thread *z = zombie;
+        zombie = NULL;
+        kstack_put(z->kstack);
+        kfree(z->fpu);
+        kfree(z);
+    }
+}
+
+/* Everything a switch changes but the kernel stack: time, address space, stack top, FPU, FS.
+ * Inline: it is on every IPC round trip. */
+static inline __attribute__((always_inline)) void switch_state(struct thread *prev,
+                                                               struct thread *next)
+{
     tctl_switch(prev);
     current = next;
     need_resched = 0;
@@ -67,15 +83,26 @@ static void switch_to(struct thread *next)
     if (next->fpu)
         arch_fpu_restore(next->fpu);
     arch_set_fs_base(next->fs_base);
-    arch_switch(&prev->ksp, next->ksp);
+}
+
+/* Where arch_switch resumes next: its saved context, or for a ucont thread (none saved) a fresh
+ * one entering syscall_continue with its frame at the stack top. We are not on next's stack. */
+static uint64_t resume_sp(struct thread *next)
+{
+    if (next->ucont)
+        return arch_kstack_prepare((uint8_t *)next->frame, syscall_continue);
+    return next->ksp;
+}
+
+static void switch_to(struct thread *next)
+{
+    struct thread *prev = current;
+    if (next == prev)
+        return;
+    switch_state(prev, next);
+    arch_switch(&prev->ksp, resume_sp(next));
     /* back in prev's context: whoever switched to us may have left a dead thread to free */
-    if (zombie && zombie != current) {
-        struct thread *z = zombie;
-        zombie = NULL;
-        kstack_put(z->kstack);
-        kfree(z->fpu);
-        kfree(z);
-    }
+    sched_reap();
 }
 
 static struct thread *pick(void)
@@ -95,6 +122,8 @@ void schedule(void)
 
 int64_t sched_block(void)
 {
+    if (current->ucont)
+        sched_switch_user(pick());
     switch_to(pick());
     return current->wake_result;
 }
@@ -104,6 +133,28 @@ int64_t sched_handoff_blocked(struct thread *next)
     next->state = TS_READY;
     switch_to(next);
     return current->wake_result;
+}
+
+/* always inline (with LTO, into the IPC fast paths too): a call and its frame are a good part of
+ * the few instructions this is */
+__attribute__((always_inline)) inline void sched_switch_user(struct thread *next)
+{
+    struct thread *prev = current;
+    prev->ucont = 1;
+    next->state = TS_READY;
+    switch_state(prev, next);
+    if (__builtin_expect(zombie != NULL, 0))
+        sched_reap(); /* prev, alive, is not the zombie: its stack (ours until below) stays */
+    if (next->ucont && !(next->interrupt | next->cpu_alarm) && !next->trace) {
+        /* the syscall tail has nothing to do but set the result: skip it (need_resched is clear
+         * after a switch, tctl_leave would find nothing, no exit report is asked for) */
+        next->ucont = 0;
+        next->msg_unread = 0;
+        next->frame->rax = (uint64_t)next->wake_result;
+        arch_user_return(next->frame);
+    }
+    arch_switch(&prev->ksp, resume_sp(next)); /* the save is never used: prev is ucont */
+    panic("sched: a ucont thread resumed on its old stack");
 }
 
 _Static_assert(PRIO_LEVELS == 4, "sched_higher_ready is unrolled for four levels");

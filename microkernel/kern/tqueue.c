@@ -1,9 +1,10 @@
 /* FIFO queues of threads (run queues, endpoint sender and receiver queues), linked through the
- * threads themselves so that queueing never allocates. Pure logic, host-tested.
+ * threads themselves so that queueing never allocates. Pure logic, host-tested. Always inlined
+ * (with LTO, in every file): a few stores each, on every IPC and every switch.
  * Entry points: tq_push, tq_pop, tq_remove. */
 #include "sched.h"
 
-void tq_push(struct tqueue *q, struct thread *t)
+__attribute__((always_inline)) inline void tq_push(struct tqueue *q, struct thread *t)
 {
     t->qnext = NULL;
     t->qprev = q->tail;
@@ -14,7 +15,7 @@ void tq_push(struct tqueue *q, struct thread *t)
     q->tail = t;
 }
 
-void tq_remove(struct tqueue *q, struct thread *t)
+__attribute__((always_inline)) inline void tq_remove(struct tqueue *q, struct thread *t)
 {
     if (t->qprev)
         t->qprev->qnext = t->qnext;
@@ -27,7 +28,7 @@ void tq_remove(struct tqueue *q, struct thread *t)
     t->qnext = t->qprev = NULL;
 }
 
-struct thread *tq_pop(struct tqueue *q)
+__attribute__((always_inline)) inline struct thread *tq_pop(struct tqueue *q)
 {
     struct thread *t = q->head;
     if (t)
