@@ -20,8 +20,27 @@ static uint64_t heap_next = KBOOT_HEAP_VA;
 static struct { uint64_t va, pages; } holes[MAX_HOLES];
 static int nholes;
 
+/* A freed range stays mapped for the next allocation of the same size: a spawn allocates and
+ * frees the same big blocks every time (a process record, exec's argument buffer), and
+ * unmapping and mapping them again cost kernel calls, page faults and, in a heap fragmented by
+ * many processes once alive, walks of the hole list and of the space's regions. One range per
+ * size, so what a server keeps does not depend on how many blocks of a size happened to be free
+ * at once (the guest tests account for every frame after a warm-up), and at most SPARE_PAGES. */
+#define SPARE_SLOTS 16
+#define SPARE_PAGES 128
+static struct { uint64_t va, pages; } spare[SPARE_SLOTS];
+static int nspare;
+static uint64_t spare_pages;
+
 static void *pages_alloc(size_t n)
 {
+    for (int i = 0; i < nspare; i++)
+        if (spare[i].pages == n) {
+            uint64_t hit = spare[i].va;
+            spare_pages -= n;
+            spare[i] = spare[--nspare];
+            return (void *)hit;
+        }
     uint64_t va = 0;
     for (int i = 0; i < nholes && !va; i++)
         if (holes[i].pages >= n) {
@@ -47,6 +66,14 @@ static void *pages_alloc(size_t n)
 static void pages_free(void *p, size_t n)
 {
     uint64_t va = (uint64_t)p;
+    int have = 0;
+    for (int i = 0; i < nspare && !have; i++)
+        have = spare[i].pages == n;
+    if (!have && nspare < SPARE_SLOTS && spare_pages + n <= SPARE_PAGES) {
+        spare[nspare].va = va, spare[nspare].pages = n, nspare++;
+        spare_pages += n;
+        return;
+    }
     k_as_unmap(ROOT_H_SELF_AS, va, n * 4096);
     for (int i = 0; i < nholes; i++) { /* coalesce with a neighbour */
         if (holes[i].va + holes[i].pages * 4096 == va) {

@@ -8,7 +8,8 @@
  * cheaper); one is built when a directory reaches VFS_DIRHASH_MIN entries. Out of memory, a
  * directory drops its index and is scanned again: the index is never wrong, only absent.
  *
- * Entry points: vfs_dirhash_find, vfs_dirhash_added, vfs_dirhash_removed, vfs_dirhash_free. */
+ * Entry points: vfs_dirhash_find, vfs_dirhash_added, vfs_dirhash_removed, vfs_dirhash_free,
+ * vfs_dirhash_gone (removed slots not yet reclaimed: the host tests'). */
 #include <stdlib.h>
 #include <string.h>
 #include "vfs_impl.h"
@@ -106,8 +107,10 @@ void vfs_dirhash_added(vfs_node_t *dir, const vfs_dirent_t *e)
             rebuild(dir);   /* includes e; without memory the directory is scanned */
         return;
     }
-    /* at most 3/4 full counting the removed slots, or a probe might never end */
-    if ((h->used + h->gone + 1) * 4 > h->cap * 3) {
+    /* at most 3/4 full counting the removed slots, or a probe might never end; and fewer
+     * removed slots than live ones, or a directory with churn (/proc: an entry per spawn)
+     * makes every probe walk a run of them */
+    if ((h->used + h->gone + 1) * 4 > h->cap * 3 || h->gone > h->used) {
         rebuild(dir);
         return;
     }
@@ -126,9 +129,18 @@ void vfs_dirhash_removed(vfs_node_t *dir, const vfs_dirent_t *e)
             s->state = SLOT_GONE;
             h->used--;
             h->gone++;
-            return;
+            break;
         }
     }
+    /* shrunk well below the size that made the index (16 -> 7 entries): scan again, so that a
+     * directory that was large once does not keep a large, sparse table */
+    if (dir->u.dir.n - 1 < VFS_DIRHASH_MIN / 2)
+        vfs_dirhash_free(dir);
+}
+
+size_t vfs_dirhash_gone(const vfs_node_t *dir)
+{
+    return dir->u.dir.hash ? dir->u.dir.hash->gone : 0;
 }
 
 void vfs_dirhash_free(vfs_node_t *dir)

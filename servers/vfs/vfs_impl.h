@@ -206,6 +206,7 @@ vfs_dirent_t *vfs_dirhash_find(const vfs_node_t *dir, const char *name, size_t l
 void vfs_dirhash_added(vfs_node_t *dir, const vfs_dirent_t *e);   /* e: just appended */
 void vfs_dirhash_removed(vfs_node_t *dir, const vfs_dirent_t *e); /* e: still in place */
 void vfs_dirhash_free(vfs_node_t *dir);
+size_t vfs_dirhash_gone(const vfs_node_t *dir);   /* removed slots not yet reclaimed */
 void vfs_node_stat(const vfs_node_t *n, struct lx_stat *st);
 void vfs_stat_fill(const vfs_node_t *n, struct lx_stat *st);   /* the stat calls' answer */
 uint8_t vfs_node_dtype(const vfs_node_t *n);

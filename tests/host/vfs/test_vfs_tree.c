@@ -409,6 +409,26 @@ static void test_dirhash_large_directory(void **state)
     }
     vfs_dir_unlink(d, "renamed");
     assert_int_equal(d->u.dir.n, 0);
+    assert_null(d->u.dir.hash);   /* dropped below VFS_DIRHASH_MIN / 2 entries */
+    /* churn (an entry made and removed per spawn, as /proc/<pid>) on a directory with an index
+     * keeps the index small: removed slots never outnumber live ones */
+    for (int i = 0; i < VFS_DIRHASH_MIN; i++) {
+        snprintf(name, sizeof(name), "k%d", i);
+        assert_int_equal(vfs_dir_create(d, name, VFS_K_REG, 0644, NULL), 0);
+    }
+    assert_non_null(d->u.dir.hash);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(name, sizeof(name), "c%d", i);
+        assert_int_equal(vfs_dir_create(d, name, VFS_K_REG, 0644, NULL), 0);
+        assert_non_null(vfs_dir_lookup(d, "k7", 2));
+        vfs_dir_unlink(d, name);
+        assert_null(vfs_dir_lookup(d, name, strlen(name)));
+    }
+    assert_true(vfs_dirhash_gone(d) <= (size_t)VFS_DIRHASH_MIN + 1);
+    for (int i = 0; i < VFS_DIRHASH_MIN; i++) {
+        snprintf(name, sizeof(name), "k%d", i);
+        vfs_dir_unlink(d, name);
+    }
     assert_null(vfs_dir_lookup(d, "f3", 2));
     assert_int_equal(t_rmdir(fk, P, "/big"), 0);
 }
