@@ -5,6 +5,7 @@
  * Entry points: pm_copy_in, pm_copy_out, pm_copy_str_in, pm_zero_out. */
 #include <string.h>
 #include "pm_internal.h"
+#include "sys/ustr.h"
 
 /* Anything at or above TASK_SIZE, or wrapping, is never user memory. */
 static bool pm_user_range_ok(uint64_t va, uint64_t len)
@@ -36,11 +37,9 @@ int pm_copy_out(pm_t *pm, pm_proc_t *p, uint64_t va, const void *src, uint64_t l
 int64_t pm_copy_str_in(pm_t *pm, pm_proc_t *p, char *dst, uint64_t va, uint64_t max,
                        int too_long_err)
 {
-    uint64_t got = 0;
+    uint64_t got = 0, step = USTR_FIRST_CHUNK;
     while (got < max) {
-        uint64_t chunk = PM_PAGE - ((va + got) & (PM_PAGE - 1));
-        if (chunk > max - got)
-            chunk = max - got;
+        uint64_t chunk = ustr_chunk(va + got, max - got, &step);
         if (pm_copy_in(pm, p, dst + got, va + got, chunk))
             return -LX_EFAULT;
         const char *nul = memchr(dst + got, 0, chunk);

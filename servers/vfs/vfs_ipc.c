@@ -9,6 +9,7 @@
 #include "proto/pm_vfs.h"
 #include "rt.h"
 #include "sys/kmsg.h"
+#include "sys/ustr.h"
 #include "vfs.h"
 #include "vfs_ipc.h"
 
@@ -99,11 +100,9 @@ static int64_t g_copy_str_in(void *c, int32_t pid, char *dst, uint64_t uaddr, si
     if (as < 0)
         return -LX_EFAULT;
     size_t done = 0;
+    uint64_t step = USTR_FIRST_CHUNK;
     while (done < max) {
-        /* read up to the end of the page: the next page may legitimately be unmapped */
-        size_t chunk = 4096 - ((uaddr + done) & 0xFFF);
-        if (chunk > max - done)
-            chunk = max - done;
+        size_t chunk = ustr_chunk(uaddr + done, max - done, &step);
         if (k_as_read(as, uaddr + done, dst + done, chunk) < 0)
             return -LX_EFAULT;
         void *nul = memchr(dst + done, 0, chunk);
