@@ -8,6 +8,14 @@ in_asm logs each translated block once (its guest instructions); exec,nochain lo
 of a block. Instructions per function = executions x block size, attributed to the symbol that
 contains the block's first instruction (blocks do not cross functions often enough to matter).
 ELF files give the symbols (nm); user programs share addresses, so name the ones of interest first.
+
+  --all         every function, not the top 40
+  --from ADDR   count only from the first execution of the block at ADDR (hex; a function's
+                address from nm): one row of a bench run, say (bench_fds_churn's address
+                profiles spawn_after_fds500 alone)
+
+To find what an operation costs, profile two runs that differ in it only (`--iters 10` and
+`--iters 20` of the same `--only` row, or two rows) and subtract function by function.
 """
 import bisect
 import collections
@@ -27,7 +35,15 @@ def symbols(elf):
 
 
 def main():
-    log, elves = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    show_all = "--all" in args
+    args = [a for a in args if a != "--all"]
+    start = None
+    if "--from" in args:
+        i = args.index("--from")
+        start = int(args[i + 1], 16)
+        del args[i:i + 2]
+    log, elves = args[0], args[1:]
     table = []
     for elf in elves:
         tag = elf.rsplit("/", 1)[-1].replace(".elf", "")
@@ -40,6 +56,7 @@ def main():
     block_re = re.compile(r"^IN:")
     insn_re = re.compile(r"^0x([0-9a-f]+):")
     trace_re = re.compile(r"Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
+    started = start is None
     with open(log, errors="replace") as f:
         for line in f:
             if block_re.match(line):
@@ -55,7 +72,10 @@ def main():
                 continue
             m = trace_re.search(line)
             if m:
-                execs[int(m.group(1), 16)] += 1
+                pc = int(m.group(1), 16)
+                started = started or pc == start
+                if started:
+                    execs[pc] += 1
     if cur is not None:
         size[cur] = count
     per_fn = collections.Counter()
@@ -65,7 +85,7 @@ def main():
         per_fn[name] += n * size.get(pc, 1)
     total = sum(per_fn.values())
     print("%12s  %5s  %s" % ("instructions", "%", "function"))
-    for name, n in per_fn.most_common(40):
+    for name, n in per_fn.most_common(None if show_all else 40):
         print("%12d  %5.1f  %s" % (n, 100.0 * n / total, name))
     print("%12d  total" % total)
 
