@@ -205,9 +205,8 @@ static void pm_init_died(pm_t *pm, int wstatus)
 }
 
 /* The pids of p's children (for the orphaned-group check after they go to init). */
-static int32_t *pm_children_of(pm_t *pm, const pm_proc_t *p, int *n)
+static int32_t *pm_children_of(const pm_proc_t *p, int *n)
 {
-    (void)pm;
     *n = 0;
     for (const pm_proc_t *q = p->kids; q; q = q->sib_next)
         ++*n;
@@ -245,7 +244,7 @@ void pm_proc_die(pm_t *pm, pm_proc_t *p, int wstatus)
     p->mm = NULL;
     p->pending = 0;
     int nkids;
-    int32_t *kids = pm_children_of(pm, p, &nkids);
+    int32_t *kids = pm_children_of(p, &nkids);
     pm_proc_reparent_children(pm, p);
     pm_jobctl_exit(pm, p, kids, nkids);
     free(kids);

@@ -240,20 +240,26 @@ void pm_rlimit_defaults(struct lx_rlimit *rlim)
     rlim[LX_RLIMIT_RTPRIO] = (struct lx_rlimit){0, 0};
 }
 
-void pm_proc_set_parent(pm_proc_t *p, pm_proc_t *parent)
+/* Out of its parent's list of children; p->parent stays (the graveyard's readers may look). */
+static void pm_proc_leave_parent(pm_proc_t *p)
 {
     pm_proc_t *old = p->parent;
-    if (old && (p->sib_prev || old->kids == p)) {   /* (an unlinked record keeps its parent) */
-        if (p->sib_prev)
-            p->sib_prev->sib_next = p->sib_next;
-        else
-            old->kids = p->sib_next;
-        if (p->sib_next)
-            p->sib_next->sib_prev = p->sib_prev;
-        else
-            old->kids_tail = p->sib_prev;
-    }
+    if (!old || (!p->sib_prev && old->kids != p))
+        return;   /* not on a list: no parent, or already left */
+    if (p->sib_prev)
+        p->sib_prev->sib_next = p->sib_next;
+    else
+        old->kids = p->sib_next;
+    if (p->sib_next)
+        p->sib_next->sib_prev = p->sib_prev;
+    else
+        old->kids_tail = p->sib_prev;
     p->sib_next = p->sib_prev = NULL;
+}
+
+void pm_proc_set_parent(pm_proc_t *p, pm_proc_t *parent)
+{
+    pm_proc_leave_parent(p);
     p->parent = parent;
     if (parent) {
         p->sib_prev = parent->kids_tail;
@@ -380,11 +386,8 @@ void pm_proc_unlink(pm_t *pm, pm_proc_t *p)
     else
         pm->procs_tail = p->prev;
     p->prev = NULL;
-    /* out of its parent's children; children it still has (a record that never ran) have none.
-     * The parent field stays: the graveyard's readers may still look */
-    pm_proc_t *parent = p->parent;
-    pm_proc_set_parent(p, NULL);
-    p->parent = parent;
+    /* out of its parent's children; children it still has (a record that never ran) have none */
+    pm_proc_leave_parent(p);
     while (p->kids)
         pm_proc_set_parent(p->kids, NULL);
     pm_idmap_clear(&pm->by_pid, (uint64_t)p->pid, p);
