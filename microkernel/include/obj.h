@@ -123,6 +123,12 @@ struct thread {
     uint64_t cpu_alarm;         /* interrupt once utime + stime reaches this (TSC cycles); 0 none */
     uint32_t trace;             /* KTRACE_* (thread_trace): reports a foreign thread makes */
 
+    /* a foreign thread's route (thread_route): its syscalls whose numbers are set in route_mask
+     * go to route_ep with route_badge instead of to syscall_ep */
+    struct endpoint *route_ep;
+    uint64_t route_badge;
+    uint64_t route_mask[KROUTE_NRS / 64];
+
     /* a long kernel call it left partly done (include/kcall.h): resumed only if the next entry is
      * the same call from the same place with the same arguments */
     uint64_t again_rip;         /* the call's return address; 0: none */

@@ -48,7 +48,7 @@ void tctl_first_leave(void); /* tctl_leave for a new thread's first start (conte
 /* 0: t (running or ready) will send an interrupt message before it next runs user code;
  * KTI_BLOCKED: t is blocked in the kernel, nothing will happen; -KE_INVAL: t has no fault
  * endpoint; -KE_DEAD. */
-int thread_interrupt(struct thread *t);
+int thread_interrupt(struct thread *t, uint64_t flags);
 void thread_times(struct thread *t, struct kthread_times *out);
 /* interrupt t (KINT_CPU_ALARM) once its user + kernel time reaches ns; 0 cancels */
 int thread_cpu_alarm(struct thread *t, uint64_t ns);

@@ -237,7 +237,7 @@ static int64_t sys_thread_interrupt(ARGS)
 {
     UNUSED_ARGS;
     LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
-    return thread_interrupt((struct thread *)t_cap->obj);
+    return thread_interrupt((struct thread *)t_cap->obj, a1);
 }
 
 static int64_t sys_thread_trace(ARGS)
@@ -248,6 +248,35 @@ static int64_t sys_thread_trace(ARGS)
     if ((a1 & ~(uint64_t)KTRACE_SYSEXIT) || !(t->flags & KTHREAD_FOREIGN))
         return -KE_INVAL; /* only foreign threads' syscalls are messages to report */
     t->trace = (uint32_t)a1;
+    return 0;
+}
+
+/* A foreign thread's route: the syscalls whose numbers the mask names go to another endpoint
+ * (with the route's badge) than its syscall endpoint, so a server that owns those calls gets them
+ * without a hop through the thread's main server. ep 0 (or less) removes the route. The kernel
+ * only compares numbers: which calls and which server is the caller's business. */
+static int64_t sys_thread_route(ARGS)
+{
+    UNUSED_ARGS;
+    LOOKUP(t, a0, KOBJ_THREAD, KR_CONTROL);
+    struct thread *t = (struct thread *)t_cap->obj;
+    if (!(t->flags & KTHREAD_FOREIGN))
+        return -KE_INVAL;
+    struct endpoint *ep = NULL;
+    uint64_t badge = 0, mask[KROUTE_NRS / 64] = {0};
+    if ((int64_t)a1 > 0) {
+        LOOKUP(e, a1, KOBJ_ENDPOINT, KR_SEND);
+        if (aspace_copy_in(current->as, mask, a3, sizeof mask) < 0)
+            return -KE_FAULT;
+        ep = (struct endpoint *)e_cap->obj;
+        badge = e_cap->badge ? e_cap->badge : a2; /* a badged capability keeps its own */
+        obj_get(&ep->o);
+    }
+    if (t->route_ep)
+        obj_put(&t->route_ep->o);
+    t->route_ep = ep;
+    t->route_badge = badge;
+    memcpy(t->route_mask, mask, sizeof mask);
     return 0;
 }
 
@@ -440,8 +469,14 @@ void syscall_dispatch(struct trap_frame *f)
          * thread mostly blocks ucont for the reply (it resumes in syscall_resume or straight in
          * user mode); only a handover that kept its context (a server of lower priority) returns */
         nr = t->sys_nr = f->rax;
-        ipc_call_fast(t->syscall_ep, t->badge, SK_SYSCALL);
-        r = ipc_send(t->syscall_ep, t->badge, SK_SYSCALL);
+        struct endpoint *ep = t->syscall_ep;
+        uint64_t badge = t->badge;
+        if (nr < KROUTE_NRS && (t->route_mask[nr / 64] >> (nr % 64) & 1)) {
+            ep = t->route_ep; /* a set bit implies a route (thread_route) */
+            badge = t->route_badge;
+        }
+        ipc_call_fast(ep, badge, SK_SYSCALL);
+        r = ipc_send(ep, badge, SK_SYSCALL);
     } else if (f->rax < KCALL_COUNT) {   /* no gaps (asserted above) */
         kcall_resume(t, f);
         r = kcall_table[f->rax](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);

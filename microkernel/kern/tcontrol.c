@@ -16,7 +16,10 @@
  * back to user mode (the end of a syscall, a fault or an interrupt, or its very first start) the
  * thread sends its fault endpoint an IPC_LABEL_INTERRUPT call instead and waits for the reply,
  * its registers readable and writable like a fault's. A thread blocked in the kernel (a message
- * of its outstanding) is not marked: its server already holds it. A CPU-time alarm marks the
+ * of its outstanding) is not marked, its server already holds it, unless the caller asks
+ * (KTI_AFTER): the server that answers the call may not be the one that interrupts (a syscall
+ * that went by the thread's route, a call forwarded), so the mark makes the thread stop on its
+ * way back whoever answers. A CPU-time alarm marks the
  * thread the same way once it has used the time (checked at every return to user mode, and on
  * every timer tick that interrupts it in user mode).
  *
@@ -64,14 +67,17 @@ void tctl_first_leave(void)
     tctl_leave();
 }
 
-int thread_interrupt(struct thread *t)
+int thread_interrupt(struct thread *t, uint64_t flags)
 {
     if (t->state == TS_DEAD)
         return -KE_DEAD;
-    if (!t->fault_ep)
+    if (!t->fault_ep || (flags & ~(uint64_t)KTI_AFTER))
         return -KE_INVAL;
-    if (t->state != TS_READY)
+    if (t->state != TS_READY) {
+        if ((flags & KTI_AFTER) && (t->state == TS_SEND || t->state == TS_REPLY))
+            t->interrupt |= KINT_REQUEST;
         return KTI_BLOCKED;
+    }
     t->interrupt |= KINT_REQUEST;
     return 0;
 }

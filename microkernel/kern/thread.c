@@ -189,6 +189,8 @@ void thread_destroy(struct thread *t)
         obj_put(&t->syscall_ep->o);
     if (t->fault_ep)
         obj_put(&t->fault_ep->o);
+    if (t->route_ep)
+        obj_put(&t->route_ep->o);
     if (t->ipc_frame)
         frame_free(t->ipc_frame); /* the thread's reference; the mapping holds its own */
     thread_count--;

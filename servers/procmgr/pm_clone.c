@@ -214,6 +214,8 @@ static int pm_clone_start(pm_t *pm, pm_proc_t *p, pm_thr_t *ct, const pm_regs_t 
     pm->depth--;
     if (r)
         ct->has_handle = false;
+    else
+        pm_thr_route(pm, ct);
     return r == 0 ? 0 : r == -LX_ENOMEM ? -LX_ENOMEM : -LX_EAGAIN;
 }
 

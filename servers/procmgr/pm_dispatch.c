@@ -13,7 +13,10 @@
  * A traced thread may stop at the call's entry first (pm_ptrace_syscall_entry); the tracer's
  * resume runs it with pm_syscall_run.
  *
- * Entry points: pm_syscall, pm_syscall_run, pm_syscall_name, pm_syscall_route. */
+ * A thread that is not traced has a kernel route for vfs's calls (pm_thr_route): those come to
+ * vfs without procmgr, and only the rest come here.
+ *
+ * Entry points: pm_syscall, pm_syscall_run, pm_syscall_name, pm_syscall_route, pm_thr_route. */
 #include <lx/syscalls.h>
 #include "pm_internal.h"
 
@@ -53,6 +56,38 @@ static const pm_sysent_t pm_systab[LX_SYS_TABLE_SIZE] = {
     PM_VFS_CALLS(PM_ENT_FORWARD)
 #undef PM_ENT_FORWARD
 };
+
+/* The calls a thread's kernel route takes straight to vfs: vfs's own, but those whose signal
+ * mask procmgr installs first. Everything else procmgr does on a call's way (a pending signal
+ * or stop first, a tracer's stops) concerns threads that have no route then: a signal or stop
+ * marks the thread (pm_thr_kick), so it comes to procmgr before its next instruction, and a
+ * traced thread has no route. */
+static const uint64_t *pm_route_mask(void)
+{
+    static uint64_t mask[PM_ROUTE_WORDS];
+    static bool made;
+    if (!made) {
+        for (uint64_t nr = 0; nr < LX_SYS_TABLE_SIZE && nr < PM_ROUTE_WORDS * 64; nr++)
+            if (pm_systab[nr].forward && !pm_sigmask_call(nr))
+                mask[nr / 64] |= 1ull << (nr % 64);
+        made = true;
+    }
+    return mask;
+}
+
+void pm_thr_route(pm_t *pm, pm_thr_t *t)
+{
+    if (!pm->env.thread_route)
+        return;
+    bool on = t->has_handle && !t->dead && !t->pt;
+    if (on == t->routed && (!on || t->route_tid == t->tid))
+        return;
+    if (on || t->has_handle)
+        pm->env.thread_route(pm->env.ctx, t->handle, t->proc->pid, t->tid,
+                             on ? pm_route_mask() : NULL);
+    t->routed = on;
+    t->route_tid = t->tid;
+}
 
 const char *pm_syscall_name(uint64_t nr)
 {
@@ -151,6 +186,9 @@ void pm_syscall_run(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6], pm_
         /* ppoll & co install their mask first; an error or a signal it lets in answers here */
         r = pm_sigmask_enter(pm, t, nr, a);
         if (r == PM_FORWARD) {
+            /* the caller's own mask comes back as the call returns (pm_interrupted) */
+            if (t->has_saved_mask && pm->env.thread_interrupt && t->has_handle)
+                pm->env.thread_interrupt(pm->env.ctx, t->handle);
             pm->env.vfs_forward(pm->env.ctx, t->proc->pid, t->tid, nr, a, tok);
             r = PM_DEFERRED;   /* vfs answers the caller */
         }

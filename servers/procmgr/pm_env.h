@@ -37,6 +37,8 @@ typedef uint64_t pm_as_t;        /* address-space handle (a capability); referen
 typedef uint64_t pm_thread_t;    /* thread handle (a capability) */
 typedef uint64_t pm_mem_t;       /* memory-object handle (a capability): a file's pages, the vDSO */
 
+#define PM_ROUTE_WORDS 8         /* a route's mask: syscall numbers 0..511 (the kernel's KROUTE_NRS) */
+
 /* What vfs says of a file a process maps (exec's program, mmap of a descriptor). */
 typedef struct pm_fileinfo {
     pm_mem_t mem;          /* its memory object (0: none, e.g. /dev/zero); the receiver owns it */
@@ -109,8 +111,8 @@ struct pm_env {
        dup2's EBADF, F_DUPFD's EINVAL). Called after setrlimit/prlimit64 and after
        vfs_proc_create when a new process's limit is not the default 1024. */
     /* Optional: if vfs holds a blocked call of thread tid (a read on an empty pipe...), it gives
-     * the call up and hands its reply back: 1 with *tok, else 0. */
-    int  (*vfs_interrupt)(void *ctx, int32_t tid, pm_token_t *tok);
+     * the call up and hands its reply back: 1 with *tok and the call's number in *nr, else 0. */
+    int  (*vfs_interrupt)(void *ctx, int32_t tid, pm_token_t *tok, uint64_t *nr);
     /* Optional: as as_write, but honouring the user's protection (a read-only page is -EFAULT):
      * for syscall results written into user buffers. NULL: as_write is used. */
     int  (*as_write_user)(void *ctx, pm_as_t as, uint64_t va, const void *src, uint64_t len);
@@ -121,8 +123,13 @@ struct pm_env {
     /* Optional (NULL: a thread computing in user mode is not stopped; signals wait for its next
        syscall). Mark thread t so that before it next runs user code it stops and pm_interrupted
        is called with its token: 0. PM_INTR_BLOCKED: t is blocked in a syscall (or a fault or
-       an interrupt) whose message procmgr will receive or already holds: nothing happens. */
+       an interrupt); it is marked all the same, so it stops on its way back whoever answers the
+       call (vfs, for a routed or forwarded one), after procmgr's own answer too. */
     int  (*thread_interrupt)(void *ctx, pm_thread_t t);
+    /* Optional (NULL: every syscall comes to procmgr). Thread t's syscalls whose numbers are set
+       in mask (PM_ROUTE_WORDS words, bit nr) go straight to vfs as pid/tid's; mask NULL: none
+       (all come to procmgr). */
+    void (*thread_route)(void *ctx, pm_thread_t t, int32_t pid, int32_t tid, const uint64_t *mask);
     /* Optional (NULL: CPU times read 0). The CPU time thread t has used, in ns (procmgr reads a
        dying thread's before thread_destroy). */
     void (*thread_times)(void *ctx, pm_thread_t t, uint64_t *user_ns, uint64_t *system_ns);

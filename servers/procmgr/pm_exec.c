@@ -603,6 +603,7 @@ int pm_start_init(pm_t *pm, const char *path, char *const argv[], char *const en
         goto fail_proc;
     }
     t->has_handle = true;
+    pm_thr_route(pm, t);
     pm_exec_args_free(&args);
     pm_gc(pm);
     return 0;

@@ -77,7 +77,8 @@ void pm_thr_end(pm_t *pm, pm_thr_t *t, bool cancel_vfs)
         /* a call it made that vfs holds (a pipe read): its process lives on, so it must go now,
          * with the references it holds */
         pm_token_t tok;
-        if (pm->env.vfs_interrupt(pm->env.ctx, t->tid, &tok) == 1)
+        uint64_t nr;
+        if (pm->env.vfs_interrupt(pm->env.ctx, t->tid, &tok, &nr) == 1)
             pm->env.drop(pm->env.ctx, tok);
     }
     /* its own table in vfs goes now (a pipe's write end only it held gives EOF); a dying
@@ -291,6 +292,7 @@ void pm_exec_dethread(pm_t *pm, pm_thr_t *t)
     pm_idmap_clear(&pm->by_tid, (uint64_t)t->tid, t);
     t->tid = p->pid;   /* the leader's id, as Linux's de_thread; the kernel still says badge */
     pm_idmap_set(&pm->by_tid, (uint64_t)t->tid, t);
+    pm_thr_route(pm, t); /* vfs names its routed calls by the new tid */
     /* the old memory's last words of the thread, as Linux's exec_mm_release */
     pm_robust_list_walk(pm, t);
     t->robust_head = t->robust_len = 0;

@@ -299,8 +299,13 @@ typedef struct pm_thr {
     uint64_t saved_mask;
     enum pm_resume held_how;       /* PM_BLK_STOPPED: how it goes on when continued */
     int64_t held_val;
-    uint64_t sys_nr;               /* its latest syscall: what a restart runs again */
+    uint64_t sys_nr;               /* its latest syscall: what a restart runs again (a routed
+                                    * call's comes from vfs when vfs gives it back) */
     pm_ptrace_t *pt;               /* its tracer's state, or NULL */
+    /* its kernel route to vfs is set (pm_thr_route), for tid route_tid: its file calls do not
+     * come to procmgr */
+    bool routed;
+    int32_t route_tid;
     struct pm_thr *next, *prev;    /* pm->threads (prev: unlinked without a walk) */
     struct pm_thr *proc_next;      /* proc->threads */
 } pm_thr_t;
@@ -569,6 +574,10 @@ bool pm_thr_has_work(const pm_thr_t *t);
 /* Make t stop and come back to procmgr soon (held in vfs: withdrawn; running: interrupted);
  * nothing if procmgr already holds it. */
 void pm_thr_kick(pm_t *pm, pm_thr_t *t);
+/* gives t its kernel route to vfs, or takes it away (traced, dead), as its state now says */
+void pm_thr_route(pm_t *pm, pm_thr_t *t);
+/* ppoll, pselect6, epoll_pwait, epoll_pwait2: calls whose signal mask procmgr installs */
+bool pm_sigmask_call(uint64_t nr);
 
 /* pm_jobctl.c: stops and continues, orphaned process groups */
 void pm_proc_stop(pm_t *pm, pm_proc_t *p, int sig);

@@ -348,8 +348,21 @@ static int g_vfs_proc_ids(void *c, int32_t pid, int32_t pgid, int32_t sid)
 static int g_thread_interrupt(void *c, pm_thread_t t)
 {
     (void)c;
-    /* an error (a dead thread) also means no message will come */
-    return k_thread_interrupt((int64_t)t) == 0 ? 0 : PM_INTR_BLOCKED;
+    /* an error (a dead thread) also means no message will come; a blocked thread is marked
+     * too (KTI_AFTER): whoever answers its call, it stops before user mode */
+    return k_thread_interrupt((int64_t)t, KTI_AFTER) == 0 ? 0 : PM_INTR_BLOCKED;
+}
+
+_Static_assert(PM_ROUTE_WORDS * 64 == KROUTE_NRS, "a route's mask is the kernel's");
+
+static void g_thread_route(void *c, pm_thread_t t, int32_t pid, int32_t tid, const uint64_t *mask)
+{
+    (void)c;
+    /* procmgr's own capability to vfs has no badge: the route's names the thread for vfs */
+    if (mask)
+        k_thread_route((int64_t)t, pm_glue.vfs_ep, VFS_ROUTE_BADGE(pid, tid), mask);
+    else
+        k_thread_route((int64_t)t, 0, 0, NULL);
 }
 
 static void g_thread_trace(void *c, pm_thread_t t, bool on)
@@ -381,7 +394,7 @@ static void g_vfs_procfs_done(void *c, uint64_t id, int64_t count)
     vfs_call_result();
 }
 
-static int g_vfs_interrupt(void *c, int32_t tid, pm_token_t *tok)
+static int g_vfs_interrupt(void *c, int32_t tid, pm_token_t *tok, uint64_t *nr)
 {
     (void)c;
     struct pm_vfs_interrupt m = {tid};
@@ -392,6 +405,7 @@ static int g_vfs_interrupt(void *c, int32_t tid, pm_token_t *tok)
     if (b->mr[0] != 1 || b->ncaps != 1)
         return 0;
     *tok = (pm_token_t)b->caps[0];
+    *nr = b->mr[1];
     return 1;
 }
 
@@ -670,6 +684,7 @@ const struct pm_env *pm_ipc_env(void)
         .vfs_procfs_done = g_vfs_procfs_done,
         .thread_interrupt = g_thread_interrupt,
         .thread_trace = g_thread_trace,
+        .thread_route = g_thread_route,
         .route_begin = g_route_begin,
         .route_end = g_route_end,
         .kcounters = g_kcounters,

@@ -34,6 +34,7 @@ static int64_t pm_pt_new(pm_t *pm, pm_thr_t *t, int32_t tracer, bool seized, uin
     pt->options = options;
     t->pt = pt;
     pm->ntraced++;
+    pm_thr_route(pm, t); /* its every call comes to procmgr, which stops it at the entry */
     return 0;
 }
 

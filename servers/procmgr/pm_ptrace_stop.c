@@ -297,6 +297,7 @@ int pm_ptrace_clone_attach(pm_t *pm, pm_thr_t *t, pm_thr_t *ct, uint64_t flags, 
                               : PM_STOP_STATUS(LX_SIGSTOP);
     ct->pt = c;
     pm->ntraced++;
+    pm_thr_route(pm, ct); /* if it was started already */
     return (pt->options & opt) ? ev : 0;
 }
 
@@ -363,6 +364,7 @@ void pm_ptrace_free(pm_t *pm, pm_thr_t *t)
     free(t->pt);
     t->pt = NULL;
     pm->ntraced--;
+    pm_thr_route(pm, t);
     if (pm->env.thread_trace && t->has_handle)
         pm->env.thread_trace(pm->env.ctx, t->handle, false);
 }

@@ -13,9 +13,11 @@
  *    back onto the SYSCALL instruction), or (an interrupt message) the thread's own registers.
  *
  * To make a thread come back to procmgr soon (a handler to run, a stop), pm_thr_kick asks the
- * kernel to interrupt it on its way to user mode (env->thread_interrupt), or, if it is blocked in
- * vfs, has vfs give its call back (env->vfs_interrupt); a thread whose message is on its way to
- * procmgr needs nothing: pm_syscall and pm_interrupted check pm_thr_has_work first.
+ * kernel to interrupt it on its way to user mode (env->thread_interrupt), and, if it is blocked in
+ * a call, has vfs give the call back if vfs holds it (env->vfs_interrupt). The kernel marks a
+ * blocked thread all the same: a call vfs is about to answer (a routed one that procmgr never
+ * saw, or one on its way) ends in an interrupt message before the thread's next instruction, so
+ * a thread whose file calls never come to procmgr still meets its signal at once.
  *
  * Entry points: pm_thr_resume, pm_thr_has_work, pm_thr_kick, pm_interrupted. */
 #include <stdlib.h>
@@ -91,8 +93,11 @@ void pm_thr_kick(pm_t *pm, pm_thr_t *t)
     if (r != PM_INTR_BLOCKED || !pm->env.vfs_interrupt)
         return; /* running: its interrupt message will come (or it cannot be interrupted) */
     pm_token_t tok;
-    if (pm->env.vfs_interrupt(pm->env.ctx, t->tid, &tok) == 1)
+    uint64_t nr;
+    if (pm->env.vfs_interrupt(pm->env.ctx, t->tid, &tok, &nr) == 1) {
+        t->sys_nr = nr; /* a routed call never came by procmgr */
         pm_thr_resume(pm, t, tok, PM_RES_RESTART_SA, 0); /* reads and writes restart, as Linux */
+    }
     /* else its message is on its way to procmgr, which checks pm_thr_has_work on arrival */
 }
 
@@ -106,6 +111,7 @@ void pm_interrupted(pm_t *pm, uint64_t badge, uint64_t why, pm_token_t tok)
     pm->depth++;
     pm_proc_t *p = t->proc;
     pm->caller = t; /* held by us right now: nobody needs to kick it */
+    pm_sigmask_restore(pm, t); /* a ppoll's mask ends as the call returns (pm_sigmask.c) */
     if (why & PM_INTR_CPU_ALARM)
         pm_cputimers_check(pm, p);
     pm->caller = NULL;

@@ -4,9 +4,12 @@
  * The mask is procmgr's state, but the calls are vfs's: procmgr installs the temporary mask
  * before it forwards the call (pm_sigmask_enter, from pm_syscall) and keeps the caller's own.
  * vfs answers the caller directly, so procmgr never sees the call end; the caller's mask comes
- * back (1) at the thread's next syscall (pm_sigmask_restore, first thing in pm_syscall), or
- * (2) when a signal interrupts the call: its handler runs with the temporary mask in force and
- * the frame's uc_sigmask holds the caller's own (pm_sigmask_frame, from pm_signal_run_handler),
+ * back (1) as the call returns: the thread is marked with env->thread_interrupt when the call
+ * goes to vfs, and its interrupt message restores the mask (pm_interrupted), so a signal the
+ * temporary mask held back acts right there, as in Linux, even if the thread's next calls are
+ * routed ones that never come to procmgr (without that env hook, at its next syscall:
+ * pm_sigmask_restore, first thing in pm_syscall_run); or (2) when a signal interrupts the
+ * call: its handler runs with the temporary mask in force and the frame's uc_sigmask holds the caller's own (pm_sigmask_frame, from pm_signal_run_handler),
  * which rt_sigreturn then restores, as Linux does. If the temporary mask lets in a signal that is
  * already pending, the call is not forwarded: a handler's signal makes it -EINTR at once (the
  * handler runs on the way out, with the same frame rule); a default action applies at once.
@@ -19,7 +22,7 @@
  * (read, write, a FIFO open) restart.
  *
  * Entry points: pm_sigmask_enter, pm_sigmask_install (rt_sigsuspend's too), pm_sigmask_restore,
- * pm_sigmask_frame, pm_syscall_restarts. */
+ * pm_sigmask_frame, pm_syscall_restarts, pm_sigmask_call. */
 #include <lx/syscalls.h>
 #include "pm_internal.h"
 
@@ -93,6 +96,12 @@ uint64_t pm_sigmask_frame(pm_thr_t *t)
         return t->sigmask;
     t->has_saved_mask = false;
     return t->saved_mask;
+}
+
+bool pm_sigmask_call(uint64_t nr)
+{
+    return nr == LX_SYS_ppoll || nr == LX_SYS_pselect6 || nr == LX_SYS_epoll_pwait ||
+           nr == LX_SYS_epoll_pwait2;
 }
 
 bool pm_syscall_restarts(uint64_t nr)

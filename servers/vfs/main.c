@@ -1,5 +1,6 @@
 /* vfs's main loop: load the initrd, then serve procmgr's calls, the file syscalls procmgr forwards
- * (with their callers' reply capabilities, so vfs answers the callers directly, now or later),
+ * or threads' kernel routes bring straight here (with their callers' reply capabilities, so vfs
+ * answers the callers directly, now or later),
  * console input and the timer notification (timeouts of poll/select/epoll_wait, timerfds). vfs
  * never blocks except in its receive.
  * Entry point: main (from libsys/rt). */

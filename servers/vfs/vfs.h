@@ -209,7 +209,7 @@ int vfs_thread_cancel(vfs_t *vfs, int32_t tid);
 /* A thread is being interrupted by a signal: its pending call (if any) is removed unanswered and
  * its token handed back in *token (not dropped), for procmgr to answer after the handler is set
  * up. true if there was one. */
-bool vfs_thread_withdraw(vfs_t *vfs, int32_t tid, vfs_token_t *token);
+bool vfs_thread_withdraw(vfs_t *vfs, int32_t tid, vfs_token_t *token, uint64_t *nr);
 
 /* What a mapping of a file needs (exec, mmap): its memory object (vfs's handle: the glue hands
  * procmgr a copy with the rights below), and what /proc/<pid>/maps shows. */

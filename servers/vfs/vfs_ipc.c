@@ -506,6 +506,24 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
 {
     int64_t r = 0;
     switch (b->label) {
+    case IPC_LABEL_SYSCALL: {
+        /* a call a thread's route brought here without procmgr (vfs_ipc.h): the kernel made the
+         * message from its registers, and the route's badge, which procmgr chose, names it */
+        if (reply <= 0)
+            return;
+        vfs_req_t req = {(int32_t)(b->badge >> 32),
+                         (int32_t)(uint32_t)b->badge, /* VFS_ROUTE_BADGE */
+                         b->mr[0],
+                         {b->mr[1], b->mr[2], b->mr[3], b->mr[4], b->mr[5], b->mr[6]},
+                         (vfs_token_t)reply,
+                         0};
+        int64_t res = vfs_syscall(vfs, &req);
+        if (res != VFS_SUSPEND) {
+            vfs_glue.deferred = reply; /* main's reply_recv answers it */
+            vfs_glue.deferred_value = res;
+        }
+        return;
+    }
     case VFS_L_SYSCALL: {
         struct pm_vfs_syscall m;
         memcpy(&m, b->mr, sizeof m);
@@ -610,10 +628,12 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
         struct pm_vfs_interrupt m;
         memcpy(&m, b->mr, sizeof m);
         vfs_token_t token;
-        bool held = vfs_thread_withdraw(vfs, (int32_t)m.tid, &token);
+        uint64_t nr = 0;
+        bool held = vfs_thread_withdraw(vfs, (int32_t)m.tid, &token, &nr);
         kmsg_put(0, NULL, 0);
-        b->len = 1;
+        b->len = 2;
         b->mr[0] = held ? 1 : 0;
+        b->mr[1] = nr; /* which call: procmgr did not see a routed one go by */
         if (held)
             kmsg_cap((int64_t)token, 1); /* the caller's reply goes back to procmgr */
         if (reply > 0)

@@ -5,7 +5,7 @@
 #include "vfs.h"
 
 struct vfs_glue {
-    int ep;    /* vfs's endpoint: procmgr's calls and forwarded syscalls, console notifications */
+    int ep;    /* vfs's endpoint: procmgr's calls, forwarded and routed syscalls, console notices */
     int pm_ep; /* procmgr's endpoint: notifications only (vfs never calls procmgr) */
     /* a forwarded syscall answered at once is answered by the main loop's reply_recv */
     int64_t deferred, deferred_value;

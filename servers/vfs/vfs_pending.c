@@ -134,9 +134,10 @@ void vfs_pending_drop(vfs_t *vfs, vfs_pending_t *pc)
 }
 
 /* The first pending call of tid (tid >= 0) or else of p, removed without an answer: its token
- * is returned for the caller to drop or hand on. false if there is none. */
+ * (and, if nr is given, its syscall number) is returned for the caller to drop or hand on. false
+ * if there is none. */
 static bool pending_withdraw(vfs_t *vfs, vfs_proc_t *p, int32_t tid, vfs_token_t *token,
-                             enum vfs_pc_end how)
+                             uint64_t *nr, enum vfs_pc_end how)
 {
     vfs_pending_t *pc;
     if (tid >= 0) {
@@ -149,6 +150,8 @@ static bool pending_withdraw(vfs_t *vfs, vfs_proc_t *p, int32_t tid, vfs_token_t
     if (!pc)
         return false;
     *token = pc->token;
+    if (nr)
+        *nr = pc->nr;
     /* a removed head writer may have been holding back the writers behind it */
     vfs_node_t *node = pc->file ? pc->file->node : NULL;
     if (node)
@@ -167,7 +170,7 @@ int vfs_pending_cancel(vfs_t *vfs, vfs_proc_t *p, int32_t tid)
     int dropped = 0;
     vfs_token_t token;
     /* restart from the head after each removal: a release may finish or drop other records */
-    while (pending_withdraw(vfs, p, tid, &token, VFS_PC_DROPPED)) {
+    while (pending_withdraw(vfs, p, tid, &token, NULL, VFS_PC_DROPPED)) {
         dropped++;
         if (vfs->env.drop)
             vfs->env.drop(vfs->env.ctx, token);
@@ -175,7 +178,7 @@ int vfs_pending_cancel(vfs_t *vfs, vfs_proc_t *p, int32_t tid)
     return dropped;
 }
 
-bool vfs_thread_withdraw(vfs_t *vfs, int32_t tid, vfs_token_t *token)
+bool vfs_thread_withdraw(vfs_t *vfs, int32_t tid, vfs_token_t *token, uint64_t *nr)
 {
-    return pending_withdraw(vfs, NULL, tid, token, VFS_PC_WITHDRAWN);
+    return pending_withdraw(vfs, NULL, tid, token, nr, VFS_PC_WITHDRAWN);
 }

@@ -424,7 +424,7 @@ static void test_interrupt(void)
     int64_t s = spawn_foreign(ROOT_H_SELF_AS, spin_code, ep, ep, 0x51, 1);
     CHECK(s > 0);
     /* interrupted before it ever ran: it stops at its first instruction */
-    CHECK_EQ(k_thread_interrupt(s), 0);
+    CHECK_EQ(k_thread_interrupt(s, 0), 0);
     int64_t r = k_recv(ep);
     struct ipc_buf *b = kipc();
     CHECK(r > 0);
@@ -434,7 +434,7 @@ static void test_interrupt(void)
     CHECK_EQ(b->mr[1], (uint64_t)spin_code);
     CHECK_EQ(k_thread_read_regs(s, &regs), 0);
     CHECK_EQ(regs.rip, (uint64_t)spin_code);
-    CHECK_EQ(k_thread_interrupt(s), KTI_BLOCKED); /* we hold it: nothing to do */
+    CHECK_EQ(k_thread_interrupt(s, 0), KTI_BLOCKED); /* we hold it: nothing to do */
     msg(0, 0);
     CHECK_EQ(k_reply(r), 0);
 
@@ -443,7 +443,7 @@ static void test_interrupt(void)
     struct kthread_times t0 = times_of(s);
     CHECK(t0.user_ns > 1000000);  /* it ran most of those 30 ms */
     CHECK(spin_counter > 0);
-    CHECK_EQ(k_thread_interrupt(s), 0);
+    CHECK_EQ(k_thread_interrupt(s, 0), 0);
     r = k_recv(ep);
     CHECK_EQ(b->label, IPC_LABEL_INTERRUPT);
     CHECK_EQ(b->mr[0], KINT_REQUEST);
@@ -463,16 +463,16 @@ static void test_interrupt(void)
     r = k_recv(ep);
     CHECK_EQ(b->label, IPC_LABEL_SYSCALL);
     CHECK_EQ(b->mr[0], 39);
-    CHECK_EQ(k_thread_interrupt(s), KTI_BLOCKED);        /* blocked in its syscall */
+    CHECK_EQ(k_thread_interrupt(s, 0), KTI_BLOCKED);        /* blocked in its syscall */
     k_cap_delete(r);
     k_thread_kill(s);
-    CHECK_EQ(k_thread_interrupt(s), -KE_DEAD);
+    CHECK_EQ(k_thread_interrupt(s, 0), -KE_DEAD);
     CHECK(times_of(s).user_ns >= t1.user_ns);           /* a dead thread's totals stay readable */
     k_cap_delete(s);
 
     /* no fault endpoint: no way to interrupt it */
     int64_t n = spawn_foreign(ROOT_H_SELF_AS, spin_code, ep, -1, 0x52, 1);
-    CHECK_EQ(k_thread_interrupt(n), -KE_INVAL);
+    CHECK_EQ(k_thread_interrupt(n, 0), -KE_INVAL);
     CHECK_EQ(k_thread_cpu_alarm(n, 1000), -KE_INVAL);
     k_thread_kill(n);
     k_cap_delete(n);
@@ -547,6 +547,76 @@ static void test_syscall_exit_report(void)
     k_cap_delete(f), k_cap_delete(as), k_cap_delete(ep);
 }
 
+/* thread_route: the numbers the mask names go to the route's endpoint with its badge, the rest
+ * to the syscall endpoint; KTI_AFTER marks a thread blocked in such a call, which stops on its
+ * way back to user mode (the route's server answered, not its fault endpoint's). */
+static void test_route(void)
+{
+    int ep = (int)k_ep_create(), rep = (int)k_ep_create();
+    int as = clone_space();
+    int64_t f = spawn_foreign(as, foreign_code, ep, ep, 0xF1, 0);
+    static uint64_t mask[KROUTE_NRS / 64];
+    memset(mask, 0, sizeof mask);
+    mask[0] = 1ull << 39;
+    CHECK_EQ(k_thread_route(ROOT_H_SELF_THREAD, rep, 1, mask), -KE_INVAL); /* a native thread */
+    CHECK_EQ(k_thread_route(f, ROOT_H_SELF_AS, 1, mask), -KE_BADH);       /* not an endpoint */
+    CHECK_EQ(k_thread_route(f, rep, 1, (const uint64_t *)0x10), -KE_FAULT);
+    CHECK_EQ(k_thread_interrupt(f, 0x80), -KE_INVAL);                   /* unknown flag */
+    CHECK_EQ(k_thread_route(f, rep, 0x77, mask), 0);
+    struct ipc_buf *b = kipc();
+    int64_t r = k_recv(rep);                                  /* getpid (39) took the route */
+    CHECK(r > 0);
+    CHECK_EQ(b->label, IPC_LABEL_SYSCALL);
+    CHECK_EQ(b->badge, 0x77);
+    CHECK_EQ(b->mr[0], 39);
+    CHECK_EQ(b->mr[1], 0x1111);
+    CHECK_EQ(k_thread_interrupt(f, 0), KTI_BLOCKED);          /* blocked: not marked */
+    CHECK_EQ(k_thread_interrupt(f, KTI_AFTER), KTI_BLOCKED);  /* blocked: marked all the same */
+    msg(0, 55);
+    CHECK_EQ(k_reply(r), 0);
+    r = k_recv(ep);                                           /* stopped before user mode */
+    CHECK_EQ(b->label, IPC_LABEL_INTERRUPT);
+    CHECK_EQ(b->badge, 0xF1);
+    CHECK_EQ(b->mr[0], KINT_REQUEST);
+    CHECK_EQ(b->mr[1], (uint64_t)foreign_after_syscall);
+    uint64_t shared = 99;
+    CHECK_EQ(k_as_read(as, (uint64_t)&foreign_shared, &shared, 8), 0);
+    CHECK_EQ(shared, 0);                                      /* it has not run on */
+    msg(0, 0);
+    CHECK_EQ(k_reply(r), 0);
+    r = k_recv(ep);                                           /* exit (60): not in the mask */
+    CHECK_EQ(b->label, IPC_LABEL_SYSCALL);
+    CHECK_EQ(b->badge, 0xF1);
+    CHECK_EQ(b->mr[0], 60);
+    CHECK_EQ(b->mr[1], 55);
+    k_cap_delete(r);
+    k_thread_kill(f);
+    k_cap_delete(f);
+
+    /* a badged capability keeps its own badge; ep 0 takes the route away */
+    int badged = (int)k_cap_copy(rep, KR_SEND, 0x99);
+    f = spawn_foreign(as, foreign_code, ep, ep, 0xF2, 0);
+    CHECK_EQ(k_thread_route(f, badged, 0x77, mask), 0);
+    k_cap_delete(badged); /* the route holds the endpoint itself */
+    r = k_recv(rep);
+    CHECK_EQ(b->badge, 0x99);
+    CHECK_EQ(b->mr[0], 39);
+    CHECK_EQ(k_thread_route(f, 0, 0, NULL), 0);
+    static struct kregs regs;
+    CHECK_EQ(k_thread_read_regs(f, &regs), 0);
+    regs.rip = (uint64_t)foreign_code;                        /* the same call again */
+    CHECK_EQ(k_thread_write_regs(f, &regs), 0);
+    msg(0, 0);
+    CHECK_EQ(k_reply(r), 0);
+    r = k_recv(ep);                                           /* no route: the syscall endpoint */
+    CHECK_EQ(b->label, IPC_LABEL_SYSCALL);
+    CHECK_EQ(b->badge, 0xF2);
+    CHECK_EQ(b->mr[0], 39);
+    k_cap_delete(r);
+    k_thread_kill(f);
+    k_cap_delete(f), k_cap_delete(as), k_cap_delete(ep), k_cap_delete(rep);
+}
+
 static void test_no_leaks(void)
 {
     /* everything above was torn down: the objects are gone and their memory is back. The first
@@ -558,6 +628,7 @@ static void test_no_leaks(void)
         test_ipc_pingpong();
         test_foreign_syscall_and_register_copy();
         test_syscall_exit_report();
+        test_route();
     }
     check_all_back(&a);
 }
@@ -637,6 +708,7 @@ int main(const struct kboot_info *bi)
     run("interrupt", test_interrupt);
     run("cpu_alarm", test_cpu_alarm);
     run("syscall_exit_report", test_syscall_exit_report);
+    run("route", test_route);
     run("no_leaks", test_no_leaks);
     for (const struct kcore_test *t = kcore_mem_tests; t->name; t++)
         run(t->name, t->fn);

@@ -47,11 +47,12 @@
     X(35, mem_commit)      /* (mem, off, len): allocate those pages now, or -KE_NOMEM */         \
     X(36, as_info)         /* (as, info): struct kas_info: resident pages, page tables, regions */ \
     X(37, log_read)        /* (buf, len, pos): kernel log bytes from position pos; rdx = end */ \
-    X(38, thread_interrupt) /* (t): t sends an IPC_LABEL_INTERRUPT message before it next runs user code; 1 if it is blocked in the kernel instead */ \
+    X(38, thread_interrupt) /* (t, flags): t sends an IPC_LABEL_INTERRUPT message before it next runs user code; 1 if it is blocked in the kernel instead (then marked too if flags has KTI_AFTER) */ \
     X(39, thread_times)    /* (t, out): struct kthread_times, the CPU time t has used */         \
     X(40, thread_cpu_alarm) /* (t, ns): interrupt t once its CPU time reaches ns (0 cancels) */ \
     X(41, as_page_id)      /* (as, va, out): struct kpage_id: the memory object and offset behind va, for keys shared across spaces */ \
-    X(42, thread_trace)    /* (t, flags): KTRACE_* reports t makes to its syscall endpoint (0: none) */
+    X(42, thread_trace)    /* (t, flags): KTRACE_* reports t makes to its syscall endpoint (0: none) */ \
+    X(43, thread_route)    /* (t, ep, badge, mask): t's syscalls whose numbers are set in the 512-bit mask go to ep with that badge (ep 0: none) */
 
 enum kcall_nr {
 #define KCALL_ENUM(n, name) KCALL_##name = n,
@@ -76,6 +77,11 @@ enum kcall_nr {
 /* thread_interrupt's result when the thread is blocked in the kernel (a message of its is
  * outstanding): nothing happens, no interrupt message will come */
 #define KTI_BLOCKED 1
+/* thread_interrupt flags */
+#define KTI_AFTER 0x1 /* a blocked thread is marked all the same: it sends the interrupt message
+                       * when its call is answered, before user mode (whoever answers it) */
+/* thread_route: the syscall numbers a route can take (the mask's bits) */
+#define KROUTE_NRS 512
 
 /* thread_trace flags */
 #define KTRACE_SYSEXIT 0x1 /* a foreign thread reports each syscall's reply (IPC_LABEL_SYSEXIT)

@@ -16,7 +16,12 @@
  * Job control: vfs keeps every process's group and session (told by VFS_L_PROC_IDS) to know the
  * terminal's foreground; a background process's read of its controlling terminal (or write
  * under TOSTOP, tcsetpgrp, tcsetattr) is handed to procmgr the same way (struct vfs_pm_jobctl),
- * since what decides (the caller's signal mask and dispositions, orphaned groups) is procmgr's. */
+ * since what decides (the caller's signal mask and dispositions, orphaned groups) is procmgr's.
+ *
+ * Routed calls: procmgr gives each thread a kernel route (thread_route) for the file calls that
+ * need nothing of procmgr's, so they come to vfs straight from the thread, as IPC_LABEL_SYSCALL
+ * messages whose badge is VFS_ROUTE_BADGE(pid, tid) and whose reply capability is the receive's
+ * own; vfs answers them as it answers the VFS_L_SYSCALL procmgr forwards. */
 #ifndef PROTO_PM_VFS_H
 #define PROTO_PM_VFS_H
 #include <stdint.h>
@@ -34,7 +39,8 @@ enum vfs_label {
     VFS_L_EVENTS,       /* call: the signals vfs has queued for procmgr */
     VFS_L_STATS,        /* call: open descriptions (tests, /proc) */
     VFS_L_PROC_NOFILE,  /* call: a process's RLIMIT_NOFILE soft limit changed */
-    VFS_L_INTERRUPT,    /* call: give up thread tid's blocked call; its reply comes back in caps[0] */
+    VFS_L_INTERRUPT,    /* call: give up thread tid's blocked call; its reply comes back in caps[0],
+                         * mr[1] = its syscall number */
     VFS_L_PROCFS_DONE,  /* call: a delegated /proc read was answered with this many bytes */
     VFS_L_PROC_IDS,     /* call: a process's group or session changed (struct pm_vfs_ids) */
     VFS_L_PIDFD_OPEN,   /* call: a new pidfd in a process's table (struct pm_vfs_pidfd_open) */
@@ -59,6 +65,9 @@ struct pm_vfs_syscall {
     uint64_t flags;     /* VFS_SYS_* */
 };
 #define VFS_SYS_NOJC 0x1 /* procmgr checked the job control: do the call (pm_jobctl) */
+
+/* the badge of a routed call's message: which process and thread made it */
+#define VFS_ROUTE_BADGE(pid, tid) (((uint64_t)(uint32_t)(pid) << 32) | (uint32_t)(tid))
 
 struct pm_vfs_ids {     /* PROC_IDS: tells vfs; a new process inherits its parent's */
     int64_t pid, pgid, sid;

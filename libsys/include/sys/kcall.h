@@ -65,7 +65,8 @@ static inline int64_t k_timer_set(int ep, uint64_t bits, uint64_t deadline) { re
 static inline int64_t k_console_read(void *b, size_t n) { return KC(console_read, b, n, 0, 0, 0, 0); }
 static inline int64_t k_console_bind(int ep, uint64_t bits) { return KC(console_bind, ep, bits, 0, 0, 0, 0); }
 static inline int64_t k_poweroff(int ctl, int status) { return KC(poweroff, ctl, status, 0, 0, 0, 0); }
-static inline int64_t k_thread_interrupt(int64_t t) { return KC(thread_interrupt, t, 0, 0, 0, 0, 0); }
+static inline int64_t k_thread_interrupt(int64_t t, uint64_t flags) { return KC(thread_interrupt, t, flags, 0, 0, 0, 0); }
+static inline int64_t k_thread_route(int64_t t, int ep, uint64_t badge, const uint64_t *mask) { return KC(thread_route, t, ep, badge, mask, 0, 0); }
 static inline int64_t k_thread_times(int64_t t, struct kthread_times *out) { return KC(thread_times, t, out, 0, 0, 0, 0); }
 static inline int64_t k_thread_cpu_alarm(int64_t t, uint64_t ns) { return KC(thread_cpu_alarm, t, ns, 0, 0, 0, 0); }
 static inline int64_t k_thread_trace(int64_t t, uint64_t flags) { return KC(thread_trace, t, flags, 0, 0, 0, 0); }

@@ -45,7 +45,7 @@ int64_t fz_vfs_sys(fake_t *fk, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a
         } else if (fk->njobctl) { /* a terminal call handed to "procmgr": EIO */
             fk->njobctl = 0;
             r = -LX_EIO;
-        } else if (vfs_thread_withdraw(fk->vfs, FZ_PID, &tok)) {
+        } else if (vfs_thread_withdraw(fk->vfs, FZ_PID, &tok, NULL)) {
             r = -LX_EINTR; /* taken back, as for a signal */
         } else if (!fake_reply_find(fk, fk->last_token, &r)) {
             abort(); /* deferred, yet vfs holds it nowhere */

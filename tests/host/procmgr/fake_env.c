@@ -315,7 +315,7 @@ static int fk_as_page_id(void *ctx, pm_as_t as, uint64_t va, uint64_t *object, u
     return 0;
 }
 
-static int fk_vfs_interrupt(void *ctx, int32_t tid, pm_token_t *tok)
+static int fk_vfs_interrupt(void *ctx, int32_t tid, pm_token_t *tok, uint64_t *nr)
 {
     fake_t *fk = ctx;
     bool held = tid > 0 && tid < FK_MAX_THREADS && fk->vfs_held[tid];
@@ -323,6 +323,7 @@ static int fk_vfs_interrupt(void *ctx, int32_t tid, pm_token_t *tok)
     if (!held)
         return 0;
     *tok = fk->vfs_held[tid];
+    *nr = fk->vfs_held_nr[tid];
     fk->vfs_held[tid] = 0;
     fk->tok[*tok] = FK_TOK_HELD; /* back in procmgr's hands */
     return 1;
@@ -338,6 +339,19 @@ static int fk_thread_interrupt(void *ctx, pm_thread_t t)
     th->interrupts += r == 0;
     fk_ev(fk, FK_EV_INTERRUPT, t, (uint64_t)r, 0);
     return r;
+}
+
+static void fk_thread_route(void *ctx, pm_thread_t t, int32_t pid, int32_t tid,
+                            const uint64_t *mask)
+{
+    fake_t *fk = ctx;
+    fk_thread_t *th = fk_th(fk, t);
+    th->routed = mask != NULL;
+    th->route_pid = mask ? pid : 0;
+    th->route_tid = mask ? tid : 0;
+    th->route_calls++;
+    if (mask)
+        memcpy(fk->route_mask, mask, sizeof fk->route_mask);
 }
 
 static void fk_thread_trace(void *ctx, pm_thread_t t, bool on)
@@ -842,6 +856,7 @@ fake_t *fk_new_with(bool vdso, uint64_t free_mem)
         .vfs_proc_nofile = fk_vfs_proc_nofile,
         .vfs_procfs_done = fk_vfs_procfs_done,
         .thread_interrupt = fk_thread_interrupt,
+        .thread_route = fk_thread_route,
         .thread_trace = fk_thread_trace,
         .vfs_interrupt = fk_vfs_interrupt,
         .thread_times = fk_thread_times,
@@ -978,6 +993,7 @@ uint64_t fk_call_blocked_in_vfs(fake_t *fk, uint64_t badge, uint64_t nr, const u
     assert_int_equal(fk->tok[tok], FK_TOK_FORWARDED);
     assert_true(badge < FK_MAX_THREADS);
     fk->vfs_held[badge] = tok;
+    fk->vfs_held_nr[badge] = nr;
     return tok;
 }
 

@@ -110,6 +110,10 @@ typedef struct fk_thread {
     bool in_kernel;         /* thread_interrupt answers PM_INTR_BLOCKED (else 0: armed) */
     bool traced;            /* thread_trace: syscall exits are reported (pm_sysexit) */
     int interrupts;         /* thread_interrupt calls that armed it */
+    /* thread_route: its vfs calls go straight to vfs as route_pid/route_tid's (routed) */
+    bool routed;
+    int32_t route_pid, route_tid;
+    int route_calls;        /* thread_route calls made for it */
 } fk_thread_t;
 
 typedef struct fk_file {
@@ -153,6 +157,8 @@ struct fake {
     int fail_as_map_after;         /* as_map fails once this many more succeeded, -1 never */
     /* vfs_interrupt: the token "vfs" holds for a thread's blocked call (0: none), by tid */
     uint64_t vfs_held[FK_MAX_THREADS];
+    uint64_t vfs_held_nr[FK_MAX_THREADS];   /* ... and that call's number */
+    uint64_t route_mask[PM_ROUTE_WORDS];    /* the latest mask thread_route set */
     uint32_t last_share;           /* the share bits of the latest vfs_proc_clone */
     int32_t last_clone_tid;        /* ... and its calling thread */
     int32_t last_exec_tid;         /* the thread of the latest vfs_exec_open */

@@ -216,7 +216,7 @@ static void test_wait_blocks(void **state)
     assert_int_equal(fake_sys(fk, P, VFS_NR_epoll_pwait2, ep, u, 4, uts, 0, 8), VFS_SUSPEND);
     tok = fk->last_token;
     vfs_token_t back;
-    assert_true(vfs_thread_withdraw(fk->vfs, P, &back));
+    assert_true(vfs_thread_withdraw(fk->vfs, P, &back, NULL));
     assert_int_equal(back, tok);
     assert_int_equal(fk->armed, 0);
     size_t before = fk->nreplies;

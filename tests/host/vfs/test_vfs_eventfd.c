@@ -206,7 +206,7 @@ static void test_timerfd_blocking_read(void **state)
     assert_int_equal(settime(fk, fd, 0, 0, SEC, NULL), 0);
     assert_int_equal(fake_sys(fk, P, VFS_NR_read, fd, u, 8), VFS_SUSPEND);
     vfs_token_t back;
-    assert_true(vfs_thread_withdraw(fk->vfs, P, &back));
+    assert_true(vfs_thread_withdraw(fk->vfs, P, &back, NULL));
     fake_advance(fk, SEC);
     assert_false(fake_reply_find(fk, back, &r));
     assert_int_equal(rd64(fk, P, fd, &v), 8);   /* the expiration is still there to read */

@@ -146,7 +146,7 @@ static void test_waiting_open_cancelled(void **state)
     assert_int_equal(t_open(fk, C, "/tmp/f", LX_O_RDONLY, 0), VFS_SUSPEND);
     vfs_token_t tok = fk->last_token, back;
     assert_int_equal(t_open(fk, P, "/tmp/x", LX_O_RDONLY, 0), -LX_ENOENT);
-    assert_true(vfs_thread_withdraw(fk->vfs, C, &back));
+    assert_true(vfs_thread_withdraw(fk->vfs, C, &back, NULL));
     assert_int_equal(back, tok);
     assert_int_equal(vfs_open_descriptions(fk->vfs), before);
     assert_int_equal(t_open(fk, P, "/tmp/f", LX_O_WRONLY | LX_O_NONBLOCK, 0), -LX_ENXIO);

@@ -399,10 +399,10 @@ static void test_cancellation(void **state)
      * token comes back, and later data is not consumed for it */
     uint64_t b4 = fake_alloc(fk, P, 8);
     vfs_token_t t4 = deferred_read(fk, P, 304, fds[0], b4, 8), back = 0;
-    assert_true(vfs_thread_withdraw(fk->vfs, 304, &back));
+    assert_true(vfs_thread_withdraw(fk->vfs, 304, &back, NULL));
     assert_int_equal(back, t4);
     assert_false(fake_dropped(fk, t4));
-    assert_false(vfs_thread_withdraw(fk->vfs, 304, &back)); /* only once */
+    assert_false(vfs_thread_withdraw(fk->vfs, 304, &back, NULL)); /* only once */
     assert_int_equal(t_write(fk, P, fds[1], "z", 1), 1);
     fake_no_reply(fk, t4);
     assert_int_equal(t_read(fk, P, fds[0], &c, 1), 1);

@@ -165,7 +165,7 @@ static void test_withdraw(void **state)
     assert_true(fk->armed != 0);
     fake_advance(fk, 1000 * MS);
     vfs_token_t back = 0;
-    assert_true(vfs_thread_withdraw(fk->vfs, P, &back));
+    assert_true(vfs_thread_withdraw(fk->vfs, P, &back, NULL));
     assert_int_equal(back, tok);
     assert_false(fake_dropped(fk, tok));
     fake_no_reply(fk, tok);
@@ -178,7 +178,7 @@ static void test_withdraw(void **state)
     assert_int_equal(t_write(fk, P, a[1], "x", 1), 1);
     fake_advance(fk, 5000 * MS);
     assert_int_equal(fk->nreplies, before);
-    assert_false(vfs_thread_withdraw(fk->vfs, P, &back));   /* nothing twice */
+    assert_false(vfs_thread_withdraw(fk->vfs, P, &back, NULL));   /* nothing twice */
     t_close(fk, P, a[0]);
     t_close(fk, P, a[1]);
 }
@@ -255,7 +255,7 @@ static void test_one_fd_several_polls(void **state)
     vfs_token_t t3 = fk->last_token;
     /* one of them leaves (a signal): the others stay registered */
     vfs_token_t back;
-    assert_true(vfs_thread_withdraw(fk->vfs, C, &back));
+    assert_true(vfs_thread_withdraw(fk->vfs, C, &back, NULL));
     assert_int_equal(t_write(fk, P, a[1], "x", 1), 1);
     assert_int_equal(fake_reply_of(fk, tp), 2);   /* each entry counts */
     assert_int_equal(revents_at(fk, P, u, 1), LX_POLLIN);   /* what was asked: RDNORM was not */

@@ -342,7 +342,7 @@ static void test_syslog(void **state)
     /* a waiting READ withdrawn by a signal leaves no timer */
     assert_int_equal(fake_sys(fk, P, VFS_NR_syslog, 2, u, 256), VFS_SUSPEND);
     vfs_token_t back;
-    assert_true(vfs_thread_withdraw(fk->vfs, P, &back));
+    assert_true(vfs_thread_withdraw(fk->vfs, P, &back, NULL));
     assert_int_equal(fk->armed, 0);
 }
 
