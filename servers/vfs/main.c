@@ -31,6 +31,10 @@ int main(const struct kboot_info *bi)
     for (;;) {
         int64_t reply = kmsg_next(&vfs_glue.deferred, vfs_glue.deferred_value, vfs_glue.ep);
         struct ipc_buf *b = kipc();
+        if (b->label == IPC_LABEL_SYSCALL) {
+            vfs_ipc_routed(vfs, reply, b);
+            continue;
+        }
         if (b->label == IPC_LABEL_NOTIFY) {
             uint64_t bits = b->mr[0];
             if (bits & VFS_NOTIFY_CONSOLE)

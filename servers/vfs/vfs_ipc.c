@@ -501,29 +501,32 @@ static int64_t file_load(struct ipc_buf *b)
     return r;
 }
 
+/* A call a thread's route brought here without procmgr (proto/pm_vfs.h): the kernel made the
+ * message from its registers, the route's badge (procmgr's choice) names the thread, and the
+ * receive's own reply capability answers it. The commonest message: main's loop takes it first,
+ * past the switch below. */
+void vfs_ipc_routed(vfs_t *vfs, int64_t reply, const struct ipc_buf *b)
+{
+    if (reply <= 0)
+        return;
+    vfs_req_t req = {(int32_t)(b->badge >> 32),
+                     (int32_t)(uint32_t)b->badge, /* VFS_ROUTE_BADGE */
+                     b->mr[0],
+                     {b->mr[1], b->mr[2], b->mr[3], b->mr[4], b->mr[5], b->mr[6]},
+                     (vfs_token_t)reply,
+                     0};
+    int64_t res = vfs_syscall(vfs, &req);
+    if (res != VFS_SUSPEND) {
+        vfs_glue.deferred = reply; /* main's reply_recv answers it */
+        vfs_glue.deferred_value = res;
+    }
+}
+
 /* A call or send from procmgr. Returns with the reply (if any) sent. */
 void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
 {
     int64_t r = 0;
     switch (b->label) {
-    case IPC_LABEL_SYSCALL: {
-        /* a call a thread's route brought here without procmgr (vfs_ipc.h): the kernel made the
-         * message from its registers, and the route's badge, which procmgr chose, names it */
-        if (reply <= 0)
-            return;
-        vfs_req_t req = {(int32_t)(b->badge >> 32),
-                         (int32_t)(uint32_t)b->badge, /* VFS_ROUTE_BADGE */
-                         b->mr[0],
-                         {b->mr[1], b->mr[2], b->mr[3], b->mr[4], b->mr[5], b->mr[6]},
-                         (vfs_token_t)reply,
-                         0};
-        int64_t res = vfs_syscall(vfs, &req);
-        if (res != VFS_SUSPEND) {
-            vfs_glue.deferred = reply; /* main's reply_recv answers it */
-            vfs_glue.deferred_value = res;
-        }
-        return;
-    }
     case VFS_L_SYSCALL: {
         struct pm_vfs_syscall m;
         memcpy(&m, b->mr, sizeof m);

@@ -14,6 +14,7 @@ extern struct vfs_glue vfs_glue;
 
 const struct vfs_env *vfs_ipc_env(void);
 void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b);
+void vfs_ipc_routed(vfs_t *vfs, int64_t reply, const struct ipc_buf *b);
 void vfs_ipc_console(vfs_t *vfs);
 
 #endif

@@ -11,14 +11,9 @@
 
 void vfs_uio_single(vfs_uio_t *uio, int32_t pid, uint64_t uaddr, uint64_t len)
 {
-    memset(uio, 0, sizeof(*uio));
     if (len > VFS_MAX_RW)
         len = VFS_MAX_RW;
-    uio->pid = pid;
-    uio->iovcnt = 1;
-    uio->one.iov_base = uaddr;
-    uio->one.iov_len = len;
-    uio->total = len;
+    *uio = (vfs_uio_t){.pid = pid, .iovcnt = 1, .one = {uaddr, len}, .many = NULL, .total = len};
 }
 
 int vfs_uio_vector(vfs_t *vfs, vfs_uio_t *uio, int32_t pid, uint64_t uiov, uint64_t iovcnt)
@@ -99,7 +94,8 @@ int64_t vfs_uio_copy_in(vfs_t *vfs, const vfs_uio_t *uio, uint64_t off, void *ds
 
 void vfs_uio_free(vfs_uio_t *uio)
 {
-    free(uio->many);
+    if (uio->many) /* a single segment's (every read and write's) has nothing to free */
+        free(uio->many);
     uio->many = NULL;
     uio->iovcnt = 0;
     uio->total = 0;
