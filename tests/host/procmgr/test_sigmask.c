@@ -193,6 +193,70 @@ static void test_signal_during_call(void **state)
     fk_free(fk);
 }
 
+/* The mask ends as the call returns: procmgr marks the thread when it forwards the call, and the
+ * interrupt message the mark brings (after vfs's answer, before user mode) puts the caller's own
+ * back, so a signal the temporary mask held back acts there, even if the thread's next calls are
+ * routed ones procmgr never sees. */
+static void test_mask_ends_at_interrupt(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    set_handler(fk, &u, LX_SIGUSR1, 0);
+    uint64_t tmp = USR1, mva = fk_ubuf_bytes(&u, &tmp, 8);
+    fk_thread_t *th = fk_thread_of(fk, 1);
+    int marks = th->interrupts;
+    uint64_t tok = FK_CALL(fk, 1, LX_SYS_ppoll, 0, 0, 0, mva, 8, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_FORWARDED);
+    assert_int_equal(th->interrupts, marks + 1);   /* marked as the call went to vfs */
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR1);    /* held back by the call's mask */
+    assert_int_equal(blocked(fk), USR1);
+    assert_int_not_equal(th->regs.rip, 0x401000);
+    /* vfs answered; the mark's interrupt message: the mask is the caller's, the handler runs */
+    uint64_t itok = fk_interrupted(fk, 1, PM_INTR_REQUEST);
+    assert_int_equal(fk_tok_state(fk, itok), FK_TOK_REPLIED);
+    assert_int_equal(th->regs.rip, 0x401000);
+    uint64_t uc_mask, rax;
+    frame_of(fk, &uc_mask, &rax);
+    assert_int_equal(uc_mask, 0);                  /* rt_sigreturn restores the caller's */
+    fk_free(fk);
+}
+
+/* A routed call (it came to vfs straight from the thread: procmgr never saw it) that a signal
+ * takes back from vfs: vfs says which call it was, and that decides the restart, not the
+ * thread's last call through procmgr. */
+static void test_routed_call_interrupted(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    set_handler(fk, &u, LX_SIGUSR1, LX_SA_RESTART);
+    assert_true(fk_thread_of(fk, 1)->routed);
+    for (int poll = 0; poll < 2; poll++) {
+        assert_int_equal(SYS(fk, 1, LX_SYS_getpid, 0), 1);   /* procmgr's last sight of it */
+        uint64_t nr = poll ? LX_SYS_poll : LX_SYS_read;
+        fk_thread_of(fk, 1)->regs.rax = nr;
+        uint64_t tok = fk_tok_new(fk);                       /* vfs holds a routed call */
+        fk->vfs_held[1] = tok;
+        fk->vfs_held_nr[1] = nr;
+        pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR1);
+        assert_int_equal(fk->vfs_held[1], 0);
+        assert_int_equal(fk_tok_state(fk, tok), FK_TOK_REPLIED);
+        uint64_t uc_mask, rax;
+        frame_of(fk, &uc_mask, &rax);
+        if (poll)
+            assert_int_equal((int64_t)rax, -LX_EINTR);     /* the poll family: not restarted */
+        else
+            assert_int_equal(rax, LX_SYS_read);            /* read: restarted under SA_RESTART */
+        fk_thread_t *th = fk_thread_of(fk, 1);
+        th->regs.rsp += 8;
+        SYS(fk, 1, LX_SYS_rt_sigreturn, 0);
+    }
+    fk_free(fk);
+}
+
 static void test_default_action_let_in(void **state)
 {
     (void)state;
@@ -363,6 +427,8 @@ int main(void)
         cmocka_unit_test(test_mask_errors),
         cmocka_unit_test(test_pending_signal_let_in),
         cmocka_unit_test(test_signal_during_call),
+        cmocka_unit_test(test_mask_ends_at_interrupt),
+        cmocka_unit_test(test_routed_call_interrupted),
         cmocka_unit_test(test_default_action_let_in),
         cmocka_unit_test(test_sigsuspend),
         cmocka_unit_test(test_pause),

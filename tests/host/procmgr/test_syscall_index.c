@@ -95,14 +95,17 @@ static char *index_generate(void)
          "by `tests/host/procmgr/test_syscall_index.c`; the host test `procmgr_syscall_index` "
          "fails when this file is stale. Regenerate with\n"
          "`build/tests/host/procmgr/procmgr_syscall_index --print > docs/syscalls/index.md`.\n\n");
-    EMIT("Every syscall of a Linux thread reaches procmgr first (see [../procmgr.md]"
-         "(../procmgr.md)). **procmgr**: answered by procmgr. **vfs**: forwarded to vfs with the "
-         "caller's reply token; vfs answers. **ENOSYS**: not implemented, -ENOSYS (-38), "
+    EMIT("A syscall of a Linux thread goes to procmgr, or, if it is one of vfs's, straight to "
+         "vfs by the thread's kernel route (see [../procmgr.md](../procmgr.md#routes-file-calls-"
+         "straight-to-vfs)). **procmgr**: answered by procmgr. **vfs**: answered by vfs; it "
+         "comes by the route, or, from a traced thread and for ppoll, pselect6, epoll_pwait and "
+         "epoll_pwait2 (whose signal mask procmgr installs first), through procmgr, which "
+         "forwards it with the caller's reply token. **ENOSYS**: not implemented, -ENOSYS (-38), "
          "logged with its name by a build with `OS_LOG_NOSYS` (`make run LOG_NOSYS=1`) or without "
-         "`NDEBUG`; **ENOSYS (vfs)**: procmgr forwards it to vfs (`PM_VFS_CALLS`), which has no "
-         "handler for it (`vfs_sysnr.h`) and answers -ENOSYS, logging the same line in such a "
+         "`NDEBUG`; **ENOSYS (vfs)**: one of vfs's calls (`PM_VFS_CALLS`) that vfs has no "
+         "handler for (`vfs_sysnr.h`): vfs answers -ENOSYS, logging the same line in such a "
          "build. See [../debugging.md](../debugging.md).\n\n");
-    EMIT("%d calls: %d procmgr, %d vfs, %d ENOSYS (%d of them forwarded to vfs).\n\n",
+    EMIT("%d calls: %d procmgr, %d vfs, %d ENOSYS (%d of them vfs's).\n\n",
          count[0] + count[1] + count[2], count[PM_ROUTE_PROCMGR], count[PM_ROUTE_VFS],
          count[PM_ROUTE_ENOSYS], vfs_enosys);
     EMIT("| nr | name | handled by | reference |\n|---:|---|---|---|\n");

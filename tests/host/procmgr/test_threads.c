@@ -21,6 +21,7 @@
 #include <lx/futex.h>
 #include <lx/sched.h>
 #include <lx/signal.h>
+#include <lx/ptrace.h>
 #include <lx/syscalls.h>
 #include <lx/time.h>
 #include <lx/wait.h>
@@ -241,6 +242,57 @@ static void test_exit_group_ends_blocked_threads(void **state)
 
 /* execve from a thread that is not the main one: the others end (a call of one held in vfs is
  * taken back and dropped), the exec'ing thread becomes the process's pid and keeps its badge. */
+/* Every thread procmgr starts gets a kernel route to vfs (pm_thr_route) named by its pid and
+ * tid; exec's de-thread renames it; a tracee has none (all its calls come to procmgr, which
+ * stops them) until its tracer lets go. The mask is vfs's calls but the four whose signal mask
+ * procmgr installs first. */
+static void test_routes(void **state)
+{
+    (void)state;
+    fake_t *fk = fk_new_booted();
+    fk_thread_t *th = fk_thread_of(fk, 1);
+    assert_true(th->routed);
+    assert_int_equal(th->route_pid, 1);
+    assert_int_equal(th->route_tid, 1);
+    const uint64_t *m = fk->route_mask;
+#define ROUTED(nr) ((m[(nr) / 64] >> ((nr) % 64)) & 1)
+    assert_true(ROUTED(LX_SYS_read) && ROUTED(LX_SYS_write) && ROUTED(LX_SYS_pread64));
+    assert_true(ROUTED(LX_SYS_openat) && ROUTED(LX_SYS_newfstatat) && ROUTED(LX_SYS_poll));
+    assert_true(ROUTED(LX_SYS_epoll_wait) && ROUTED(LX_SYS_close_range));
+    assert_false(ROUTED(LX_SYS_ppoll) || ROUTED(LX_SYS_pselect6));
+    assert_false(ROUTED(LX_SYS_epoll_pwait) || ROUTED(LX_SYS_epoll_pwait2));
+    assert_false(ROUTED(LX_SYS_getpid) || ROUTED(LX_SYS_clone) || ROUTED(LX_SYS_execve));
+    assert_false(ROUTED(LX_SYS_mmap) || ROUTED(LX_SYS_kill) || ROUTED(LX_SYS_exit_group));
+#undef ROUTED
+    /* a spawned process, a thread of it */
+    uint64_t c = fk_spawn(fk, 1);
+    uint64_t t = new_thread(fk, c, 0);
+    th = fk_thread_of(fk, t);
+    assert_true(th->routed);
+    assert_int_equal(th->route_pid, (int32_t)c);
+    assert_int_equal(th->route_tid, (int32_t)t);
+    /* exec from that thread: it takes the process's id, and vfs must know it by it */
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, t, 4096);
+    assert_int_equal(SYS(fk, t, LX_SYS_execve, fk_ubuf_str(&u, "/bin/prog"), 0, 0), 0);
+    th = fk_thread_of(fk, t);
+    assert_true(th->routed);
+    assert_int_equal(th->route_pid, (int32_t)c);
+    assert_int_equal(th->route_tid, (int32_t)c);
+    /* traced: no route; the tracer's exit lets it go: the route is back */
+    int64_t tr = SYS(fk, 1, LX_SYS_fork);
+    int64_t d = SYS(fk, (uint64_t)tr, LX_SYS_fork);
+    assert_true(fk_thread_of(fk, (uint64_t)d)->routed);
+    assert_int_equal(SYS(fk, (uint64_t)tr, LX_SYS_ptrace, LX_PTRACE_SEIZE, (uint64_t)d, 0, 0), 0);
+    th = fk_thread_of(fk, (uint64_t)d);
+    assert_false(th->routed);
+    int calls = th->route_calls;
+    FK_CALL(fk, (uint64_t)tr, LX_SYS_exit_group, 0);
+    assert_true(th->routed);
+    assert_int_equal(th->route_calls, calls + 1);
+    fk_free(fk);
+}
+
 static void test_exec_dethread(void **state)
 {
     (void)state;
@@ -540,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_main_thread_exits_first),
         cmocka_unit_test(test_exit_group_ends_blocked_threads),
         cmocka_unit_test(test_exec_dethread),
+        cmocka_unit_test(test_routes),
         cmocka_unit_test(test_sighand_shared_until_exec),
         cmocka_unit_test(test_signals_for_threads),
         cmocka_unit_test(test_sigtimedwait),
