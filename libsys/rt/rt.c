@@ -23,10 +23,13 @@ static int nholes;
 /* A freed range stays mapped for the next allocation of the same size: a spawn allocates and
  * frees the same big blocks every time (a process record, exec's argument buffer), and
  * unmapping and mapping them again cost kernel calls, page faults and, in a heap fragmented by
- * many processes once alive, walks of the hole list and of the space's regions. One range per
- * size, so what a server keeps does not depend on how many blocks of a size happened to be free
- * at once (the guest tests account for every frame after a warm-up), and at most SPARE_PAGES. */
+ * many processes once alive, walks of the hole list and of the space's regions. Two ranges
+ * of a small size (SPARE_SMALL pages or fewer: a spawn holds two one-page blocks at once, a
+ * process record and a passing buffer), one of a larger one, so what a server keeps after a
+ * warm-up does not depend on how many big blocks of a size happened to be free at once (the
+ * guest tests account for every frame after one), and at most SPARE_PAGES in all. */
 #define SPARE_SLOTS 16
+#define SPARE_SMALL 4
 #define SPARE_PAGES 128
 static struct { uint64_t va, pages; } spare[SPARE_SLOTS];
 static int nspare;
@@ -67,9 +70,10 @@ static void pages_free(void *p, size_t n)
 {
     uint64_t va = (uint64_t)p;
     int have = 0;
-    for (int i = 0; i < nspare && !have; i++)
-        have = spare[i].pages == n;
-    if (!have && nspare < SPARE_SLOTS && spare_pages + n <= SPARE_PAGES) {
+    for (int i = 0; i < nspare; i++)
+        have += spare[i].pages == n;
+    if (have < (n <= SPARE_SMALL ? 2 : 1) && nspare < SPARE_SLOTS &&
+        spare_pages + n <= SPARE_PAGES) {
         spare[nspare].va = va, spare[nspare].pages = n, nspare++;
         spare_pages += n;
         return;
