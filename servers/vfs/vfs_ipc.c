@@ -505,6 +505,16 @@ static int64_t file_load(struct ipc_buf *b)
  * message from its registers, the route's badge (procmgr's choice) names the thread, and the
  * receive's own reply capability answers it. The commonest message: main's loop takes it first,
  * past the switch below. */
+/* Runs a syscall, forwarded or routed; one answered at once is answered by main's reply_recv. */
+static inline void syscall_run(vfs_t *vfs, const vfs_req_t *req)
+{
+    int64_t res = vfs_syscall(vfs, req);
+    if (res != VFS_SUSPEND) {
+        vfs_glue.deferred = (int64_t)req->token;
+        vfs_glue.deferred_value = res;
+    }
+}
+
 void vfs_ipc_routed(vfs_t *vfs, int64_t reply, const struct ipc_buf *b)
 {
     if (reply <= 0)
@@ -515,11 +525,7 @@ void vfs_ipc_routed(vfs_t *vfs, int64_t reply, const struct ipc_buf *b)
                      {b->mr[1], b->mr[2], b->mr[3], b->mr[4], b->mr[5], b->mr[6]},
                      (vfs_token_t)reply,
                      0};
-    int64_t res = vfs_syscall(vfs, &req);
-    if (res != VFS_SUSPEND) {
-        vfs_glue.deferred = reply; /* main's reply_recv answers it */
-        vfs_glue.deferred_value = res;
-    }
+    syscall_run(vfs, &req);
 }
 
 /* A call or send from procmgr. Returns with the reply (if any) sent. */
@@ -538,11 +544,7 @@ void vfs_ipc_handle(vfs_t *vfs, int64_t reply, struct ipc_buf *b)
                          {m.a[0], m.a[1], m.a[2], m.a[3], m.a[4], m.a[5]},
                          (vfs_token_t)b->caps[0],
                          (m.flags & VFS_SYS_NOJC) ? VFS_REQ_NOJC : 0};
-        int64_t res = vfs_syscall(vfs, &req);
-        if (res != VFS_SUSPEND) {
-            vfs_glue.deferred = b->caps[0]; /* main's reply_recv answers it */
-            vfs_glue.deferred_value = res;
-        }
+        syscall_run(vfs, &req);
         return;
     }
     case VFS_L_PROC_CREATE: {
