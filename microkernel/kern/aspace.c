@@ -353,19 +353,31 @@ int aspace_copy(struct aspace *src, uint64_t sva, struct aspace *dst, uint64_t d
     if (len > USER_TOP || sva + len < sva || dva + len < dva)
         return -KE_FAULT;
     struct uwalk dw = {0}, sw = {0}; /* a touch of either makes both stale (walk_gen) */
+    /* each side's page is looked up when the copy enters it, not at every chunk: two sides
+     * aligned differently make three chunks per page but two lookups per side */
+    uint8_t *d = NULL, *s = NULL;
+    uint64_t dleft = 0, sleft = 0, sgen = 0;
+    const unsigned dacc = AT_WRITE | (force ? AT_FORCE : 0);
     while (len) {
-        uint64_t chunk = PAGE_SIZE - (sva & 0xFFF);
-        if (PAGE_SIZE - (dva & 0xFFF) < chunk)
-            chunk = PAGE_SIZE - (dva & 0xFFF);
-        if (chunk > len)
-            chunk = len;
         /* the destination first: breaking its copy-on-write may replace its frame, and the
-         * source (perhaps that very page) is looked up after it, so it reads the frame in place */
-        uint8_t *d = user_ptr(dst, dva, AT_WRITE | (force ? AT_FORCE : 0), &dw);
-        uint8_t *s = d ? user_ptr(src, sva, AT_READ, &sw) : NULL;
-        if (!s || !d)
-            return -KE_FAULT;
+         * source (perhaps that very page) is looked up after any touch, so it reads the frame
+         * in place */
+        if (!dleft) {
+            if (!(d = user_ptr(dst, dva, dacc, &dw)))
+                return -KE_FAULT;
+            dleft = PAGE_SIZE - (dva & 0xFFF);
+        }
+        if (!sleft || sgen != walk_gen) {
+            if (!(s = user_ptr(src, sva, AT_READ, &sw)))
+                return -KE_FAULT;
+            sleft = PAGE_SIZE - (sva & 0xFFF);
+            sgen = walk_gen;
+        }
+        uint64_t chunk = len < dleft ? len : dleft;
+        if (sleft < chunk)
+            chunk = sleft;
         memmove(d, s, chunk);
+        d += chunk, s += chunk, dleft -= chunk, sleft -= chunk;
         sva += chunk, dva += chunk, len -= chunk;
     }
     return 0;

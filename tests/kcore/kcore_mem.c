@@ -668,6 +668,44 @@ static void test_long_calls_take_interrupts(void)
     check_all_back(&m0);
 }
 
+/* Space-to-space copies whose two sides sit differently in their pages (three chunks a page),
+ * over five pages: between two spaces, out of a fork's shared pages into pages not touched yet,
+ * and within one space (each side's page is looked up as the copy enters it, the destination's
+ * first). */
+static uint8_t copy_src[5 * 4096], copy_dst[5 * 4096];
+static void test_copy_across_pages(void)
+{
+    int p = warm_space(), q = warm_space();
+    const uint64_t a = 0x40000000;
+    const uint64_t len = 4 * 4096 + 1000;
+    CHECK_EQ(k_as_map(p, a, 12 * 4096, RW), 0);
+    CHECK_EQ(k_as_map(q, a, 6 * 4096, RW), 0);
+    for (size_t i = 0; i < sizeof copy_src; i++)
+        copy_src[i] = (uint8_t)(i * 7 + 3);
+    CHECK_EQ(k_as_write(p, a + 100, copy_src, len), 0);
+    int c = (int)k_as_fork(p);   /* p's pages now shared with c */
+    CHECK(c > 0);
+    /* between spaces, from c's shared pages into q's untouched ones */
+    CHECK_EQ(k_as_copy(c, a + 100, q, a + 3000, len), 0);
+    memset(copy_dst, 0, sizeof copy_dst);
+    CHECK_EQ(k_as_read(q, a + 3000, copy_dst, len), 0);
+    CHECK_EQ(memcmp(copy_dst, copy_src, len), 0);
+    /* within p, from its shared pages into its own untouched ones further up */
+    CHECK_EQ(k_as_copy(p, a + 100, p, a + 6 * 4096 + 2500, len), 0);
+    memset(copy_dst, 0, sizeof copy_dst);
+    CHECK_EQ(k_as_read(p, a + 6 * 4096 + 2500, copy_dst, len), 0);
+    CHECK_EQ(memcmp(copy_dst, copy_src, len), 0);
+    /* and back into the shared pages (copy-on-write broken in p only) */
+    CHECK_EQ(k_as_copy(q, a + 3000 + 8, p, a + 100, len - 8), 0);
+    CHECK_EQ(k_as_read(p, a + 100, copy_dst, len - 8), 0);
+    CHECK_EQ(memcmp(copy_dst, copy_src + 8, len - 8), 0);
+    CHECK_EQ(k_as_read(c, a + 100, copy_dst, len), 0);
+    CHECK_EQ(memcmp(copy_dst, copy_src, len), 0);   /* c still has what p had at the fork */
+    /* a copy running past the mapping fails */
+    CHECK_EQ(k_as_copy(p, a + 11 * 4096, q, a, 2 * 4096), -KE_FAULT);
+    k_cap_delete(c), k_cap_delete(q), k_cap_delete(p);
+}
+
 const struct kcore_test kcore_mem_tests[] = {
     {"huge_map_commits_nothing", test_huge_map_commits_nothing},
     {"map_unmap_64g_100_times", test_map_unmap_64g_100_times},
@@ -684,6 +722,7 @@ const struct kcore_test kcore_mem_tests[] = {
     {"page_id_names_shared_memory", test_page_id_names_shared_memory},
     {"killed_servers_leave_nothing", test_killed_servers_leave_nothing},
     {"long_calls_take_interrupts", test_long_calls_take_interrupts},
+    {"copy_across_pages", test_copy_across_pages},
     {NULL, NULL},
 };
 
