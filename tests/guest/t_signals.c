@@ -2,6 +2,7 @@
  * carries on. Also (beyond the crash cases) signals sent to a child with kill() and a signal the
  * process sends itself. Linux semantics. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -140,10 +141,54 @@ static void test_raise_self(void)
     SYS(sigaction(SIGUSR1, &old, NULL));
 }
 
+/* A child that makes nothing but file calls (which its kernel route takes to vfs, past procmgr:
+ * a write to /dev/null, a read of /dev/zero) still meets a signal at once: its handler runs
+ * (the child stops looping and exits 7), and SIGTERM's default action ends it. The parent waits
+ * for a byte through a pipe before it signals, so the child is inside its loop. */
+static void test_file_calls_meet_signals(void)
+{
+    for (int handled = 1; handled >= 0; handled--) {
+        int p[2];
+        REQUIRE(pipe(p) == 0);
+        pid_t c = fork();
+        REQUIRE(c >= 0);
+        if (c == 0) {
+            close(p[0]);
+            got_usr1 = 0; /* raise_self's is inherited */
+            struct sigaction sa = {0};
+            sa.sa_handler = on_usr1;
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGUSR1, &sa, NULL);
+            int n = open("/dev/null", O_WRONLY), z = open("/dev/zero", O_RDONLY);
+            char buf[64];
+            if (n < 0 || z < 0 || write(p[1], "x", 1) != 1)
+                _exit(3);
+            while (!got_usr1)
+                if (write(n, buf, sizeof buf) != sizeof buf || read(z, buf, sizeof buf) != sizeof buf)
+                    _exit(4);
+            _exit(7);
+        }
+        close(p[1]);
+        char x;
+        CHECK_EQ(read(p[0], &x, 1), 1);
+        close(p[0]);
+        CHECK_EQ(kill(c, handled ? SIGUSR1 : SIGTERM), 0);
+        int st = 0;
+        CHECK_EQ(waitpid(c, &st, 0), c);
+        if (handled) {
+            CHECK(WIFEXITED(st));
+            CHECK_EQ(WEXITSTATUS(st), 7);
+        } else {
+            CHECK(WIFSIGNALED(st));
+            CHECK_EQ(WTERMSIG(st), SIGTERM);
+        }
+    }
+}
+
 static const struct gt_test tests[] = {
     GT_TEST(segv),       GT_TEST(ill),        GT_TEST(fpe),
     GT_TEST(abort),      GT_TEST(exit_codes), GT_TEST(parent_survives),
-    GT_TEST(kill_child), GT_TEST(raise_self),
+    GT_TEST(kill_child), GT_TEST(raise_self), GT_TEST(file_calls_meet_signals),
 };
 
 int main(int argc, char **argv)
