@@ -257,6 +257,39 @@ static void test_routed_call_interrupted(void **state)
     fk_free(fk);
 }
 
+/* The id getters (getpid & co) are answered straight away only when nothing is due: a signal
+ * the thread can take runs its handler first, the call running again afterwards, as any call. */
+static void test_pure_call_after_signal(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, 1, 4096);
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpid, 0), 1);
+    assert_int_equal(SYS(fk, 1, LX_SYS_gettid, 0), 1);
+    assert_int_equal(SYS(fk, 1, LX_SYS_getppid, 0), 0);
+    set_handler(fk, &u, LX_SIGUSR1, 0);
+    set_handler(fk, &u, LX_SIGUSR2, 0);
+    set_mask(fk, &u, USR1);
+    fk_thread_t *th = fk_thread_of(fk, 1);
+    th->regs.rip = 0x402000;
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR1);                   /* pending, blocked */
+    assert_int_equal(SYS(fk, 1, LX_SYS_getpid, 0), 1);             /* nothing it can take */
+    assert_int_equal(th->regs.rip, 0x402000);
+    /* one it can take, sent while it computes (the kernel's interrupt message not yet in):
+     * its getpid runs the handler first, and again afterwards */
+    pm_signal_notice(fk->pm, 1, 0, LX_SIGUSR2);
+    th->regs.rax = LX_SYS_getpid;
+    uint64_t tok = FK_CALL(fk, 1, LX_SYS_getpid, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_REPLIED);
+    assert_int_equal(th->regs.rip, 0x401000);                       /* in the handler */
+    uint64_t uc_mask, rax;
+    frame_of(fk, &uc_mask, &rax);
+    assert_int_equal(rax, LX_SYS_getpid);                           /* the call runs again */
+    assert_int_equal(uc_mask, USR1);
+    fk_free(fk);
+}
+
 static void test_default_action_let_in(void **state)
 {
     (void)state;
@@ -429,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_signal_during_call),
         cmocka_unit_test(test_mask_ends_at_interrupt),
         cmocka_unit_test(test_routed_call_interrupted),
+        cmocka_unit_test(test_pure_call_after_signal),
         cmocka_unit_test(test_default_action_let_in),
         cmocka_unit_test(test_sigsuspend),
         cmocka_unit_test(test_pause),
