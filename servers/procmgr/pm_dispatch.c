@@ -90,7 +90,7 @@ void pm_thr_route(pm_t *pm, pm_thr_t *t)
     bool on = t->has_handle && !t->dead && !t->pt;
     if (on == t->routed && (!on || t->route_tid == t->tid))
         return;
-    if (on || t->has_handle)
+    if (t->has_handle) /* a route is only ever on with one; without one nothing is left to take */
         pm->env.thread_route(pm->env.ctx, t->handle, t->proc->pid, t->tid,
                              on ? pm_route_mask() : NULL);
     t->routed = on;
