@@ -68,7 +68,7 @@ uint64_t arch_kernel_pml4(void);
 /* new top level sharing the kernel half, its user half empty; 0 if out of memory. The user half
  * is kern/ptable.c's business. */
 uint64_t arch_pml4_create(enum pmm_class cls);
-void arch_switch_pml4(uint64_t pml4);
+bool arch_switch_pml4(uint64_t pml4); /* true if CR3 changed (an address-space switch) */
 uint64_t arch_current_pml4(void); /* the top level the CPU uses */
 void arch_flush_page(uint64_t va);
 void arch_flush_all(void);        /* every user TLB entry of the CPU's space */

@@ -34,6 +34,9 @@ struct cspace {
     struct cap *slots;  /* slot 0 is never used: 0 is not a handle */
     uint64_t *inuse;    /* a bit per slot, set while it holds a capability: the lowest free slot
                          * is found a word of 64 at a time, however many are taken */
+    uint32_t reply_free; /* a list (through badge) of empty slots that held reply capabilities,
+                          * their bits left set: one is made and deleted on every call, and these
+                          * two are the cheapest (0: none). Only reply capabilities use them. */
 };
 
 /* An address space: regions (what backs each range) and page tables (what was touched). */

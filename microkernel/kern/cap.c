@@ -23,6 +23,11 @@ static void mark(struct cspace *cs, uint32_t i, int used)
         cs->inuse[i / 64] &= ~(1ull << (i % 64));
 }
 
+static inline bool taken(const struct cspace *cs, uint32_t i)
+{
+    return cs->inuse[i / 64] >> (i % 64) & 1;
+}
+
 /* the lowest free slot at or above `from`, or cs->nslots if none */
 static uint32_t first_free(const struct cspace *cs, uint32_t from)
 {
@@ -97,15 +102,28 @@ __attribute__((always_inline)) inline int cspace_insert(struct cspace *cs, struc
                                                        uint64_t badge, uint64_t seq)
 {
     for (;;) {
-        /* the slot at the hint is usually free (a table filled in order): only past a taken
-         * one does the bitmap search */
-        uint32_t i = cs->free_hint;
-        if (i >= cs->nslots || cs->slots[i].obj)
-            i = first_free(cs, i);
-        if (i < cs->nslots) {
-            struct cap *c = &cs->slots[i];
+        uint32_t i;
+        if (type == KOBJ_REPLY && cs->reply_free) {
+            /* the commonest insert of all, one per call: a slot a reply capability left */
+            i = cs->reply_free;
+            cs->reply_free = (uint32_t)cs->slots[i].badge;
+        } else {
+            /* the slot at the hint is usually free (a table filled in order): only past a
+             * taken one does the bitmap search */
+            i = cs->free_hint;
+            if (i >= cs->nslots || taken(cs, i))
+                i = first_free(cs, i);
+            if (i >= cs->nslots) {
+                int e = grow(cs);
+                if (e < 0)
+                    return e;
+                continue;
+            }
             mark(cs, i, 1);
             cs->free_hint = i + 1;
+        }
+        {
+            struct cap *c = &cs->slots[i];
             c->obj = obj;
             c->type = type;
             c->rights = rights;
@@ -114,9 +132,6 @@ __attribute__((always_inline)) inline int cspace_insert(struct cspace *cs, struc
             obj_get(obj);
             return (int)i;
         }
-        int e = grow(cs);
-        if (e < 0)
-            return e;
     }
 }
 
@@ -124,11 +139,18 @@ __attribute__((always_inline)) inline void cspace_delete(struct cspace *cs, int6
 {
     if (!cs || h <= 0 || h >= cs->nslots || !cs->slots[h].obj)
         return;
-    struct kobj *o = cs->slots[h].obj;
-    cs->slots[h].obj = NULL; /* the other fields are rewritten by the next insert */
-    mark(cs, (uint32_t)h, 0);
-    if ((uint32_t)h < cs->free_hint)
-        cs->free_hint = (uint32_t)h;
+    struct cap *c = &cs->slots[h];
+    struct kobj *o = c->obj;
+    c->obj = NULL; /* the other fields are rewritten by the next insert */
+    if (c->type == KOBJ_REPLY) {
+        /* kept for the next reply capability, its bit still set (see struct cspace) */
+        c->badge = cs->reply_free;
+        cs->reply_free = (uint32_t)h;
+    } else {
+        mark(cs, (uint32_t)h, 0);
+        if ((uint32_t)h < cs->free_hint)
+            cs->free_hint = (uint32_t)h;
+    }
     obj_put(o);
 }
 
@@ -145,7 +167,7 @@ int cspace_insert_at(struct cspace *cs, int64_t h, struct kobj *obj, uint32_t ty
     while (h >= cs->nslots)
         if (grow(cs) < 0)
             return -KE_NOMEM;
-    if (h <= 0 || cs->slots[h].obj)
+    if (h <= 0 || taken(cs, (uint32_t)h))
         return -KE_INVAL;
     cs->slots[h] = (struct cap){obj, type, rights, 0, 0};
     mark(cs, (uint32_t)h, 1);

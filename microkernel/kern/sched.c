@@ -72,11 +72,10 @@ static inline __attribute__((always_inline)) void switch_state(struct thread *pr
     tctl_switch(prev);
     current = next;
     need_resched = 0;
-    if (next->as) {
-        if (!prev->as || prev->as->pml4 != next->as->pml4)
-            stat_as_switches++;
-        arch_switch_pml4(next->as->pml4);
-    }
+    /* counted where CR3 really changes: a switch through the idle thread (no address space of
+     * its own, it runs on the last one) back to the same space is no switch */
+    if (next->as && arch_switch_pml4(next->as->pml4))
+        stat_as_switches++;
     arch_set_current_kstack((uint64_t)next->kstack + KSTACK_SIZE);
     if (prev->fpu && prev->state != TS_DEAD)
         arch_fpu_save(prev->fpu);

@@ -66,10 +66,12 @@ uint64_t arch_pml4_create(enum pmm_class cls)
     return pa;
 }
 
-void arch_switch_pml4(uint64_t pml4)
+bool arch_switch_pml4(uint64_t pml4)
 {
-    if (read_cr3() != pml4)
-        write_cr3(pml4);
+    if (read_cr3() == pml4)
+        return false;
+    write_cr3(pml4);
+    return true;
 }
 
 uint64_t arch_current_pml4(void)

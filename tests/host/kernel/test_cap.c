@@ -115,6 +115,41 @@ static void test_insert_at_fixed_handles(void **s)
     assert_int_equal(o.refs, 1);
 }
 
+/* A deleted reply capability's slot is kept for the next one (the list through badge), never
+ * given to another kind: the free map keeps it taken, so neither the hint nor the search reaches
+ * it, insert_at refuses it, and it leaves with the table. */
+static void test_reply_slots_reused_by_replies_only(void **s)
+{
+    (void)s;
+    struct kobj o = {KOBJ_CONTROL, 1}, caller = {KOBJ_THREAD, 1};
+    struct cspace *cs = cspace_create(4);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 1);
+    assert_int_equal(cspace_insert(cs, &caller, KOBJ_REPLY, 0, 0, 7), 2);
+    assert_int_equal(cspace_insert(cs, &caller, KOBJ_REPLY, 0, 0, 8), 3);
+    cspace_delete(cs, 2);
+    cspace_delete(cs, 3);
+    assert_int_equal(caller.refs, 1);
+    assert_int_equal(cspace_used(cs), 1);
+    int err = 0;
+    assert_null(cspace_lookup(cs, 2, 0, 0, &err)); /* empty, whatever its bit says */
+    assert_int_equal(err, -KE_BADH);
+    /* other kinds go past them, to fresh slots */
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 4);
+    assert_int_equal(cspace_insert_at(cs, 2, &o, KOBJ_CONTROL, KR_ALL), -KE_INVAL);
+    /* replies take them back, the last freed first, with their own fields */
+    assert_int_equal(cspace_insert(cs, &caller, KOBJ_REPLY, 0, 0, 9), 3);
+    assert_int_equal(cspace_insert(cs, &caller, KOBJ_REPLY, 0, 0, 10), 2);
+    struct cap *c = cspace_lookup(cs, 2, KOBJ_REPLY, 0, &err);
+    assert_non_null(c);
+    assert_int_equal(c->seq, 10);
+    assert_int_equal(c->badge, 0);
+    assert_int_equal(cspace_insert(cs, &caller, KOBJ_REPLY, 0, 0, 11), 5); /* list empty */
+    assert_int_equal(caller.refs, 4);
+    cspace_put(cs);
+    assert_int_equal(o.refs, 1);
+    assert_int_equal(caller.refs, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +158,7 @@ int main(void)
         cmocka_unit_test_setup(test_lowest_free_in_large_table, setup),
         cmocka_unit_test_setup(test_lookup_checks_type_rights_and_range, setup),
         cmocka_unit_test_setup(test_insert_at_fixed_handles, setup),
+        cmocka_unit_test_setup(test_reply_slots_reused_by_replies_only, setup),
     };
     return host_test_exit(cmocka_run_group_tests(tests, NULL, fake_kernel_release));
 }
