@@ -35,8 +35,9 @@ struct cspace {
     uint64_t *inuse;    /* a bit per slot, set while it holds a capability: the lowest free slot
                          * is found a word of 64 at a time, however many are taken */
     uint32_t reply_free; /* a list (through badge) of empty slots that held reply capabilities,
-                          * their bits left set: one is made and deleted on every call, and these
-                          * two are the cheapest (0: none). Only reply capabilities use them. */
+                          * their bits left set (0: none). One is made and deleted on every call:
+                          * taking and giving back such a slot skips the map and the hint. Only
+                          * reply capabilities use them. */
 };
 
 /* An address space: regions (what backs each range) and page tables (what was touched). */

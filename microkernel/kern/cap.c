@@ -97,42 +97,46 @@ static int grow(struct cspace *cs)
     return 0;
 }
 
+/* the lowest free slot, taken (the table grows if full); or -KE_NOMEM */
+static inline int take_free(struct cspace *cs)
+{
+    for (;;) {
+        /* the slot at the hint is usually free (a table filled in order): only past a taken
+         * one does the bitmap search */
+        uint32_t i = cs->free_hint;
+        if (i >= cs->nslots || taken(cs, i))
+            i = first_free(cs, i);
+        if (i < cs->nslots) {
+            mark(cs, i, 1);
+            cs->free_hint = i + 1;
+            return (int)i;
+        }
+        int e = grow(cs);
+        if (e < 0)
+            return e;
+    }
+}
+
 __attribute__((always_inline)) inline int cspace_insert(struct cspace *cs, struct kobj *obj,
                                                        uint32_t type, uint32_t rights,
                                                        uint64_t badge, uint64_t seq)
 {
-    for (;;) {
-        uint32_t i;
-        if (type == KOBJ_REPLY && cs->reply_free) {
-            /* the commonest insert of all, one per call: a slot a reply capability left */
-            i = cs->reply_free;
-            cs->reply_free = (uint32_t)cs->slots[i].badge;
-        } else {
-            /* the slot at the hint is usually free (a table filled in order): only past a
-             * taken one does the bitmap search */
-            i = cs->free_hint;
-            if (i >= cs->nslots || taken(cs, i))
-                i = first_free(cs, i);
-            if (i >= cs->nslots) {
-                int e = grow(cs);
-                if (e < 0)
-                    return e;
-                continue;
-            }
-            mark(cs, i, 1);
-            cs->free_hint = i + 1;
-        }
-        {
-            struct cap *c = &cs->slots[i];
-            c->obj = obj;
-            c->type = type;
-            c->rights = rights;
-            c->badge = badge;
-            c->seq = seq;
-            obj_get(obj);
-            return (int)i;
-        }
+    int i;
+    if (type == KOBJ_REPLY && cs->reply_free) {
+        /* the commonest insert of all, one per call: a slot a reply capability left */
+        i = (int)cs->reply_free;
+        cs->reply_free = (uint32_t)cs->slots[i].badge;
+    } else if ((i = take_free(cs)) < 0) {
+        return i;
     }
+    struct cap *c = &cs->slots[i];
+    c->obj = obj;
+    c->type = type;
+    c->rights = rights;
+    c->badge = badge;
+    c->seq = seq;
+    obj_get(obj);
+    return i;
 }
 
 __attribute__((always_inline)) inline void cspace_delete(struct cspace *cs, int64_t h)
