@@ -457,10 +457,9 @@ static void kcall_suspend(struct thread *t, struct trap_frame *f)
     f->rip -= 2; /* back onto SYSCALL (0F 05); RAX still holds the call's number */
 }
 
-void syscall_dispatch(struct trap_frame *f)
+/* syscall_dispatch after the entry's count */
+static inline __attribute__((always_inline)) void dispatch(struct thread *t, struct trap_frame *f)
 {
-    struct thread *t = current;
-    stat_kernel_entries++;
     tctl_enter();
     int64_t r;
     uint64_t nr = 0; /* a native thread is never traced: its tail needs no number */
@@ -489,6 +488,37 @@ void syscall_dispatch(struct trap_frame *f)
         r = -KE_NOSYS;
     }
     syscall_tail(t, f, nr, r);
+}
+
+void syscall_dispatch(struct trap_frame *f)
+{
+    stat_kernel_entries++;
+    dispatch(current, f);
+}
+
+/* the same out of line: the fast path's own frame stays small */
+static __attribute__((noinline)) void dispatch_other(struct thread *t, struct trap_frame *f)
+{
+    dispatch(t, f);
+}
+
+_Static_assert(KCALL_reply_recv == 6, "syscall.asm's KCALL_REPLY_RECV");
+
+/* SYSCALL with RAX = reply_recv (syscall.asm): a server's reply to the call it just received,
+ * and its wait for the next. The simple case (ipc_reply_recv_fast) goes without the call
+ * table's frame and the restart bookkeeping (a thread with a restart pending takes the table's
+ * way, which clears it); anything else, or a foreign thread's call 6, is syscall_dispatch's. */
+void syscall_reply_recv(struct trap_frame *f)
+{
+    struct thread *t = current;
+    stat_kernel_entries++;
+    if (!(t->flags & KTHREAD_FOREIGN) && (int64_t)f->rdi > 0 && !t->again_rip) {
+        int err;
+        struct cap *c = cspace_lookup(t->cs, (int64_t)f->rsi, KOBJ_ENDPOINT, KR_RECV, &err);
+        if (c)
+            ipc_reply_recv_fast((int64_t)f->rdi, (struct endpoint *)c->obj); /* no return if done */
+    }
+    dispatch_other(t, f);
 }
 
 const char *kcall_name(uint64_t nr)

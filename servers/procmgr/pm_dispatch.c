@@ -131,6 +131,28 @@ static void pm_log_unknown(pm_t *pm, const pm_thr_t *t, uint64_t nr)
 #endif
 }
 
+/* A call that only reads the caller's ids, with nothing due before or after it (no stop, signal,
+ * tracer or ppoll mask), from a thread free to call: its answer in *value, without
+ * pm_syscall_run's bookkeeping (getpid is the commonest call of all). False, having done nothing,
+ * for any other case. Such a handler uses no token. */
+static inline bool pure_call(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t a[6],
+                             int64_t *value)
+{
+    if (nr >= LX_SYS_TABLE_SIZE || !pm_systab[nr].pure || t->block != PM_BLK_NONE ||
+        t->proc->stopped || t->pt || t->has_saved_mask || pm_thr_unblocked(t))
+        return false;
+    t->sys_nr = nr;
+    pm_call_t c = {.thr = t, .proc = t->proc, .nr = nr, .a = a, .tok = 0};
+    *value = pm_systab[nr].handler(pm, &c);
+    return true;
+}
+
+bool pm_syscall_pure(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], int64_t *value)
+{
+    pm_thr_t *t = pm_thr_by_badge(pm, badge);
+    return t && pure_call(pm, t, nr, a, value);
+}
+
 void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_token_t tok)
 {
     pm_thr_t *t = pm_thr_by_badge(pm, badge);
@@ -159,12 +181,9 @@ void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_t
         pm_gc(pm);
         return;
     }
-    if (nr < LX_SYS_TABLE_SIZE && pm_systab[nr].pure && !t->pt && !t->has_saved_mask &&
-        !pm_thr_unblocked(t)) {
-        /* nothing due before or after it (no stop, signal, tracer or ppoll mask): the answer,
-         * without pm_syscall_run's bookkeeping (getpid is the commonest call of all) */
-        pm_call_t c = {.thr = t, .proc = p, .nr = nr, .a = a, .tok = tok};
-        pm->env.reply(pm->env.ctx, tok, pm_systab[nr].handler(pm, &c));
+    int64_t value;
+    if (pure_call(pm, t, nr, a, &value)) {
+        pm->env.reply(pm->env.ctx, tok, value);
         return;
     }
     if (__builtin_expect(t->pt != NULL, 0)) {

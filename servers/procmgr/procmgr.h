@@ -13,6 +13,7 @@
 #ifndef PROCMGR_H
 #define PROCMGR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "pm_env.h"
 
@@ -28,6 +29,10 @@ int pm_start_init(pm_t *pm, const char *path, char *const argv[], char *const en
 /* A syscall from the thread whose badge is `badge`; always consumes tok (reply now, later,
  * forward, or drop when the caller dies). */
 void pm_syscall(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], pm_token_t tok);
+/* The server loop's quick case before pm_syscall: a call that only reads the caller's ids (getpid
+ * and the like) with nothing due before or after it. True with its result in *value, to be the
+ * reply; false, having done nothing, otherwise (then pm_syscall, with the token). */
+bool pm_syscall_pure(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], int64_t *value);
 /* A fault of a user thread (x86 vector, error code, address, e.g. CR2): the process dies of the
  * signal Linux would send. tok is dropped. */
 void pm_fault(pm_t *pm, uint64_t badge, uint64_t vector, uint64_t err, uint64_t addr,

@@ -2,7 +2,7 @@
 ; R11 = user RFLAGS, RSP still the user's, and IF/DF/TF/AC already cleared by SFMASK.
 ; We build a struct trap_frame (include/arch.h) on the thread's kernel stack, exactly like an
 ; interrupt would, so that every blocked thread's user registers are in one known place, then call
-; syscall_dispatch(frame).
+; syscall_dispatch(frame), or for call 6 (reply_recv, every server loop's) syscall_reply_recv(frame).
 ;
 ; Three ways out, one SYSRET tail: the common return of syscall_dispatch (same thread, its
 ; callee-saved registers still the user's: only the others are reloaded); syscall_exit, for a
@@ -18,7 +18,8 @@ SEL_UDATA   equ 0x18 | 3
 SEL_UCODE   equ 0x20 | 3
 VEC_SYSCALL equ 256             ; frame.vector for a SYSCALL frame (may leave by SYSRET)
 
-extern syscall_dispatch
+extern syscall_dispatch, syscall_reply_recv
+KCALL_REPLY_RECV equ 6          ; kabi/kcalls.h (asserted in kcall.c)
 
 ; Frame offsets (struct trap_frame, in 8-byte words)
 F_R15 equ 0*8
@@ -67,6 +68,11 @@ syscall_entry:
     push r14                    ; frame.r14
     push r15                    ; frame.r15
     mov rdi, rsp                ; struct trap_frame *
+    cmp rax, KCALL_REPLY_RECV   ; a server loop's call: its own way in (kcall.c)
+    jne .dispatch
+    call syscall_reply_recv
+    jmp sysret_common
+.dispatch:
     call syscall_dispatch
 
     ; The common return: the C ABI kept rbx, rbp, r12-r15, so they are the user's (a frame whose

@@ -121,6 +121,47 @@ static void test_ids(void **state)
     fk_free(fk);
 }
 
+/* The server loop's quick case (main.c): an id getter answered at once, with no token, while
+ * nothing is due around it; anything else declined, having done nothing, for pm_syscall. */
+static void test_pure_call_quick_case(void **state)
+{
+    (void)state;
+    fake_t *fk = boot();
+    uint64_t a = spawn(fk, 1);
+    const uint64_t none[6] = {0};
+    int64_t v = -1;
+    assert_true(pm_syscall_pure(fk->pm, a, LX_SYS_getpid, none, &v));
+    assert_int_equal(v, (int64_t)a);
+    assert_true(pm_syscall_pure(fk->pm, a, LX_SYS_getppid, none, &v));
+    assert_int_equal(v, 1);
+    v = -1;
+    assert_false(pm_syscall_pure(fk->pm, a, LX_SYS_sched_yield, none, &v)); /* not a getter */
+    assert_false(pm_syscall_pure(fk->pm, a, 100000, none, &v));             /* no such call */
+    assert_false(pm_syscall_pure(fk->pm, 4242, LX_SYS_getpid, none, &v));   /* no such thread */
+    /* stopped: the stop comes before the call, which pm_syscall holds */
+    assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGSTOP), 0);
+    assert_false(pm_syscall_pure(fk->pm, a, LX_SYS_getpid, none, &v));
+    assert_int_equal(v, -1);
+    assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGCONT), 0);
+    assert_true(pm_syscall_pure(fk->pm, a, LX_SYS_getpid, none, &v));
+    assert_int_equal(v, (int64_t)a);
+    /* a signal pending and let in: its handler comes first (pm_syscall runs it, then the call) */
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, a, 4096);
+    struct lx_sigaction h = {.sa_handler = 0x401000, .sa_flags = LX_SA_RESTORER,
+                             .sa_restorer = 0x401100};
+    uint64_t h_va = fk_ubuf_bytes(&u, &h, sizeof(h));
+    assert_int_equal(SYS(fk, a, LX_SYS_rt_sigaction, LX_SIGUSR1, h_va, 0, 8), 0);
+    assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGUSR1), 0);
+    v = -1;
+    assert_false(pm_syscall_pure(fk->pm, a, LX_SYS_getpid, none, &v));
+    assert_int_equal(v, -1);
+    uint64_t tok = fk_call(fk, a, LX_SYS_getpid, 0, 0, 0, 0, 0, 0);
+    assert_int_equal(fk_tok_state(fk, tok), FK_TOK_REPLIED);   /* restarted after the handler */
+    assert_int_equal(fk_thread_of(fk, a)->regs.rip, 0x401000);
+    fk_free(fk);
+}
+
 static void test_sessions_and_groups(void **state)
 {
     (void)state;
@@ -1040,6 +1081,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dispatch),
         cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_pure_call_quick_case),
         cmocka_unit_test(test_sessions_and_groups),
         cmocka_unit_test(test_wait4_rules),
         cmocka_unit_test(test_waitid),
