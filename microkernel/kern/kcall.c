@@ -403,7 +403,9 @@ static int64_t syscall_exit_report(struct thread *t, struct trap_frame *f, uint6
 
 /* The end of every kernel entry by SYSCALL: the result in RAX (a traced foreign thread's after
  * its exit report), a pending preemption, an interruption. */
-static void syscall_tail(struct thread *t, struct trap_frame *f, uint64_t nr, int64_t r)
+static inline __attribute__((always_inline)) void syscall_tail(struct thread *t,
+                                                              struct trap_frame *f, uint64_t nr,
+                                                              int64_t r)
 {
     if (__builtin_expect(t->trace & KTRACE_SYSEXIT, 0))
         r = syscall_exit_report(t, f, nr, r);
@@ -435,7 +437,8 @@ int64_t kcall_again(uint64_t done)
 
 /* Where the native call in f starts: the progress its thread recorded, if f is that same call
  * again (an interrupt message's reply may have rewritten the registers meanwhile: then anew). */
-static void kcall_resume(struct thread *t, const struct trap_frame *f)
+static inline __attribute__((always_inline)) void kcall_resume(struct thread *t,
+                                                              const struct trap_frame *f)
 {
     kcall_done = 0;
     if (__builtin_expect(!t->again_rip, 1))

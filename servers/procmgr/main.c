@@ -127,18 +127,19 @@ int main(const struct kboot_info *bi)
 
     for (;;) {
         int64_t reply = kmsg_next(&pm_glue.deferred, pm_glue.deferred_value, pm_glue.ep);
-        pm_glue.current = reply;
         struct ipc_buf *b = kipc();
+        int64_t value;
+        if (b->label == IPC_LABEL_SYSCALL &&
+            pm_syscall_pure(pm, b->badge, b->mr[0], &b->mr[1], &value)) {
+            /* answered at once: the loop's reply_recv sends it (the handler made no call, so
+             * the buffer still holds the message it reads its arguments from) */
+            pm_glue.deferred = reply;
+            pm_glue.deferred_value = value;
+            continue;
+        }
+        pm_glue.current = reply;
         switch (b->label) {
         case IPC_LABEL_SYSCALL: {
-            int64_t value;
-            if (pm_syscall_pure(pm, b->badge, b->mr[0], &b->mr[1], &value)) {
-                /* answered at once: the loop's reply_recv sends it (the handler made no call,
-                 * so the buffer still holds the message it reads its arguments from) */
-                pm_glue.deferred = reply;
-                pm_glue.deferred_value = value;
-                break;
-            }
             uint64_t a[6] = {b->mr[1], b->mr[2], b->mr[3], b->mr[4], b->mr[5], b->mr[6]};
             pm_syscall(pm, b->badge, b->mr[0], a, (pm_token_t)reply);
             break;

@@ -149,6 +149,8 @@ static inline bool pure_call(pm_t *pm, pm_thr_t *t, uint64_t nr, const uint64_t 
 
 bool pm_syscall_pure(pm_t *pm, uint64_t badge, uint64_t nr, const uint64_t a[6], int64_t *value)
 {
+    if (nr >= LX_SYS_TABLE_SIZE || !pm_systab[nr].pure)
+        return false; /* before the thread's lookup: pm_syscall makes it too */
     pm_thr_t *t = pm_thr_by_badge(pm, badge);
     return t && pure_call(pm, t, nr, a, value);
 }

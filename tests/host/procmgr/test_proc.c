@@ -43,6 +43,17 @@ static uint64_t spawn(fake_t *fk, uint64_t parent)
     return fk_spawn(fk, parent);
 }
 
+/* a handler at 0x401000 (restorer 0x401100) for sig in badge's process */
+static void set_handler(fake_t *fk, uint64_t badge, int sig)
+{
+    fk_ubuf_t u;
+    fk_ubuf_init(&u, fk, badge, 4096);
+    struct lx_sigaction h = {.sa_handler = 0x401000, .sa_flags = LX_SA_RESTORER,
+                             .sa_restorer = 0x401100};
+    uint64_t h_va = fk_ubuf_bytes(&u, &h, sizeof(h));
+    assert_int_equal(SYS(fk, badge, LX_SYS_rt_sigaction, (uint64_t)sig, h_va, 0, 8), 0);
+}
+
 static fake_t *boot(void)
 {
     fake_t *fk = fk_new();
@@ -146,12 +157,7 @@ static void test_pure_call_quick_case(void **state)
     assert_true(pm_syscall_pure(fk->pm, a, LX_SYS_getpid, none, &v));
     assert_int_equal(v, (int64_t)a);
     /* a signal pending and let in: its handler comes first (pm_syscall runs it, then the call) */
-    fk_ubuf_t u;
-    fk_ubuf_init(&u, fk, a, 4096);
-    struct lx_sigaction h = {.sa_handler = 0x401000, .sa_flags = LX_SA_RESTORER,
-                             .sa_restorer = 0x401100};
-    uint64_t h_va = fk_ubuf_bytes(&u, &h, sizeof(h));
-    assert_int_equal(SYS(fk, a, LX_SYS_rt_sigaction, LX_SIGUSR1, h_va, 0, 8), 0);
+    set_handler(fk, a, LX_SIGUSR1);
     assert_int_equal(SYS(fk, 1, LX_SYS_kill, a, LX_SIGUSR1), 0);
     v = -1;
     assert_false(pm_syscall_pure(fk->pm, a, LX_SYS_getpid, none, &v));
@@ -291,12 +297,7 @@ static void test_wait_beats_sigchld_handler(void **state)
     fake_t *fk = boot();
     uint64_t a = spawn(fk, 1);
     uint64_t b = spawn(fk, a);
-    fk_ubuf_t u;
-    fk_ubuf_init(&u, fk, a, 4096);
-    struct lx_sigaction h = {.sa_handler = 0x401000, .sa_flags = LX_SA_RESTORER,
-                             .sa_restorer = 0x401100};
-    uint64_t h_va = fk_ubuf_bytes(&u, &h, sizeof(h));
-    assert_int_equal(SYS(fk, a, LX_SYS_rt_sigaction, LX_SIGCHLD, h_va, 0, 8), 0);
+    set_handler(fk, a, LX_SIGCHLD);
     uint64_t wtok = fk_call(fk, a, LX_SYS_wait4, b, 0, 0, 0, 0, 0);
     assert_int_equal(fk_tok_state(fk, wtok), FK_TOK_HELD);
     fk_thread_t *th = fk_thread_of(fk, a);
