@@ -81,7 +81,8 @@ static int64_t sys_reply(ARGS)
     return ipc_reply((int64_t)a0);
 }
 
-static int64_t sys_reply_recv(ARGS)
+/* always inline (into syscall_reply_recv, the server loops' way in; the table keeps a copy) */
+static inline __attribute__((always_inline)) int64_t sys_reply_recv(ARGS)
 {
     UNUSED_ARGS;
     LOOKUP(ep, a1, KOBJ_ENDPOINT, KR_RECV);
@@ -460,9 +461,10 @@ static void kcall_suspend(struct thread *t, struct trap_frame *f)
     f->rip -= 2; /* back onto SYSCALL (0F 05); RAX still holds the call's number */
 }
 
-/* syscall_dispatch after the entry's count */
-static inline __attribute__((always_inline)) void dispatch(struct thread *t, struct trap_frame *f)
+void syscall_dispatch(struct trap_frame *f)
 {
+    struct thread *t = current;
+    stat_kernel_entries++;
     tctl_enter();
     int64_t r;
     uint64_t nr = 0; /* a native thread is never traced: its tail needs no number */
@@ -493,35 +495,21 @@ static inline __attribute__((always_inline)) void dispatch(struct thread *t, str
     syscall_tail(t, f, nr, r);
 }
 
-void syscall_dispatch(struct trap_frame *f)
-{
-    stat_kernel_entries++;
-    dispatch(current, f);
-}
-
-/* the same out of line: the fast path's own frame stays small */
-static __attribute__((noinline)) void dispatch_other(struct thread *t, struct trap_frame *f)
-{
-    dispatch(t, f);
-}
-
 _Static_assert(KCALL_reply_recv == 6, "syscall.asm's KCALL_REPLY_RECV");
 
 /* SYSCALL with RAX = reply_recv (syscall.asm): a server's reply to the call it just received,
- * and its wait for the next. The simple case (ipc_reply_recv_fast) goes without the call
- * table's frame and the restart bookkeeping (a thread with a restart pending takes the table's
- * way, which clears it); anything else, or a foreign thread's call 6, is syscall_dispatch's. */
+ * and its wait for the next, straight to its handler, without the call table's frame and the
+ * restart bookkeeping (tctl_enter has nothing to do for a native thread). A thread with a
+ * restart pending, or a foreign thread's call 6, takes syscall_dispatch. */
 void syscall_reply_recv(struct trap_frame *f)
 {
     struct thread *t = current;
-    stat_kernel_entries++;
-    if (!(t->flags & KTHREAD_FOREIGN) && (int64_t)f->rdi > 0 && !t->again_rip) {
-        int err;
-        struct cap *c = cspace_lookup(t->cs, (int64_t)f->rsi, KOBJ_ENDPOINT, KR_RECV, &err);
-        if (c)
-            ipc_reply_recv_fast((int64_t)f->rdi, (struct endpoint *)c->obj); /* no return if done */
+    if ((t->flags & KTHREAD_FOREIGN) || t->again_rip) {
+        syscall_dispatch(f);
+        return;
     }
-    dispatch_other(t, f);
+    stat_kernel_entries++;
+    syscall_tail(t, f, 0, sys_reply_recv(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9));
 }
 
 const char *kcall_name(uint64_t nr)
