@@ -27,6 +27,23 @@ struct cap {
     uint64_t seq;     /* reply caps: the caller's call sequence number when it was made */
 };
 
+/* A reply capability given but not yet written in the table. A call's receiver gets its handle at
+ * delivery, yet the commonest thing a server does with it is answer at once, in the reply_recv
+ * that also waits for the next call (ipc_reply_recv_fast): the table need not be touched for
+ * that. So the receiving thread keeps the capability here instead, and its handle is a slot the
+ * thread keeps reserved from one call to the next (bit set, obj NULL, type KOBJ_REPLY, rights
+ * CAP_RESERVED, which no reply capability has, and badge the address of this record). Anything
+ * else done with the handle (a lookup of any kind, a delete), the thread's next receive, and its
+ * death write the capability in its slot first (cspace_settle): from then on it is an ordinary
+ * reply capability, and the thread reserves another slot at its next call. */
+#define CAP_RESERVED 0xFFFFFFFFu
+struct cap_pending {
+    int64_t h;          /* the handle of the capability kept here, or 0: none */
+    uint32_t slot;      /* the slot reserved for it (0: none yet) */
+    struct kobj *obj;   /* the caller, a reference held while h is set */
+    uint64_t seq;
+};
+
 struct cspace {
     uint32_t refs;
     uint32_t nslots;
@@ -35,9 +52,9 @@ struct cspace {
     uint64_t *inuse;    /* a bit per slot, set while it holds a capability: the lowest free slot
                          * is found a word of 64 at a time, however many are taken */
     uint32_t reply_free; /* a list (through badge) of empty slots that held reply capabilities,
-                          * their bits left set (0: none). One is made and deleted on every call:
-                          * taking and giving back such a slot skips the map and the hint. Only
-                          * reply capabilities use them. */
+                          * their bits left set (0: none): taking and giving back such a slot
+                          * skips the map and the hint. Only reply capabilities and the slots
+                          * threads reserve for theirs (struct cap_pending) use them. */
 };
 
 /* An address space: regions (what backs each range) and page tables (what was touched). */
@@ -90,6 +107,7 @@ struct thread {
     struct endpoint *queued_on; /* while TS_SEND or TS_RECV */
 
     uint8_t *kstack;            /* kernel stack (KSTACK_SIZE) */
+    uint64_t kstack_top;        /* kstack + KSTACK_SIZE: what a switch loads */
     uint64_t ksp;               /* saved kernel stack pointer while switched out */
     struct trap_frame *frame;   /* user registers, at the top of kstack */
     uint8_t *fpu;               /* 512-byte FXSAVE area, 16-aligned */
@@ -107,6 +125,8 @@ struct thread {
     enum send_kind send_kind;   /* what it is sending while TS_SEND */
     uint64_t send_badge;        /* badge of the capability it used */
     uint64_t call_seq;          /* bumped at every call: a reply cap matches one call only */
+    struct cap_pending reply_pend; /* the reply capability of the call it received last, while
+                                 * not in the table (see struct cap_pending) */
     uint64_t fault[5];          /* vector, error, address, rip, cause: the pending fault message
                                  * (an interrupt message: why, rip) */
     int64_t wake_result;        /* what the blocking kernel call returns when it resumes */
@@ -165,12 +185,36 @@ int cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t type, uint32_t r
                   uint64_t badge, uint64_t seq);
 /* installs at a chosen handle (the fixed handles of a root server) */
 int cspace_insert_at(struct cspace *cs, int64_t h, struct kobj *obj, uint32_t type, uint32_t rights);
+/* pending reply capabilities (struct cap_pending): the capability for a call to obj (sequence
+ * seq) kept in p, in p's reserved slot (taken now if it has none); its handle, or -KE_NOMEM.
+ * Inline: it is on every call. */
+int64_t cspace_reserve(struct cspace *cs, struct cap_pending *p);
+static inline __attribute__((always_inline)) int64_t cspace_pend(struct cspace *cs,
+                                                                 struct cap_pending *p,
+                                                                 struct kobj *obj, uint64_t seq)
+{
+    if (__builtin_expect(p->h || !p->slot, 0)) {
+        int64_t e = cspace_reserve(cs, p); /* settles a capability still kept here first */
+        if (e < 0)
+            return e;
+    }
+    p->h = p->slot;
+    p->obj = obj;
+    p->seq = seq;
+    obj_get(obj);
+    return p->h;
+}
+void cspace_settle(struct cspace *cs, struct cap_pending *p); /* p's capability into its slot */
+bool cspace_settle_slot(struct cspace *cs, int64_t h); /* the same, found by its slot h */
+void cspace_unreserve(struct cspace *cs, struct cap_pending *p); /* settle; give the slot back */
+
 /* the capability at handle h if it is of type `type` (0: any) and has every right in `need`;
  * else NULL with *err = -KE_BADH or -KE_PERM. Inline: every kernel call does it. */
 static inline struct cap *cspace_lookup(struct cspace *cs, int64_t h, uint32_t type, uint32_t need,
                                         int *err)
 {
-    if (!cs || h <= 0 || h >= cs->nslots || !cs->slots[h].obj ||
+    if (!cs || h <= 0 || h >= cs->nslots ||
+        (__builtin_expect(!cs->slots[h].obj, 0) && !cspace_settle_slot(cs, h)) ||
         (type && cs->slots[h].type != type)) {
         *err = -KE_BADH;
         return NULL;

@@ -28,8 +28,12 @@ int64_t sched_handoff_blocked(struct thread *next);
 /* current, in a syscall whose only work left is the common tail (kcall.c syscall_resume), has
  * set its blocked state and gives the CPU to `next` (blocked until now or just popped from a run
  * queue) without keeping a kernel context: it becomes ucont. If next is ucont too and its tail
- * has nothing to do, next returns straight to user mode with wake_result as the call's result. */
-__attribute__((noreturn)) void sched_switch_user(struct thread *next);
+ * has nothing to do, next returns straight to user mode with wake_result as the call's result.
+ * how: SW_* below. */
+#define SW_LEND 1u      /* next works on current's call, which is charged its time (tcontrol.c) */
+#define SW_NEXT_USER 2u /* next is a user thread (not the idle thread): no need to check */
+#define SW_NEXT_UCONT 8u /* next is ucont: the caller checked (4 is sched.c's own) */
+__attribute__((noreturn)) void sched_switch_user(struct thread *next, unsigned how);
 int sched_higher_ready(uint32_t prio); /* is a thread of priority > prio waiting to run? */
 void sched_tick(void);
 void sched_defer_free(struct thread *t); /* free t's memory once we are off its stack */

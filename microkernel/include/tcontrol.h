@@ -1,7 +1,7 @@
 /* Thread control beyond registers: interrupting a thread on its way to user mode, and the CPU
  * time each thread uses (kern/tcontrol.c).
- * Entry points: tctl_enter, tctl_leave, tctl_switch (inline), tctl_first_leave, thread_interrupt,
- * thread_times, thread_cpu_alarm. */
+ * Entry points: tctl_enter, tctl_leave, tctl_switch, tctl_forget (inline), tctl_first_leave,
+ * thread_interrupt, thread_times, thread_cpu_alarm. */
 #ifndef KERN_TCONTROL_H
 #define KERN_TCONTROL_H
 #include "obj.h"
@@ -9,6 +9,9 @@
 
 /* The CPU-time accounting is on every kernel entry and exit: its fast paths are inline. */
 extern uint64_t tctl_mark; /* TSC at the last transition */
+/* whose time the cycles since the mark are: current, or the caller current works for since the
+ * fast path of a call (ipc_fast.c) lent it current's time (see kern/tcontrol.c) */
+extern struct thread *tctl_owner;
 void tctl_interrupted(struct thread *t);
 
 /* current entered the kernel from user mode: for a foreign thread the time since the last mark
@@ -23,15 +26,25 @@ static inline void tctl_enter(void)
     }
 }
 
-/* prev is switched out (in the kernel): its time since the mark is charged */
-static inline __attribute__((always_inline)) void tctl_switch(struct thread *prev)
+/* a switch to next (in the kernel): the time since the mark is charged to its owner (the thread
+ * switched out, or the caller it worked for), and next owns what follows */
+static inline __attribute__((always_inline)) void tctl_switch(struct thread *next)
 {
     uint64_t now = arch_tsc();
-    if (prev->flags & KTHREAD_FOREIGN)
-        prev->stime += now - tctl_mark;
+    struct thread *o = tctl_owner;
+    if (o->flags & KTHREAD_FOREIGN)
+        o->stime += now - tctl_mark;
     else
-        prev->utime += now - tctl_mark;
+        o->utime += now - tctl_mark;
     tctl_mark = now;
+    tctl_owner = next;
+}
+
+/* t's memory goes: the time since the mark, if it was t's, is current's from now on */
+static inline void tctl_forget(struct thread *t)
+{
+    if (tctl_owner == t && t != current)
+        tctl_owner = current;
 }
 
 /* current is about to return to user mode: if it was interrupted (or its CPU alarm may be due)

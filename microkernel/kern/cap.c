@@ -2,7 +2,8 @@
  * handle is always > 0. Pure logic over the heap and obj_get/obj_put: host-tested in
  * tests/host/kernel/test_cap.c.
  * Entry points: cspace_create, cspace_put, cspace_insert, cspace_lookup, cspace_delete, cspace_used,
- * cspace_insert_at. */
+ * cspace_insert_at; pending reply capabilities: cspace_pend (inline), cspace_reserve,
+ * cspace_settle, cspace_settle_slot, cspace_unreserve. */
 #include <string.h>
 #include "heap.h"
 #include "kabi/kcalls.h"
@@ -117,18 +118,24 @@ static inline int take_free(struct cspace *cs)
     }
 }
 
+/* a slot for a reply capability (or a thread's reserved one): one a reply capability left if
+ * any, which skips the map and the hint; else the lowest free slot; or -KE_NOMEM */
+static inline int take_reply_slot(struct cspace *cs)
+{
+    if (!cs->reply_free)
+        return take_free(cs);
+    int i = (int)cs->reply_free;
+    cs->reply_free = (uint32_t)cs->slots[i].badge;
+    return i;
+}
+
 __attribute__((always_inline)) inline int cspace_insert(struct cspace *cs, struct kobj *obj,
                                                        uint32_t type, uint32_t rights,
                                                        uint64_t badge, uint64_t seq)
 {
-    int i;
-    if (type == KOBJ_REPLY && cs->reply_free) {
-        /* the commonest insert of all, one per call: a slot a reply capability left */
-        i = (int)cs->reply_free;
-        cs->reply_free = (uint32_t)cs->slots[i].badge;
-    } else if ((i = take_free(cs)) < 0) {
+    int i = type == KOBJ_REPLY ? take_reply_slot(cs) : take_free(cs);
+    if (i < 0)
         return i;
-    }
     struct cap *c = &cs->slots[i];
     c->obj = obj;
     c->type = type;
@@ -141,7 +148,8 @@ __attribute__((always_inline)) inline int cspace_insert(struct cspace *cs, struc
 
 __attribute__((always_inline)) inline void cspace_delete(struct cspace *cs, int64_t h)
 {
-    if (!cs || h <= 0 || h >= cs->nslots || !cs->slots[h].obj)
+    if (!cs || h <= 0 || h >= cs->nslots ||
+        (__builtin_expect(!cs->slots[h].obj, 0) && !cspace_settle_slot(cs, h)))
         return;
     struct cap *c = &cs->slots[h];
     struct kobj *o = c->obj;
@@ -156,6 +164,65 @@ __attribute__((always_inline)) inline void cspace_delete(struct cspace *cs, int6
             cs->free_hint = (uint32_t)h;
     }
     obj_put(o);
+}
+
+/* The pending reply capabilities (struct cap_pending, obj.h). */
+
+int64_t cspace_reserve(struct cspace *cs, struct cap_pending *p)
+{
+    if (p->h)
+        cspace_settle(cs, p); /* its slot becomes an ordinary capability's */
+    if (p->slot)
+        return 0;
+    int i = take_reply_slot(cs);
+    if (i < 0)
+        return i;
+    struct cap *c = &cs->slots[i];
+    c->obj = NULL;
+    c->type = KOBJ_REPLY;
+    c->rights = CAP_RESERVED; /* the mark lookups find (see struct cap_pending) */
+    c->badge = (uint64_t)(uintptr_t)p;
+    p->slot = (uint32_t)i;
+    return 0;
+}
+
+void cspace_settle(struct cspace *cs, struct cap_pending *p)
+{
+    if (!p->h)
+        return;
+    struct cap *c = &cs->slots[p->h];
+    c->obj = p->obj; /* the reference p held is the capability's now */
+    c->type = KOBJ_REPLY;
+    c->rights = 0;
+    c->badge = 0;
+    c->seq = p->seq;
+    p->h = 0;
+    p->slot = 0;
+}
+
+bool cspace_settle_slot(struct cspace *cs, int64_t h)
+{
+    struct cap *c = &cs->slots[h];
+    /* a free slot keeps its last fields, any values: only a taken empty one can be reserved */
+    if (c->obj || !taken(cs, (uint32_t)h) || c->type != KOBJ_REPLY || c->rights != CAP_RESERVED)
+        return false; /* not a reserved slot */
+    struct cap_pending *p = (struct cap_pending *)(uintptr_t)c->badge;
+    if (p->h != h)
+        return false; /* reserved, but its capability was answered: nothing there */
+    cspace_settle(cs, p);
+    return true;
+}
+
+void cspace_unreserve(struct cspace *cs, struct cap_pending *p)
+{
+    cspace_settle(cs, p);
+    if (!p->slot)
+        return;
+    struct cap *c = &cs->slots[p->slot]; /* empty: onto the reply slots' list, its bit set */
+    c->rights = 0;
+    c->badge = cs->reply_free;
+    cs->reply_free = p->slot;
+    p->slot = 0;
 }
 
 uint32_t cspace_used(const struct cspace *cs)

@@ -138,7 +138,7 @@ __attribute__((always_inline)) inline int64_t ipc_transfer(struct thread *s, str
         return 0;
     s->call_seq++;
     s->state = TS_REPLY;
-    return cspace_insert(r->cs, &s->o, KOBJ_REPLY, 0, 0, s->call_seq);
+    return cspace_pend(r->cs, &r->reply_pend, &s->o, s->call_seq); /* kept in r, not in the table */
 }
 
 int64_t ipc_send(struct endpoint *ep, uint64_t badge, enum send_kind kind)
@@ -178,6 +178,10 @@ static void deliver_notification(struct endpoint *ep, struct thread *r)
 int64_t ipc_recv(struct endpoint *ep)
 {
     struct thread *t = current;
+    /* the reply capability of the call before is in the table from now on: this receive gives
+     * the thread another */
+    if (t->reply_pend.h)
+        cspace_settle(t->cs, &t->reply_pend);
     if (ep->notify_bits) {
         deliver_notification(ep, t);
         return 0;

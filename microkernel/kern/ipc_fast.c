@@ -29,7 +29,8 @@ __attribute__((always_inline)) inline void ipc_call_fast(struct endpoint *ep, ui
     r->queued_on = NULL;
     t->send_kind = kind; /* the reply needs it */
     r->wake_result = ipc_transfer(t, r, badge, kind); /* one message; t now in TS_REPLY */
-    sched_switch_user(r);
+    /* r works on our call: its time is ours until it switches (kern/tcontrol.c) */
+    sched_switch_user(r, SW_LEND | SW_NEXT_USER | SW_NEXT_UCONT);
 }
 
 /* always inline (with LTO, into its two callers): a call and its frame cost more than it saves */
@@ -38,12 +39,26 @@ __attribute__((always_inline)) inline void ipc_reply_recv_fast(int64_t h, struct
     struct thread *t = current;
     if (ep->notify_bits || ep->senders.head)
         return; /* something to receive at once: general path */
-    int err;
-    struct cap *c = cspace_lookup(t->cs, h, KOBJ_REPLY, 0, &err);
-    if (!c)
-        return;
-    struct thread *caller = (struct thread *)c->obj;
-    if (caller->state != TS_REPLY || caller->call_seq != c->seq || sched_higher_ready(caller->prio))
+    /* the reply capability of the call just received is kept in the thread, not in the table
+     * (struct cap_pending): answered here, it never goes there */
+    struct cap_pending *p = &t->reply_pend;
+    struct thread *caller;
+    uint64_t seq;
+    bool kept = h == p->h;
+    if (kept) {
+        caller = (struct thread *)p->obj;
+        seq = p->seq;
+    } else {
+        if (p->h)
+            return; /* another kept one, which this receive must settle: general path */
+        int err;
+        struct cap *c = cspace_lookup(t->cs, h, KOBJ_REPLY, 0, &err);
+        if (!c)
+            return;
+        caller = (struct thread *)c->obj;
+        seq = c->seq;
+    }
+    if (caller->state != TS_REPLY || caller->call_seq != seq || sched_higher_ready(caller->prio))
         return; /* a stale reply capability, or someone else should run first */
     const struct ipc_buf *sb = t->ipc;
     if (caller->send_kind == SK_SYSCALL) {
@@ -56,9 +71,14 @@ __attribute__((always_inline)) inline void ipc_reply_recv_fast(int64_t h, struct
     }
     stat_ipc_messages++;
     /* the capability's reference goes; the caller, alive (TS_REPLY), keeps its own */
-    cspace_delete(t->cs, h);
+    if (kept) {
+        p->h = 0; /* its slot stays reserved for the next call */
+        caller->o.refs--;
+    } else {
+        cspace_delete(t->cs, h);
+    }
     t->state = TS_RECV;
     t->queued_on = ep;
     tq_push(&ep->receivers, t);
-    sched_switch_user(caller); /* straight to its user mode if it is ucont */
+    sched_switch_user(caller, SW_NEXT_USER); /* straight to its user mode if it is ucont */
 }

@@ -64,22 +64,27 @@ void sched_reap(void)
     }
 }
 
+/* switch_state's cases (constants where it is inlined, so only the checks a case needs remain) */
+#define SW_PREV_LIVE 4u /* prev is a live user thread (in a syscall): it has an FPU image to save */
+
 /* Everything a switch changes but the kernel stack: time, address space, stack top, FPU, FS.
- * Inline: it is on every IPC round trip. */
+ * Inline: it is on every IPC round trip. how: SW_* (include/sched.h, and SW_PREV_LIVE). */
 static inline __attribute__((always_inline)) void switch_state(struct thread *prev,
-                                                               struct thread *next)
+                                                               struct thread *next, unsigned how)
 {
-    tctl_switch(prev);
+    if (!(how & SW_LEND))
+        tctl_switch(next);
     current = next;
     need_resched = 0;
     /* counted where CR3 really changes: a switch through the idle thread (no address space of
-     * its own, it runs on the last one) back to the same space is no switch */
-    if (next->as && arch_switch_pml4(next->as->pml4))
+     * its own, it runs on the last one) back to the same space is no switch. Every thread but
+     * the idle thread (and the boot context) has an address space and an FPU image. */
+    if (((how & SW_NEXT_USER) || next->as) && arch_switch_pml4(next->as->pml4))
         stat_as_switches++;
-    arch_set_current_kstack((uint64_t)next->kstack + KSTACK_SIZE);
-    if (prev->fpu && prev->state != TS_DEAD)
+    arch_set_current_kstack(next->kstack_top);
+    if ((how & SW_PREV_LIVE) || (prev->fpu && prev->state != TS_DEAD))
         arch_fpu_save(prev->fpu);
-    if (next->fpu)
+    if ((how & SW_NEXT_USER) || next->fpu)
         arch_fpu_restore(next->fpu);
     arch_set_fs_base(next->fs_base);
 }
@@ -98,7 +103,7 @@ static void switch_to(struct thread *next)
     struct thread *prev = current;
     if (next == prev)
         return;
-    switch_state(prev, next);
+    switch_state(prev, next, 0);
     arch_switch(&prev->ksp, resume_sp(next));
     /* back in prev's context: whoever switched to us may have left a dead thread to free */
     sched_reap();
@@ -122,7 +127,7 @@ void schedule(void)
 int64_t sched_block(void)
 {
     if (current->ucont)
-        sched_switch_user(pick());
+        sched_switch_user(pick(), 0); /* perhaps the idle thread */
     switch_to(pick());
     return current->wake_result;
 }
@@ -136,15 +141,16 @@ int64_t sched_handoff_blocked(struct thread *next)
 
 /* always inline (with LTO, into the IPC fast paths too): a call and its frame are a good part of
  * the few instructions this is */
-__attribute__((always_inline)) inline void sched_switch_user(struct thread *next)
+__attribute__((always_inline)) inline void sched_switch_user(struct thread *next, unsigned how)
 {
-    struct thread *prev = current;
+    struct thread *prev = current; /* in a syscall: alive, a user thread */
     prev->ucont = 1;
     next->state = TS_READY;
-    switch_state(prev, next);
+    switch_state(prev, next, how | SW_PREV_LIVE);
     if (__builtin_expect(zombie != NULL, 0))
         sched_reap(); /* prev, alive, is not the zombie: its stack (ours until below) stays */
-    if (next->ucont && !(next->interrupt | next->cpu_alarm) && !next->trace) {
+    if (((how & SW_NEXT_UCONT) || next->ucont) && !(next->interrupt | next->cpu_alarm) &&
+        !next->trace) {
         /* the syscall tail has nothing to do but set the result: skip it (need_resched is clear
          * after a switch, tctl_leave would find nothing, no exit report is asked for) */
         next->ucont = 0;
@@ -194,12 +200,14 @@ void sched_init(void)
     idle_thread.kstack = kmalloc(KSTACK_SIZE);
     if (!idle_thread.kstack)
         panic("sched: no memory for the idle thread");
+    idle_thread.kstack_top = (uint64_t)idle_thread.kstack + KSTACK_SIZE;
     idle_thread.ksp = arch_kstack_prepare(idle_thread.kstack + KSTACK_SIZE - 8, idle_loop)
         /* - 8: a C function starts with rsp % 16 == 8, as if called */;
     /* the boot context becomes a throw-away "thread" that is switched away from once */
     static struct thread boot;
     boot.state = TS_DEAD;
     current = &boot;
+    tctl_owner = &boot;
 }
 
 void sched_start(void)

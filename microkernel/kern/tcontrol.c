@@ -10,6 +10,11 @@
  * threads have the split: they are the ones whose user and system time anyone asks for, and
  * skipping the servers' entries keeps the IPC path short; a native thread's time is charged
  * whole, as user time, when it is switched out.
+ * A call that takes the fast path (ipc_fast.c) lends the caller's time to the server: that switch
+ * makes no mark, and the cycles until the next switch (the server's answer, usually the fast
+ * reply) are the caller's, system time for a foreign thread, as Linux charges a syscall's work to
+ * the thread that made it. It saves a time stamp per round trip; a server's own time is what it
+ * spends on calls it does not answer at once, and between them.
  *
  * Interruption: the kernel knows nothing of signals; it offers a way to stop a thread that
  * computes without making calls. thread_interrupt marks a running or ready thread; on its way
@@ -33,6 +38,7 @@
 #include "thread.h"
 
 uint64_t tctl_mark;
+struct thread *tctl_owner;
 
 static bool alarm_due(const struct thread *t)
 {

@@ -8,6 +8,7 @@
 #include "kprintf.h"
 #include "pmm.h"
 #include "sched.h"
+#include "tcontrol.h"
 #include "thread.h"
 
 uint64_t thread_count;
@@ -93,6 +94,7 @@ struct thread *thread_create(struct aspace *as, struct cspace *cs, const struct 
     t->flags = cfg->flags & (KTHREAD_FOREIGN);
     t->prio = cfg->priority ? cfg->priority : (t->flags & KTHREAD_FOREIGN) ? PRIO_USER : PRIO_SERVER;
     t->kstack = kstack;
+    t->kstack_top = (uint64_t)kstack + KSTACK_SIZE;
     t->fpu = fpu;
     memcpy(fpu, regs.fpu, 512);
     t->fs_base = regs.fs_base;
@@ -172,6 +174,7 @@ void thread_kill(struct thread *t)
          * using it, whatever the table holds (even capabilities to that thread: no cycle) */
         struct cspace *cs = t->cs;
         t->cs = NULL;
+        cspace_unreserve(cs, &t->reply_pend); /* a kept reply capability goes into the table */
         cspace_put(cs);
     }
     obj_put(&t->o);     /* the alive reference */
@@ -183,8 +186,10 @@ void thread_destroy(struct thread *t)
 {
     if (t->as)
         obj_put(&t->as->o);
-    if (t->cs)
+    if (t->cs) {
+        cspace_unreserve(t->cs, &t->reply_pend);
         cspace_put(t->cs);
+    }
     if (t->syscall_ep)
         obj_put(&t->syscall_ep->o);
     if (t->fault_ep)
@@ -194,6 +199,7 @@ void thread_destroy(struct thread *t)
     if (t->ipc_frame)
         frame_free(t->ipc_frame); /* the thread's reference; the mapping holds its own */
     thread_count--;
+    tctl_forget(t);
     if (t == current) {
         sched_defer_free(t); /* we are on its kernel stack */
         return;

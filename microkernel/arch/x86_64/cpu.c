@@ -1,7 +1,8 @@
 /* Per-CPU state, SYSCALL set-up, FPU/SSE, FS base and new kernel stacks.
  *
  * GS base holds the per-CPU block while in the kernel (swapgs on every entry from and exit to user
- * mode); syscall.asm reads the kernel stack pointer from it before it touches anything else.
+ * mode): the TSS (gdt.c), whose rsp0 syscall.asm reads as the kernel stack pointer before it
+ * touches anything else.
  * Entry points: arch_cpu_init, arch_set_current_kstack, arch_fpu_save, arch_fpu_restore,
  * arch_fpu_default, arch_set_fs_base, arch_kstack_prepare. */
 #include <string.h>
@@ -9,19 +10,11 @@
 #include "gdt.h"
 #include "io.h"
 
-struct percpu {
-    uint64_t self;       /* 0: */
-    uint64_t kstack_top; /* 8: loaded by syscall_entry as the kernel stack */
-    uint64_t user_rsp;   /* 16: the user's rsp while the entry stub builds the frame */
-};
-static struct percpu cpu0;
-
 extern void syscall_entry(void);
 
 void arch_cpu_init(void)
 {
-    cpu0.self = (uint64_t)&cpu0;
-    wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
+    wrmsr(MSR_GS_BASE, arch_tss_base());
     wrmsr(MSR_KERNEL_GS_BASE, 0);
 
     /* SYSCALL: kernel CS 0x08 (SS 0x10); SYSRET: base 0x10, so user SS = 0x18|3, CS = 0x20|3 */
@@ -45,8 +38,7 @@ void arch_cpu_init(void)
 
 void arch_set_current_kstack(uint64_t top)
 {
-    cpu0.kstack_top = top;
-    arch_set_kernel_stack(top);
+    arch_set_kernel_stack(top); /* TSS rsp0: interrupts and SYSCALL alike */
 }
 
 void arch_fpu_save(uint8_t *area)

@@ -1,8 +1,11 @@
 /* GDT and TSS. The selector order is fixed by SYSCALL/SYSRET (see STAR in syscall.c):
  *   0x08 kernel code, 0x10 kernel data, 0x18 user data, 0x20 user code (64-bit), 0x28 TSS.
  * The TSS gives the CPU the kernel stack for interrupts from user mode (rsp0) and a separate stack
- * for double faults (IST1), so a kernel stack overflow still produces a register dump.
- * Entry points: arch_gdt_init, arch_set_kernel_stack. */
+ * for double faults (IST1), so a kernel stack overflow still produces a register dump. It is also
+ * the per-CPU block SYSCALL entry finds through GS (cpu.c): rsp0 is the stack it loads, and rsp2,
+ * which the CPU never uses (no ring 2), parks the user's stack pointer, as Linux does; so a switch
+ * sets the kernel stack with one store.
+ * Entry points: arch_gdt_init, arch_set_kernel_stack, arch_tss_base. */
 #include <string.h>
 #include "arch.h"
 #include "gdt.h"
@@ -56,6 +59,13 @@ void arch_gdt_init(void)
                      "movw $0x28, %%ax\n"
                      "ltr %%ax\n"
                      : : "m"(p) : "rax", "memory");
+}
+
+_Static_assert(__builtin_offsetof(struct tss, rsp) == 4, "syscall.asm's TSS_RSP0 and TSS_RSP2");
+
+uint64_t arch_tss_base(void)
+{
+    return (uint64_t)&tss;
 }
 
 void arch_set_kernel_stack(uint64_t rsp0)

@@ -20,6 +20,8 @@ VEC_SYSCALL equ 256             ; frame.vector for a SYSCALL frame (may leave by
 
 extern syscall_dispatch, syscall_reply_recv
 KCALL_REPLY_RECV equ 6          ; kabi/kcalls.h (asserted in kcall.c)
+TSS_RSP0 equ 4                  ; struct tss (gdt.c, asserted there)
+TSS_RSP2 equ 20
 
 ; Frame offsets (struct trap_frame, in 8-byte words)
 F_R15 equ 0*8
@@ -42,11 +44,11 @@ F_RSP equ 20*8
 
 global syscall_entry
 syscall_entry:
-    swapgs                      ; GS base = per-CPU block (struct percpu, cpu.c)
-    mov [gs:16], rsp            ; percpu.user_rsp: park the user stack pointer
-    mov rsp, [gs:8]             ; percpu.kstack_top: this thread's kernel stack
+    swapgs                      ; GS base = the per-CPU block: the TSS (gdt.c)
+    mov [gs:TSS_RSP2], rsp      ; park the user stack pointer (rsp2: no ring 2 uses it)
+    mov rsp, [gs:TSS_RSP0]      ; this thread's kernel stack
     push SEL_UDATA              ; frame.ss
-    push qword [gs:16]          ; frame.rsp    (user stack)
+    push qword [gs:TSS_RSP2]    ; frame.rsp    (user stack)
     push r11                    ; frame.rflags (saved by SYSCALL in r11)
     push SEL_UCODE              ; frame.cs
     push rcx                    ; frame.rip    (saved by SYSCALL in rcx)
@@ -86,8 +88,7 @@ sysret_common:
     cmp qword [rsp + F_VEC], VEC_SYSCALL
     jne .iret
     mov rcx, [rsp + F_RIP]      ; RCX: the user RIP for SYSRET
-    mov r11, 0x00007FFFFFFFFFFF
-    cmp rcx, r11
+    cmp rcx, [rel user_rip_max] ; a memory operand: no register to load the constant into
     ja .iret
     mov r11, [rsp + F_RFL]      ; R11: the user RFLAGS for SYSRET
     mov rax, [rsp + F_RAX]      ; the result
@@ -128,5 +129,9 @@ global arch_user_return
 arch_user_return:
     mov rsp, rdi
     jmp syscall_exit
+
+section .rodata
+align 8
+user_rip_max: dq 0x00007FFFFFFFFFFF ; the highest lower-half (user) address
 
 section .note.GNU-stack noalloc noexec nowrite progbits

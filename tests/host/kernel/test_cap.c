@@ -150,6 +150,86 @@ static void test_reply_slots_reused_by_replies_only(void **s)
     assert_int_equal(caller.refs, 1);
 }
 
+/* A reply capability kept out of the table (struct cap_pending): its handle is the thread's
+ * reserved slot, kept from one call to the next while the replies come at once; any lookup or
+ * delete of that handle, or a settle, writes it in the slot as an ordinary reply capability; the
+ * slot goes back to the reply slots' list when the thread lets it go. */
+static void test_pending_reply_capabilities(void **s)
+{
+    (void)s;
+    struct kobj o = {KOBJ_CONTROL, 1}, caller = {KOBJ_THREAD, 1};
+    struct cap_pending p = {0};
+    struct cspace *cs = cspace_create(4);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 1);
+    /* the first call reserves a slot; the capability is not in it */
+    assert_int_equal(cspace_pend(cs, &p, &caller, 7), 2);
+    assert_int_equal(caller.refs, 2);
+    assert_int_equal(cspace_used(cs), 1);
+    /* answered at once (what ipc_reply_recv_fast does): the slot stays reserved for the next */
+    p.h = 0;
+    caller.refs--;
+    int err = 0;
+    assert_null(cspace_lookup(cs, 2, KOBJ_REPLY, 0, &err)); /* nothing there now */
+    assert_int_equal(err, -KE_BADH);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0, 0), 3); /* skips it */
+    assert_int_equal(cspace_pend(cs, &p, &caller, 8), 2);                  /* same slot */
+    /* looked up (a reply, a transfer): written in its slot first */
+    struct cap *c = cspace_lookup(cs, 2, KOBJ_REPLY, 0, &err);
+    assert_non_null(c);
+    assert_ptr_equal(c->obj, &caller);
+    assert_int_equal(c->seq, 8);
+    assert_int_equal(c->badge, 0);
+    assert_int_equal(p.h, 0);
+    assert_int_equal(p.slot, 0);
+    assert_int_equal(caller.refs, 2); /* p's reference is the capability's */
+    /* the next call reserves another slot */
+    assert_int_equal(cspace_pend(cs, &p, &caller, 9), 4);
+    /* deleted unanswered (a server dropping it): settled, then deleted */
+    cspace_delete(cs, 4);
+    assert_int_equal(caller.refs, 2);
+    assert_int_equal(p.h, 0);
+    /* a reserved slot with nothing in it: a delete is harmless */
+    assert_int_equal(cspace_pend(cs, &p, &caller, 10), 4); /* the reply list gave 4 back */
+    cspace_settle(cs, &p);                                 /* the receive after a deferral */
+    assert_non_null(cspace_lookup(cs, 4, KOBJ_REPLY, 0, &err));
+    assert_int_equal(cspace_pend(cs, &p, &caller, 11), 5);
+    p.h = 0;
+    caller.refs--;
+    cspace_delete(cs, 5);
+    assert_int_equal(caller.refs, 3); /* capabilities 2 and 4 */
+    /* the thread goes: its reserved slot back onto the list, reused by the next reply */
+    cspace_unreserve(cs, &p);
+    assert_int_equal(p.slot, 0);
+    assert_int_equal(cspace_insert(cs, &caller, KOBJ_REPLY, 0, 0, 12), 5);
+    /* a thread going with a capability still kept: it goes into the table */
+    struct cap_pending q = {0};
+    assert_int_equal(cspace_pend(cs, &q, &caller, 13), 6);
+    cspace_unreserve(cs, &q);
+    c = cspace_lookup(cs, 6, KOBJ_REPLY, 0, &err);
+    assert_non_null(c);
+    assert_int_equal(c->seq, 13);
+    assert_int_equal(caller.refs, 5);
+    cspace_put(cs);
+    assert_int_equal(o.refs, 1);
+    assert_int_equal(caller.refs, 1);
+}
+
+/* A free slot keeps its last badge: one that looks like a kept capability's mark is not one. */
+static void test_free_slot_badge_is_no_mark(void **s)
+{
+    (void)s;
+    struct kobj o = {KOBJ_CONTROL, 1};
+    struct cspace *cs = cspace_create(4);
+    assert_int_equal(cspace_insert(cs, &o, KOBJ_CONTROL, KR_ALL, 0x8000000000001000ull, 0), 1);
+    cspace_delete(cs, 1);
+    int err = 0;
+    assert_null(cspace_lookup(cs, 1, 0, 0, &err));
+    assert_int_equal(err, -KE_BADH);
+    cspace_delete(cs, 1);
+    cspace_put(cs);
+    assert_int_equal(o.refs, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +239,8 @@ int main(void)
         cmocka_unit_test_setup(test_lookup_checks_type_rights_and_range, setup),
         cmocka_unit_test_setup(test_insert_at_fixed_handles, setup),
         cmocka_unit_test_setup(test_reply_slots_reused_by_replies_only, setup),
+        cmocka_unit_test_setup(test_pending_reply_capabilities, setup),
+        cmocka_unit_test_setup(test_free_slot_badge_is_no_mark, setup),
     };
     return host_test_exit(cmocka_run_group_tests(tests, NULL, fake_kernel_release));
 }
