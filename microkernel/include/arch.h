@@ -37,7 +37,7 @@ void arch_vga_putc(char c);
 /* CPU tables and traps */
 void arch_gdt_init(void);
 void arch_idt_init(void);
-void arch_set_kernel_stack(uint64_t rsp0);
+void arch_set_kernel_stack(uint64_t rsp0); /* TSS rsp0: interrupts' and SYSCALL's stack */
 void arch_dump_frame(const struct trap_frame *f);
 uint64_t arch_fault_address(void); /* CR2: the address of the last page fault */
 void arch_serial_irq_enable(void);
@@ -76,7 +76,6 @@ void arch_leave_pml4(uint64_t pml4); /* if the CPU uses pml4, switch to the kern
 
 /* threads: per-CPU data, SYSCALL, FPU and the context switch (arch/x86_64/cpu.c, context.asm) */
 void arch_cpu_init(void);
-void arch_set_current_kstack(uint64_t top); /* TSS rsp0 and the SYSCALL stack */
 void arch_fpu_save(uint8_t *area);
 void arch_fpu_restore(const uint8_t *area);
 void arch_fpu_default(uint8_t *area);       /* the state a new thread starts with */

@@ -81,7 +81,7 @@ static inline __attribute__((always_inline)) void switch_state(struct thread *pr
      * the idle thread (and the boot context) has an address space and an FPU image. */
     if (((how & SW_NEXT_USER) || next->as) && arch_switch_pml4(next->as->pml4))
         stat_as_switches++;
-    arch_set_current_kstack(next->kstack_top);
+    arch_set_kernel_stack(next->kstack_top);
     if ((how & SW_PREV_LIVE) || (prev->fpu && prev->state != TS_DEAD))
         arch_fpu_save(prev->fpu);
     if ((how & SW_NEXT_USER) || next->fpu)

@@ -158,6 +158,15 @@ static void drop_unread(struct thread *t)
     t->ipc->ncaps = 0;
 }
 
+/* t lets its capability table go: a reply capability it kept goes into the table first */
+static void leave_cspace(struct thread *t)
+{
+    struct cspace *cs = t->cs;
+    t->cs = NULL;
+    cspace_unreserve(cs, &t->reply_pend);
+    cspace_put(cs);
+}
+
 void thread_kill(struct thread *t)
 {
     if (t->state == TS_DEAD)
@@ -172,10 +181,7 @@ void thread_kill(struct thread *t)
     if (t->cs) {
         /* a dead thread makes no more calls: its capability table goes with the last live thread
          * using it, whatever the table holds (even capabilities to that thread: no cycle) */
-        struct cspace *cs = t->cs;
-        t->cs = NULL;
-        cspace_unreserve(cs, &t->reply_pend); /* a kept reply capability goes into the table */
-        cspace_put(cs);
+        leave_cspace(t);
     }
     obj_put(&t->o);     /* the alive reference */
     if (t == current)
@@ -186,10 +192,8 @@ void thread_destroy(struct thread *t)
 {
     if (t->as)
         obj_put(&t->as->o);
-    if (t->cs) {
-        cspace_unreserve(t->cs, &t->reply_pend);
-        cspace_put(t->cs);
-    }
+    if (t->cs)
+        leave_cspace(t);
     if (t->syscall_ep)
         obj_put(&t->syscall_ep->o);
     if (t->fault_ep)

@@ -3,8 +3,8 @@
  * GS base holds the per-CPU block while in the kernel (swapgs on every entry from and exit to user
  * mode): the TSS (gdt.c), whose rsp0 syscall.asm reads as the kernel stack pointer before it
  * touches anything else.
- * Entry points: arch_cpu_init, arch_set_current_kstack, arch_fpu_save, arch_fpu_restore,
- * arch_fpu_default, arch_set_fs_base, arch_kstack_prepare. */
+ * Entry points: arch_cpu_init, arch_fpu_save, arch_fpu_restore, arch_fpu_default,
+ * arch_set_fs_base, arch_kstack_prepare. */
 #include <string.h>
 #include "arch.h"
 #include "gdt.h"
@@ -34,11 +34,6 @@ void arch_cpu_init(void)
     cr4 |= (1u << 9) | (1u << 10);
     __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
     __asm__ volatile("fninit");
-}
-
-void arch_set_current_kstack(uint64_t top)
-{
-    arch_set_kernel_stack(top); /* TSS rsp0: interrupts and SYSCALL alike */
 }
 
 void arch_fpu_save(uint8_t *area)
